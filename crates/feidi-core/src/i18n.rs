@@ -1,0 +1,200 @@
+//! The interface's words in Simplified Chinese (first) and English (second).
+
+use serde::{Deserialize, Serialize};
+
+/// A user's interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "zh" | "zh-CN" | "zh-Hans" => Some(Self::Zh),
+            "en" | "en-US" | "en-GB" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Zh => "zh",
+            Self::En => "en",
+        }
+    }
+
+    /// The value of the page's `lang` attribute.
+    pub fn html(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    /// The word for `key`; the key itself when the table lacks it, so a gap shows rather than
+    /// breaking the page.
+    pub fn t(self, key: &str) -> &'static str {
+        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
+            Ok(i) => match self {
+                Self::Zh => MESSAGES[i].1,
+                Self::En => MESSAGES[i].2,
+            },
+            Err(_) => "?",
+        }
+    }
+}
+
+/// (key, 中文, English), sorted by key (a test keeps it so).
+static MESSAGES: &[(&str, &str, &str)] = &[
+    ("action.cancel", "取消", "Cancel"),
+    ("action.create", "新建", "Create"),
+    ("action.delete", "删除", "Delete"),
+    ("action.edit", "编辑", "Edit"),
+    ("action.filter", "筛选", "Filter"),
+    ("action.save", "保存", "Save"),
+    (
+        "app.name",
+        "飞地产业园一体化管理平台",
+        "feidi — enclave park programme",
+    ),
+    ("app.short", "飞地", "feidi"),
+    ("audit.action", "操作", "Action"),
+    ("audit.actor", "操作人", "By"),
+    ("audit.after", "修改后", "After"),
+    ("audit.at", "时间", "When"),
+    ("audit.before", "修改前", "Before"),
+    ("audit.entity", "对象", "Record"),
+    ("audit.title", "审计日志", "Audit log"),
+    ("dash.by_category", "按类别", "By category"),
+    ("dash.completed", "已完成投资", "Completed investment"),
+    ("dash.completion", "完成比例", "Completion"),
+    ("dash.projects", "项目数", "Projects"),
+    ("dash.title", "首页", "Home"),
+    ("dash.total", "总投资", "Total investment"),
+    (
+        "error.conflict",
+        "该记录已被他人修改，请刷新后重试。您的输入保留如下。",
+        "Someone else changed this record. Reload and try again; what you typed is kept below.",
+    ),
+    (
+        "error.fix_fields",
+        "请更正标出的字段。",
+        "Please correct the marked fields.",
+    ),
+    (
+        "error.in_use",
+        "该记录仍被其他记录引用，不能删除。",
+        "Other records still refer to this one; it cannot be deleted.",
+    ),
+    ("field.a_official", "A角（包联领导）", "A official"),
+    ("field.area_mu", "面积（亩）", "Area (mu)"),
+    ("field.b_official", "B角", "B official"),
+    ("field.category", "类别", "Category"),
+    ("field.code", "编号", "Code"),
+    ("field.contact_name", "联系人", "Contact"),
+    ("field.contact_phone", "联系电话", "Phone"),
+    ("field.created_at", "创建时间", "Created"),
+    (
+        "field.credit_code",
+        "统一社会信用代码",
+        "Unified social credit code",
+    ),
+    ("field.description", "说明", "Description"),
+    ("field.enterprise", "企业", "Enterprise"),
+    (
+        "field.expected_annual_output",
+        "预计年产值（元）",
+        "Expected annual output (yuan)",
+    ),
+    ("field.expected_jobs", "预计就业（人）", "Expected jobs"),
+    ("field.host", "所在地（飞入地）", "Host jurisdiction"),
+    ("field.industry", "行业", "Industry"),
+    ("field.login", "登录名", "Login"),
+    ("field.name", "名称", "Name"),
+    (
+        "field.operator",
+        "运营方（飞出地）",
+        "Operating jurisdiction",
+    ),
+    ("field.password", "密码", "Password"),
+    ("field.phase", "期次", "Phase"),
+    ("field.role", "角色", "Role"),
+    (
+        "field.total_investment",
+        "总投资（元）",
+        "Total investment (yuan)",
+    ),
+    ("field.updated_at", "更新时间", "Updated"),
+    ("field.user_name", "姓名", "Name"),
+    ("field.zone", "园区", "Zone"),
+    ("list.all", "全部", "All"),
+    ("list.empty", "没有记录", "No records"),
+    ("list.next", "下一页", "Next"),
+    ("list.prev", "上一页", "Previous"),
+    ("list.search", "搜索名称", "Search name"),
+    ("list.total", "共", "Total"),
+    (
+        "login.failed",
+        "登录名或密码不正确。",
+        "Wrong login or password.",
+    ),
+    (
+        "login.locked",
+        "尝试次数过多，账户已暂时锁定，请稍后再试。",
+        "Too many attempts: locked for a while. Try again later.",
+    ),
+    ("login.submit", "登录", "Sign in"),
+    ("login.title", "登录", "Sign in"),
+    ("nav.audit", "审计", "Audit"),
+    ("nav.enterprises", "企业", "Enterprises"),
+    ("nav.home", "首页", "Home"),
+    ("nav.jurisdictions", "行政区", "Jurisdictions"),
+    ("nav.logout", "退出", "Sign out"),
+    ("nav.password", "修改密码", "Password"),
+    ("nav.projects", "项目库", "Projects"),
+    ("nav.users", "用户", "Users"),
+    ("nav.zones", "园区", "Zones"),
+    ("password.changed", "密码已修改。", "Password changed."),
+    ("password.current", "当前密码", "Current password"),
+    (
+        "password.new",
+        "新密码（至少10位）",
+        "New password (10+ characters)",
+    ),
+    ("password.title", "修改密码", "Change password"),
+    (
+        "password.wrong",
+        "当前密码不正确。",
+        "The current password is wrong.",
+    ),
+    ("project.sample", "示例", "sample"),
+    ("unit.yi", "亿元", "100M yuan"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_complete() {
+        for pair in MESSAGES.windows(2) {
+            assert!(
+                pair[0].0 < pair[1].0,
+                "{} must come before {}",
+                pair[1].0,
+                pair[0].0
+            );
+        }
+        for (key, zh, en) in MESSAGES {
+            assert!(!zh.is_empty() && !en.is_empty(), "{key}");
+        }
+        assert_eq!(Lang::Zh.t("nav.projects"), "项目库");
+        assert_eq!(Lang::En.t("nav.projects"), "Projects");
+        assert_eq!(Lang::En.t("no.such.key"), "?");
+    }
+}

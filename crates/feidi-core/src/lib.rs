@@ -1,0 +1,17 @@
+//! feidi's domain: the types and rules of an enclave industrial park programme, free of I/O.
+//!
+//! Everything here is pure so that it can be unit- and property-tested in isolation; the
+//! storage and web layers parse input into these types at the edge ("parse, don't validate").
+
+pub mod credit_code;
+pub mod fixed;
+pub mod i18n;
+pub mod input;
+pub mod model;
+pub mod policy;
+pub mod time;
+
+pub use credit_code::CreditCode;
+pub use fixed::{AreaMu, Money, Ratio};
+pub use i18n::Lang;
+pub use input::{FieldError, FieldErrors, Flaw, Input, Need};

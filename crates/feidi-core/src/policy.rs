@@ -1,0 +1,97 @@
+//! Who may do what: the one place where access is decided.
+
+use crate::model::Role;
+
+/// The caller of a request, as authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub role: Role,
+    /// Set for enterprise users: the only enterprise they may see.
+    pub enterprise_id: Option<i64>,
+}
+
+/// Which records of enterprise-owned kinds the caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Only the records of this enterprise (and those not tied to any enterprise are hidden).
+    Enterprise(i64),
+}
+
+/// The kinds of records that access rules speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Jurisdiction,
+    Zone,
+    Enterprise,
+    Project,
+    User,
+    Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+impl Principal {
+    /// The records the caller may see.
+    pub fn scope(&self) -> Scope {
+        match (self.role, self.enterprise_id) {
+            (Role::Enterprise, Some(id)) => Scope::Enterprise(id),
+            // An enterprise user not tied to an enterprise sees no enterprise's records.
+            (Role::Enterprise, None) => Scope::Enterprise(0),
+            _ => Scope::All,
+        }
+    }
+
+    /// Whether the caller may do `action` on records of kind `entity` at all; which records,
+    /// for reads, is [`Principal::scope`]'s answer.
+    pub fn may(&self, action: Action, entity: Entity) -> bool {
+        use Action::*;
+        use Entity::*;
+        match (self.role, action, entity) {
+            (Role::Admin, _, _) => true,
+            (_, Read, Jurisdiction | Zone | Enterprise | Project) => true,
+            (Role::Staff, Write, Jurisdiction | Zone | Enterprise | Project) => true,
+            (Role::Leader | Role::Staff, Read, Audit) => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, enterprise_id: Option<i64>) -> Principal {
+        Principal {
+            user_id: 1,
+            role,
+            enterprise_id,
+        }
+    }
+
+    #[test]
+    fn enterprise_users_are_scoped_to_their_enterprise() {
+        assert_eq!(who(Role::Enterprise, Some(7)).scope(), Scope::Enterprise(7));
+        assert_eq!(who(Role::Enterprise, None).scope(), Scope::Enterprise(0));
+        assert_eq!(who(Role::Leader, None).scope(), Scope::All);
+    }
+
+    #[test]
+    fn only_admins_and_staff_change_the_registry() {
+        for role in Role::ALL {
+            let may = who(*role, None).may(Action::Write, Entity::Project);
+            assert_eq!(may, matches!(role, Role::Admin | Role::Staff), "{role}");
+        }
+        assert!(!who(Role::Staff, None).may(Action::Write, Entity::User));
+        assert!(!who(Role::Enterprise, Some(1)).may(Action::Read, Entity::Audit));
+    }
+}

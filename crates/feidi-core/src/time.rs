@@ -1,0 +1,66 @@
+//! Time in the programme: instants are stored as RFC 3339 text in +08:00 and days end in
+//! Asia/Shanghai.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
+
+/// Asia/Shanghai. China has kept UTC+8 without daylight saving since 1991, so a fixed offset
+/// is exact for every date the programme holds and spares a time-zone database.
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+/// Now, in Shanghai time.
+pub fn now() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&shanghai())
+}
+
+/// Today's date in Shanghai.
+pub fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+/// The stored form of an instant: RFC 3339 in +08:00 with microseconds. One fixed width and
+/// one offset make text order the same as time order in both databases.
+pub fn stamp(at: DateTime<FixedOffset>) -> String {
+    at.with_timezone(&shanghai())
+        .to_rfc3339_opts(SecondsFormat::Micros, false)
+}
+
+/// Parses a stored or submitted RFC 3339 instant into Shanghai time.
+pub fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&shanghai()))
+}
+
+/// The instant a day ends: "by the end of day D" is D+1 00:00 in Shanghai.
+pub fn end_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
+    let next = day.succ_opt().unwrap_or(day);
+    let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
+    shanghai()
+        .from_local_datetime(&midnight)
+        .single()
+        .unwrap_or_else(|| now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_sort_as_time_sorts() {
+        let a = parse_instant("2023-07-07T23:59:59Z");
+        let b = parse_instant("2023-07-08T08:00:00.5+08:00");
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("parse")
+        };
+        assert_eq!(stamp(a), "2023-07-08T07:59:59.000000+08:00");
+        assert!(stamp(a) < stamp(b));
+    }
+
+    #[test]
+    fn a_day_ends_at_the_next_midnight_in_shanghai() {
+        let day = NaiveDate::from_ymd_opt(2023, 10, 7).unwrap_or_default();
+        assert_eq!(end_of_day(day).to_rfc3339(), "2023-10-08T00:00:00+08:00");
+    }
+}
