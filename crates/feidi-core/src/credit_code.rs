@@ -8,9 +8,7 @@ use serde::{Serialize, Serializer};
 /// The code's alphabet: digits and the capitals without I, O, S, V, Z.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of positions 1..=17 (3^(i-1) mod 31).
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Why a credit code was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -83,13 +81,9 @@ impl CreditCode {
             *slot = ALPHABET[(rest % 31) as usize];
             rest /= 31;
         }
-        let first17 = format!(
-            "91{:06}{}",
-            division % 1_000_000,
-            String::from_utf8_lossy(&org)
-        );
+        let first17 = format!("91{:06}{}", division % 1_000_000, String::from_utf8_lossy(&org));
         // Only alphabet characters and digits went in, so completing cannot fail.
-        Self::complete(&first17).unwrap_or_else(|_| Self(first17))
+        Self::complete(&first17).unwrap_or_else(|_| Self(first17.clone()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -116,11 +110,7 @@ mod tests {
     #[test]
     fn accepts_published_codes() {
         // Codes printed on real business licences.
-        for code in [
-            "91110000802100433B",
-            "91350100M000100Y43",
-            "91440300708461136T",
-        ] {
+        for code in ["91110000802100433B", "91350100M000100Y43", "91440300708461136T"] {
             assert!(CreditCode::parse(code).is_ok(), "{code}");
         }
         assert_eq!(

@@ -150,10 +150,7 @@ macro_rules! hundredths_type {
     };
 }
 
-hundredths_type!(
-    Money,
-    "An exact amount of money in yuan, held as integer fen."
-);
+hundredths_type!(Money, "An exact amount of money in yuan, held as integer fen.");
 hundredths_type!(
     AreaMu,
     "An area in 亩 (1 亩 = 666.67 m²), held as hundredths of a 亩."

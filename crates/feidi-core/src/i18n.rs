@@ -116,11 +116,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("field.industry", "行业", "Industry"),
     ("field.login", "登录名", "Login"),
     ("field.name", "名称", "Name"),
-    (
-        "field.operator",
-        "运营方（飞出地）",
-        "Operating jurisdiction",
-    ),
+    ("field.operator", "运营方（飞出地）", "Operating jurisdiction"),
     ("field.password", "密码", "Password"),
     ("field.phase", "期次", "Phase"),
     ("field.role", "角色", "Role"),
@@ -138,11 +134,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("list.prev", "上一页", "Previous"),
     ("list.search", "搜索名称", "Search name"),
     ("list.total", "共", "Total"),
-    (
-        "login.failed",
-        "登录名或密码不正确。",
-        "Wrong login or password.",
-    ),
+    ("login.failed", "登录名或密码不正确。", "Wrong login or password."),
     (
         "login.locked",
         "尝试次数过多，账户已暂时锁定，请稍后再试。",

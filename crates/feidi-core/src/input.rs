@@ -55,9 +55,7 @@ impl Flaw {
                 CreditCodeError::Alphabet => {
                     "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）".into()
                 }
-                CreditCodeError::Division => {
-                    "统一社会信用代码第3至8位须为行政区划代码（数字）".into()
-                }
+                CreditCodeError::Division => "统一社会信用代码第3至8位须为行政区划代码（数字）".into(),
                 CreditCodeError::Check => "统一社会信用代码校验位错误（GB 32100-2015）".into(),
             },
             (Self::CreditCode(e), Lang::En) => {
@@ -204,8 +202,11 @@ impl<'a> Input<'a> {
 
     /// A non-negative amount of money. JSON floats are refused: money travels as strings.
     pub fn money(&mut self, field: &str, need: Need) -> Option<Money> {
-        if let Some(Value::Number(n)) = self.map.get(field) {
-            if !n.is_i64() && !n.is_u64() {
+        if let Some(Value::Number(n)) = self.map.get(field)
+            && !n.is_i64()
+            && !n.is_u64()
+        {
+            {
                 self.flag(
                     field,
                     Flaw::Rule(
@@ -305,9 +306,7 @@ mod tests {
 
     #[test]
     fn names_every_bad_field_at_once() {
-        let m = map(
-            json!({"name": "", "total_investment": "1.234", "expected_jobs": "many", "area": 3.5}),
-        );
+        let m = map(json!({"name": "", "total_investment": "1.234", "expected_jobs": "many", "area": 3.5}));
         let mut input = Input::new(&m);
         input.required_text("name", 10);
         input.money("total_investment", Need::Required);
@@ -320,18 +319,9 @@ mod tests {
         let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            [
-                "name",
-                "total_investment",
-                "expected_jobs",
-                "area",
-                "missing"
-            ]
+            ["name", "total_investment", "expected_jobs", "area", "missing"]
         );
-        assert_eq!(
-            errors.message_for("name", Lang::Zh).as_deref(),
-            Some("必填")
-        );
+        assert_eq!(errors.message_for("name", Lang::Zh).as_deref(), Some("必填"));
     }
 
     #[test]

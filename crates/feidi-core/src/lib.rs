@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod policy;
+pub mod registry;
 pub mod time;
 
 pub use credit_code::CreditCode;

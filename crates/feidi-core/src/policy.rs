@@ -52,13 +52,13 @@ impl Principal {
     pub fn may(&self, action: Action, entity: Entity) -> bool {
         use Action::*;
         use Entity::*;
-        match (self.role, action, entity) {
-            (Role::Admin, _, _) => true,
-            (_, Read, Jurisdiction | Zone | Enterprise | Project) => true,
-            (Role::Staff, Write, Jurisdiction | Zone | Enterprise | Project) => true,
-            (Role::Leader | Role::Staff, Read, Audit) => true,
-            _ => false,
-        }
+        matches!(
+            (self.role, action, entity),
+            (Role::Admin, _, _)
+                | (_, Read, Jurisdiction | Zone | Enterprise | Project)
+                | (Role::Staff, Write, Jurisdiction | Zone | Enterprise | Project)
+                | (Role::Leader | Role::Staff, Read, Audit)
+        )
     }
 
     pub fn is_admin(&self) -> bool {

@@ -40,7 +40,7 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
     shanghai()
         .from_local_datetime(&midnight)
         .single()
-        .unwrap_or_else(|| now())
+        .unwrap_or_else(now)
 }
 
 #[cfg(test)]

@@ -1,1 +1,190 @@
+//! feidi's storage: one SQL code path over SQLite (the embedded default) and PostgreSQL (the
+//! production database), chosen by the database URL.
+//!
+//! The queries go through sqlx's `Any` driver with `$n` placeholders, which both backends
+//! accept, and with types both share (64-bit integers and text): money is integer fen, areas
+//! integer hundredths of a 亩, instants RFC 3339 text in +08:00. So there is one query per
+//! operation, not two that drift apart; the two migration sets differ only in DDL spelling and
+//! a test keeps them in lockstep.
 
+mod audit;
+mod auth;
+mod dashboard;
+mod error;
+mod migrate;
+mod records;
+mod registry;
+mod value;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+pub use audit::{AuditEntry, AuditQuery};
+pub use auth::{SessionInfo, ThrottleState};
+pub use dashboard::{CategoryTotals, PortfolioTotals};
+pub use error::{StoreError, StoreResult};
+pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
+pub use registry::{ListQuery, Page, Record, SortDir};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The database, shared by every request of one app server.
+#[derive(Clone)]
+pub struct Store {
+    /// Reads.
+    read: AnyPool,
+    /// Writes. On SQLite a single connection: SQLite admits one writer at a time anyway, and
+    /// queueing writers in the pool is fairer and cheaper than letting them spin on the lock.
+    /// On PostgreSQL the same pool as `read`.
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`), creating a SQLite file if missing,
+    /// and brings the schema up to date.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| StoreError::BadUrl(redact(url)))?;
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url_with_create(url);
+                let options = AnyConnectOptions::from_str(&url)?;
+                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                let read = sqlite_pool(8).connect_with(options).await?;
+                Ok(Self { read, write, backend })
+            }
+            Backend::Postgres => {
+                let options = AnyConnectOptions::from_str(url)?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Self {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Answers when the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// Closes the pools, waiting for connections in use.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
+    /// transaction that reads then writes never fails half-way on another process's commit.
+    async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // Durability is never traded for speed: WAL with a full sync at every commit.
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                     PRAGMA busy_timeout = 10000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+/// `sqlite://feidi.db` → `sqlite://feidi.db?mode=rwc`, so that a missing file is created.
+fn sqlite_url_with_create(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_apart_and_redacted() {
+        assert_eq!(Backend::of_url("sqlite://feidi.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("mysql://h/db"), None);
+        assert_eq!(
+            redact("postgres://feidi:s3cret@db:5432/feidi"),
+            "postgres://feidi:***@db:5432/feidi"
+        );
+        assert_eq!(sqlite_url_with_create("sqlite://x.db"), "sqlite://x.db?mode=rwc");
+    }
+}

@@ -1,0 +1,165 @@
+//! The audit log: who changed what, when, with the values before and after.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::registry::Page;
+use crate::value::{Cols, Val, bind_all};
+use crate::{Store, StoreResult};
+
+/// One entry to write, in the same transaction as the change it records.
+pub(crate) struct AuditWrite {
+    pub actor: Option<i64>,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub note: Option<String>,
+}
+
+impl AuditWrite {
+    pub fn change<T: Serialize>(
+        actor: Option<i64>,
+        action: &'static str,
+        entity: &'static str,
+        id: i64,
+        before: Option<&T>,
+        after: Option<&T>,
+    ) -> Self {
+        Self {
+            actor,
+            action,
+            entity,
+            entity_id: Some(id),
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: after.and_then(|a| serde_json::to_value(a).ok()),
+            note: None,
+        }
+    }
+
+    pub fn event(
+        actor: Option<i64>,
+        action: &'static str,
+        entity: &'static str,
+        id: Option<i64>,
+        note: String,
+    ) -> Self {
+        Self {
+            actor,
+            action,
+            entity,
+            entity_id: id,
+            before: None,
+            after: None,
+            note: Some(note),
+        }
+    }
+}
+
+pub(crate) async fn write_audit(conn: &mut AnyConnection, entry: AuditWrite) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before_json, after_json, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(feidi_core::time::stamp(feidi_core::time::now()))
+    .bind(entry.actor)
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.before.map(|v| v.to_string()))
+    .bind(entry.after.map(|v| v.to_string()))
+    .bind(entry.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One entry of the audit log as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_login: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub note: Option<String>,
+}
+
+impl AuditEntry {
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        let c = Cols(row);
+        let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
+            Ok(c.opt_text(col)?.and_then(|t| serde_json::from_str(&t).ok()))
+        };
+        Ok(Self {
+            id: c.int("id")?,
+            at: c.text("at")?,
+            actor_id: c.opt_int("actor_id")?,
+            actor_login: c.opt_text("actor_login")?,
+            action: c.text("action")?,
+            entity: c.text("entity")?,
+            entity_id: c.opt_int("entity_id")?,
+            before: json("before_json")?,
+            after: json("after_json")?,
+            note: c.opt_text("note")?,
+        })
+    }
+}
+
+/// Which entries to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Store {
+    /// A page of the audit log, newest first.
+    pub async fn audit(&self, query: &AuditQuery) -> StoreResult<Page<AuditEntry>> {
+        let mut clause = String::from(" WHERE 1 = 1");
+        let mut values = Vec::new();
+        for (column, value) in [
+            ("a.entity", query.entity.clone().map(Val::from)),
+            ("a.entity_id", query.entity_id.map(Val::from)),
+            ("a.actor_id", query.actor_id.map(Val::from)),
+        ] {
+            if let Some(value) = value {
+                values.push(value);
+                clause.push_str(&format!(" AND {column} = ${}", values.len()));
+            }
+        }
+        let per_page = query.per_page.clamp(1, 500);
+        let page = query.page.max(1);
+        let total: i64 = {
+            let sql = format!("SELECT COUNT(*) AS n FROM audit_log a{clause}");
+            let row = bind_all(sqlx::query(&sql), &values).fetch_one(&self.read).await?;
+            Cols(&row).int("n")?
+        };
+        let sql = format!(
+            "SELECT a.id, a.at, a.actor_id, u.login AS actor_login, a.action, a.entity, a.entity_id, \
+             a.before_json, a.after_json, a.note FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id{clause} \
+             ORDER BY a.id DESC LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        );
+        let rows = bind_all(sqlx::query(&sql), &values).fetch_all(&self.read).await?;
+        let items = rows
+            .iter()
+            .map(AuditEntry::from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+}

@@ -1,0 +1,47 @@
+use feidi_core::{FieldErrors, Flaw};
+
+/// What can go wrong in storage, in terms the web layer maps to answers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such record, or not one the caller may see.
+    #[error("not found")]
+    NotFound,
+    /// The `version` sent is not the stored one: someone else changed the record first.
+    #[error("the record was changed by someone else (stale version)")]
+    Conflict,
+    /// Other records still refer to this one.
+    #[error("the record is still referred to by other records")]
+    InUse,
+    /// Input that breaks a rule only the database can check (a reference, a unique value).
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    #[error("unsupported database URL {0}: use sqlite://... or postgres://...")]
+    BadUrl(String),
+    #[error("migration {0} failed")]
+    Migration(String, #[source] sqlx::Error),
+    #[error("stored data is not what feidi wrote: {0}")]
+    Corrupt(String),
+    #[error("database error")]
+    Db(#[from] sqlx::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// Maps a constraint violation to a field error when the column is known.
+    pub(crate) fn from_write(err: sqlx::Error, unique_fields: &[&str]) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            if db.is_unique_violation() {
+                let text = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
+                if let Some(field) = unique_fields.iter().find(|f| text.contains(*f)) {
+                    return Self::Invalid(FieldErrors::one(field, Flaw::Taken));
+                }
+                return Self::Conflict;
+            }
+            if db.is_foreign_key_violation() {
+                return Self::InUse;
+            }
+        }
+        Self::Db(err)
+    }
+}

@@ -1,0 +1,103 @@
+//! The schema's migrations, one set per backend, applied in order at start-up.
+
+use sqlx::Row;
+
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// (version, name, SQLite text, PostgreSQL text). Both sets carry the same versions.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+impl Store {
+    /// Applies the migrations not yet applied. Several app servers starting at once are safe:
+    /// on PostgreSQL an advisory lock lets one migrate while the others wait, on SQLite the
+    /// write lock does.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7236514)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS feidi_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let rows = sqlx::query("SELECT version FROM feidi_migrations")
+            .fetch_all(&mut *tx)
+            .await?;
+        let applied: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        for (version, name, sqlite, postgres) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let text = match self.backend {
+                Backend::Sqlite => *sqlite,
+                Backend::Postgres => *postgres,
+            };
+            sqlx::raw_sql(text)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::Migration(format!("{version:04}_{name}"), e))?;
+            sqlx::query("INSERT INTO feidi_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(feidi_core::time::stamp(feidi_core::time::now()))
+                .execute(&mut *tx)
+                .await?;
+            tracing::info!(version, name, "applied migration");
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    fn names(dir: &str) -> BTreeSet<String> {
+        let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_dir(path)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations_and_all_are_applied() {
+        let sqlite = names("sqlite");
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, names("postgres"));
+        assert_eq!(sqlite.len(), super::MIGRATIONS.len());
+    }
+
+    /// The same tables and columns on both sides: DDL spelling may differ, names may not.
+    #[test]
+    fn both_backends_declare_the_same_columns() {
+        fn columns(text: &str) -> Vec<String> {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with("--") && !l.is_empty())
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .map(String::from)
+                .collect()
+        }
+        for (_, _, sqlite, postgres) in super::MIGRATIONS {
+            assert_eq!(columns(sqlite), columns(postgres));
+        }
+    }
+}

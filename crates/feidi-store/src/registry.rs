@@ -1,0 +1,489 @@
+//! Create, read, update, delete and list for every registry record, in one generic code path:
+//! each write runs in one transaction with its audit entry, its reference checks, its
+//! optimistic version check and the portfolio totals it moves.
+
+use feidi_core::policy::Scope;
+use feidi_core::{FieldError, FieldErrors, Flaw};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::value::{Val, bind_all};
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// A kind of stored record.
+pub trait Record: Sized + Serialize + Send + Sync + Unpin + 'static {
+    /// The name in the audit log and in idempotency keys.
+    const ENTITY: &'static str;
+    const TABLE: &'static str;
+    /// The columns read back, in the select list's order.
+    const COLUMNS: &'static str;
+    /// Columns with a unique constraint, named in the error when a value is taken.
+    const UNIQUE: &'static [&'static str];
+    /// Columns a list may be sorted by.
+    const SORTABLE: &'static [&'static str];
+    /// Columns a list may be filtered on by equality.
+    const FILTERS: &'static [&'static str];
+    /// The column tying a record to an enterprise, for callers who see one enterprise only;
+    /// `None` for records every user may see.
+    const SCOPE_COLUMN: Option<&'static str> = None;
+
+    fn from_row(row: &AnyRow) -> StoreResult<Self>;
+    fn id(&self) -> i64;
+    fn version(&self) -> i64;
+
+    /// How a write moves the portfolio totals: (category, Δcount, Δinvestment in fen).
+    fn totals_delta(_before: Option<&Self>, _after: Option<&Self>) -> Vec<(&'static str, i64, i64)> {
+        Vec::new()
+    }
+}
+
+/// A parsed input that writes one kind of record.
+pub trait Inputs: Send + Sync {
+    type Record: Record;
+    /// The column values it writes.
+    fn values(&self) -> Vec<(&'static str, Val)>;
+    /// The other records it refers to, checked before writing so the error names the field.
+    fn references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
+}
+
+/// A field that refers to another record.
+pub struct Reference {
+    field: &'static str,
+    table: &'static str,
+    id: Option<i64>,
+    /// For officials: the user must exist, be active and not be an enterprise user.
+    official: bool,
+}
+
+impl Reference {
+    pub fn new(field: &'static str, table: &'static str, id: Option<i64>) -> Self {
+        Self {
+            field,
+            table,
+            id,
+            official: false,
+        }
+    }
+    pub fn official(field: &'static str, id: Option<i64>) -> Self {
+        Self {
+            field,
+            table: "users",
+            id,
+            official: true,
+        }
+    }
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDir {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// What part of a list to read. Unknown filter or sort columns are refused, never spliced.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub filters: Vec<(String, Val)>,
+    /// Name contains this text.
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub dir: SortDir,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            filters: Vec::new(),
+            q: None,
+            sort: None,
+            dir: SortDir::Asc,
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE ... ESCAPE '\'`.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+impl Store {
+    fn lock_suffix(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// One record by id, if the caller's scope lets it be seen.
+    pub async fn get<T: Record>(&self, id: i64, scope: Scope) -> StoreResult<T> {
+        let mut sql = format!("SELECT {} FROM {} WHERE id = $1", T::COLUMNS, T::TABLE);
+        let mut values = vec![Val::from(id)];
+        push_scope::<T>(&mut sql, &mut values, scope);
+        let row = bind_all(sqlx::query(&sql), &values)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref()
+            .map(T::from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A page of records, filtered, searched and sorted in SQL.
+    pub async fn list<T: Record>(&self, query: &ListQuery, scope: Scope) -> StoreResult<Page<T>> {
+        let mut bad = Vec::new();
+        let mut clause = String::from(" WHERE 1 = 1");
+        let mut values = Vec::new();
+        for (column, value) in &query.filters {
+            match T::FILTERS.iter().find(|c| **c == column) {
+                Some(column) => {
+                    values.push(value.clone());
+                    clause.push_str(&format!(" AND {column} = ${}", values.len()));
+                }
+                None => bad.push(FieldError {
+                    field: column.clone(),
+                    flaw: Flaw::OneOf(T::FILTERS),
+                }),
+            }
+        }
+        if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            values.push(Val::from(like_pattern(q.trim())));
+            clause.push_str(&format!(" AND name LIKE ${} ESCAPE '\\'", values.len()));
+        }
+        push_scope::<T>(&mut clause, &mut values, scope);
+        let sort = match query.sort.as_deref() {
+            None => "id",
+            Some(s) => match T::SORTABLE.iter().find(|c| **c == s) {
+                Some(c) => c,
+                None => {
+                    bad.push(FieldError {
+                        field: "sort".into(),
+                        flaw: Flaw::OneOf(T::SORTABLE),
+                    });
+                    "id"
+                }
+            },
+        };
+        if !bad.is_empty() {
+            return Err(FieldErrors(bad).into());
+        }
+        let dir = match query.dir {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        };
+        let per_page = query.per_page.clamp(1, 500);
+        let page = query.page.max(1);
+        let count_sql = format!("SELECT COUNT(*) FROM {}{clause}", T::TABLE);
+        let total: i64 = bind_all(sqlx::query(&count_sql), &values)
+            .fetch_one(&self.read)
+            .await?
+            .try_get(0)?;
+        // The id breaks ties so that pages never overlap or skip.
+        let list_sql = format!(
+            "SELECT {} FROM {}{clause} ORDER BY {sort} {dir}, id {dir} LIMIT {per_page} OFFSET {}",
+            T::COLUMNS,
+            T::TABLE,
+            (page - 1).saturating_mul(per_page)
+        );
+        let rows = bind_all(sqlx::query(&list_sql), &values)
+            .fetch_all(&self.read)
+            .await?;
+        let items = rows.iter().map(T::from_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Creates a record. With an idempotency key already used by this actor, answers the
+    /// record created then and writes nothing; the flag tells which happened.
+    pub async fn create<I: Inputs>(
+        &self,
+        actor: Option<i64>,
+        input: &I,
+        extra: Vec<(&'static str, Val)>,
+        idempotency_key: Option<&str>,
+    ) -> StoreResult<(I::Record, bool)> {
+        if let (Some(user), Some(key)) = (actor, idempotency_key)
+            && let Some(existing) = self.replay::<I::Record>(user, key).await?
+        {
+            return Ok((existing, false));
+        }
+        let mut tx = self.begin().await?;
+        check_references(&mut tx, &input.references()).await?;
+        let now = feidi_core::time::stamp(feidi_core::time::now());
+        let mut values = input.values();
+        values.extend(extra);
+        let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
+        binds.push(Val::from(now.clone()));
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let n = binds.len();
+        let sql = format!(
+            "INSERT INTO {} ({}, version, created_at, updated_at) VALUES ({}, 1, ${n}, ${n}) RETURNING {}",
+            I::Record::TABLE,
+            columns.join(", "),
+            placeholders.join(", "),
+            I::Record::COLUMNS,
+        );
+        let row = bind_all(sqlx::query(&sql), &binds)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
+        let record = I::Record::from_row(&row)?;
+        apply_totals(&mut tx, I::Record::totals_delta(None, Some(&record))).await?;
+        write_audit(
+            &mut tx,
+            AuditWrite::change(
+                actor,
+                "create",
+                I::Record::ENTITY,
+                record.id(),
+                None,
+                Some(&record),
+            ),
+        )
+        .await?;
+        if let (Some(user), Some(key)) = (actor, idempotency_key) {
+            let claimed = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, key, entity, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user)
+            .bind(key.to_string())
+            .bind(I::Record::ENTITY)
+            .bind(record.id())
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+            if claimed.is_err() {
+                // A concurrent request with the same key won: undo ours, answer theirs.
+                drop(tx);
+                return match self.replay::<I::Record>(user, key).await? {
+                    Some(existing) => Ok((existing, false)),
+                    None => Err(StoreError::Conflict),
+                };
+            }
+        }
+        tx.commit().await?;
+        Ok((record, true))
+    }
+
+    async fn replay<T: Record>(&self, user: i64, key: &str) -> StoreResult<Option<T>> {
+        let row =
+            sqlx::query("SELECT entity, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+                .bind(user)
+                .bind(key.to_string())
+                .fetch_optional(&self.read)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let entity: String = row.try_get(0)?;
+        if entity != T::ENTITY {
+            return Err(FieldErrors::one(
+                "Idempotency-Key",
+                Flaw::Rule(
+                    "该幂等键已用于其他类型的请求",
+                    "was already used for another kind of request",
+                ),
+            )
+            .into());
+        }
+        let id: i64 = row.try_get(1)?;
+        match self.get::<T>(id, Scope::All).await {
+            Ok(record) => Ok(Some(record)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Replaces a record's fields if `version` is still the stored one; otherwise
+    /// [`StoreError::Conflict`] and nothing changes.
+    pub async fn update<I: Inputs>(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        version: i64,
+        input: &I,
+    ) -> StoreResult<I::Record> {
+        let mut tx = self.begin().await?;
+        let before: I::Record = self.locked(&mut tx, id).await?;
+        if before.version() != version {
+            return Err(StoreError::Conflict);
+        }
+        check_references(&mut tx, &input.references()).await?;
+        let values = input.values();
+        let sets: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+            .collect();
+        let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
+        binds.push(Val::from(feidi_core::time::stamp(feidi_core::time::now())));
+        binds.push(Val::from(id));
+        binds.push(Val::from(version));
+        let n = binds.len();
+        let sql = format!(
+            "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${n} RETURNING {}",
+            I::Record::TABLE,
+            sets.join(", "),
+            n - 2,
+            n - 1,
+            I::Record::COLUMNS,
+        );
+        let row = bind_all(sqlx::query(&sql), &binds)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?
+            .ok_or(StoreError::Conflict)?;
+        let after = I::Record::from_row(&row)?;
+        apply_totals(&mut tx, I::Record::totals_delta(Some(&before), Some(&after))).await?;
+        write_audit(
+            &mut tx,
+            AuditWrite::change(
+                actor,
+                "update",
+                I::Record::ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a record nothing refers to; with `version`, only if it is still the stored one.
+    pub async fn delete<T: Record>(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        version: Option<i64>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let before: T = self.locked(&mut tx, id).await?;
+        if version.is_some_and(|v| v != before.version()) {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query(&format!("DELETE FROM {} WHERE id = $1", T::TABLE))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, &[]))?;
+        apply_totals(&mut tx, T::totals_delta(Some(&before), None)).await?;
+        write_audit(
+            &mut tx,
+            AuditWrite::change(actor, "delete", T::ENTITY, id, Some(&before), None),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reads a record inside a write transaction, locking its row on PostgreSQL (SQLite's
+    /// `BEGIN IMMEDIATE` already holds the database's write lock).
+    async fn locked<T: Record>(&self, conn: &mut AnyConnection, id: i64) -> StoreResult<T> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = $1{}",
+            T::COLUMNS,
+            T::TABLE,
+            self.lock_suffix()
+        );
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+        row.as_ref()
+            .map(T::from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+fn push_scope<T: Record>(sql: &mut String, values: &mut Vec<Val>, scope: Scope) {
+    if let (Some(column), Scope::Enterprise(enterprise)) = (T::SCOPE_COLUMN, scope) {
+        values.push(Val::from(enterprise));
+        sql.push_str(&format!(" AND {column} = ${}", values.len()));
+    }
+}
+
+async fn check_references(conn: &mut AnyConnection, references: &[Reference]) -> StoreResult<()> {
+    let mut bad = Vec::new();
+    for reference in references {
+        let Some(id) = reference.id else { continue };
+        let sql = if reference.official {
+            "SELECT 1 FROM users WHERE id = $1 AND role <> 'enterprise' AND active = TRUE".to_string()
+        } else {
+            format!("SELECT 1 FROM {} WHERE id = $1", reference.table)
+        };
+        if sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_none()
+        {
+            bad.push(FieldError {
+                field: reference.field.into(),
+                flaw: Flaw::NoSuchRecord,
+            });
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(FieldErrors(bad).into())
+    }
+}
+
+async fn apply_totals(conn: &mut AnyConnection, delta: Vec<(&'static str, i64, i64)>) -> StoreResult<()> {
+    for (category, count, investment) in delta {
+        sqlx::query(
+            "UPDATE portfolio_totals SET project_count = project_count + $1, total_investment = total_investment + $2 WHERE category = $3",
+        )
+        .bind(count)
+        .bind(investment)
+        .bind(category)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_match_user_text_literally() {
+        assert_eq!(super::like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

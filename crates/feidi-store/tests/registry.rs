@@ -1,0 +1,395 @@
+//! The registry's storage rules, run on SQLite and on PostgreSQL.
+
+use feidi_core::Money;
+use feidi_core::policy::Scope;
+use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, UserInput, ZoneInput};
+use feidi_store::testing::TestDb;
+use feidi_store::{AuditQuery, Backend, Enterprise, ListQuery, Project, Store, StoreError, both_backends};
+use serde_json::{Map, Value, json};
+
+fn map(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+/// Two counties, a zone and an enterprise: the ground a project stands on.
+async fn ground(store: &Store) -> (i64, i64) {
+    let j = |name: &str| JurisdictionInput::parse(&map(json!({"name": name}))).expect("jurisdiction");
+    let (origin, _) = store
+        .create(None, &j("长垣市"), vec![], None)
+        .await
+        .expect("origin");
+    let (host, _) = store
+        .create(None, &j("封丘县"), vec![], None)
+        .await
+        .expect("host");
+    let zone = ZoneInput::parse(&map(json!({
+        "name": "长封产业园启动区", "host_jurisdiction_id": host.id,
+        "operator_jurisdiction_id": origin.id, "area_mu": "15600"
+    })))
+    .expect("zone");
+    let (zone, _) = store
+        .create(None, &zone, vec![], None)
+        .await
+        .expect("create zone");
+    let enterprise = EnterpriseInput::parse(&map(json!({
+        "name": "示例卫材有限公司", "credit_code": "91110000802100433B", "industry": "卫材医疗器械"
+    })))
+    .expect("enterprise");
+    let (enterprise, _) = store
+        .create(None, &enterprise, vec![], None)
+        .await
+        .expect("create enterprise");
+    (zone.id, enterprise.id)
+}
+
+fn project(zone: i64, enterprise: Option<i64>, name: &str, yuan: &str, category: &str) -> ProjectInput {
+    ProjectInput::parse(&map(json!({
+        "name": name, "category": category, "zone_id": zone, "enterprise_id": enterprise,
+        "total_investment": yuan
+    })))
+    .expect("project input")
+}
+
+async fn crud_with_versions_and_audit(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, enterprise) = ground(&store).await;
+    let (p, created) = store
+        .create(
+            None,
+            &project(zone, Some(enterprise), "卫材园中园", "1000000000", "industrial"),
+            vec![],
+            None,
+        )
+        .await
+        .expect("create project");
+    assert!(created);
+    assert_eq!(p.total_investment, Money::yuan(1_000_000_000));
+    assert_eq!(p.version, 1);
+
+    // An update with the version read succeeds and moves the version on.
+    let changed = project(
+        zone,
+        Some(enterprise),
+        "卫材园中园（一期）",
+        "1200000000.50",
+        "industrial",
+    );
+    let p2 = store.update(None, p.id, 1, &changed).await.expect("update");
+    assert_eq!(p2.version, 2);
+    assert_eq!(p2.name, "卫材园中园（一期）");
+
+    // A stale version is refused and nothing changes.
+    let stale = project(zone, Some(enterprise), "someone else's edit", "1", "industrial");
+    assert!(matches!(
+        store.update(None, p.id, 1, &stale).await,
+        Err(StoreError::Conflict)
+    ));
+    let read: Project = store.get(p.id, Scope::All).await.expect("read");
+    assert_eq!(read, p2);
+
+    // The audit log holds the values before and after.
+    let log = store
+        .audit(&AuditQuery {
+            entity: Some("project".into()),
+            entity_id: Some(p.id),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(log.total, 2);
+    let update = &log.items[0];
+    assert_eq!(update.action, "update");
+    assert_eq!(
+        update.before.as_ref().and_then(|b| b["name"].as_str()),
+        Some("卫材园中园")
+    );
+    assert_eq!(
+        update.after.as_ref().and_then(|a| a["name"].as_str()),
+        Some("卫材园中园（一期）")
+    );
+    assert_eq!(
+        update.after.as_ref().and_then(|a| a["total_investment"].as_str()),
+        Some("1200000000.50")
+    );
+
+    // The zone is in use and cannot go; the project can, then the zone can.
+    assert!(matches!(
+        store.delete::<feidi_store::Zone>(None, zone, None).await,
+        Err(StoreError::InUse)
+    ));
+    assert!(matches!(
+        store.delete::<Project>(None, p.id, Some(1)).await,
+        Err(StoreError::Conflict)
+    ));
+    store
+        .delete::<Project>(None, p.id, Some(2))
+        .await
+        .expect("delete project");
+    assert!(matches!(
+        store.get::<Project>(p.id, Scope::All).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .delete::<feidi_store::Zone>(None, zone, None)
+        .await
+        .expect("delete zone");
+}
+both_backends!(crud_with_versions_and_audit, super::crud_with_versions_and_audit);
+
+async fn references_and_unique_values_name_their_field(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let bad = project(zone + 100, Some(999), "x", "1", "supporting");
+    let Err(StoreError::Invalid(errors)) = store.create(None, &bad, vec![], None).await else {
+        panic!("a missing zone and enterprise must be refused")
+    };
+    let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["zone_id", "enterprise_id"]);
+
+    let twin = EnterpriseInput::parse(&map(json!({
+        "name": "另一家", "credit_code": "91110000802100433b", "industry": "x"
+    })))
+    .expect("input");
+    let Err(StoreError::Invalid(errors)) = store.create(None, &twin, vec![], None).await else {
+        panic!("a duplicate credit code must be refused")
+    };
+    assert_eq!(errors.0[0].field, "credit_code");
+    let page = store
+        .list::<Enterprise>(&ListQuery::default(), Scope::All)
+        .await
+        .expect("list");
+    assert_eq!(page.total, 1, "nothing written");
+}
+both_backends!(
+    references_and_unique_values_name_their_field,
+    super::references_and_unique_values_name_their_field
+);
+
+async fn lists_filter_sort_page_and_scope(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, enterprise) = ground(&store).await;
+    for i in 0..7 {
+        let (category, owner) = if i % 2 == 0 {
+            ("industrial", Some(enterprise))
+        } else {
+            ("infrastructure", None)
+        };
+        store
+            .create(
+                None,
+                &project(
+                    zone,
+                    owner,
+                    &format!("项目{i} 100%_x"),
+                    &format!("{}", 10 + i),
+                    category,
+                ),
+                vec![],
+                None,
+            )
+            .await
+            .expect("create");
+    }
+    let query = ListQuery {
+        filters: vec![("category".into(), "industrial".into())],
+        sort: Some("total_investment".into()),
+        dir: feidi_store::SortDir::Desc,
+        per_page: 3,
+        page: 1,
+        ..Default::default()
+    };
+    let page = store.list::<Project>(&query, Scope::All).await.expect("list");
+    assert_eq!(page.total, 4);
+    let amounts: Vec<String> = page
+        .items
+        .iter()
+        .map(|p| p.total_investment.to_string())
+        .collect();
+    assert_eq!(amounts, ["16.00", "14.00", "12.00"]);
+    let second = store
+        .list::<Project>(
+            &ListQuery {
+                page: 2,
+                ..query.clone()
+            },
+            Scope::All,
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(second.items.len(), 1);
+
+    // `%` and `_` in a search match literally.
+    let search = ListQuery {
+        q: Some("3 100%_".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list::<Project>(&search, Scope::All).await.expect("q").total,
+        1
+    );
+    let wild = ListQuery {
+        q: Some("%".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list::<Project>(&wild, Scope::All).await.expect("q").total,
+        7
+    );
+
+    // An enterprise's scope holds its own projects only, and hides others' by id.
+    let own = store
+        .list::<Project>(&ListQuery::default(), Scope::Enterprise(enterprise))
+        .await
+        .expect("scoped");
+    assert_eq!(own.total, 4);
+    let other = store
+        .list::<Project>(&ListQuery::default(), Scope::All)
+        .await
+        .expect("all");
+    let foreign = other
+        .items
+        .iter()
+        .find(|p| p.enterprise_id.is_none())
+        .expect("a project of no enterprise");
+    assert!(matches!(
+        store
+            .get::<Project>(foreign.id, Scope::Enterprise(enterprise))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Unknown filters and sorts are refused, not spliced into SQL.
+    let bad = ListQuery {
+        sort: Some("name; DROP TABLE projects".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.list::<Project>(&bad, Scope::All).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let totals = store.portfolio_totals().await.expect("totals");
+    assert_eq!(totals.project_count, 7);
+    assert_eq!(totals.total_investment, Money::yuan((10..17).sum()));
+    assert_eq!(totals.by_category[0].project_count, 4);
+}
+both_backends!(
+    lists_filter_sort_page_and_scope,
+    super::lists_filter_sort_page_and_scope
+);
+
+async fn idempotency_keys_create_once(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let user =
+        UserInput::parse(&map(json!({"login": "staff1", "name": "王五", "role": "staff"}))).expect("user");
+    let (staff, _) = store
+        .create_user(None, &user, "hash".into(), None)
+        .await
+        .expect("user");
+    let input = project(zone, None, "道路", "240000000", "infrastructure");
+    let (first, created) = store
+        .create(Some(staff.id), &input, vec![], Some("k-1"))
+        .await
+        .expect("first");
+    let (again, created_again) = store
+        .create(Some(staff.id), &input, vec![], Some("k-1"))
+        .await
+        .expect("again");
+    assert!(created && !created_again);
+    assert_eq!(first, again);
+    assert_eq!(store.portfolio_totals().await.expect("totals").project_count, 1);
+}
+both_backends!(idempotency_keys_create_once, super::idempotency_keys_create_once);
+
+async fn sessions_tokens_and_throttling(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let user = UserInput::parse(&map(
+        json!({"login": "leader1", "name": "赵六", "role": "leader"}),
+    ))
+    .expect("user");
+    let (leader, _) = store
+        .create_user(None, &user, "h1".into(), None)
+        .await
+        .expect("user");
+    let later = feidi_core::time::now() + chrono::Duration::hours(1);
+    store
+        .create_session(leader.id, "s-hash", "csrf-1", later)
+        .await
+        .expect("session");
+    let session = store.session("s-hash").await.expect("read").expect("live");
+    assert_eq!((session.user.id, session.csrf.as_str()), (leader.id, "csrf-1"));
+    let past = feidi_core::time::now() - chrono::Duration::hours(1);
+    store
+        .create_session(leader.id, "old-hash", "csrf-2", past)
+        .await
+        .expect("old session");
+    assert!(
+        store.session("old-hash").await.expect("read").is_none(),
+        "expired sessions are not live"
+    );
+
+    store
+        .create_token(None, leader.id, "t-hash", Some("wall".into()))
+        .await
+        .expect("token");
+    assert_eq!(
+        store.token_user("t-hash").await.expect("read").map(|u| u.id),
+        Some(leader.id)
+    );
+    assert!(store.token_user("nope").await.expect("read").is_none());
+
+    // A new password ends the other sessions.
+    store
+        .create_session(leader.id, "s2-hash", "c", later)
+        .await
+        .expect("session 2");
+    store
+        .set_password(Some(leader.id), leader.id, "h2".into(), Some("s-hash"))
+        .await
+        .expect("passwd");
+    assert!(store.session("s-hash").await.expect("read").is_some());
+    assert!(store.session("s2-hash").await.expect("read").is_none());
+    assert_eq!(store.password_hash(leader.id).await.expect("hash"), "h2");
+
+    let window = chrono::Duration::minutes(15);
+    for n in 1..=4 {
+        let state = store
+            .throttle_fail("login:x", window, 5, window)
+            .await
+            .expect("fail");
+        assert_eq!((state.failures, state.locked_until.is_some()), (n, false));
+    }
+    let locked = store
+        .throttle_fail("login:x", window, 5, window)
+        .await
+        .expect("fail");
+    assert!(locked.locked_until.is_some());
+    assert!(
+        store
+            .throttle_state("login:x")
+            .await
+            .expect("state")
+            .locked_until
+            .is_some()
+    );
+    store.throttle_clear("login:x").await.expect("clear");
+    assert_eq!(store.throttle_state("login:x").await.expect("state").failures, 0);
+}
+both_backends!(
+    sessions_tokens_and_throttling,
+    super::sessions_tokens_and_throttling
+);
+
+async fn migrations_run_twice_harmlessly(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    store.close().await;
+    let again = Store::open(&db.url).await.expect("second open");
+    again.ping().await.expect("ping");
+}
+both_backends!(
+    migrations_run_twice_harmlessly,
+    super::migrations_run_twice_harmlessly
+);
