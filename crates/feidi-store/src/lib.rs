@@ -30,7 +30,8 @@ pub use auth::{SessionInfo, ThrottleState};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use error::{StoreError, StoreResult};
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
-pub use registry::{ListQuery, Page, Record, SortDir};
+pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
+pub use value::Val;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -55,7 +55,7 @@ pub struct Reference {
     field: &'static str,
     table: &'static str,
     id: Option<i64>,
-    /// For officials: the user must exist, be active and not be an enterprise user.
+    /// For officials: the user must be an active leader or staff member.
     official: bool,
 }
 
@@ -443,7 +443,7 @@ async fn check_references(conn: &mut AnyConnection, references: &[Reference]) ->
     for reference in references {
         let Some(id) = reference.id else { continue };
         let sql = if reference.official {
-            "SELECT 1 FROM users WHERE id = $1 AND role <> 'enterprise' AND active = TRUE".to_string()
+            "SELECT 1 FROM users WHERE id = $1 AND role IN ('leader', 'staff') AND active = TRUE".to_string()
         } else {
             format!("SELECT 1 FROM {} WHERE id = $1", reference.table)
         };
@@ -485,5 +485,38 @@ mod tests {
     #[test]
     fn like_patterns_match_user_text_literally() {
         assert_eq!(super::like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}
+
+/// The short lists the pages offer in selects and use to show names for ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameList {
+    Jurisdictions,
+    Zones,
+    Enterprises,
+    /// Active leaders and staff: those who can be a record's A or B official.
+    Officials,
+}
+
+impl Store {
+    /// (id, name) pairs of a list, by name; an enterprise's scope sees only its own enterprise.
+    pub async fn names(&self, list: NameList, scope: Scope) -> StoreResult<Vec<(i64, String)>> {
+        let sql = match (list, scope) {
+            (NameList::Jurisdictions, _) => "SELECT id, name FROM jurisdictions ORDER BY name, id",
+            (NameList::Zones, _) => "SELECT id, name FROM zones ORDER BY name, id",
+            (NameList::Enterprises, Scope::All) => "SELECT id, name FROM enterprises ORDER BY name, id",
+            (NameList::Enterprises, Scope::Enterprise(_)) => "SELECT id, name FROM enterprises WHERE id = $1",
+            (NameList::Officials, _) => {
+                "SELECT id, name FROM users WHERE role IN ('leader', 'staff') AND active = TRUE ORDER BY name, id"
+            }
+        };
+        let mut query = sqlx::query(sql);
+        if let (NameList::Enterprises, Scope::Enterprise(id)) = (list, scope) {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect()
     }
 }

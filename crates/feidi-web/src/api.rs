@@ -1,0 +1,228 @@
+//! The JSON API under `/api/v1` (see the shared api.md): translation between HTTP and the
+//! service operations, nothing more.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Zones};
+use crate::service;
+
+/// A JSON object body; anything else is a 400 that says what was wrong.
+pub struct JsonBody(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        if bytes.is_empty() {
+            return Ok(Self(Map::new()));
+        }
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(Self(map)),
+            Ok(_) => Err(ApiError::BadRequest("the body must be a JSON object".into())),
+            Err(e) => Err(ApiError::BadRequest(format!("the body is not valid JSON: {e}"))),
+        }
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().chars().take(200).collect::<String>())
+        .filter(|v| !v.is_empty())
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/dashboard", get(dashboard))
+        .route("/audit", get(audit))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{id}", get(read_user).patch(update_user))
+        .route("/users/{id}/tokens", post(issue_token))
+        .merge(crud::<Jurisdictions>())
+        .merge(crud::<Zones>())
+        .merge(crud::<Enterprises>())
+        .merge(crud::<Projects>())
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// The five routes of one registry kind.
+fn crud<K: Kind>() -> Router<AppState> {
+    Router::new()
+        .route(&format!("/{}", K::PATH), get(list::<K>).post(create::<K>))
+        .route(
+            &format!("/{}/{{id}}", K::PATH),
+            get(read::<K>).patch(update::<K>).delete(remove::<K>),
+        )
+}
+
+async fn list<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let query = service::list_query(&params, K::FILTERS, caller.lang())?;
+    Ok(Json(service::list::<K>(&state, &caller, &query).await?).into_response())
+}
+
+async fn read<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    Ok(Json(service::get::<K>(&state, &caller, id).await?).into_response())
+}
+
+async fn create<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers);
+    let (record, created) = service::create::<K>(&state, &caller, &body, key.as_deref()).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(record)).into_response())
+}
+
+async fn update<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::update::<K>(&state, &caller, id, &body).await?).into_response())
+}
+
+async fn remove<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let version = match params.get("version") {
+        None => None,
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
+            ApiError::Invalid(
+                feidi_core::FieldErrors::one("version", feidi_core::Flaw::NotInteger),
+                caller.lang(),
+            )
+        })?),
+    };
+    service::delete::<K>(&state, &caller, id, version).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn me(caller: Caller) -> Json<feidi_store::User> {
+    Json(caller.user)
+}
+
+async fn list_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    if !caller.principal().is_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    let query = service::list_query(
+        &params,
+        &[
+            ("role", crate::kinds::FilterType::Text),
+            ("enterprise_id", crate::kinds::FilterType::Id),
+        ],
+        caller.lang(),
+    )?;
+    let page = state
+        .store
+        .list::<feidi_store::User>(&query, feidi_core::policy::Scope::All)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers);
+    let (user, created) = service::create_user(&state, &caller, &body, key.as_deref()).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(user)).into_response())
+}
+
+async fn read_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    Ok(Json(service::get_user(&state, &caller, id).await?).into_response())
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::update_user(&state, &caller, id, &body).await?).into_response())
+}
+
+async fn issue_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let label = body
+        .get("label")
+        .and_then(Value::as_str)
+        .map(|s| s.chars().take(100).collect());
+    let token = service::issue_token(&state, &caller, id, label).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response())
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let as_of = service::as_of(&params, caller.lang())?;
+    Ok(Json(service::dashboard(&state, &caller, as_of).await?).into_response())
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    Ok(Json(service::audit(&state, &caller, &params).await?).into_response())
+}
+
+async fn openapi() -> Response {
+    Json(crate::openapi::document()).into_response()
+}

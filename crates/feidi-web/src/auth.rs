@@ -1,0 +1,345 @@
+//! Who is calling: a session cookie (pages) or a bearer token (API, scripts, wall displays);
+//! passwords hashed with argon2id off the async threads; CSRF tokens for cookie-borne writes.
+
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use feidi_core::Lang;
+use feidi_core::policy::Principal;
+use feidi_store::User;
+use rand::RngCore;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "feidi_session";
+pub const LANG_COOKIE: &str = "feidi_lang";
+pub const PRELOGIN_COOKIE: &str = "feidi_prelogin";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A fresh random token (256 bits, hex).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What is stored of a token: its SHA-256. Tokens are random, so a fast hash is enough.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| ApiError::Internal(e.to_string().into()))
+}
+
+/// An argon2id hash of a random password no one has, verified when the login is unknown so
+/// that a wrong login costs as long as a wrong password.
+static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Checks a password against a stored hash on a blocking thread.
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    let known = hash.is_some();
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| {
+            DECOY_HASH
+                .get_or_init(|| {
+                    let salt = SaltString::generate(&mut OsRng);
+                    Argon2::default()
+                        .hash_password(random_token().as_bytes(), &salt)
+                        .map(|h| h.to_string())
+                        .unwrap_or_default()
+                })
+                .clone()
+        });
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+        && known
+}
+
+/// Reads one cookie.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|line| {
+            line.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+        })
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, and Secure when served over TLS.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The language of an anonymous visitor: the cookie set by the switch, else Chinese.
+pub fn visitor_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default()
+}
+
+/// How the caller authenticated.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// A session cookie: writes must carry the session's CSRF token.
+    Session {
+        token_hash: String,
+        csrf: String,
+    },
+    Token,
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub via: Via,
+}
+
+impl Caller {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            user_id: self.user.id,
+            role: self.user.role,
+            enterprise_id: self.user.enterprise_id,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.user.lang
+    }
+
+    /// The CSRF token forms of this caller carry (none needed for bearer tokens).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf, .. } => csrf,
+            Via::Token => "",
+        }
+    }
+
+    /// Whether a write may go ahead: bearer-token callers always, session callers only with
+    /// the session's token (a cross-site form cannot know it).
+    fn csrf_ok(&self, presented: Option<&str>) -> bool {
+        match &self.via {
+            Via::Token => true,
+            Via::Session { csrf, .. } => {
+                presented.is_some_and(|p| constant_time_eq(p.as_bytes(), csrf.as_bytes()))
+            }
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, ApiError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let user = state.store.token_user(&token_hash(token)).await?;
+        return Ok(user.map(|user| Caller {
+            user,
+            via: Via::Token,
+        }));
+    }
+    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        let hash = token_hash(&token);
+        if let Some(session) = state.store.session(&hash).await? {
+            return Ok(Some(Caller {
+                user: session.user,
+                via: Via::Session {
+                    token_hash: hash,
+                    csrf: session.csrf,
+                },
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// API callers: 401 without valid credentials; cookie-borne writes need the CSRF header.
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let caller = authenticate(parts, state).await?.ok_or(ApiError::Unauthorized)?;
+        if is_write(&parts.method) {
+            let presented = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if !caller.csrf_ok(presented) {
+                return Err(ApiError::Forbidden);
+            }
+        }
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// Page visitors: without valid credentials they are sent to the login page.
+pub struct PageCaller(pub Caller);
+
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        Redirect::to(&self.0).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for PageCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match authenticate(parts, state).await {
+            Ok(Some(caller)) => Ok(Self(caller)),
+            Ok(None) | Err(ApiError::Unauthorized) => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = if next == "/" || is_write(&parts.method) {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", crate::pages::url_encode(next))
+                };
+                Err(ToLogin(target).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// A submitted page form, accepted only with the session's CSRF token. Page handlers get form
+/// data through this extractor alone, so none can forget the check.
+pub struct FormInput {
+    pub caller: Caller,
+    pub fields: Map<String, Value>,
+}
+
+impl FromRequest<AppState> for FormInput {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let PageCaller(caller) = PageCaller::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|_| ApiError::BadRequest("form too large".into()).into_response())?;
+        let fields = parse_form(&bytes);
+        let presented = fields.get(CSRF_FIELD).and_then(Value::as_str);
+        if !caller.csrf_ok(presented) {
+            return Err(crate::pages::forbidden_page(caller.lang()));
+        }
+        Ok(Self { caller, fields })
+    }
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into a map of strings. A repeated field
+/// keeps its last value.
+pub fn parse_form(bytes: &[u8]) -> Map<String, Value> {
+    let mut fields = Map::new();
+    for (k, v) in form_urlencoded_pairs(bytes) {
+        fields.insert(k, Value::String(v));
+    }
+    fields
+}
+
+fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    bytes
+        .split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let mut it = pair.splitn(2, |b| *b == b'=');
+            let k = percent_decode(it.next().unwrap_or_default());
+            let v = percent_decode(it.next().unwrap_or_default());
+            (k, v)
+        })
+        .collect()
+}
+
+fn percent_decode(input: &[u8]) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < input.len() => {
+                let hex = std::str::from_utf8(&input[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_decode_utf8_and_plus() {
+        let form = parse_form("name=%E5%8D%AB%E6%9D%90+%E5%9B%AD&x=1%2B1&bad=%zz&end=%4".as_bytes());
+        assert_eq!(form["name"], "卫材 园");
+        assert_eq!(form["x"], "1+1");
+        assert_eq!(form["bad"], "%zz");
+        assert_eq!(form["end"], "%4");
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong horse".into(), Some(hash)).await);
+        assert!(!verify_password("correct horse".into(), None).await);
+    }
+}

@@ -1,0 +1,124 @@
+//! Errors of the HTTP layer, answered as RFC 9457 problem+json.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use feidi_core::{FieldErrors, Lang};
+use feidi_store::StoreError;
+use serde_json::json;
+
+/// Everything an API handler can answer other than success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("stale version")]
+    Conflict(&'static str),
+    #[error("invalid input")]
+    Invalid(FieldErrors, Lang),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("too many attempts")]
+    TooManyRequests(i64),
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(err))
+    }
+
+    /// Maps a storage error, with the language its field messages are written in.
+    pub fn from_store(err: StoreError, lang: Lang) -> Self {
+        match err {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict => Self::Conflict("the record was changed by someone else: read it again"),
+            StoreError::InUse => Self::Conflict("other records still refer to this record"),
+            StoreError::Invalid(errors) => Self::Invalid(errors, lang),
+            other => Self::internal(other),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+            ),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Self::Invalid(..) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Self::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many attempts",
+            ),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::from_store(err, Lang::Zh)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind, title) = self.parts();
+        let mut body = json!({
+            "type": format!("/problems/{kind}"),
+            "title": title,
+            "status": status.as_u16(),
+        });
+        match &self {
+            Self::Invalid(errors, lang) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                body["detail"] = json!(format!("invalid fields: {}", fields.join(", ")));
+                body["errors"] = json!(errors.to_json(*lang));
+            }
+            Self::Conflict(detail) => body["detail"] = json!(detail),
+            Self::BadRequest(detail) => body["detail"] = json!(detail),
+            Self::TooManyRequests(seconds) => body["detail"] = json!(format!("try again in {seconds} s")),
+            Self::Internal(cause) => {
+                // Logged with its cause chain; the caller learns nothing of it.
+                let mut chain = cause.to_string();
+                let mut source = cause.source();
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                tracing::error!(error = %chain, "internal error");
+                body["detail"] = json!("an internal error occurred; it has been logged");
+            }
+            _ => body["detail"] = json!(title),
+        }
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::TooManyRequests(seconds) = self
+            && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

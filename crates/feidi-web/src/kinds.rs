@@ -1,0 +1,95 @@
+//! The registry's kinds of records, described once for the API, the pages and the OpenAPI
+//! document.
+
+use feidi_core::FieldErrors;
+use feidi_core::policy::Entity;
+use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, ZoneInput};
+use feidi_store::{Enterprise, Inputs, Jurisdiction, Project, Record, Zone};
+use serde_json::{Map, Value};
+
+/// How a filter's value is read from a query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterType {
+    Id,
+    Text,
+}
+
+/// One kind of registry record.
+pub trait Kind: Send + Sync + 'static {
+    type Input: Inputs<Record = Self::Record>;
+    type Record: Record + Clone;
+    /// The collection's path segment (`projects`).
+    const PATH: &'static str;
+    /// The name used in the policy.
+    const ENTITY: Entity;
+    /// The filters a list accepts, with their types.
+    const FILTERS: &'static [(&'static str, FilterType)];
+    /// The OpenAPI schema name of a record.
+    const SCHEMA: &'static str;
+
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors>;
+}
+
+pub struct Jurisdictions;
+pub struct Zones;
+pub struct Enterprises;
+pub struct Projects;
+
+impl Kind for Jurisdictions {
+    type Input = JurisdictionInput;
+    type Record = Jurisdiction;
+    const PATH: &'static str = "jurisdictions";
+    const ENTITY: Entity = Entity::Jurisdiction;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[];
+    const SCHEMA: &'static str = "Jurisdiction";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        JurisdictionInput::parse(map)
+    }
+}
+
+impl Kind for Zones {
+    type Input = ZoneInput;
+    type Record = Zone;
+    const PATH: &'static str = "zones";
+    const ENTITY: Entity = Entity::Zone;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("host_jurisdiction_id", FilterType::Id),
+        ("operator_jurisdiction_id", FilterType::Id),
+    ];
+    const SCHEMA: &'static str = "Zone";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        ZoneInput::parse(map)
+    }
+}
+
+impl Kind for Enterprises {
+    type Input = EnterpriseInput;
+    type Record = Enterprise;
+    const PATH: &'static str = "enterprises";
+    const ENTITY: Entity = Entity::Enterprise;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("industry", FilterType::Text),
+        ("a_official_id", FilterType::Id),
+        ("b_official_id", FilterType::Id),
+    ];
+    const SCHEMA: &'static str = "Enterprise";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        EnterpriseInput::parse(map)
+    }
+}
+
+impl Kind for Projects {
+    type Input = ProjectInput;
+    type Record = Project;
+    const PATH: &'static str = "projects";
+    const ENTITY: Entity = Entity::Project;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("category", FilterType::Text),
+        ("zone_id", FilterType::Id),
+        ("enterprise_id", FilterType::Id),
+    ];
+    const SCHEMA: &'static str = "Project";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        ProjectInput::parse(map)
+    }
+}

@@ -1,0 +1,383 @@
+//! The OpenAPI 3.1 document at `/api/v1/openapi.json`, built from the same kind descriptions
+//! the routes are built from, so a registry kind cannot be routed without being documented.
+
+use serde_json::{Map, Value, json};
+
+use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Zones};
+
+fn money() -> Value {
+    json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "yuan, exactly two decimals"})
+}
+fn money_in() -> Value {
+    json!({"type": "string", "pattern": "^[0-9]+(\\.[0-9]{1,2})?$", "description": "yuan, up to two decimals"})
+}
+fn id() -> Value {
+    json!({"type": "integer", "format": "int64"})
+}
+fn nullable(v: Value) -> Value {
+    json!({"anyOf": [v, {"type": "null"}]})
+}
+fn text() -> Value {
+    json!({"type": "string"})
+}
+fn instant() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn object(props: &[(&str, Value)], required: &[&str]) -> Value {
+    let mut p = Map::new();
+    for (k, v) in props {
+        p.insert((*k).to_string(), v.clone());
+    }
+    json!({"type": "object", "properties": p, "required": required})
+}
+
+fn stamped(mut props: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
+    props.insert(0, ("id", id()));
+    props.push(("version", id()));
+    props.push(("created_at", instant()));
+    props.push(("updated_at", instant()));
+    props
+}
+
+/// (record schema, input schema) of each kind.
+fn schemas() -> Map<String, Value> {
+    let jurisdiction = vec![("name", text()), ("code", nullable(text()))];
+    let zone = vec![
+        ("name", text()),
+        ("code", nullable(text())),
+        ("host_jurisdiction_id", id()),
+        ("operator_jurisdiction_id", id()),
+        (
+            "area_mu",
+            json!({"type": "string", "description": "亩, two decimals"}),
+        ),
+        ("description", nullable(text())),
+    ];
+    let enterprise = vec![
+        ("name", text()),
+        (
+            "credit_code",
+            json!({"type": "string", "description": "统一社会信用代码, GB 32100-2015, 18 characters"}),
+        ),
+        ("industry", text()),
+        ("a_official_id", nullable(id())),
+        ("b_official_id", nullable(id())),
+        ("contact_name", nullable(text())),
+        ("contact_phone", nullable(text())),
+        ("address", nullable(text())),
+    ];
+    let project = vec![
+        ("name", text()),
+        ("code", nullable(text())),
+        ("category", json!({"enum": feidi_core::model::Category::CODES})),
+        ("zone_id", id()),
+        ("enterprise_id", nullable(id())),
+        ("phase", nullable(text())),
+        ("total_investment", money()),
+        ("expected_annual_output", nullable(money())),
+        ("expected_jobs", nullable(id())),
+        ("a_official_id", nullable(id())),
+        ("b_official_id", nullable(id())),
+        ("description", nullable(text())),
+        ("contact_name", nullable(text())),
+        ("contact_phone", nullable(text())),
+        ("sample", json!({"type": "boolean"})),
+    ];
+    let as_input = |props: &Vec<(&'static str, Value)>| -> Vec<(&'static str, Value)> {
+        props
+            .iter()
+            .map(|(k, v)| {
+                if v == &money() {
+                    (*k, money_in())
+                } else {
+                    (*k, v.clone())
+                }
+            })
+            .collect()
+    };
+    let user = vec![
+        ("login", text()),
+        ("name", text()),
+        ("role", json!({"enum": feidi_core::model::Role::CODES})),
+        ("enterprise_id", nullable(id())),
+        ("phone", nullable(text())),
+        ("lang", json!({"enum": ["zh", "en"]})),
+        ("active", json!({"type": "boolean"})),
+    ];
+    let mut out = Map::new();
+    out.insert(
+        "Jurisdiction".into(),
+        object(&stamped(jurisdiction.clone()), &["id", "name", "version"]),
+    );
+    out.insert("JurisdictionInput".into(), object(&jurisdiction, &["name"]));
+    out.insert(
+        "Zone".into(),
+        object(&stamped(zone.clone()), &["id", "name", "version"]),
+    );
+    out.insert(
+        "ZoneInput".into(),
+        object(
+            &zone,
+            &[
+                "name",
+                "host_jurisdiction_id",
+                "operator_jurisdiction_id",
+                "area_mu",
+            ],
+        ),
+    );
+    out.insert(
+        "Enterprise".into(),
+        object(
+            &stamped(enterprise.clone()),
+            &["id", "name", "credit_code", "version"],
+        ),
+    );
+    out.insert(
+        "EnterpriseInput".into(),
+        object(&enterprise, &["name", "credit_code", "industry"]),
+    );
+    out.insert(
+        "Project".into(),
+        object(&stamped(project.clone()), &["id", "name", "category", "version"]),
+    );
+    out.insert(
+        "ProjectInput".into(),
+        object(
+            &as_input(&project),
+            &["name", "category", "zone_id", "total_investment"],
+        ),
+    );
+    out.insert(
+        "User".into(),
+        object(&stamped(user.clone()), &["id", "login", "role", "version"]),
+    );
+    let mut user_in = user;
+    user_in.push(("password", json!({"type": "string", "minLength": 10})));
+    out.insert(
+        "UserInput".into(),
+        object(&user_in, &["login", "name", "role", "password"]),
+    );
+    out.insert(
+        "Problem".into(),
+        object(
+            &[
+                ("type", text()),
+                ("title", text()),
+                ("status", id()),
+                ("detail", text()),
+                (
+                    "errors",
+                    json!({"type": "array", "items": object(&[("field", text()), ("message", text())], &["field", "message"])}),
+                ),
+            ],
+            &["type", "title", "status"],
+        ),
+    );
+    out.insert(
+        "Dashboard".into(),
+        object(
+            &[
+                ("as_of", json!({"type": "string", "format": "date"})),
+                ("project_count", id()),
+                ("total_investment", money()),
+                ("completed_investment", money()),
+                ("pending_investment", money()),
+                (
+                    "completion_ratio",
+                    json!({"type": "string", "pattern": "^[0-9]+\\.[0-9]{4}$"}),
+                ),
+                ("by_category", json!({"type": "array"})),
+                ("lights", json!({"type": "object"})),
+                ("appeals", json!({"type": "object"})),
+                ("land", json!({"type": "object"})),
+            ],
+            &[
+                "project_count",
+                "total_investment",
+                "completed_investment",
+                "pending_investment",
+                "completion_ratio",
+            ],
+        ),
+    );
+    out.insert("AuditEntry".into(), json!({"type": "object"}));
+    out
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn page_of(schema: &str) -> Value {
+    json!({"type": "object", "properties": {
+        "items": {"type": "array", "items": reference(schema)},
+        "total": id(), "page": id(), "per_page": id()
+    }, "required": ["items", "total", "page", "per_page"]})
+}
+
+fn answer(status: &str, description: &str, schema: Option<Value>) -> (String, Value) {
+    let mut v = json!({"description": description});
+    if let Some(s) = schema {
+        let media = if status.starts_with('2') {
+            "application/json"
+        } else {
+            "application/problem+json"
+        };
+        v["content"] = json!({ media: {"schema": s} });
+    }
+    (status.to_string(), v)
+}
+
+fn operation(summary: &str, params: Vec<Value>, body: Option<&str>, answers: Vec<(String, Value)>) -> Value {
+    let mut op = json!({"summary": summary, "parameters": params, "responses": answers.into_iter().collect::<Map<_, _>>()});
+    if let Some(schema) = body {
+        op["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": reference(schema)}}});
+    }
+    op["responses"]["401"] = json!({"description": "no or bad credentials", "content": {"application/problem+json": {"schema": reference("Problem")}}});
+    op
+}
+
+fn query_param(name: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": schema})
+}
+
+fn path_id() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": id()})
+}
+
+fn paging() -> Vec<Value> {
+    vec![
+        query_param("page", json!({"type": "integer", "minimum": 1})),
+        query_param(
+            "per_page",
+            json!({"type": "integer", "minimum": 1, "maximum": 500}),
+        ),
+        query_param(
+            "sort",
+            json!({"type": "string", "description": "a column; prefix - for descending"}),
+        ),
+        query_param("order", json!({"enum": ["asc", "desc"]})),
+    ]
+}
+
+fn problem() -> Option<Value> {
+    Some(reference("Problem"))
+}
+
+fn crud_paths<K: Kind>(paths: &mut Map<String, Value>) {
+    let schema = K::SCHEMA;
+    let input = format!("{schema}Input");
+    let mut list_params = paging();
+    list_params.push(query_param(
+        "q",
+        json!({"type": "string", "description": "name contains"}),
+    ));
+    for (name, kind) in K::FILTERS {
+        let s = match kind {
+            FilterType::Id => id(),
+            FilterType::Text => text(),
+        };
+        list_params.push(query_param(name, s));
+    }
+    let idem = json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": text()});
+    paths.insert(
+        format!("/{}", K::PATH),
+        json!({
+            "get": operation(&format!("List {}", K::PATH), list_params, None, vec![answer("200", "a page", Some(page_of(schema))), answer("422", "bad filter", problem())]),
+            "post": operation(&format!("Create a {schema}"), vec![idem], Some(&input), vec![
+                answer("201", "created", Some(reference(schema))),
+                answer("200", "already created with this Idempotency-Key", Some(reference(schema))),
+                answer("403", "not allowed", problem()),
+                answer("422", "invalid fields, each named", problem()),
+            ]),
+        }),
+    );
+    let version_param = query_param("version", id());
+    paths.insert(
+        format!("/{}/{{id}}", K::PATH),
+        json!({
+            "get": operation(&format!("Read a {schema}"), vec![path_id()], None, vec![answer("200", "the record", Some(reference(schema))), answer("404", "no such record, or not visible", problem())]),
+            "patch": operation(&format!("Update a {schema} (send the version read)"), vec![path_id()], Some(&input), vec![
+                answer("200", "updated", Some(reference(schema))),
+                answer("404", "no such record", problem()),
+                answer("409", "stale version: nothing changed", problem()),
+                answer("422", "invalid fields", problem()),
+            ]),
+            "delete": operation(&format!("Delete a {schema} nothing refers to"), vec![path_id(), version_param], None, vec![
+                answer("204", "deleted", None),
+                answer("409", "still referred to, or stale version", problem()),
+            ]),
+        }),
+    );
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    crud_paths::<Jurisdictions>(&mut paths);
+    crud_paths::<Zones>(&mut paths);
+    crud_paths::<Enterprises>(&mut paths);
+    crud_paths::<Projects>(&mut paths);
+    paths.insert(
+        "/users".into(),
+        json!({
+            "get": operation("List users (admins)", paging(), None, vec![answer("200", "a page", Some(page_of("User")))]),
+            "post": operation("Add a user (admins)", vec![], Some("UserInput"), vec![answer("201", "created", Some(reference("User"))), answer("422", "invalid fields", problem())]),
+        }),
+    );
+    paths.insert(
+        "/users/{id}".into(),
+        json!({
+            "get": operation("Read a user (admins, or oneself)", vec![path_id()], None, vec![answer("200", "the user", Some(reference("User")))]),
+            "patch": operation("Update a user (admins)", vec![path_id()], Some("UserInput"), vec![answer("200", "updated", Some(reference("User"))), answer("409", "stale version", problem())]),
+        }),
+    );
+    paths.insert(
+        "/users/{id}/tokens".into(),
+        json!({"post": operation("Issue an API token (admins, or oneself); shown once", vec![path_id()], None, vec![
+            answer("201", "the token", Some(object(&[("token", text())], &["token"]))),
+        ])}),
+    );
+    paths.insert(
+        "/me".into(),
+        json!({"get": operation("The calling user", vec![], None, vec![answer("200", "the user", Some(reference("User")))])}),
+    );
+    paths.insert(
+        "/dashboard".into(),
+        json!({"get": operation("The programme at a glance", vec![query_param("as_of", json!({"type": "string", "format": "date"}))], None, vec![
+            answer("200", "figures", Some(reference("Dashboard"))),
+        ])}),
+    );
+    paths.insert(
+        "/audit".into(),
+        json!({"get": operation("Who changed what, when, before and after", {
+            let mut p = paging();
+            p.push(query_param("entity", text()));
+            p.push(query_param("entity_id", id()));
+            p.push(query_param("actor_id", id()));
+            p
+        }, None, vec![answer("200", "a page, newest first", Some(page_of("AuditEntry")))])}),
+    );
+    paths.insert(
+        "/openapi.json".into(),
+        json!({"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}}),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "feidi API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The JSON API of feidi, the enclave industrial park programme system. Money is a decimal string in yuan; errors are RFC 9457 problem+json."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas(),
+        },
+        "paths": paths,
+    })
+}

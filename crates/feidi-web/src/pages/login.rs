@@ -1,0 +1,300 @@
+//! Signing in and out, the language switch for visitors, and changing one's password.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use feidi_core::Lang;
+use feidi_core::registry::password_flaw;
+use serde_json::Value;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::{
+    self, FormInput, LANG_COOKIE, PRELOGIN_COOKIE, PageCaller, SESSION_COOKIE, Via, cookie, random_token,
+    set_cookie, token_hash, visitor_lang,
+};
+use crate::error::ApiError;
+
+/// Failed attempts before an account is locked, and for how long.
+const ACCOUNT_LOCK_AFTER: i64 = 5;
+/// An address may try more often: several people may share one (a government network's NAT).
+const ADDRESS_LOCK_AFTER: i64 = 30;
+const LOCK_MINUTES: i64 = 15;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", axum::routing::post(logout))
+        .route("/password", get(password_form).post(change_password))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    error: Option<String>,
+    login: String,
+    next: String,
+}
+
+/// Only local paths may be a login's destination, so the login page cannot send anyone away.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(
+    status: StatusCode,
+    lang: Lang,
+    error: Option<String>,
+    login: String,
+    next: String,
+    state: &AppState,
+) -> Response {
+    // A pre-login CSRF token, checked against the form (double submit), so no other site can
+    // sign a visitor in to an account of its choosing.
+    let csrf = random_token();
+    let mut response = render(
+        status,
+        &LoginPage {
+            c: Chrome::anonymous(lang, csrf.clone()),
+            error,
+            login,
+            next,
+        },
+    );
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(
+        PRELOGIN_COOKIE,
+        &csrf,
+        3600,
+        state.config.secure_cookies,
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let chosen = params.get("lang").and_then(|l| Lang::parse(l));
+    let lang = chosen.unwrap_or_else(|| visitor_lang(&headers));
+    let next = safe_next(params.get("next").map(String::as_str));
+    let mut response = login_page(StatusCode::OK, lang, None, String::new(), next, &state);
+    if let Some(lang) = chosen
+        && let Ok(v) = HeaderValue::from_str(&set_cookie(
+            LANG_COOKIE,
+            lang.as_str(),
+            365 * 86400,
+            state.config.secure_cookies,
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(forwarded) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    peer.ip().to_string()
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = auth::parse_form(&body);
+    let field = |name: &str| {
+        form.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let lang = visitor_lang(&headers);
+    let login_name = field("login").trim().to_string();
+    let next = safe_next(Some(&field("next")));
+    let fail = |status: StatusCode, key: &str| {
+        login_page(
+            status,
+            lang,
+            Some(lang.t(key).to_string()),
+            login_name.clone(),
+            next.clone(),
+            &state,
+        )
+    };
+
+    let presented = field(auth::CSRF_FIELD);
+    let expected = cookie(&headers, PRELOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || presented != expected {
+        return super::forbidden_page(lang);
+    }
+
+    let account_key = format!("login:{}", login_name.to_lowercase());
+    let address_key = format!(
+        "addr:{}",
+        client_address(&headers, peer, state.config.trust_proxy)
+    );
+    let now = feidi_core::time::now();
+    for key in [&account_key, &address_key] {
+        match state.store.throttle_state(key).await {
+            Ok(s) if s.locked_until.is_some_and(|t| t > now) => {
+                return fail(StatusCode::TOO_MANY_REQUESTS, "login.locked");
+            }
+            Ok(_) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+
+    let credentials = match state.store.login_credentials(&login_name).await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let (user, hash) = match credentials {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let verified = auth::verify_password(field("password"), hash).await;
+    let Some(user) = user.filter(|_| verified) else {
+        let window = chrono::Duration::minutes(LOCK_MINUTES);
+        let mut failures = 0;
+        for (key, limit) in [
+            (&account_key, ACCOUNT_LOCK_AFTER),
+            (&address_key, ADDRESS_LOCK_AFTER),
+        ] {
+            match state.store.throttle_fail(key, window, limit, window).await {
+                Ok(s) => failures = failures.max(s.failures),
+                Err(e) => return ApiError::from(e).into_response(),
+            }
+        }
+        // Each failure in a row answers a little slower, before the lock takes over.
+        let delay = 250 * failures.min(ACCOUNT_LOCK_AFTER) as u64;
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        return fail(StatusCode::UNAUTHORIZED, "login.failed");
+    };
+    if let Err(e) = state.store.throttle_clear(&account_key).await {
+        return ApiError::from(e).into_response();
+    }
+
+    let token = random_token();
+    let expires = now + chrono::Duration::hours(state.config.session_hours);
+    if let Err(e) = state
+        .store
+        .create_session(user.id, &token_hash(&token), &random_token(), expires)
+        .await
+    {
+        return ApiError::from(e).into_response();
+    }
+    let mut response = Redirect::to(&next).into_response();
+    let secure = state.config.secure_cookies;
+    for value in [
+        set_cookie(SESSION_COOKIE, &token, state.config.session_hours * 3600, secure),
+        set_cookie(PRELOGIN_COOKIE, "", 0, secure),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+async fn logout(State(state): State<AppState>, form: FormInput) -> Response {
+    if let Via::Session { token_hash, .. } = &form.caller.via
+        && let Err(e) = state.store.delete_session(token_hash).await
+    {
+        return ApiError::from(e).into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    c: Chrome,
+    error: Option<String>,
+}
+
+async fn password_form(PageCaller(caller): PageCaller) -> Response {
+    render(
+        StatusCode::OK,
+        &PasswordPage {
+            c: Chrome::for_caller(&caller, ""),
+            error: None,
+        },
+    )
+}
+
+async fn change_password(State(state): State<AppState>, form: FormInput) -> Response {
+    let caller = form.caller;
+    let lang = caller.lang();
+    let field = |name: &str| {
+        form.fields
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let again = |status: StatusCode, error: String| {
+        render(
+            status,
+            &PasswordPage {
+                c: Chrome::for_caller(&caller, ""),
+                error: Some(error),
+            },
+        )
+    };
+    let hash = match state.store.password_hash(caller.user.id).await {
+        Ok(h) => h,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !auth::verify_password(field("current"), Some(hash)).await {
+        return again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("password.wrong").into());
+    }
+    let new = field("new");
+    if let Some(flaw) = password_flaw(&new) {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{}: {}", lang.t("password.new"), flaw.message(lang)),
+        );
+    }
+    let hash = match auth::hash_password(new).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let keep = match &caller.via {
+        Via::Session { token_hash, .. } => Some(token_hash.as_str()),
+        Via::Token => None,
+    };
+    if let Err(e) = state
+        .store
+        .set_password(Some(caller.user.id), caller.user.id, hash, keep)
+        .await
+    {
+        return ApiError::from(e).into_response();
+    }
+    let mut c = Chrome::for_caller(&caller, "");
+    c.notice = Some(lang.t("password.changed").into());
+    render(StatusCode::OK, &PasswordPage { c, error: None })
+}

@@ -1,0 +1,221 @@
+//! The HTML pages: server-rendered with askama (every value escaped), no inline script or
+//! style, a CSRF token in every form.
+
+mod admin;
+mod login;
+mod registry;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use feidi_core::Lang;
+use feidi_core::policy::{Action, Entity};
+
+use crate::AppState;
+use crate::auth::{Caller, FormInput, PageCaller};
+use crate::error::ApiError;
+use crate::service;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(stylesheet))
+        .route("/lang", post(switch_lang))
+        .merge(login::routes())
+        .merge(registry::routes())
+        .merge(admin::routes())
+        .fallback(not_found)
+}
+
+/// The signed-in user as the page header shows them.
+pub struct Badge {
+    pub name: String,
+    pub role_label: &'static str,
+    pub is_admin: bool,
+    pub can_audit: bool,
+}
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<Badge>,
+    pub csrf: String,
+    pub section: &'static str,
+    pub notice: Option<String>,
+}
+
+impl Chrome {
+    pub fn for_caller(caller: &Caller, section: &'static str) -> Self {
+        let lang = caller.lang();
+        let principal = caller.principal();
+        Self {
+            lang,
+            user: Some(Badge {
+                name: caller.user.name.clone(),
+                role_label: caller.user.role.label(lang),
+                is_admin: principal.is_admin(),
+                can_audit: principal.may(Action::Read, Entity::Audit),
+            }),
+            csrf: caller.csrf().to_string(),
+            section,
+            notice: None,
+        }
+    }
+
+    pub fn anonymous(lang: Lang, csrf: String) -> Self {
+        Self {
+            lang,
+            user: None,
+            csrf,
+            section: "",
+            notice: None,
+        }
+    }
+}
+
+/// Renders a template into a page with a status.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    title: String,
+    text: String,
+}
+
+fn message(c: Chrome, status: StatusCode, title: &str, text: &str) -> Response {
+    render(
+        status,
+        &MessagePage {
+            c,
+            title: title.into(),
+            text: text.into(),
+        },
+    )
+}
+
+/// The page for a form posted without a valid CSRF token.
+pub fn forbidden_page(lang: Lang) -> Response {
+    let (title, text) = match lang {
+        Lang::Zh => ("请求无效", "表单已过期或来源不明，请返回重新提交。"),
+        Lang::En => (
+            "Invalid request",
+            "The form has expired or did not come from this site. Go back and submit it again.",
+        ),
+    };
+    message(
+        Chrome::anonymous(lang, String::new()),
+        StatusCode::FORBIDDEN,
+        title,
+        text,
+    )
+}
+
+/// Answers an error of a page handler as a page, in the caller's language.
+pub fn error_page(caller: &Caller, err: ApiError) -> Response {
+    let lang = caller.lang();
+    let (status, title, text) = match (&err, lang) {
+        (ApiError::NotFound, Lang::Zh) => (StatusCode::NOT_FOUND, "未找到", "该记录不存在或您无权查看。"),
+        (ApiError::NotFound, Lang::En) => (
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such record, or you may not see it.",
+        ),
+        (ApiError::Forbidden, Lang::Zh) => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能执行此操作。"),
+        (ApiError::Forbidden, Lang::En) => {
+            (StatusCode::FORBIDDEN, "Not allowed", "Your role may not do this.")
+        }
+        (ApiError::Conflict(_), _) => (
+            StatusCode::CONFLICT,
+            lang.t("error.title_conflict"),
+            lang.t("error.in_use"),
+        ),
+        _ => return err.into_response(),
+    };
+    message(Chrome::for_caller(caller, ""), status, title, text)
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    d: service::Dashboard,
+}
+
+async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
+    // Enterprise users have no programme totals: their home is their own projects.
+    if caller.principal().scope() != feidi_core::policy::Scope::All {
+        return Redirect::to("/projects").into_response();
+    }
+    match service::dashboard(&state, &caller, feidi_core::time::today()).await {
+        Ok(d) => render(
+            StatusCode::OK,
+            &HomePage {
+                c: Chrome::for_caller(&caller, "home"),
+                d,
+            },
+        ),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn switch_lang(State(state): State<AppState>, form: FormInput) -> Response {
+    let lang = form
+        .fields
+        .get("lang")
+        .and_then(|v| v.as_str())
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    if let Err(e) = state.store.set_lang(form.caller.user.id, lang).await {
+        return ApiError::from(e).into_response();
+    }
+    Redirect::to("/").into_response()
+}
+
+async fn not_found(PageCaller(caller): PageCaller) -> Response {
+    error_page(&caller, ApiError::NotFound)
+}

@@ -1,0 +1,415 @@
+//! The operations the API and the pages share: each checks access in one place, parses the
+//! input by the core's rules and calls the store. Handlers only translate HTTP to these.
+
+use std::collections::HashMap;
+
+use feidi_core::policy::{Action, Entity};
+use feidi_core::registry::{UserInput, password_flaw};
+use feidi_core::{FieldError, FieldErrors, Flaw, Input, Need, input::overlay};
+use feidi_store::{ListQuery, Page, SortDir, User, Val};
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::auth::{Caller, hash_password, random_token, token_hash};
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{FilterType, Kind};
+
+fn require(caller: &Caller, action: Action, entity: Entity) -> ApiResult<()> {
+    if caller.principal().may(action, entity) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Reads the list parameters of a query string: paging, sorting, search and the kind's filters.
+pub fn list_query(
+    params: &HashMap<String, String>,
+    filters: &[(&str, FilterType)],
+    lang: feidi_core::Lang,
+) -> ApiResult<ListQuery> {
+    let mut bad = Vec::new();
+    let mut int = |name: &str, default: i64, max: i64| -> i64 {
+        match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => default,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => n,
+                _ => {
+                    bad.push(FieldError {
+                        field: name.into(),
+                        flaw: Flaw::OutOfRange(1, max),
+                    });
+                    default
+                }
+            },
+        }
+    };
+    let page = int("page", 1, i64::from(i32::MAX));
+    let per_page = int("per_page", 50, 500);
+    let mut query = ListQuery {
+        page,
+        per_page,
+        ..Default::default()
+    };
+    for (name, kind) in filters {
+        let Some(value) = params.get(*name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        match kind {
+            FilterType::Text => query.filters.push(((*name).into(), Val::from(value))),
+            FilterType::Id => match value.parse::<i64>() {
+                Ok(id) => query.filters.push(((*name).into(), Val::from(id))),
+                Err(_) => bad.push(FieldError {
+                    field: (*name).into(),
+                    flaw: Flaw::NotInteger,
+                }),
+            },
+        }
+    }
+    query.q = params.get("q").cloned();
+    if let Some(sort) = params.get("sort").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let (desc, column) = match sort.strip_prefix('-') {
+            Some(c) => (true, c),
+            None => (params.get("order").is_some_and(|o| o == "desc"), sort),
+        };
+        query.sort = Some(column.to_string());
+        query.dir = if desc { SortDir::Desc } else { SortDir::Asc };
+    }
+    if bad.is_empty() {
+        Ok(query)
+    } else {
+        Err(ApiError::Invalid(FieldErrors(bad), lang))
+    }
+}
+
+pub async fn list<K: Kind>(
+    state: &AppState,
+    caller: &Caller,
+    query: &ListQuery,
+) -> ApiResult<Page<K::Record>> {
+    require(caller, Action::Read, K::ENTITY)?;
+    state
+        .store
+        .list::<K::Record>(query, caller.principal().scope())
+        .await
+        .map_err(|e| ApiError::from_store(e, caller.lang()))
+}
+
+pub async fn get<K: Kind>(state: &AppState, caller: &Caller, id: i64) -> ApiResult<K::Record> {
+    require(caller, Action::Read, K::ENTITY)?;
+    state
+        .store
+        .get::<K::Record>(id, caller.principal().scope())
+        .await
+        .map_err(|e| ApiError::from_store(e, caller.lang()))
+}
+
+pub async fn create<K: Kind>(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+    idempotency_key: Option<&str>,
+) -> ApiResult<(K::Record, bool)> {
+    require(caller, Action::Write, K::ENTITY)?;
+    let lang = caller.lang();
+    let input = K::parse(body).map_err(|e| ApiError::Invalid(e, lang))?;
+    state
+        .store
+        .create(Some(caller.user.id), &input, vec![], idempotency_key)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+/// The `version` a change was based on: required, so that no edit silently overwrites another.
+pub fn version_of(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<i64> {
+    let mut input = Input::new(body);
+    let version = input.int("version", Need::Required, 1, i64::MAX);
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+    version.ok_or(ApiError::BadRequest("version".into()))
+}
+
+/// Applies the fields `patch` names to the record, if `version` is still current.
+pub async fn update<K: Kind>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    patch: &Map<String, Value>,
+) -> ApiResult<K::Record> {
+    let lang = caller.lang();
+    // A record the caller may not see answers 404 before any other check.
+    let current = get::<K>(state, caller, id).await?;
+    require(caller, Action::Write, K::ENTITY)?;
+    let version = version_of(patch, lang)?;
+    let mut merged = match serde_json::to_value(&current) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    overlay(&mut merged, patch);
+    let input = K::parse(&merged).map_err(|e| ApiError::Invalid(e, lang))?;
+    state
+        .store
+        .update(Some(caller.user.id), id, version, &input)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+pub async fn delete<K: Kind>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    version: Option<i64>,
+) -> ApiResult<()> {
+    get::<K>(state, caller, id).await?;
+    require(caller, Action::Write, K::ENTITY)?;
+    state
+        .store
+        .delete::<K::Record>(Some(caller.user.id), id, version)
+        .await
+        .map_err(|e| ApiError::from_store(e, caller.lang()))
+}
+
+/// Adds a user: admins only. The password is checked here and stored only as its hash.
+pub async fn create_user(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+    idempotency_key: Option<&str>,
+) -> ApiResult<(User, bool)> {
+    require(caller, Action::Write, Entity::User)?;
+    let lang = caller.lang();
+    let parsed = UserInput::parse(body);
+    let password = body
+        .get("password")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    if let Some(flaw) = password_flaw(&password) {
+        errors.0.push(FieldError {
+            field: "password".into(),
+            flaw,
+        });
+    }
+    let input = match parsed {
+        Ok(input) if errors.0.is_empty() => input,
+        _ => return Err(ApiError::Invalid(errors, lang)),
+    };
+    let hash = hash_password(password).await?;
+    state
+        .store
+        .create_user(Some(caller.user.id), &input, hash, idempotency_key)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+/// One user: admins see all, everyone sees themselves, and others are not known to exist.
+pub async fn get_user(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> {
+    if !(caller.principal().may(Action::Read, Entity::User) || caller.user.id == id) {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .store
+        .get::<User>(id, feidi_core::policy::Scope::All)
+        .await
+        .map_err(ApiError::from)
+}
+
+pub async fn update_user(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    patch: &Map<String, Value>,
+) -> ApiResult<User> {
+    let lang = caller.lang();
+    let current = get_user(state, caller, id).await?;
+    require(caller, Action::Write, Entity::User)?;
+    let version = version_of(patch, lang)?;
+    let mut merged = match serde_json::to_value(&current) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    overlay(&mut merged, patch);
+    let input = UserInput::parse(&merged).map_err(|e| ApiError::Invalid(e, lang))?;
+    if id == caller.user.id && (input.role != current.role || !input.active) {
+        return Err(ApiError::Invalid(
+            FieldErrors::one(
+                "role",
+                Flaw::Rule(
+                    "不能降低或停用自己的账户",
+                    "you cannot demote or deactivate yourself",
+                ),
+            ),
+            lang,
+        ));
+    }
+    let user = state
+        .store
+        .update(Some(caller.user.id), id, version, &input)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))?;
+    if let Some(Value::String(lang_code)) = patch.get("lang")
+        && let Some(new_lang) = feidi_core::Lang::parse(lang_code)
+    {
+        state.store.set_lang(id, new_lang).await?;
+        return Ok(state
+            .store
+            .get::<User>(id, feidi_core::policy::Scope::All)
+            .await?);
+    }
+    Ok(user)
+}
+
+/// Issues an API token for a user (an admin for anyone, a user for themselves); the token is
+/// shown once and only its hash is kept.
+pub async fn issue_token(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i64,
+    label: Option<String>,
+) -> ApiResult<String> {
+    get_user(state, caller, user_id).await?;
+    if !(caller.principal().is_admin() || caller.user.id == user_id) {
+        return Err(ApiError::Forbidden);
+    }
+    let token = random_token();
+    state
+        .store
+        .create_token(Some(caller.user.id), user_id, &token_hash(&token), label)
+        .await?;
+    Ok(token)
+}
+
+/// The programme at a glance (`GET /dashboard`). Figures of capabilities still to come are
+/// present and zero.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dashboard {
+    pub as_of: chrono::NaiveDate,
+    pub project_count: i64,
+    pub total_investment: feidi_core::Money,
+    pub completed_investment: feidi_core::Money,
+    pub pending_investment: feidi_core::Money,
+    pub completion_ratio: feidi_core::Ratio,
+    pub by_category: Vec<DashboardCategory>,
+    pub lights: Lights,
+    pub appeals: AppealCounts,
+    pub land: LandFigures,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DashboardCategory {
+    pub category: feidi_core::model::Category,
+    pub project_count: i64,
+    pub total_investment: feidi_core::Money,
+    pub completed_investment: feidi_core::Money,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Lights {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AppealCounts {
+    pub open: i64,
+    pub overdue: i64,
+    pub escalated: i64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LandFigures {
+    pub parcel_count: i64,
+    pub area_mu: feidi_core::AreaMu,
+    pub delivered_area_mu: feidi_core::AreaMu,
+    pub disputes_open: i64,
+}
+
+/// Reads `as_of` (default today in Shanghai).
+pub fn as_of(params: &HashMap<String, String>, lang: feidi_core::Lang) -> ApiResult<chrono::NaiveDate> {
+    match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(feidi_core::time::today()),
+        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            ApiError::Invalid(
+                FieldErrors::one(
+                    "as_of",
+                    Flaw::Rule("日期格式须为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+                ),
+                lang,
+            )
+        }),
+    }
+}
+
+pub async fn dashboard(state: &AppState, caller: &Caller, as_of: chrono::NaiveDate) -> ApiResult<Dashboard> {
+    // The programme's totals are for those who run or oversee it, not for one enterprise.
+    if caller.principal().scope() != feidi_core::policy::Scope::All {
+        return Err(ApiError::Forbidden);
+    }
+    let totals = state.store.portfolio_totals().await?;
+    let completed = feidi_core::Money::ZERO;
+    Ok(Dashboard {
+        as_of,
+        project_count: totals.project_count,
+        total_investment: totals.total_investment,
+        completed_investment: completed,
+        pending_investment: feidi_core::Money::ZERO,
+        completion_ratio: feidi_core::Ratio::of(completed.hundredths(), totals.total_investment.hundredths()),
+        by_category: totals
+            .by_category
+            .into_iter()
+            .map(|c| DashboardCategory {
+                category: c.category,
+                project_count: c.project_count,
+                total_investment: c.total_investment,
+                completed_investment: feidi_core::Money::ZERO,
+            })
+            .collect(),
+        lights: Lights::default(),
+        appeals: AppealCounts::default(),
+        land: LandFigures::default(),
+    })
+}
+
+/// The audit log, for admins, leaders and staff.
+pub async fn audit(
+    state: &AppState,
+    caller: &Caller,
+    params: &HashMap<String, String>,
+) -> ApiResult<Page<feidi_store::AuditEntry>> {
+    require(caller, Action::Read, Entity::Audit)?;
+    let lang = caller.lang();
+    let query = list_query(params, &[], lang)?;
+    let entity_id = match params
+        .get("entity_id")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::Invalid(FieldErrors::one("entity_id", Flaw::NotInteger), lang))?,
+        ),
+    };
+    let actor_id = match params.get("actor_id").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::Invalid(FieldErrors::one("actor_id", Flaw::NotInteger), lang))?,
+        ),
+    };
+    let entity = params
+        .get("entity")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    Ok(state
+        .store
+        .audit(&feidi_store::AuditQuery {
+            entity,
+            entity_id,
+            actor_id,
+            page: query.page,
+            per_page: query.per_page,
+        })
+        .await?)
+}

@@ -1,0 +1,339 @@
+//! The demo programme: the Changyuan–Fengqiu integration (长封一体化) as reported in July 2023.
+//!
+//! Everything the source publishes is reproduced as published: the named projects and their
+//! investments, the supporting projects' 22.25亿 and the roads' 2.4亿 as groups. Where the
+//! source is silent (how a group splits, the other projects) the demo fills in sample data,
+//! marked `sample` (示例) so that no one mistakes it for fact, and chosen so that the
+//! portfolio totals the published 35 projects and 135亿元 exactly.
+
+use anyhow::{Result, anyhow};
+use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, UserInput, ZoneInput};
+use feidi_core::{CreditCode, Money};
+use feidi_store::Store;
+use feidi_web::auth;
+use serde_json::{Map, Value, json};
+
+pub const ADMIN_LOGIN: &str = "admin";
+
+/// The published portfolio after year one.
+pub const PROJECT_COUNT: usize = 35;
+pub const TOTAL_INVESTMENT_YUAN: i64 = 13_500_000_000;
+
+/// What the demo wrote.
+pub struct DemoSummary {
+    pub projects: usize,
+    pub total_investment: Money,
+}
+
+/// One project of the demo: (name, category, 万元, sample?, phase, description).
+struct DemoProject {
+    name: &'static str,
+    category: &'static str,
+    wan: i64,
+    sample: bool,
+    phase: Option<&'static str>,
+    description: &'static str,
+    enterprise: Option<usize>,
+    output_wan: Option<i64>,
+    jobs: Option<i64>,
+}
+
+const fn p(
+    name: &'static str,
+    category: &'static str,
+    wan: i64,
+    sample: bool,
+    description: &'static str,
+) -> DemoProject {
+    DemoProject {
+        name,
+        category,
+        wan,
+        sample,
+        phase: None,
+        description,
+        enterprise: None,
+        output_wan: None,
+        jobs: None,
+    }
+}
+
+const SPLIT: &str = "名称为公开报道所列；金额为示例拆分，同组合计与公开数据一致。";
+const SAMPLE: &str = "示例项目：公开报道未列出名称，用于补足35个项目、135亿元的公开总数。";
+
+/// The 35 projects. Amounts in 万元.
+fn projects() -> Vec<DemoProject> {
+    let mut list = vec![
+        // 启动区 industrial projects, as published.
+        DemoProject {
+            phase: Some("标准化厂房一期"),
+            enterprise: Some(0),
+            output_wan: Some(170_000),
+            jobs: Some(2000),
+            ..p(
+                "卫材园中园",
+                "industrial",
+                100_000,
+                false,
+                "启动区工业项目。达产后年产值17亿元，带动就业2000人以上；标准化厂房一期主体封顶较计划提前约半年。",
+            )
+        },
+        DemoProject {
+            phase: Some("一期"),
+            ..p(
+                "先进碳材料产业园（一期）",
+                "industrial",
+                47_000,
+                false,
+                "启动区工业项目。",
+            )
+        },
+        DemoProject {
+            phase: Some("二期"),
+            ..p(
+                "先进碳材料产业园（二期）",
+                "industrial",
+                60_000,
+                false,
+                "启动区工业项目。",
+            )
+        },
+        p("智能制造产业园", "industrial", 71_000, false, "启动区工业项目。"),
+        // Supporting projects: 22.25亿 together, split as a sample.
+        p("物流园", "supporting", 60_000, true, SPLIT),
+        p("园区服务中心", "supporting", 15_000, true, SPLIT),
+        p("职工周转房", "supporting", 22_500, true, SPLIT),
+        p("安置房", "supporting", 55_000, true, SPLIT),
+        p("产业新城", "supporting", 70_000, true, SPLIT),
+        // Five roads, 2.4亿 together, all open to traffic on 2023-06-25.
+        p(
+            "园区道路一期·1号路（示例名）",
+            "infrastructure",
+            6_000,
+            true,
+            "五条道路合计2.4亿元，2023年6月25日全部通车；单条名称与金额为示例。",
+        ),
+        p(
+            "园区道路一期·2号路（示例名）",
+            "infrastructure",
+            5_000,
+            true,
+            "五条道路合计2.4亿元，2023年6月25日全部通车；单条名称与金额为示例。",
+        ),
+        p(
+            "园区道路一期·3号路（示例名）",
+            "infrastructure",
+            5_000,
+            true,
+            "五条道路合计2.4亿元，2023年6月25日全部通车；单条名称与金额为示例。",
+        ),
+        p(
+            "园区道路一期·4号路（示例名）",
+            "infrastructure",
+            4_000,
+            true,
+            "五条道路合计2.4亿元，2023年6月25日全部通车；单条名称与金额为示例。",
+        ),
+        p(
+            "园区道路一期·5号路（示例名）",
+            "infrastructure",
+            4_000,
+            true,
+            "五条道路合计2.4亿元，2023年6月25日全部通车；单条名称与金额为示例。",
+        ),
+    ];
+    // The rest of the portfolio, unnamed in the source.
+    let samples: [(&str, &str, i64); 21] = [
+        ("示例·园区道路二期", "infrastructure", 18_000),
+        ("示例·污水处理厂", "infrastructure", 30_000),
+        ("示例·供热供汽管网", "infrastructure", 22_000),
+        ("示例·汽车零部件项目A", "industrial", 52_000),
+        ("示例·汽车零部件项目B", "industrial", 38_000),
+        ("示例·汽车零部件项目C", "industrial", 30_000),
+        ("示例·医疗器械项目A", "industrial", 45_000),
+        ("示例·医疗器械项目B", "industrial", 36_000),
+        ("示例·卫材配套项目A", "industrial", 26_000),
+        ("示例·卫材配套项目B", "industrial", 31_000),
+        ("示例·智能装备项目A", "industrial", 60_000),
+        ("示例·智能装备项目B", "industrial", 42_000),
+        ("示例·碳材料下游项目", "industrial", 35_000),
+        ("示例·新材料项目", "industrial", 55_000),
+        ("示例·新能源装备项目", "industrial", 65_000),
+        ("示例·电子信息项目", "industrial", 40_000),
+        ("示例·长垣研发中心（长垣研发+封丘制造）", "industrial", 44_000),
+        ("示例·标准化厂房二期", "industrial", 33_000),
+        ("示例·仓储冷链项目", "supporting", 28_000),
+        ("示例·职业技能培训中心", "supporting", 19_500),
+        ("示例·人才公寓二期", "supporting", 0),
+    ];
+    for (i, (name, category, wan)) in samples.into_iter().enumerate() {
+        let mut project = p(name, category, wan, true, SAMPLE);
+        if category == "industrial" {
+            project.enterprise = Some(1 + i % 3);
+        }
+        list.push(project);
+    }
+    // The last sample takes what is left, so the total is the published one to the yuan.
+    let sum: i64 = list.iter().map(|p| p.wan).sum();
+    if let Some(last) = list.last_mut() {
+        last.wan = TOTAL_INVESTMENT_YUAN / 10_000 - sum;
+    }
+    list
+}
+
+/// Sample enterprises: the source names none.
+const ENTERPRISES: [(&str, &str, u32); 4] = [
+    ("示例·卫材医疗用品有限公司", "卫材医疗器械", 410783),
+    ("示例·汽车零部件有限公司", "汽车零部件", 410727),
+    ("示例·智能装备制造有限公司", "智能制造", 410783),
+    ("示例·先进碳材料科技有限公司", "先进碳材料", 410727),
+];
+
+fn map(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+fn invalid(what: &str) -> impl Fn(feidi_core::FieldErrors) -> anyhow::Error + '_ {
+    move |e| anyhow!("demo {what}: {e}")
+}
+
+/// Whether the database holds nothing yet (no users, no projects).
+pub async fn is_empty(store: &Store) -> Result<bool> {
+    let users = store
+        .list::<feidi_store::User>(&Default::default(), feidi_core::policy::Scope::All)
+        .await?;
+    Ok(users.total == 0 && store.portfolio_totals().await?.project_count == 0)
+}
+
+/// Writes the demo programme and an admin with `admin_password`.
+pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
+    let admin = UserInput::parse(&map(
+        json!({"login": ADMIN_LOGIN, "name": "系统管理员", "role": "admin"}),
+    ))
+    .map_err(invalid("admin"))?;
+    let hash = auth::hash_password(admin_password.to_string())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let (admin, _) = store.create_user(None, &admin, hash, None).await?;
+    let actor = Some(admin.id);
+
+    // Officials: the park's cadres who are A and B (AB角). They sign in once an admin sets
+    // their passwords; until then their passwords are random and unknown.
+    let mut officials = Vec::new();
+    for (login, name, role) in [
+        ("leader.city", "示例·市领导小组组长", "leader"),
+        ("staff.a1", "示例·管委会干部甲", "staff"),
+        ("staff.b1", "示例·管委会干部乙", "staff"),
+        ("staff.a2", "示例·项目服务专班干部丙", "staff"),
+        ("staff.b2", "示例·项目服务专班干部丁", "staff"),
+    ] {
+        let input = UserInput::parse(&map(json!({"login": login, "name": name, "role": role})))
+            .map_err(invalid("official"))?;
+        let hash = auth::hash_password(auth::random_token())
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        officials.push(store.create_user(actor, &input, hash, None).await?.0.id);
+    }
+
+    let mut jurisdictions = Vec::new();
+    for (name, code) in [("长垣市", "410783"), ("封丘县", "410727"), ("新乡市", "410700")] {
+        let input = JurisdictionInput::parse(&map(json!({"name": name, "code": code})))
+            .map_err(invalid("jurisdiction"))?;
+        jurisdictions.push(store.create(actor, &input, vec![], None).await?.0.id);
+    }
+    let (changyuan, fengqiu) = (jurisdictions[0], jurisdictions[1]);
+    let zone = ZoneInput::parse(&map(json!({
+        "name": "长封一体化飞地产业园",
+        "code": "CF-01",
+        "host_jurisdiction_id": fengqiu,
+        "operator_jurisdiction_id": changyuan,
+        "area_mu": "15600.00",
+        "description": "规划面积10.4平方公里（约15600亩），位于封丘县，由长垣市负责经济管理、招商引资和运营，封丘县负责要素保障和社会事务，新乡国资集团负责基础设施建设。启动区含卫材园中园、先进碳材料产业园、智能制造产业园。"
+    })))
+    .map_err(invalid("zone"))?;
+    let (zone, _) = store.create(actor, &zone, vec![], None).await?;
+
+    let mut enterprises = Vec::new();
+    for (n, (name, industry, division)) in ENTERPRISES.iter().enumerate() {
+        let code = CreditCode::synthetic(*division, 7_000_000 + n as u64);
+        let input = EnterpriseInput::parse(&map(json!({
+            "name": name, "credit_code": code.as_str(), "industry": industry,
+            "a_official_id": officials[1 + (n % 2) * 2], "b_official_id": officials[2 + (n % 2) * 2]
+        })))
+        .map_err(invalid("enterprise"))?;
+        enterprises.push(store.create(actor, &input, vec![], None).await?.0.id);
+    }
+
+    let mut total = Money::ZERO;
+    let list = projects();
+    for (n, project) in list.iter().enumerate() {
+        let yuan = project.wan * 10_000;
+        let input = ProjectInput::parse(&map(json!({
+            "name": project.name,
+            "code": format!("CF-2022-{:03}", n + 1),
+            "category": project.category,
+            "zone_id": zone.id,
+            "enterprise_id": project.enterprise.map(|i| enterprises[i]),
+            "phase": project.phase,
+            "total_investment": yuan.to_string(),
+            "expected_annual_output": project.output_wan.map(|w| (w * 10_000).to_string()),
+            "expected_jobs": project.jobs,
+            "a_official_id": officials[1 + (n % 2) * 2],
+            "b_official_id": officials[2 + (n % 2) * 2],
+            "description": project.description,
+            "sample": project.sample,
+        })))
+        .map_err(invalid(project.name))?;
+        let (created, _) = store.create(actor, &input, vec![], None).await?;
+        total = total
+            .checked_add(created.total_investment)
+            .ok_or_else(|| anyhow!("overflow"))?;
+    }
+    Ok(DemoSummary {
+        projects: list.len(),
+        total_investment: total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portfolio_matches_the_published_figures() {
+        let list = projects();
+        assert_eq!(list.len(), PROJECT_COUNT);
+        assert_eq!(
+            list.iter().map(|p| p.wan).sum::<i64>() * 10_000,
+            TOTAL_INVESTMENT_YUAN
+        );
+        assert!(list.iter().all(|p| p.wan > 0), "every project has an investment");
+        let group = |names: &[&str]| {
+            list.iter()
+                .filter(|p| names.contains(&p.name))
+                .map(|p| p.wan)
+                .sum::<i64>()
+        };
+        assert_eq!(
+            group(&["物流园", "园区服务中心", "职工周转房", "安置房", "产业新城"]),
+            222_500
+        );
+        let roads: i64 = list
+            .iter()
+            .filter(|p| p.name.starts_with("园区道路一期"))
+            .map(|p| p.wan)
+            .sum();
+        assert_eq!(roads, 24_000);
+        assert_eq!(group(&["卫材园中园"]), 100_000);
+        // Every project the source does not name, or whose amount it does not give, is marked.
+        let published = [
+            "卫材园中园",
+            "先进碳材料产业园（一期）",
+            "先进碳材料产业园（二期）",
+            "智能制造产业园",
+        ];
+        for p in &list {
+            assert_eq!(p.sample, !published.contains(&p.name), "{}", p.name);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The feidi binary's library: command line, configuration, logging, the demo programme and
+//! the generator. `main.rs` only calls [`main_with_args`].
+
+pub mod demo;
+pub mod generate;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand};
+use feidi_core::registry::{UserInput, password_flaw};
+use feidi_store::Store;
+use feidi_web::{AppState, Application, WebConfig, auth};
+use serde_json::json;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "feidi",
+    version,
+    about = "飞地 — the enclave industrial park programme system"
+)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://feidi.db",
+        hide_env_values = true
+    )]
+    database: String,
+
+    /// Log filter (tracing syntax), e.g. info or feidi_web=debug.
+    #[arg(long, global = true, env = "FEIDI_LOG", default_value = "info")]
+    log: String,
+
+    /// Log as JSON lines (for production log collectors).
+    #[arg(long, global = true, env = "FEIDI_LOG_JSON")]
+    log_json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FEIDI_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Mark cookies Secure: set when users reach feidi over HTTPS.
+    #[arg(long, env = "FEIDI_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+    #[arg(long, env = "FEIDI_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// Hours a login session lasts.
+    #[arg(long, env = "FEIDI_SESSION_HOURS", default_value_t = 12)]
+    session_hours: i64,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the pages and the API (runs migrations first).
+    Serve(ServeArgs),
+    /// Create the demo programme (长封一体化) if there is no database yet, print the login, serve.
+    Demo(ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Write a deterministic synthetic programme, for benchmarks and load tests.
+    Gen(generate::GenArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user and print its id.
+    Add {
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        enterprise: Option<i64>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated and printed, or read from standard input).
+    Passwd {
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Print a new API token for a user (only its hash is stored).
+    Issue { login: String },
+}
+
+/// Parses arguments and runs a command; errors are printed and give a failing exit status.
+pub async fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_logging(&cli.log, cli.log_json);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("feidi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str, json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn open(url: &str) -> Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", feidi_store::redact(url)))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let store = open(&cli.database).await?;
+            serve(store, &args).await
+        }
+        Command::Demo(args) => {
+            let store = open(&cli.database).await?;
+            if demo::is_empty(&store).await? {
+                let password = auth::random_token()[..16].to_string();
+                let summary = demo::load(&store, &password).await?;
+                println!(
+                    "feidi demo: created the reference programme 长封一体化 in {}",
+                    feidi_store::redact(&cli.database)
+                );
+                println!(
+                    "  {} projects, total investment {} 元 ({} 亿元)",
+                    summary.projects,
+                    summary.total_investment,
+                    summary.total_investment.in_yi()
+                );
+                println!("  open  http://{}/", args.bind);
+                println!("  login {}", demo::ADMIN_LOGIN);
+                println!("  password {password}");
+            } else {
+                println!(
+                    "feidi demo: {} already holds data; keeping it. (`feidi user passwd {}` sets a new admin password.)",
+                    feidi_store::redact(&cli.database),
+                    demo::ADMIN_LOGIN
+                );
+                println!("  open  http://{}/", args.bind);
+            }
+            serve(store, &args).await
+        }
+        Command::User(UserCommand::Add {
+            login,
+            role,
+            enterprise,
+            name,
+            password_stdin,
+        }) => {
+            let store = open(&cli.database).await?;
+            let password = if password_stdin {
+                read_password()?
+            } else {
+                auth::random_token()[..16].to_string()
+            };
+            if let Some(flaw) = password_flaw(&password) {
+                bail!("password {}", flaw.message(feidi_core::Lang::En));
+            }
+            let body = json!({
+                "login": login, "name": name.unwrap_or_else(|| login.clone()), "role": role, "enterprise_id": enterprise
+            });
+            let map = body.as_object().cloned().unwrap_or_default();
+            let input = UserInput::parse(&map).map_err(|e| anyhow!(describe(&e)))?;
+            let hash = auth::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let (user, _) = store
+                .create_user(None, &input, hash, None)
+                .await
+                .map_err(store_error)?;
+            println!("{}", user.id);
+            if !password_stdin {
+                eprintln!("password for {}: {password}", user.login);
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd {
+            login,
+            password_stdin,
+        }) => {
+            let store = open(&cli.database).await?;
+            let user = store
+                .user_by_login(&login)
+                .await
+                .map_err(|_| anyhow!("there is no user {login}"))?;
+            let password = if password_stdin {
+                read_password()?
+            } else {
+                auth::random_token()[..16].to_string()
+            };
+            if let Some(flaw) = password_flaw(&password) {
+                bail!("password {}", flaw.message(feidi_core::Lang::En));
+            }
+            let hash = auth::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            store
+                .set_password(None, user.id, hash, None)
+                .await
+                .map_err(store_error)?;
+            if password_stdin {
+                eprintln!("password set for {login}");
+            } else {
+                println!("{password}");
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Issue { login }) => {
+            let store = open(&cli.database).await?;
+            let user = store
+                .user_by_login(&login)
+                .await
+                .map_err(|_| anyhow!("there is no user {login}"))?;
+            let token = auth::random_token();
+            store
+                .create_token(None, user.id, &auth::token_hash(&token), Some("cli".into()))
+                .await
+                .map_err(store_error)?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Gen(args) => {
+            let store = open(&cli.database).await?;
+            generate::run(&store, &args).await
+        }
+    }
+}
+
+fn describe(errors: &feidi_core::FieldErrors) -> String {
+    errors
+        .0
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.flaw.message(feidi_core::Lang::En)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn store_error(e: feidi_store::StoreError) -> anyhow::Error {
+    match e {
+        feidi_store::StoreError::Invalid(errors) => anyhow!(describe(&errors)),
+        other => anyhow!(other),
+    }
+}
+
+fn read_password() -> Result<String> {
+    let mut text = String::new();
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+    }
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading the password from standard input")?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
+    let config = WebConfig {
+        secure_cookies: args.secure_cookies,
+        trust_proxy: args.trust_proxy,
+        session_hours: args.session_hours.clamp(1, 24 * 30),
+    };
+    let app = Application::bind(
+        &args.bind,
+        AppState {
+            store: store.clone(),
+            config,
+        },
+    )
+    .await
+    .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
+    eprintln!("feidi: serving on http://{addr}/");
+    app.serve(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("feidi stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM, so requests in flight finish before the process ends.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
