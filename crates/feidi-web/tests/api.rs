@@ -1,0 +1,360 @@
+//! The JSON API's contract (api.md), on SQLite and on PostgreSQL.
+
+mod common;
+
+use common::TestApp;
+use feidi_store::{Backend, both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn no_token_is_401_and_health_needs_none(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/projects"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let (status, body) = app.call("not-a-token", "GET", "/projects", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["status"], 401);
+    let health = app.client.get(app.url("/healthz")).send().await.expect("health");
+    assert_eq!(health.status(), StatusCode::OK);
+}
+both_backends!(
+    no_token_is_401_and_health_needs_none,
+    super::no_token_is_401_and_health_needs_none
+);
+
+async fn registry_round_trip(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+
+    // A bad credit code is a 422 naming the field, and nothing is written.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/enterprises",
+            Some(json!({"name": "坏码", "credit_code": "91110000802100433C", "industry": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "credit_code");
+    assert_eq!(problem["type"], "/problems/validation");
+    let (_, list) = app.admin("GET", "/enterprises", None).await;
+    assert_eq!(list["total"], 1);
+
+    // Every bad field is named at once.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/projects",
+            Some(json!({"category": "farm", "total_investment": 12.5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["name", "category", "zone_id", "total_investment"]);
+
+    let project = app
+        .made(
+            "/projects",
+            json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "enterprise_id": enterprise,
+                   "total_investment": "1000000000", "expected_annual_output": "1700000000.5", "expected_jobs": 2000}),
+        )
+        .await;
+    assert_eq!(project["total_investment"], "1000000000.00");
+    assert_eq!(project["expected_annual_output"], "1700000000.50");
+    assert_eq!(project["version"], 1);
+    let id = project["id"].as_i64().unwrap_or_default();
+
+    // PATCH with the version read; a stale version is 409 and changes nothing.
+    let (status, updated) = app
+        .admin(
+            "PATCH",
+            &format!("/projects/{id}"),
+            Some(json!({"phase": "一期", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(
+        (updated["phase"].as_str(), updated["version"].as_i64()),
+        (Some("一期"), Some(2))
+    );
+    assert_eq!(updated["name"], "卫材园中园", "fields not named are kept");
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/projects/{id}"),
+            Some(json!({"name": "stale", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/projects/{id}"),
+            Some(json!({"name": "no version"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, read) = app.admin("GET", &format!("/projects/{id}"), None).await;
+    assert_eq!(read, updated);
+
+    // The audit log has the values before and after.
+    let (status, audit) = app
+        .admin("GET", &format!("/audit?entity=project&entity_id={id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(audit["total"], 2);
+    assert_eq!(audit["items"][0]["action"], "update");
+    assert_eq!(audit["items"][0]["actor_login"], "admin");
+    assert_eq!(audit["items"][0]["before"]["phase"], Value::Null);
+    assert_eq!(audit["items"][0]["after"]["phase"], "一期");
+
+    // Filters, sorting and pagination, with the total.
+    for (i, category) in ["infrastructure", "supporting", "industrial"].iter().enumerate() {
+        app.made("/projects", json!({"name": format!("p{i}"), "category": category, "zone_id": zone, "total_investment": format!("{}", i + 1)}))
+            .await;
+    }
+    let (_, page) = app
+        .admin(
+            "GET",
+            &format!("/projects?category=industrial&zone_id={zone}&page=1&per_page=1&sort=-total_investment"),
+            None,
+        )
+        .await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["per_page"], 1);
+    assert_eq!(page["items"][0]["name"], "卫材园中园");
+    let (status, problem) = app.admin("GET", "/projects?zone_id=abc", None).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("zone_id"))
+    );
+
+    // A zone in use cannot be deleted; a project can, with its current version.
+    let (status, _) = app.admin("DELETE", &format!("/zones/{zone}"), None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = app
+        .admin("DELETE", &format!("/projects/{id}?version=1"), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = app
+        .admin("DELETE", &format!("/projects/{id}?version=2"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.admin("GET", &format!("/projects/{id}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+both_backends!(registry_round_trip, super::registry_round_trip);
+
+async fn idempotency_key_creates_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let body = json!({"name": "道路", "category": "infrastructure", "zone_id": zone, "total_investment": "240000000"});
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/projects"))
+            .bearer_auth(&app.admin_token)
+            .header("Idempotency-Key", "create-road-1")
+            .json(&body)
+            .send()
+    };
+    let first = send().await.expect("first");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.expect("json");
+    let again = send().await.expect("again");
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(first["id"], again["id"]);
+    let (_, list) = app.admin("GET", "/projects", None).await;
+    assert_eq!(list["total"], 1);
+}
+both_backends!(idempotency_key_creates_once, super::idempotency_key_creates_once);
+
+async fn enterprise_users_see_only_their_own(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let other = app
+        .made(
+            "/enterprises",
+            json!({"name": "别家", "credit_code": "91350100M000100Y43", "industry": "x"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let own = app.made("/projects", json!({"name": "own", "category": "industrial", "zone_id": zone, "enterprise_id": mine, "total_investment": "1"})).await;
+    let theirs = app.made("/projects", json!({"name": "theirs", "category": "industrial", "zone_id": zone, "enterprise_id": other, "total_investment": "1"})).await;
+    let (_, token) = app.user("ent1", "enterprise", Some(mine)).await;
+
+    let (status, list) = app.call(&token, "GET", "/projects", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], own["id"]);
+    let (status, _) = app
+        .call(&token, "GET", &format!("/projects/{}", theirs["id"]), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(&token, "GET", &format!("/enterprises/{other}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(
+            &token,
+            "PATCH",
+            &format!("/projects/{}", theirs["id"]),
+            Some(json!({"name": "x", "version": 1})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a record it may not see is not known to exist"
+    );
+    let (status, _) = app
+        .call(
+            &token,
+            "PATCH",
+            &format!("/projects/{}", own["id"]),
+            Some(json!({"name": "x", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&token, "GET", "/dashboard", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&token, "GET", "/audit", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    enterprise_users_see_only_their_own,
+    super::enterprise_users_see_only_their_own
+);
+
+async fn roles_and_tokens(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.ground().await;
+    let (_, leader) = app.user("leader1", "leader", None).await;
+    let (status, _) = app.call(&leader, "GET", "/projects", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(&leader, "POST", "/jurisdictions", Some(json!({"name": "x"})))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "leaders read, they do not edit the registry"
+    );
+
+    // Admins add users; a weak password and an unknown role are named.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/users",
+            Some(json!({"login": "s1", "name": "干部", "role": "boss", "password": "short"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["role", "password"]);
+    let (status, user) = app
+        .admin(
+            "POST",
+            "/users",
+            Some(json!({"login": "s1", "name": "干部", "role": "staff", "password": "long enough password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(user.get("password_hash").is_none() && user.get("password").is_none());
+    let (status, _) = app
+        .call(
+            &leader,
+            "POST",
+            "/users",
+            Some(json!({"login": "s2", "name": "x", "role": "admin", "password": "long enough password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A token issued through the API works, and only its hash is stored.
+    let (status, issued) = app
+        .admin("POST", &format!("/users/{}/tokens", user["id"]), Some(json!({})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = issued["token"].as_str().unwrap_or_default().to_string();
+    let (status, me) = app.call(&token, "GET", "/me", None).await;
+    assert_eq!((status, me["login"].as_str()), (StatusCode::OK, Some("s1")));
+    assert!(
+        app.store.token_user(&token).await.expect("lookup").is_none(),
+        "the raw token is not what is stored"
+    );
+}
+both_backends!(roles_and_tokens, super::roles_and_tokens);
+
+async fn dashboard_totals_and_openapi(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    for (category, amount) in [
+        ("industrial", "100.50"),
+        ("industrial", "0.50"),
+        ("supporting", "9"),
+    ] {
+        app.made(
+            "/projects",
+            json!({"name": amount, "category": category, "zone_id": zone, "total_investment": amount}),
+        )
+        .await;
+    }
+    let (status, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(d["project_count"], 3);
+    assert_eq!(d["total_investment"], "110.00");
+    assert_eq!(d["completed_investment"], "0.00");
+    assert_eq!(d["completion_ratio"], "0.0000");
+    assert_eq!(
+        d["by_category"][0],
+        json!({"category": "industrial", "project_count": 2, "total_investment": "101.00", "completed_investment": "0.00"})
+    );
+    assert_eq!(d["lights"], json!({"green": 0, "yellow": 0, "red": 0}));
+    let (status, _) = app.admin("GET", "/dashboard?as_of=July", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, doc) = app.admin("GET", "/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/projects",
+        "/projects/{id}",
+        "/zones/{id}",
+        "/enterprises",
+        "/jurisdictions",
+        "/users",
+        "/users/{id}/tokens",
+        "/dashboard",
+        "/audit",
+        "/me",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+    assert!(
+        doc["paths"]["/projects"]["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["name"] == "zone_id")
+    );
+}
+both_backends!(dashboard_totals_and_openapi, super::dashboard_totals_and_openapi);

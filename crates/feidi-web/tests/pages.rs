@@ -1,0 +1,318 @@
+//! The pages: login, CSRF, security headers, escaping and forms, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{TestApp, hidden};
+use feidi_store::{Backend, both_backends};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn anonymous_visitors_get_the_login_page(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    for path in ["/", "/projects", "/projects/1", "/audit"] {
+        let response = app.client.get(app.url(path)).send().await.expect("page");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("/login"),
+            "{path}"
+        );
+    }
+    let login = app.client.get(app.url("/login")).send().await.expect("login");
+    let headers = login.headers().clone();
+    let html = login.text().await.unwrap_or_default();
+    assert!(
+        html.contains("lang=\"zh-CN\"") && html.contains("登录"),
+        "the login page is in Chinese"
+    );
+    let csp = headers["content-security-policy"].to_str().unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers.contains_key("referrer-policy"));
+    let english = app
+        .client
+        .get(app.url("/login?lang=en"))
+        .send()
+        .await
+        .expect("login en");
+    assert!(english.text().await.unwrap_or_default().contains("Sign in"));
+}
+both_backends!(
+    anonymous_visitors_get_the_login_page,
+    super::anonymous_visitors_get_the_login_page
+);
+
+async fn login_logout_and_csrf(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (status, session) = app.sign_in("admin", "wrong password").await;
+    assert_eq!((status, session.is_none()), (StatusCode::UNAUTHORIZED, true));
+    let (status, session) = app.sign_in("admin", "password123").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let session = session.expect("a session cookie");
+    let (status, html) = app.page(&session, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"project-count\">0<"));
+
+    // A login form from elsewhere (no pre-login token) is refused.
+    let forged = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("login", "admin"), ("password", "password123")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // A form without the session's CSRF token is refused and writes nothing.
+    let cookie = format!("feidi_session={session}");
+    let response = app
+        .client
+        .post(app.url("/jurisdictions/new"))
+        .header("cookie", &cookie)
+        .form(&[("name", "伪造")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // So is an API write carried by the cookie alone.
+    let response = app
+        .client
+        .post(app.url("/api/v1/jurisdictions"))
+        .header("cookie", &cookie)
+        .json(&json!({"name": "伪造"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, list) = app.admin("GET", "/jurisdictions", None).await;
+    assert_eq!(list["total"], 0);
+
+    // With the token it goes through.
+    let (_, form) = app.page(&session, "/jurisdictions/new").await;
+    let csrf = hidden(&form, "_csrf");
+    let response = app
+        .client
+        .post(app.url("/jurisdictions/new"))
+        .header("cookie", &cookie)
+        .form(&[("_csrf", csrf.as_str()), ("name", "长垣市")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Signing out ends the session.
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.page(&session, "/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // Bearer tokens open pages too (scripts, wall displays).
+    let response = app
+        .client
+        .get(app.url("/projects"))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.status(), StatusCode::OK);
+}
+both_backends!(login_logout_and_csrf, super::login_logout_and_csrf);
+
+async fn repeated_failures_lock_the_account(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    for _ in 0..5 {
+        let (status, _) = app.sign_in("admin", "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, session) = app.sign_in("admin", "password123").await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    assert!(session.is_none());
+}
+both_backends!(
+    repeated_failures_lock_the_account,
+    super::repeated_failures_lock_the_account
+);
+
+async fn user_text_is_escaped(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let evil = "<script>alert(1)</script>";
+    let project = app.made("/projects", json!({"name": evil, "category": "industrial", "zone_id": zone, "total_investment": "1", "description": "<a href=\"http://spam.example\">博彩</a>"})).await;
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    for path in [
+        "/projects".to_string(),
+        format!("/projects/{}", project["id"]),
+        format!("/projects/{}/edit", project["id"]),
+    ] {
+        let (status, html) = app.page(&session, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!html.contains(evil), "{path} must not carry the raw script");
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{path} shows the name as text"
+        );
+        assert!(
+            !html.contains("<a href=\"http://spam.example\""),
+            "{path} injects no link"
+        );
+    }
+}
+both_backends!(user_text_is_escaped, super::user_text_is_escaped);
+
+async fn forms_keep_what_was_typed(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let cookie = format!("feidi_session={session}");
+    let (_, form) = app.page(&session, "/projects/new").await;
+    let csrf = hidden(&form, "_csrf");
+    let zone = zone.to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut fields = fields;
+        fields.push(("_csrf", csrf.clone()));
+        app.client
+            .post(app.url("/projects/new"))
+            .header("cookie", &cookie)
+            .form(&fields)
+            .send()
+    };
+    let response = post(vec![
+        ("name", "智能制造产业园".into()),
+        ("category", "industrial".into()),
+        ("zone_id", zone.clone()),
+        ("total_investment", "7.1亿".into()),
+        ("phase", "一期".into()),
+    ])
+    .await
+    .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"error-total_investment\""),
+        "the error stands beside its field"
+    );
+    assert!(
+        html.contains("value=\"智能制造产业园\"")
+            && html.contains("value=\"7.1亿\"")
+            && html.contains("value=\"一期\"")
+    );
+    let (_, list) = app.admin("GET", "/projects", None).await;
+    assert_eq!(list["total"], 0, "nothing written");
+
+    let response = post(vec![
+        ("name", "智能制造产业园".into()),
+        ("category", "industrial".into()),
+        ("zone_id", zone),
+        ("total_investment", "710000000".into()),
+    ])
+    .await
+    .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let (status, html) = app.page(&session, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("智能制造产业园") && html.contains("7.10"));
+    let (_, html) = app.page(&session, "/projects?q=%E6%99%BA%E8%83%BD").await;
+    assert!(html.contains("智能制造产业园"));
+}
+both_backends!(forms_keep_what_was_typed, super::forms_keep_what_was_typed);
+
+async fn edits_of_a_stale_form_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let j = app.made("/jurisdictions", json!({"name": "封丘县"})).await;
+    let id = j["id"].as_i64().unwrap_or_default();
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let (_, form) = app.page(&session, &format!("/jurisdictions/{id}/edit")).await;
+    let csrf = hidden(&form, "_csrf");
+    assert_eq!(hidden(&form, "version"), "1");
+    // Someone else saves first.
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/jurisdictions/{id}"),
+            Some(json!({"code": "410727", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let response = app
+        .client
+        .post(app.url(&format!("/jurisdictions/{id}/edit")))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", "1"),
+            ("name", "封丘县（改）"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await.unwrap_or_default();
+    assert!(html.contains("value=\"封丘县（改）\""), "what was typed is kept");
+    let (_, read) = app.admin("GET", &format!("/jurisdictions/{id}"), None).await;
+    assert_eq!(
+        (read["name"].as_str(), read["code"].as_str()),
+        (Some("封丘县"), Some("410727"))
+    );
+}
+both_backends!(
+    edits_of_a_stale_form_are_refused,
+    super::edits_of_a_stale_form_are_refused
+);
+
+/// Every word the pages ask for is in the table, in both languages.
+#[test]
+fn every_interface_key_is_translated() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut missing = Vec::new();
+    let mut files = Vec::new();
+    for dir in ["src", "src/pages", "templates"] {
+        if let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) {
+            files.extend(
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file()),
+            );
+        }
+    }
+    assert!(files.len() > 5);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for piece in text.split("t(\"").skip(1) {
+            let key: String = piece.chars().take_while(|c| *c != '"').collect();
+            if key.contains('.')
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                && feidi_core::Lang::Zh.t(&key) == "?"
+            {
+                missing.push(format!("{}: {key}", file.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "untranslated keys: {missing:?}");
+}
