@@ -58,11 +58,15 @@ fn login_page(
     error: Option<String>,
     login: String,
     next: String,
+    headers: &HeaderMap,
     state: &AppState,
 ) -> Response {
     // A pre-login CSRF token, checked against the form (double submit), so no other site can
-    // sign a visitor in to an account of its choosing.
-    let csrf = random_token();
+    // sign a visitor in to an account of its choosing. A visitor's existing token is kept, so
+    // a second tab (or the browser's own requests) never invalidates the form of the first.
+    let csrf = cookie(headers, PRELOGIN_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(random_token);
     let mut response = render(
         status,
         &LoginPage {
@@ -91,7 +95,7 @@ async fn login_form(
     let chosen = params.get("lang").and_then(|l| Lang::parse(l));
     let lang = chosen.unwrap_or_else(|| visitor_lang(&headers));
     let next = safe_next(params.get("next").map(String::as_str));
-    let mut response = login_page(StatusCode::OK, lang, None, String::new(), next, &state);
+    let mut response = login_page(StatusCode::OK, lang, None, String::new(), next, &headers, &state);
     if let Some(lang) = chosen
         && let Ok(v) = HeaderValue::from_str(&set_cookie(
             LANG_COOKIE,
@@ -138,6 +142,7 @@ async fn login(
             Some(lang.t(key).to_string()),
             login_name.clone(),
             next.clone(),
+            &headers,
             &state,
         )
     };

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
+        .route("/favicon.ico", get(favicon))
         .route("/lang", post(switch_lang))
         .merge(login::routes())
         .merge(registry::routes())
@@ -199,6 +200,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// The browser asks for an icon on every site; answering it spares a redirect to the login.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
     )
         .into_response()
 }
