@@ -1,0 +1,76 @@
+//! Screenshots of the main pages of the demo programme, for the README:
+//!
+//!     cargo run --example screenshots -- docs
+//!
+//! Needs chromium and chromium-driver (scripts/test installs them).
+
+#[path = "../tests/support/browser.rs"]
+mod browser;
+
+use fantoccini::Locator;
+use feidi_store::Store;
+use feidi_web::{AppState, Application, WebConfig};
+
+#[tokio::main]
+async fn main() {
+    let out = std::env::args().nth(1).unwrap_or_else(|| "docs".into());
+    std::fs::create_dir_all(&out).expect("output folder");
+    let path = std::env::temp_dir().join(format!("feidi-screenshots-{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::open(&url).await.expect("database");
+    feidi::demo::load(&store, "screenshot password")
+        .await
+        .expect("demo");
+    let app = Application::bind(
+        "127.0.0.1:0",
+        AppState {
+            store,
+            config: WebConfig::default(),
+        },
+    )
+    .await
+    .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    tokio::spawn(app.serve(std::future::pending()));
+
+    let driver = browser::driver().await;
+    let client = browser::browser(&driver).await;
+    client.goto(&format!("{base}/login")).await.expect("login");
+    save(&client, &out, "login").await;
+    browser::sign_in(&client, &base, "admin", "screenshot password").await;
+    for (page, name) in [
+        ("/", "home"),
+        ("/projects", "projects"),
+        ("/projects/1", "project"),
+    ] {
+        client.goto(&format!("{base}{page}")).await.expect("page");
+        save(&client, &out, name).await;
+    }
+    client.goto(&format!("{base}/projects/new")).await.expect("form");
+    browser::fill(&client, "f-name", "示例新项目").await;
+    browser::fill(&client, "f-total_investment", "7.1亿").await;
+    client
+        .find(Locator::Id("save"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    client
+        .wait()
+        .for_element(Locator::Id("form-error"))
+        .await
+        .expect("errors shown");
+    save(&client, &out, "project-form-errors").await;
+    let _ = client.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+async fn save(client: &fantoccini::Client, out: &str, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let file = format!("{out}/{name}.png");
+    std::fs::write(&file, png).expect("write");
+    println!("{file}");
+}

@@ -1,0 +1,122 @@
+//! Chromium through chromedriver, for the browser tests and the README's screenshots.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Map, json};
+
+/// chromedriver on a free port, stopped when dropped.
+pub struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub async fn driver() -> Driver {
+    let binary = std::env::var("FEIDI_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("{binary} is needed for the browser tests (Debian package chromium-driver): {e}")
+        });
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    // Wait until it answers, by polling: never a fixed sleep.
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client.get(format!("{}/status", driver.url)).send().await.is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+pub async fn browser(driver: &Driver) -> Client {
+    let chromium = std::env::var("FEIDI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let profile = std::env::temp_dir().join(format!("feidi-chromium-{}", free_port()));
+    let mut caps = Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                     "--disable-dev-shm-usage", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+pub async fn fill(browser: &Client, id: &str, text: &str) {
+    let field = browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+pub async fn choose(browser: &Client, id: &str, visible: &str) {
+    let select = browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    select
+        .select_by_label(visible)
+        .await
+        .unwrap_or_else(|e| panic!("#{id} → {visible}: {e}"));
+}
+
+pub async fn value_of(browser: &Client, id: &str) -> String {
+    let field = browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    field.prop("value").await.ok().flatten().unwrap_or_default()
+}
+
+/// Signs in through the login form and waits for the home page.
+pub async fn sign_in(browser: &Client, base: &str, login: &str, password: &str) {
+    browser.goto(&format!("{base}/login")).await.expect("login page");
+    fill(browser, "login", login).await;
+    fill(browser, "password", password).await;
+    browser
+        .find(Locator::Id("login-submit"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    browser
+        .wait()
+        .for_element(Locator::Css("header nav.main"))
+        .await
+        .expect("signed in");
+}
