@@ -520,3 +520,76 @@ impl Store {
             .collect()
     }
 }
+
+/// Rows per multi-row INSERT: well inside both backends' limits on bound parameters.
+const BULK_ROWS: usize = 400;
+
+impl Store {
+    /// Writes many records in one transaction with one audit entry (`note` says what it was):
+    /// for generated programmes and imports, where a transaction and an audit entry per row
+    /// would be thousands of times slower. References are enforced by the foreign keys only,
+    /// so callers check them first to name a bad row; any failure writes nothing. `progress`
+    /// is told how many rows are written so far.
+    pub async fn bulk_create<I: Inputs>(
+        &self,
+        actor: Option<i64>,
+        inputs: &[I],
+        note: String,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<usize> {
+        let Some(first) = inputs.first() else { return Ok(0) };
+        let columns: Vec<&str> = first.values().iter().map(|(c, _)| *c).collect();
+        let now = feidi_core::time::stamp(feidi_core::time::now());
+        // Parameters are anonymous `?` on SQLite: it takes `$N` (and `?N`) as named, and sqlx
+        // asks each parameter's name, a linear search that is quadratic in a long statement.
+        let slot = |i: usize| match self.backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${i}"),
+        };
+        let mut tx = self.begin().await?;
+        let mut written = 0;
+        for chunk in inputs.chunks(BULK_ROWS) {
+            let mut binds: Vec<Val> = Vec::with_capacity(chunk.len() * (columns.len() + 1));
+            let mut rows = Vec::with_capacity(chunk.len());
+            for input in chunk {
+                let start = binds.len();
+                binds.extend(input.values().into_iter().map(|(_, v)| v));
+                binds.push(Val::from(now.clone()));
+                binds.push(Val::from(now.clone()));
+                let slots: Vec<String> = (start + 1..=binds.len()).map(slot).collect();
+                let (values, stamps) = slots.split_at(slots.len() - 2);
+                rows.push(format!("({}, 1, {})", values.join(", "), stamps.join(", ")));
+            }
+            let sql = format!(
+                "INSERT INTO {} ({}, version, created_at, updated_at) VALUES {} RETURNING {}",
+                I::Record::TABLE,
+                columns.join(", "),
+                rows.join(", "),
+                I::Record::COLUMNS,
+            );
+            let created = bind_all(sqlx::query(&sql), &binds)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
+            let mut delta: std::collections::BTreeMap<&'static str, (i64, i64)> = Default::default();
+            for row in &created {
+                let record = I::Record::from_row(row)?;
+                for (category, count, amount) in I::Record::totals_delta(None, Some(&record)) {
+                    let entry = delta.entry(category).or_default();
+                    entry.0 += count;
+                    entry.1 += amount;
+                }
+            }
+            apply_totals(&mut tx, delta.into_iter().map(|(c, (n, a))| (c, n, a)).collect()).await?;
+            written += created.len();
+            progress(written);
+        }
+        write_audit(
+            &mut tx,
+            AuditWrite::event(actor, "bulk_create", I::Record::ENTITY, None, note),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+}

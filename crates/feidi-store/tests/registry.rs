@@ -393,3 +393,63 @@ both_backends!(
     migrations_run_twice_harmlessly,
     super::migrations_run_twice_harmlessly
 );
+
+async fn bulk_creates_are_all_or_nothing(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, enterprise) = ground(&store).await;
+    let rows: Vec<ProjectInput> = (0..1000)
+        .map(|i| {
+            project(
+                zone,
+                (i % 2 == 0).then_some(enterprise),
+                &format!("批量{i}"),
+                "100.01",
+                "industrial",
+            )
+        })
+        .collect();
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let written = store
+        .bulk_create(None, &rows, "test import".into(), &|n| {
+            seen.store(n, std::sync::atomic::Ordering::Relaxed)
+        })
+        .await
+        .expect("bulk");
+    assert_eq!((written, seen.into_inner()), (1000, 1000));
+    let totals = store.portfolio_totals().await.expect("totals");
+    assert_eq!(
+        (totals.project_count, totals.total_investment.to_string()),
+        (1000, "100010.00".to_string())
+    );
+    let log = store
+        .audit(&AuditQuery {
+            entity: Some("project".into()),
+            page: 1,
+            per_page: 5,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(log.total, 1, "one audit entry for the whole batch");
+    assert_eq!(log.items[0].note.as_deref(), Some("test import"));
+
+    // One bad row in the last chunk: nothing of the batch is written.
+    let mut bad: Vec<ProjectInput> = (0..900)
+        .map(|i| project(zone, None, &format!("b{i}"), "1", "supporting"))
+        .collect();
+    bad.push(project(zone + 999, None, "no such zone", "1", "supporting"));
+    assert!(
+        store
+            .bulk_create(None, &bad, "bad".into(), &|_| {})
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.portfolio_totals().await.expect("totals").project_count,
+        1000
+    );
+}
+both_backends!(
+    bulk_creates_are_all_or_nothing,
+    super::bulk_creates_are_all_or_nothing
+);

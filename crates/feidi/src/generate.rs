@@ -1,7 +1,13 @@
-//! `feidi gen`: a deterministic synthetic programme for benchmarks and load tests.
+//! `feidi gen`: a deterministic synthetic programme for benchmarks and load tests — 2
+//! jurisdictions, 20 zones, one enterprise per ten projects (with valid credit codes), and
+//! projects 60 % industrial, 25 % infrastructure, 15 % supporting, spread evenly over the zones.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use feidi_core::model::Category;
+use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, ZoneInput};
+use feidi_core::{AreaMu, CreditCode, Money};
 use feidi_store::Store;
+use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(clap::Args, Debug)]
 pub struct GenArgs {
@@ -13,6 +19,283 @@ pub struct GenArgs {
     pub seed: u64,
 }
 
-pub async fn run(_store: &Store, _args: &GenArgs) -> Result<()> {
-    anyhow::bail!("feidi gen is not built yet")
+/// SplitMix64: tiny, fast and stable forever, so a seed always gives the same programme
+/// (a library generator may change its stream between versions).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const PRODUCTS: &[(&str, &str)] = &[
+    ("医用敷料", "万片"),
+    ("一次性医用口罩", "亿只"),
+    ("医用防护服", "万套"),
+    ("医用无纺布", "吨"),
+    ("汽车座椅骨架", "万套"),
+    ("汽车线束", "万套"),
+    ("新能源汽车电机壳体", "万件"),
+    ("碳纤维复合材料", "吨"),
+    ("石墨烯导热膜", "万平方米"),
+    ("锂电池负极材料", "吨"),
+    ("工业机器人减速器", "台"),
+    ("数控机床", "台"),
+    ("智能起重设备", "台"),
+    ("光伏支架", "吨"),
+    ("精密铸件", "吨"),
+    ("电子元器件", "万件"),
+];
+const INFRASTRUCTURE: &[&str] = &[
+    "道路工程",
+    "污水处理厂扩建工程",
+    "110千伏变电站",
+    "供水管网工程",
+    "天然气管网工程",
+    "雨污分流改造工程",
+    "桥梁工程",
+    "热力管网工程",
+];
+const SUPPORTING: &[&str] = &[
+    "人才公寓",
+    "职工服务中心",
+    "安置社区",
+    "物流仓储中心",
+    "九年一贯制学校",
+    "社区卫生服务中心",
+    "标准化厂房",
+    "商业综合体",
+];
+const FIRMS: &[&str] = &[
+    "华润", "恒达", "宏远", "瑞康", "金诺", "天成", "博瑞", "中原", "豫北", "卫康", "凯盛", "新源",
+];
+const INDUSTRIES: &[&str] = &[
+    "卫材医疗器械",
+    "汽车零部件",
+    "智能制造",
+    "先进碳材料",
+    "新能源",
+    "电子信息",
+];
+const PHASES: &[&str] = &["一期", "二期", "三期"];
+
+/// The category of project `i`: exactly 12, 5 and 3 of every 20.
+fn category(i: u64) -> Category {
+    match i % 20 {
+        0..=11 => Category::Industrial,
+        12..=16 => Category::Infrastructure,
+        _ => Category::Supporting,
+    }
+}
+
+/// Project `i`'s zone: every zone gets every category equally often.
+fn zone_index(i: u64) -> usize {
+    ((i + i / 20) % 20) as usize
+}
+
+fn wan(n: i64) -> Money {
+    Money::yuan(n * 10_000)
+}
+
+pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
+    if !crate::demo::is_empty(store).await? {
+        bail!("the database already holds data: generate into a new one (--database)");
+    }
+    let started = std::time::Instant::now();
+    let mut rng = Rng::new(args.seed);
+    let mut jurisdictions = Vec::new();
+    for (name, code) in [
+        ("生成·甲市（飞出地）", "419001"),
+        ("生成·乙县（飞入地）", "419002"),
+    ] {
+        let input = JurisdictionInput {
+            name: name.into(),
+            code: Some(code.into()),
+        };
+        jurisdictions.push(store.create(None, &input, vec![], None).await?.0.id);
+    }
+    let mut zones = Vec::new();
+    for z in 0..20 {
+        let input = ZoneInput {
+            name: format!("生成·飞地产业园{:02}号片区", z + 1),
+            code: Some(format!("G-{:02}", z + 1)),
+            host_jurisdiction_id: jurisdictions[1],
+            operator_jurisdiction_id: jurisdictions[0],
+            area_mu: AreaMu::from_hundredths(rng.range(800, 6000) * 100),
+            description: None,
+        };
+        zones.push(store.create(None, &input, vec![], None).await?.0.id);
+    }
+
+    let enterprise_count = (args.projects / 10).max(1);
+    let enterprises: Vec<EnterpriseInput> = (0..enterprise_count)
+        .map(|e| {
+            let industry = *rng.pick(INDUSTRIES);
+            EnterpriseInput {
+                name: format!("{}{}{}有限公司", rng.pick(FIRMS), industry, e + 1),
+                credit_code: CreditCode::synthetic(
+                    419002,
+                    args.seed.wrapping_mul(1_000_000_007).wrapping_add(e) % 26_439_622_160_671,
+                ),
+                industry: industry.into(),
+                a_official_id: None,
+                b_official_id: None,
+                contact_name: None,
+                contact_phone: None,
+                address: None,
+            }
+        })
+        .collect();
+    let bar = ProgressBar::new(enterprise_count + args.projects);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("enterprises");
+    store
+        .bulk_create(
+            None,
+            &enterprises,
+            format!("feidi gen: {enterprise_count} enterprises"),
+            &|n| bar.set_position(n as u64),
+        )
+        .await?;
+    let first_enterprise = store
+        .list::<feidi_store::Enterprise>(
+            &feidi_store::ListQuery {
+                per_page: 1,
+                ..Default::default()
+            },
+            feidi_core::policy::Scope::All,
+        )
+        .await?
+        .items
+        .first()
+        .map(|e| e.id)
+        .unwrap_or(1);
+
+    let projects: Vec<ProjectInput> = (0..args.projects)
+        .map(|i| {
+            let category = category(i);
+            let (name, amount, enterprise, output, jobs) = match category {
+                Category::Industrial => {
+                    let (product, unit) = rng.pick(PRODUCTS);
+                    let amount = wan(rng.range(5_000, 200_000));
+                    let output = Money::from_hundredths(amount.hundredths() / 10 * rng.range(8, 25));
+                    (
+                        format!("年产{}{unit}{product}项目", rng.range(1, 500)),
+                        amount,
+                        Some(first_enterprise + (rng.next() % enterprise_count) as i64),
+                        Some(output),
+                        Some(rng.range(50, 2500)),
+                    )
+                }
+                Category::Infrastructure => (
+                    format!("{}{}", rng.pick(INFRASTRUCTURE), i + 1),
+                    wan(rng.range(1_000, 50_000)),
+                    None,
+                    None,
+                    None,
+                ),
+                Category::Supporting => (
+                    format!("{}{}", rng.pick(SUPPORTING), i + 1),
+                    wan(rng.range(2_000, 80_000)),
+                    None,
+                    None,
+                    None,
+                ),
+            };
+            ProjectInput {
+                name,
+                code: Some(format!("G{:07}", i + 1)),
+                category,
+                zone_id: zones[zone_index(i)],
+                enterprise_id: enterprise,
+                phase: Some((*rng.pick(PHASES)).to_string()),
+                total_investment: amount,
+                expected_annual_output: output,
+                expected_jobs: jobs,
+                a_official_id: None,
+                b_official_id: None,
+                description: None,
+                contact_name: None,
+                contact_phone: None,
+                sample: true,
+            }
+        })
+        .collect();
+    bar.set_message("projects");
+    store
+        .bulk_create(
+            None,
+            &projects,
+            format!("feidi gen: {} projects, seed {}", args.projects, args.seed),
+            &|n| bar.set_position(enterprise_count + n as u64),
+        )
+        .await?;
+    bar.finish_and_clear();
+    let totals = store.portfolio_totals().await?;
+    println!(
+        "generated {} projects ({} 亿元), {} enterprises, 20 zones in {:.1} s",
+        totals.project_count,
+        totals.total_investment.in_yi(),
+        enterprise_count,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_and_zones_are_spread_as_promised() {
+        let mut by_category = [0u32; 3];
+        let mut by_zone_and_category = std::collections::HashMap::new();
+        for i in 0..2000 {
+            let c = category(i);
+            by_category[Category::ALL.iter().position(|k| *k == c).unwrap_or_default()] += 1;
+            *by_zone_and_category.entry((zone_index(i), c)).or_insert(0) += 1;
+        }
+        assert_eq!(by_category, [1200, 500, 300]);
+        // Each of the 20 zones holds 1/20 of each category.
+        assert_eq!(by_zone_and_category.len(), 60);
+        for ((_, c), n) in by_zone_and_category {
+            let expected = match c {
+                Category::Industrial => 60,
+                Category::Infrastructure => 25,
+                Category::Supporting => 15,
+            };
+            assert_eq!(n, expected);
+        }
+    }
+
+    #[test]
+    fn a_seed_always_gives_the_same_stream() {
+        let a: Vec<u64> = std::iter::repeat_with({
+            let mut r = Rng::new(7);
+            move || r.next()
+        })
+        .take(5)
+        .collect();
+        let mut r = Rng::new(7);
+        assert_eq!(a, (0..5).map(|_| r.next()).collect::<Vec<_>>());
+        assert_ne!(Rng::new(7).next(), Rng::new(8).next());
+    }
 }

@@ -144,3 +144,52 @@ both_backends!(
     users_and_tokens_from_the_command_line,
     super::users_and_tokens_from_the_command_line
 );
+
+async fn the_generator_is_deterministic(backend: Backend) {
+    let mut totals = Vec::new();
+    for _ in 0..2 {
+        let (_db, store) = TestDb::store(backend).await;
+        feidi::generate::run(
+            &store,
+            &feidi::generate::GenArgs {
+                projects: 400,
+                seed: 42,
+            },
+        )
+        .await
+        .expect("gen");
+        let t = store.portfolio_totals().await.expect("totals");
+        assert_eq!(t.project_count, 400);
+        let counts: Vec<i64> = t.by_category.iter().map(|c| c.project_count).collect();
+        assert_eq!(counts, [240, 100, 60]);
+        let enterprises = store
+            .list::<feidi_store::Enterprise>(&Default::default(), Scope::All)
+            .await
+            .expect("enterprises");
+        assert_eq!(enterprises.total, 40);
+        assert!(
+            enterprises
+                .items
+                .iter()
+                .all(|e| feidi_core::CreditCode::parse(&e.credit_code).is_ok())
+        );
+        // A second run into the same database is refused rather than doubling it.
+        assert!(
+            feidi::generate::run(
+                &store,
+                &feidi::generate::GenArgs {
+                    projects: 10,
+                    seed: 1
+                }
+            )
+            .await
+            .is_err()
+        );
+        totals.push(t.total_investment);
+    }
+    assert_eq!(totals[0], totals[1], "the same seed gives the same programme");
+}
+both_backends!(
+    the_generator_is_deterministic,
+    super::the_generator_is_deterministic
+);
