@@ -27,7 +27,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Self(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -36,10 +36,10 @@ impl Rng {
     }
     /// Uniform in `lo..=hi`.
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
     }
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
+        &items[(self.next_u64() % items.len() as u64) as usize]
     }
 }
 
@@ -200,7 +200,7 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
                     (
                         format!("年产{}{unit}{product}项目", rng.range(1, 500)),
                         amount,
-                        Some(first_enterprise + (rng.next() % enterprise_count) as i64),
+                        Some(first_enterprise + (rng.next_u64() % enterprise_count) as i64),
                         Some(output),
                         Some(rng.range(50, 2500)),
                     )
@@ -290,12 +290,12 @@ mod tests {
     fn a_seed_always_gives_the_same_stream() {
         let a: Vec<u64> = std::iter::repeat_with({
             let mut r = Rng::new(7);
-            move || r.next()
+            move || r.next_u64()
         })
         .take(5)
         .collect();
         let mut r = Rng::new(7);
-        assert_eq!(a, (0..5).map(|_| r.next()).collect::<Vec<_>>());
-        assert_ne!(Rng::new(7).next(), Rng::new(8).next());
+        assert_eq!(a, (0..5).map(|_| r.next_u64()).collect::<Vec<_>>());
+        assert_ne!(Rng::new(7).next_u64(), Rng::new(8).next_u64());
     }
 }
