@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# feidi against the ceiling server, in the same run: wrk, 2 threads, 16 connections, loopback.
+#   bench/run.sh [sqlite|postgres|both] [seconds per endpoint]
+# Prints, per endpoint, requests/s, p50 and p99 latency and the ratio to the ceiling's figure,
+# and feidi's peak memory (RSS) under the load. Needs wrk (Debian package wrk).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+which_db=${1:-both}
+secs=${2:-10}
+export FEIDI_BENCH_DIR=$here
+work=$(mktemp -d /tmp/feidi-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+(cd "$root" && cargo build --release --quiet)
+feidi=$root/target/release/feidi
+
+wait_for() { for _ in $(seq 1 600); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
+
+# wrk's summary → "rps p50_ms p99_ms"
+measure() {
+  local url=$1 script=$2
+  wrk -t2 -c16 -d"${secs}s" --latency -s "$script" "$url" > "$work/wrk.txt" 2>&1 || true
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 }
+    /^ +50%/ { p50=ms($2) }
+    /^ +99%/ { p99=ms($2) }
+    /Non-2xx/ { bad=$NF }
+    END { printf "%s %.2f %.2f %s\n", rps, p50, p99, (bad==""?0:bad) }' "$work/wrk.txt"
+}
+
+echo "== building and starting the ceiling server" >&2
+CARGO_TARGET_DIR=${CEILING_TARGET_DIR:-/tmp/feidi-ceiling-target} \
+  cargo build --release --quiet --manifest-path "$root/../shared/bench/ceiling/Cargo.toml"
+CEILING_DB=$work/ceiling.db "$root/../shared/bench/ceiling/run.sh" 127.0.0.1:18080 > "$work/ceiling.log" 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:18080/hello
+read -r row_rps row_p50 row_p99 _ < <(measure http://127.0.0.1:18080/row "$here/lua/common.lua")
+read -r write_rps write_p50 write_p99 _ < <(measure http://127.0.0.1:18080/write "$here/lua/post.lua")
+printf 'ceiling  /row   %8s req/s  p50 %6s ms  p99 %6s ms\n' "$row_rps" "$row_p50" "$row_p99"
+printf 'ceiling  /write %8s req/s  p50 %6s ms  p99 %6s ms\n' "$write_rps" "$write_p50" "$write_p99"
+
+run_one() {
+  local backend=$1 url=$2
+  echo "== $backend: generating 50,000 projects" >&2
+  "$feidi" --database "$url" --log warn gen --projects 50000 --seed 1 >&2
+  "$feidi" --database "$url" --log warn user add bench --role admin --password-stdin <<< "bench password 1" > /dev/null
+  export FEIDI_TOKEN=$("$feidi" --database "$url" --log warn token issue bench)
+  export FEIDI_ZONE_FIRST=1
+  "$feidi" --database "$url" --log warn serve --bind 127.0.0.1:18081 > "$work/feidi-$backend.log" 2>&1 &
+  local pid=$!
+  pids+=($pid)
+  wait_for http://127.0.0.1:18081/healthz
+  echo
+  echo "### $backend (50,000 projects; wrk -t2 -c16 -d${secs}s)"
+  echo
+  echo "| endpoint | req/s | p50 ms | p99 ms | ratio to ceiling | target |"
+  echo "|---|---:|---:|---:|---:|---|"
+  for spec in \
+    "GET /api/v1/projects/{id}|project_get.lua|row|≥ 50 % of /row" \
+    "GET /api/v1/projects?category&zone_id&per_page=25|project_list.lua|row|≥ 20 % of /row" \
+    "GET /api/v1/dashboard|dashboard.lua|row|≥ 20 % of /row" \
+    "POST /api/v1/projects|project_create.lua|write|≥ 50 % of /write, lower p99"; do
+    IFS='|' read -r name script base target <<< "$spec"
+    read -r rps p50 p99 bad < <(measure http://127.0.0.1:18081 "$here/lua/$script")
+    if [ "$base" = row ]; then ref=$row_rps; else ref=$write_rps; fi
+    ratio=$(awk -v a="$rps" -v b="$ref" 'BEGIN { printf "%.0f %%", (b>0 ? 100*a/b : 0) }')
+    [ "$bad" = 0 ] || ratio="$ratio ($bad non-2xx!)"
+    echo "| \`$name\` | $rps | $p50 | $p99 | $ratio | $target |"
+  done
+  local rss
+  rss=$(awk '/VmHWM/ { printf "%.1f", $2/1024 }' "/proc/$pid/status")
+  echo "| peak RSS of feidi under this load | $rss MB | | | | ≤ 64 MB |"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+echo
+echo "ceiling on this run: /row $row_rps req/s (p99 $row_p99 ms), /write $write_rps req/s (p99 $write_p99 ms)"
+if [ "$which_db" = sqlite ] || [ "$which_db" = both ]; then
+  run_one sqlite "sqlite://$work/feidi.db"
+fi
+if [ "$which_db" = postgres ] || [ "$which_db" = both ]; then
+  db=feidi_bench_$$
+  psql -h 127.0.0.1 -U postgres -qc "create database $db" >/dev/null
+  run_one postgres "postgres://postgres@127.0.0.1:5432/$db"
+  psql -h 127.0.0.1 -U postgres -qc "drop database $db with (force)" >/dev/null
+fi
