@@ -93,7 +93,7 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+        let c = Cols::Row(row);
         let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
             Ok(c.opt_text(col)?.and_then(|t| serde_json::from_str(&t).ok()))
         };
@@ -142,7 +142,7 @@ impl Store {
         let total: i64 = {
             let sql = format!("SELECT COUNT(*) AS n FROM audit_log a{clause}");
             let row = bind_all(sqlx::query(&sql), &values).fetch_one(&self.read).await?;
-            Cols(&row).int("n")?
+            Cols::Row(&row).int("n")?
         };
         let sql = format!(
             "SELECT a.id, a.at, a.actor_id, u.login AS actor_login, a.action, a.entity, a.entity_id, \

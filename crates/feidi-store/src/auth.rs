@@ -66,7 +66,10 @@ impl Store {
             .await?;
         match row {
             None => Ok(None),
-            Some(row) => Ok(Some((User::from_row(&row)?, Cols(&row).text("password_hash")?))),
+            Some(row) => Ok(Some((
+                User::from_row(&row)?,
+                Cols::Row(&row).text("password_hash")?,
+            ))),
         }
     }
 
@@ -191,7 +194,7 @@ impl Store {
             None => Ok(None),
             Some(row) => Ok(Some(SessionInfo {
                 user: User::from_row(&row)?,
-                csrf: Cols(&row).text("csrf")?,
+                csrf: Cols::Row(&row).text("csrf")?,
             })),
         }
     }
@@ -263,7 +266,7 @@ impl Store {
         let Some(row) = row else {
             return Ok(ThrottleState::default());
         };
-        let c = Cols(&row);
+        let c = Cols::Row(&row);
         Ok(ThrottleState {
             failures: c.int("failures")?,
             locked_until: c
@@ -297,7 +300,7 @@ impl Store {
         let previous = match row {
             None => 0,
             Some(row) => {
-                let c = Cols(&row);
+                let c = Cols::Row(&row);
                 let last = c.text("last_failure_at")?;
                 let recent = feidi_core::time::parse_instant(&last).is_some_and(|t| at - t < window);
                 if recent { c.int("failures")? } else { 0 }

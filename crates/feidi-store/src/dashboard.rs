@@ -31,7 +31,7 @@ impl Store {
             .await?;
         let mut by_category = Vec::new();
         for row in &rows {
-            let c = Cols(row);
+            let c = Cols::Row(row);
             let code = c.text("category")?;
             let category =
                 Category::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("category {code}")))?;

@@ -31,7 +31,7 @@ pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use error::{StoreError, StoreResult};
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
-pub use value::Val;
+pub use value::{Cols, Val};
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,12 +5,20 @@ use sqlx::Row;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// (version, name, SQLite text, PostgreSQL text). Both sets carry the same versions.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "data_versions",
+        include_str!("../migrations/sqlite/0002_data_versions.sql"),
+        include_str!("../migrations/postgres/0002_data_versions.sql"),
+    ),
+];
 
 impl Store {
     /// Applies the migrations not yet applied. Several app servers starting at once are safe:

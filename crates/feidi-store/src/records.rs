@@ -4,7 +4,6 @@ use feidi_core::model::{Category, Role};
 use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, UserInput, ZoneInput};
 use feidi_core::{AreaMu, Lang, Money};
 use serde::Serialize;
-use sqlx::any::AnyRow;
 
 use crate::registry::{Inputs, Record, Reference};
 use crate::value::{Cols, Val};
@@ -33,8 +32,7 @@ impl Record for Jurisdiction {
     const SORTABLE: &'static [&'static str] = &["id", "name"];
     const FILTERS: &'static [&'static str] = &[];
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         Ok(Self {
             id: c.int("id")?,
             name: c.text("name")?,
@@ -85,8 +83,7 @@ impl Record for Zone {
     const SORTABLE: &'static [&'static str] = &["id", "name", "area_mu"];
     const FILTERS: &'static [&'static str] = &["host_jurisdiction_id", "operator_jurisdiction_id"];
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         Ok(Self {
             id: c.int("id")?,
             name: c.text("name")?,
@@ -162,8 +159,7 @@ impl Record for Enterprise {
     const FILTERS: &'static [&'static str] = &["industry", "a_official_id", "b_official_id"];
     const SCOPE_COLUMN: Option<&'static str> = Some("id");
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         Ok(Self {
             id: c.int("id")?,
             name: c.text("name")?,
@@ -249,8 +245,7 @@ impl Record for Project {
     const FILTERS: &'static [&'static str] = &["category", "zone_id", "enterprise_id"];
     const SCOPE_COLUMN: Option<&'static str> = Some("enterprise_id");
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         let category = c.text("category")?;
         Ok(Self {
             id: c.int("id")?,
@@ -351,8 +346,7 @@ impl Record for User {
     const SORTABLE: &'static [&'static str] = &["id", "login", "name", "role"];
     const FILTERS: &'static [&'static str] = &["role", "enterprise_id"];
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols(row);
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         let role = c.text("role")?;
         Ok(Self {
             id: c.int("id")?,

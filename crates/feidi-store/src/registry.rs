@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::audit::{AuditWrite, write_audit};
-use crate::value::{Val, bind_all};
+use crate::value::{Cols, Val, bind_all};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// A kind of stored record.
@@ -29,7 +29,12 @@ pub trait Record: Sized + Serialize + Send + Sync + Unpin + 'static {
     /// `None` for records every user may see.
     const SCOPE_COLUMN: Option<&'static str> = None;
 
-    fn from_row(row: &AnyRow) -> StoreResult<Self>;
+    /// Reads a record from its columns, of a row or of a JSON object built in SQL.
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self>;
+
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        Self::from_cols(&Cols::Row(row))
+    }
     fn id(&self) -> i64;
     fn version(&self) -> i64;
 
@@ -141,6 +146,17 @@ fn like_pattern(text: &str) -> String {
 }
 
 impl Store {
+    /// An aggregate that turns the rows of `columns` into one JSON array of arrays (as text),
+    /// in `order`: positional, so the keys are not repeated in every row.
+    fn json_rows(&self, columns: &str, order: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order})"),
+            Backend::Postgres => format!(
+                "CAST(COALESCE(json_agg(json_build_array({columns}) ORDER BY {order}), '[]'::json) AS TEXT)"
+            ),
+        }
+    }
+
     fn lock_suffix(&self) -> &'static str {
         match self.backend {
             Backend::Postgres => " FOR UPDATE",
@@ -206,22 +222,34 @@ impl Store {
         };
         let per_page = query.per_page.clamp(1, 500);
         let page = query.page.max(1);
-        let count_sql = format!("SELECT COUNT(*) FROM {}{clause}", T::TABLE);
-        let total: i64 = bind_all(sqlx::query(&count_sql), &values)
-            .fetch_one(&self.read)
-            .await?
-            .try_get(0)?;
-        // The id breaks ties so that pages never overlap or skip.
-        let list_sql = format!(
-            "SELECT {} FROM {}{clause} ORDER BY {sort} {dir}, id {dir} LIMIT {per_page} OFFSET {}",
-            T::COLUMNS,
-            T::TABLE,
-            (page - 1).saturating_mul(per_page)
+        let offset = (page - 1).saturating_mul(per_page);
+        // One statement, one row: the count, and the page as a JSON array built by the
+        // database. The id breaks ties so that pages never overlap or skip.
+        let order = format!("{sort} {dir}, id {dir}");
+        let items = self.json_rows(T::COLUMNS, &order);
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM {table}{clause}) AS total, \
+             (SELECT {items} FROM (SELECT {columns} FROM {table}{clause} ORDER BY {order} \
+             LIMIT {per_page} OFFSET {offset}) AS page) AS items",
+            table = T::TABLE,
+            columns = T::COLUMNS,
         );
-        let rows = bind_all(sqlx::query(&list_sql), &values)
-            .fetch_all(&self.read)
-            .await?;
-        let items = rows.iter().map(T::from_row).collect::<StoreResult<Vec<_>>>()?;
+        let row = bind_all(sqlx::query(&sql), &values).fetch_one(&self.read).await?;
+        let c = Cols::Row(&row);
+        let total = c.int("total")?;
+        let items = c.opt_text("items")?.unwrap_or_else(|| "[]".into());
+        let items: Vec<Vec<serde_json::Value>> = serde_json::from_str(&items)
+            .map_err(|e| StoreError::Corrupt(format!("{} page: {e}", T::TABLE)))?;
+        let names: Vec<&str> = T::COLUMNS.split(", ").collect();
+        let items = items
+            .iter()
+            .map(|values| {
+                T::from_cols(&Cols::Json {
+                    names: &names,
+                    values,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(Page {
             items,
             total,
@@ -267,6 +295,7 @@ impl Store {
             .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
         let record = I::Record::from_row(&row)?;
         apply_totals(&mut tx, I::Record::totals_delta(None, Some(&record))).await?;
+        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(
@@ -371,6 +400,7 @@ impl Store {
             .ok_or(StoreError::Conflict)?;
         let after = I::Record::from_row(&row)?;
         apply_totals(&mut tx, I::Record::totals_delta(Some(&before), Some(&after))).await?;
+        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(
@@ -405,6 +435,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::from_write(e, &[]))?;
         apply_totals(&mut tx, T::totals_delta(Some(&before), None)).await?;
+        bump_version(&mut tx, T::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(actor, "delete", T::ENTITY, id, Some(&before), None),
@@ -463,6 +494,30 @@ async fn check_references(conn: &mut AnyConnection, references: &[Reference]) ->
         Ok(())
     } else {
         Err(FieldErrors(bad).into())
+    }
+}
+
+/// Moves a table's data version on, in the transaction that changes the table.
+pub(crate) async fn bump_version(conn: &mut AnyConnection, table: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1")
+        .bind(table.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The data version of a table: it moves on with every committed write to the table, on
+    /// whichever app server, so a memo tagged with it is current exactly while it is unchanged.
+    pub async fn data_version(&self, table: &str) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT version FROM data_versions WHERE name = $1")
+            .bind(table.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            Some(row) => Ok(row.try_get(0)?),
+            None => Err(StoreError::Corrupt(format!("no data version for {table}"))),
+        }
     }
 }
 
@@ -584,6 +639,7 @@ impl Store {
             written += created.len();
             progress(written);
         }
+        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::event(actor, "bulk_create", I::Record::ENTITY, None, note),

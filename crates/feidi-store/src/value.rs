@@ -1,5 +1,6 @@
 //! Values bound into queries, and reading columns back, over the types both backends share.
 
+use serde_json::Value;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row};
@@ -59,35 +60,76 @@ pub(crate) fn bind_all<'q>(mut query: AnyQuery<'q>, values: &[Val]) -> AnyQuery<
     query
 }
 
-/// Typed column reads that name the column when stored data is not what was expected.
-pub(crate) struct Cols<'r>(pub &'r AnyRow);
+/// Typed column reads that name the column when stored data is not what was expected: from a
+/// row, or from a JSON array that SQL built from a row (lists come back as one JSON array,
+/// because sqlx's `Any` driver spends far more converting rows than the database reading them).
+pub enum Cols<'r> {
+    Row(&'r AnyRow),
+    /// One row as a JSON array, with the names of its columns in order.
+    Json {
+        names: &'r [&'r str],
+        values: &'r [Value],
+    },
+}
+
+fn corrupt(col: &str, what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{col}: {what}"))
+}
 
 impl Cols<'_> {
-    fn get<T>(&self, col: &str) -> StoreResult<T>
+    fn get<T>(row: &AnyRow, col: &str) -> StoreResult<T>
     where
         T: for<'a> sqlx::Decode<'a, Any> + sqlx::Type<Any>,
     {
-        self.0
-            .try_get::<T, _>(col)
-            .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+        row.try_get::<T, _>(col).map_err(|e| corrupt(col, e))
+    }
+
+    fn json<'v>(names: &[&str], values: &'v [Value], col: &str) -> &'v Value {
+        names
+            .iter()
+            .position(|n| *n == col)
+            .and_then(|i| values.get(i))
+            .unwrap_or(&Value::Null)
+    }
+
+    pub fn opt_int(&self, col: &str) -> StoreResult<Option<i64>> {
+        match self {
+            Self::Row(row) => Self::get(row, col),
+            Self::Json { names, values } => match Self::json(names, values, col) {
+                Value::Null => Ok(None),
+                Value::Number(n) => n.as_i64().map(Some).ok_or_else(|| corrupt(col, n)),
+                other => Err(corrupt(col, other)),
+            },
+        }
     }
     pub fn int(&self, col: &str) -> StoreResult<i64> {
-        self.get(col)
-    }
-    pub fn opt_int(&self, col: &str) -> StoreResult<Option<i64>> {
-        self.get(col)
-    }
-    pub fn text(&self, col: &str) -> StoreResult<String> {
-        self.get(col)
+        self.opt_int(col)?.ok_or_else(|| corrupt(col, "null"))
     }
     pub fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
-        self.get(col)
+        match self {
+            Self::Row(row) => Self::get(row, col),
+            Self::Json { names, values } => match Self::json(names, values, col) {
+                Value::Null => Ok(None),
+                Value::String(s) => Ok(Some(s.clone())),
+                other => Err(corrupt(col, other)),
+            },
+        }
+    }
+    pub fn text(&self, col: &str) -> StoreResult<String> {
+        self.opt_text(col)?.ok_or_else(|| corrupt(col, "null"))
     }
     pub fn boolean(&self, col: &str) -> StoreResult<bool> {
         // SQLite keeps booleans as integers; PostgreSQL as booleans.
-        match self.0.try_get::<bool, _>(col) {
-            Ok(v) => Ok(v),
-            Err(_) => self.int(col).map(|v| v != 0),
+        match self {
+            Self::Row(row) => match row.try_get::<bool, _>(col) {
+                Ok(v) => Ok(v),
+                Err(_) => self.int(col).map(|v| v != 0),
+            },
+            Self::Json { names, values } => match Self::json(names, values, col) {
+                Value::Bool(b) => Ok(*b),
+                Value::Number(n) => Ok(n.as_i64().unwrap_or_default() != 0),
+                other => Err(corrupt(col, other)),
+            },
         }
     }
 }

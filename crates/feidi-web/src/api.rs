@@ -77,7 +77,8 @@ async fn list<K: Kind>(
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let query = service::list_query(&params, K::FILTERS, caller.lang())?;
-    Ok(Json(service::list::<K>(&state, &caller, &query).await?).into_response())
+    let body = service::list_json::<K>(&state, &caller, &query).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn read<K: Kind>(

@@ -172,7 +172,18 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let user = state.store.token_user(&token_hash(token)).await?;
+        let hash = token_hash(token);
+        let key = format!("t:{hash}");
+        if let Some((user, _)) = state.credentials.get(&key) {
+            return Ok(Some(Caller {
+                user,
+                via: Via::Token,
+            }));
+        }
+        let user = state.store.token_user(&hash).await?;
+        if let Some(user) = &user {
+            state.credentials.put(key, user.clone(), None);
+        }
         return Ok(user.map(|user| Caller {
             user,
             via: Via::Token,
@@ -180,7 +191,20 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
     }
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         let hash = token_hash(&token);
+        let key = format!("s:{hash}");
+        if let Some((user, Some(csrf))) = state.credentials.get(&key) {
+            return Ok(Some(Caller {
+                user,
+                via: Via::Session {
+                    token_hash: hash,
+                    csrf,
+                },
+            }));
+        }
         if let Some(session) = state.store.session(&hash).await? {
+            state
+                .credentials
+                .put(key, session.user.clone(), Some(session.csrf.clone()));
             return Ok(Some(Caller {
                 user: session.user,
                 via: Via::Session {

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod kinds;
+pub mod memo;
 pub mod openapi;
 pub mod pages;
 pub mod service;
@@ -46,6 +47,19 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+    pub credentials: std::sync::Arc<memo::CredentialMemo>,
+    pub answers: std::sync::Arc<memo::AnswerMemo>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        Self {
+            store,
+            config,
+            credentials: Default::default(),
+            answers: Default::default(),
+        }
+    }
 }
 
 /// The strict policy every answer carries: no inline script or style, nothing from elsewhere,

@@ -95,6 +95,34 @@ pub async fn list<K: Kind>(
         .map_err(|e| ApiError::from_store(e, caller.lang()))
 }
 
+/// A list as its JSON answer, memoised while the table's data version stands still.
+pub async fn list_json<K: Kind>(
+    state: &AppState,
+    caller: &Caller,
+    query: &ListQuery,
+) -> ApiResult<axum::body::Bytes> {
+    require(caller, Action::Read, K::ENTITY)?;
+    let scope = caller.principal().scope();
+    // The version is read before the list, so a write racing the read can only make the memo
+    // look older than it is (and be read again), never newer.
+    let version = state
+        .store
+        .data_version(<K::Record as feidi_store::Record>::TABLE)
+        .await?;
+    let key = format!("{}|{scope:?}|{query:?}", K::PATH);
+    if let Some(body) = state.answers.get(&key, version) {
+        return Ok(body);
+    }
+    let page = state
+        .store
+        .list::<K::Record>(query, scope)
+        .await
+        .map_err(|e| ApiError::from_store(e, caller.lang()))?;
+    let body = axum::body::Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
+    state.answers.put(key, version, body.clone());
+    Ok(body)
+}
+
 pub async fn get<K: Kind>(state: &AppState, caller: &Caller, id: i64) -> ApiResult<K::Record> {
     require(caller, Action::Read, K::ENTITY)?;
     state
@@ -242,6 +270,8 @@ pub async fn update_user(
             lang,
         ));
     }
+    // Whatever changed (role, enterprise, active), no server may go on trusting the old user.
+    state.credentials.clear();
     let user = state
         .store
         .update(Some(caller.user.id), id, version, &input)

@@ -358,3 +358,39 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
     );
 }
 both_backends!(dashboard_totals_and_openapi, super::dashboard_totals_and_openapi);
+
+/// Two app servers on one database: what one writes, the other's lists show at once, though
+/// each memoises its list answers.
+async fn lists_are_never_older_than_the_last_write(backend: Backend) {
+    let a = TestApp::start(backend).await;
+    let (zone, _) = a.ground().await;
+    let b = a.second_server().await;
+    let path = format!("/projects?zone_id={zone}&category=industrial");
+    let (_, before) = a.admin("GET", &path, None).await;
+    let (_, again) = a.admin("GET", &path, None).await;
+    assert_eq!(
+        (before["total"].as_i64(), again["total"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let (status, made) = b
+        .admin("POST", "/projects", Some(json!({"name": "来自另一台服务器", "category": "industrial", "zone_id": zone, "total_investment": "5"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, after) = a.admin("GET", &path, None).await;
+    assert_eq!(after["total"], 1);
+    assert_eq!(after["items"][0]["name"], "来自另一台服务器");
+    let (status, _) = b
+        .admin(
+            "PATCH",
+            &format!("/projects/{}", made["id"]),
+            Some(json!({"name": "改名", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, renamed) = a.admin("GET", &path, None).await;
+    assert_eq!(renamed["items"][0]["name"], "改名");
+}
+both_backends!(
+    lists_are_never_older_than_the_last_write,
+    super::lists_are_never_older_than_the_last_write
+);

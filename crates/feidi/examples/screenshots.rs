@@ -21,15 +21,9 @@ async fn main() {
     feidi::demo::load(&store, "screenshot password")
         .await
         .expect("demo");
-    let app = Application::bind(
-        "127.0.0.1:0",
-        AppState {
-            store,
-            config: WebConfig::default(),
-        },
-    )
-    .await
-    .expect("bind");
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
     let base = format!("http://{}", app.local_addr().expect("addr"));
     tokio::spawn(app.serve(std::future::pending()));
 

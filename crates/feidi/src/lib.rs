@@ -300,15 +300,9 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         trust_proxy: args.trust_proxy,
         session_hours: args.session_hours.clamp(1, 24 * 30),
     };
-    let app = Application::bind(
-        &args.bind,
-        AppState {
-            store: store.clone(),
-            config,
-        },
-    )
-    .await
-    .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let app = Application::bind(&args.bind, AppState::new(store.clone(), config))
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");

@@ -46,15 +46,9 @@ async fn feidi() -> (TestDb, String, tokio::sync::oneshot::Sender<()>) {
         .create(None, &zone, vec![], None)
         .await
         .expect("create zone");
-    let app = Application::bind(
-        "127.0.0.1:0",
-        AppState {
-            store,
-            config: WebConfig::default(),
-        },
-    )
-    .await
-    .expect("bind");
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
     let base = format!("http://{}", app.local_addr().expect("addr"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.serve(async move {

@@ -227,6 +227,7 @@ async fn logout(State(state): State<AppState>, form: FormInput) -> Response {
     {
         return ApiError::from(e).into_response();
     }
+    state.credentials.clear();
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies)) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -299,6 +300,7 @@ async fn change_password(State(state): State<AppState>, form: FormInput) -> Resp
     {
         return ApiError::from(e).into_response();
     }
+    state.credentials.clear();
     let mut c = Chrome::for_caller(&caller, "");
     c.notice = Some(lang.t("password.changed").into());
     render(StatusCode::OK, &PasswordPage { c, error: None })

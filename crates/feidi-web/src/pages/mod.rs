@@ -226,6 +226,7 @@ async fn switch_lang(State(state): State<AppState>, form: FormInput) -> Response
     if let Err(e) = state.store.set_lang(form.caller.user.id, lang).await {
         return ApiError::from(e).into_response();
     }
+    state.credentials.clear();
     Redirect::to("/").into_response()
 }
 

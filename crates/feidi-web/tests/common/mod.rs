@@ -34,15 +34,9 @@ pub fn map(v: Value) -> Map<String, Value> {
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
         let (db, store) = TestDb::store(backend).await;
-        let app = Application::bind(
-            "127.0.0.1:0",
-            AppState {
-                store: store.clone(),
-                config: WebConfig::default(),
-            },
-        )
-        .await
-        .expect("bind");
+        let app = Application::bind("127.0.0.1:0", AppState::new(store.clone(), WebConfig::default()))
+            .await
+            .expect("bind");
         let addr = app.local_addr().expect("addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -66,6 +60,28 @@ impl TestApp {
             _db: db,
             _server: server,
             stop: Some(stop),
+        }
+    }
+
+    /// A second app server on the same database, with the same admin token: as behind a load
+    /// balancer.
+    pub async fn second_server(&self) -> Server {
+        let store = feidi_store::Store::open(&self._db.url)
+            .await
+            .expect("second store");
+        let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+            .await
+            .expect("bind");
+        let addr = app.local_addr().expect("addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.serve(async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            base: format!("http://{addr}"),
+            token: self.admin_token.clone(),
+            client: self.client.clone(),
+            _stop: stop,
         }
     }
 
@@ -219,4 +235,29 @@ pub fn hidden(html: &str, name: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_default()
         .to_string()
+}
+
+/// Another app server of a [`TestApp`], stopped when dropped.
+pub struct Server {
+    pub base: String,
+    token: String,
+    client: Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Server {
+    pub async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
 }

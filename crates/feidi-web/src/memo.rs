@@ -1,0 +1,118 @@
+//! Two small in-process memos that spare the database work on hot paths without ever serving
+//! what another app server has already changed.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use feidi_store::User;
+
+/// How long a verified credential is trusted before the database is asked again.
+pub const CREDENTIAL_TTL: Duration = Duration::from_secs(1);
+const CREDENTIALS_MAX: usize = 10_000;
+
+/// Credentials (token or session hashes) recently verified against the database, with the
+/// user they belong to. The database stays the authority: an entry lives one second, so a
+/// session ended or a user deactivated on any app server stops working everywhere within a
+/// second — and at once on the server that did it, which forgets its entries.
+#[derive(Default)]
+pub struct CredentialMemo {
+    entries: Mutex<HashMap<String, (User, Option<String>, Instant)>>,
+}
+
+impl CredentialMemo {
+    /// The user (and session CSRF token) of a credential verified less than a TTL ago.
+    pub fn get(&self, key: &str) -> Option<(User, Option<String>)> {
+        let entries = self.entries.lock().ok()?;
+        let (user, csrf, at) = entries.get(key)?;
+        (at.elapsed() < CREDENTIAL_TTL).then(|| (user.clone(), csrf.clone()))
+    }
+
+    pub fn put(&self, key: String, user: User, csrf: Option<String>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CREDENTIALS_MAX {
+                entries.retain(|_, (_, _, at)| at.elapsed() < CREDENTIAL_TTL);
+                if entries.len() >= CREDENTIALS_MAX {
+                    entries.clear();
+                }
+            }
+            entries.insert(key, (user, csrf, Instant::now()));
+        }
+    }
+
+    /// Forgets everything: after a logout, a password change or any change to a user.
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+const ANSWERS_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Serialised answers of list queries, each tagged with the data version of its table when it
+/// was read. An answer is served only while the table's version in the database is still that
+/// one, so it is never older than the last committed write on any server.
+#[derive(Default)]
+pub struct AnswerMemo {
+    inner: Mutex<Answers>,
+}
+
+#[derive(Default)]
+struct Answers {
+    entries: HashMap<String, (i64, Bytes)>,
+    bytes: usize,
+}
+
+impl AnswerMemo {
+    pub fn get(&self, key: &str, version: i64) -> Option<Bytes> {
+        let inner = self.inner.lock().ok()?;
+        match inner.entries.get(key) {
+            Some((v, body)) if *v == version => Some(body.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, key: String, version: i64, body: Bytes) {
+        if body.len() > ANSWERS_MAX_BYTES / 16 {
+            return;
+        }
+        if let Ok(mut inner) = self.inner.lock() {
+            // Bounded memory: when full, start again (older versions are dead weight anyway).
+            if inner.bytes + body.len() > ANSWERS_MAX_BYTES {
+                inner.entries.clear();
+                inner.bytes = 0;
+            }
+            inner.bytes += body.len();
+            if let Some((_, old)) = inner.entries.insert(key, (version, body)) {
+                inner.bytes = inner.bytes.saturating_sub(old.len());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_served_only_for_their_version() {
+        let memo = AnswerMemo::default();
+        memo.put("q".into(), 7, Bytes::from_static(b"[1]"));
+        assert_eq!(memo.get("q", 7).as_deref(), Some(&b"[1]"[..]));
+        assert!(memo.get("q", 8).is_none(), "a newer version is a miss");
+        assert!(memo.get("other", 7).is_none());
+    }
+
+    #[test]
+    fn answers_stay_within_their_memory_budget() {
+        let memo = AnswerMemo::default();
+        let body = Bytes::from(vec![b'x'; ANSWERS_MAX_BYTES / 20]);
+        for i in 0..100 {
+            memo.put(format!("k{i}"), 1, body.clone());
+        }
+        let inner = memo.inner.lock().map(|i| i.bytes).unwrap_or(usize::MAX);
+        assert!(inner <= ANSWERS_MAX_BYTES);
+    }
+}
