@@ -18,8 +18,11 @@ const CREDENTIALS_MAX: usize = 10_000;
 /// second — and at once on the server that did it, which forgets its entries.
 #[derive(Default)]
 pub struct CredentialMemo {
-    entries: Mutex<HashMap<String, (User, Option<String>, Instant)>>,
+    entries: Mutex<HashMap<String, Credential>>,
 }
+
+/// A verified credential: its user, the session's CSRF token (none for API tokens), and when.
+type Credential = (User, Option<String>, Instant);
 
 impl CredentialMemo {
     /// The user (and session CSRF token) of a credential verified less than a TTL ago.
