@@ -18,6 +18,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_data_versions.sql"),
         include_str!("../migrations/postgres/0002_data_versions.sql"),
     ),
+    (
+        3,
+        "triggers",
+        include_str!("../migrations/sqlite/0003_triggers.sql"),
+        include_str!("../migrations/postgres/0003_triggers.sql"),
+    ),
 ];
 
 impl Store {

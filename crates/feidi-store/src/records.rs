@@ -275,16 +275,6 @@ impl Record for Project {
     fn version(&self) -> i64 {
         self.version
     }
-    fn totals_delta(before: Option<&Self>, after: Option<&Self>) -> Vec<(&'static str, i64, i64)> {
-        let mut delta = Vec::new();
-        if let Some(b) = before {
-            delta.push((b.category.as_str(), -1, -b.total_investment.hundredths()));
-        }
-        if let Some(a) = after {
-            delta.push((a.category.as_str(), 1, a.total_investment.hundredths()));
-        }
-        delta
-    }
 }
 
 impl Inputs for ProjectInput {

@@ -37,11 +37,6 @@ pub trait Record: Sized + Serialize + Send + Sync + Unpin + 'static {
     }
     fn id(&self) -> i64;
     fn version(&self) -> i64;
-
-    /// How a write moves the portfolio totals: (category, Δcount, Δinvestment in fen).
-    fn totals_delta(_before: Option<&Self>, _after: Option<&Self>) -> Vec<(&'static str, i64, i64)> {
-        Vec::new()
-    }
 }
 
 /// A parsed input that writes one kind of record.
@@ -272,8 +267,10 @@ impl Store {
         {
             return Ok((existing, false));
         }
+        // Checked on a reader, off the single writer's path; a reference deleted in between is
+        // still stopped by the foreign key.
+        check_references(&mut *self.read.acquire().await?, &input.references()).await?;
         let mut tx = self.begin().await?;
-        check_references(&mut tx, &input.references()).await?;
         let now = feidi_core::time::stamp(feidi_core::time::now());
         let mut values = input.values();
         values.extend(extra);
@@ -294,8 +291,6 @@ impl Store {
             .await
             .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
         let record = I::Record::from_row(&row)?;
-        apply_totals(&mut tx, I::Record::totals_delta(None, Some(&record))).await?;
-        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(
@@ -373,7 +368,7 @@ impl Store {
         if before.version() != version {
             return Err(StoreError::Conflict);
         }
-        check_references(&mut tx, &input.references()).await?;
+        check_references(&mut *tx, &input.references()).await?;
         let values = input.values();
         let sets: Vec<String> = values
             .iter()
@@ -399,8 +394,6 @@ impl Store {
             .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?
             .ok_or(StoreError::Conflict)?;
         let after = I::Record::from_row(&row)?;
-        apply_totals(&mut tx, I::Record::totals_delta(Some(&before), Some(&after))).await?;
-        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(
@@ -434,8 +427,6 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::from_write(e, &[]))?;
-        apply_totals(&mut tx, T::totals_delta(Some(&before), None)).await?;
-        bump_version(&mut tx, T::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::change(actor, "delete", T::ENTITY, id, Some(&before), None),
@@ -497,15 +488,6 @@ async fn check_references(conn: &mut AnyConnection, references: &[Reference]) ->
     }
 }
 
-/// Moves a table's data version on, in the transaction that changes the table.
-pub(crate) async fn bump_version(conn: &mut AnyConnection, table: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1")
-        .bind(table.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 impl Store {
     /// The data version of a table: it moves on with every committed write to the table, on
     /// whichever app server, so a memo tagged with it is current exactly while it is unchanged.
@@ -519,20 +501,6 @@ impl Store {
             None => Err(StoreError::Corrupt(format!("no data version for {table}"))),
         }
     }
-}
-
-async fn apply_totals(conn: &mut AnyConnection, delta: Vec<(&'static str, i64, i64)>) -> StoreResult<()> {
-    for (category, count, investment) in delta {
-        sqlx::query(
-            "UPDATE portfolio_totals SET project_count = project_count + $1, total_investment = total_investment + $2 WHERE category = $3",
-        )
-        .bind(count)
-        .bind(investment)
-        .bind(category)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -626,20 +594,9 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
-            let mut delta: std::collections::BTreeMap<&'static str, (i64, i64)> = Default::default();
-            for row in &created {
-                let record = I::Record::from_row(row)?;
-                for (category, count, amount) in I::Record::totals_delta(None, Some(&record)) {
-                    let entry = delta.entry(category).or_default();
-                    entry.0 += count;
-                    entry.1 += amount;
-                }
-            }
-            apply_totals(&mut tx, delta.into_iter().map(|(c, (n, a))| (c, n, a)).collect()).await?;
             written += created.len();
             progress(written);
         }
-        bump_version(&mut tx, I::Record::TABLE).await?;
         write_audit(
             &mut tx,
             AuditWrite::event(actor, "bulk_create", I::Record::ENTITY, None, note),

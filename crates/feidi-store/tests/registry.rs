@@ -77,6 +77,29 @@ async fn crud_with_versions_and_audit(backend: Backend) {
     let p2 = store.update(None, p.id, 1, &changed).await.expect("update");
     assert_eq!(p2.version, 2);
     assert_eq!(p2.name, "卫材园中园（一期）");
+    let totals = store.portfolio_totals().await.expect("totals");
+    assert_eq!(
+        totals.total_investment.to_string(),
+        "1200000000.50",
+        "the totals follow an update"
+    );
+
+    // A change of category moves the project between the category totals.
+    let moved = project(
+        zone,
+        Some(enterprise),
+        "卫材园中园（一期）",
+        "1200000000.50",
+        "supporting",
+    );
+    let p2 = store.update(None, p.id, 2, &moved).await.expect("move category");
+    let totals = store.portfolio_totals().await.expect("totals");
+    let counts: Vec<i64> = totals.by_category.iter().map(|c| c.project_count).collect();
+    assert_eq!(counts, [0, 0, 1]);
+    assert_eq!(
+        totals.by_category[2].total_investment.to_string(),
+        "1200000000.50"
+    );
 
     // A stale version is refused and nothing changes.
     let stale = project(zone, Some(enterprise), "someone else's edit", "1", "industrial");
@@ -98,8 +121,8 @@ async fn crud_with_versions_and_audit(backend: Backend) {
         })
         .await
         .expect("audit");
-    assert_eq!(log.total, 2);
-    let update = &log.items[0];
+    assert_eq!(log.total, 3);
+    let update = &log.items[1];
     assert_eq!(update.action, "update");
     assert_eq!(
         update.before.as_ref().and_then(|b| b["name"].as_str()),
@@ -124,9 +147,14 @@ async fn crud_with_versions_and_audit(backend: Backend) {
         Err(StoreError::Conflict)
     ));
     store
-        .delete::<Project>(None, p.id, Some(2))
+        .delete::<Project>(None, p.id, Some(3))
         .await
         .expect("delete project");
+    let totals = store.portfolio_totals().await.expect("totals");
+    assert_eq!(
+        (totals.project_count, totals.total_investment.to_string()),
+        (0, "0.00".to_string())
+    );
     assert!(matches!(
         store.get::<Project>(p.id, Scope::All).await,
         Err(StoreError::NotFound)
