@@ -135,6 +135,9 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         .idle_timeout(None)
         .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(30))
+        // A connection to a local file does not go stale; pinging it before every use would be
+        // one more trip to its worker thread per query.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 // Durability is never traded for speed: WAL with a full sync at every commit.
