@@ -15,6 +15,7 @@ mod migrate;
 mod records;
 mod registry;
 mod value;
+mod writer;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -63,6 +64,8 @@ pub struct Store {
     /// On PostgreSQL the same pool as `read`.
     write: AnyPool,
     backend: Backend,
+    /// The group-commit writer (SQLite only).
+    writer: Option<writer::Writer>,
 }
 
 impl Store {
@@ -84,7 +87,13 @@ impl Store {
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite_pool(1).connect_with(options.clone()).await?;
                 let read = sqlite_pool(8).connect_with(options).await?;
-                Ok(Self { read, write, backend })
+                let writer = Some(writer::Writer::start(write.clone()));
+                Ok(Self {
+                    read,
+                    write,
+                    backend,
+                    writer,
+                })
             }
             Backend::Postgres => {
                 let options = AnyConnectOptions::from_str(url)?;
@@ -97,6 +106,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    writer: None,
                 })
             }
         }

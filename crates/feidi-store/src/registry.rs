@@ -10,6 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit::{AuditWrite, write_audit};
 use crate::value::{Cols, Val, bind_all};
+use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// A kind of stored record.
@@ -160,13 +161,6 @@ impl Store {
         }
     }
 
-    fn lock_suffix(&self) -> &'static str {
-        match self.backend {
-            Backend::Postgres => " FOR UPDATE",
-            Backend::Sqlite => "",
-        }
-    }
-
     /// One record by id, if the caller's scope lets it be seen.
     pub async fn get<T: Record>(&self, id: i64, scope: Scope) -> StoreResult<T> {
         // The row comes back as one JSON array: decoding one text column is far cheaper through
@@ -276,7 +270,7 @@ impl Store {
 
     /// Creates a record. With an idempotency key already used by this actor, answers the
     /// record created then and writes nothing; the flag tells which happened.
-    pub async fn create<I: Inputs>(
+    pub async fn create<I: Inputs + Clone + 'static>(
         &self,
         actor: Option<i64>,
         input: &I,
@@ -291,61 +285,63 @@ impl Store {
         // Checked on a reader, off the single writer's path; a reference deleted in between is
         // still stopped by the foreign key.
         check_references(&mut *self.read.acquire().await?, &input.references()).await?;
-        let mut tx = self.begin().await?;
-        let now = feidi_core::time::stamp(feidi_core::time::now());
-        let mut values = input.values();
-        values.extend(extra);
-        let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
-        let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
-        binds.push(Val::from(now.clone()));
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-        let n = binds.len();
-        let sql = format!(
-            "INSERT INTO {} ({}, version, created_at, updated_at) VALUES ({}, 1, ${n}, ${n}) RETURNING {}",
-            I::Record::TABLE,
-            columns.join(", "),
-            placeholders.join(", "),
-            I::Record::COLUMNS,
-        );
-        let row = bind_all(sqlx::query(&sql), &binds)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
-        let record = I::Record::from_row(&row)?;
-        write_audit(
-            &mut tx,
-            AuditWrite::change(
-                actor,
-                "create",
-                I::Record::ENTITY,
-                record.id(),
-                None,
-                Some(&record),
-            ),
-        )
-        .await?;
-        if let (Some(user), Some(key)) = (actor, idempotency_key) {
-            let claimed = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, key, entity, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(user)
-            .bind(key.to_string())
-            .bind(I::Record::ENTITY)
-            .bind(record.id())
-            .bind(now)
-            .execute(&mut *tx)
+        let input = input.clone();
+        let key = idempotency_key.map(str::to_string);
+        let claim = key.clone();
+        let written = self
+            .in_write_tx(move |conn: &mut AnyConnection| -> TxFuture<'_, I::Record> {
+                Box::pin(async move {
+                    let now = feidi_core::time::stamp(feidi_core::time::now());
+                    let mut values = input.values();
+                    values.extend(extra);
+                    let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+                    let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
+                    binds.push(Val::from(now.clone()));
+                    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+                    let n = binds.len();
+                    let sql = format!(
+                        "INSERT INTO {} ({}, version, created_at, updated_at) VALUES ({}, 1, ${n}, ${n}) RETURNING {}",
+                        I::Record::TABLE,
+                        columns.join(", "),
+                        placeholders.join(", "),
+                        I::Record::COLUMNS,
+                    );
+                    let row = bind_all(sqlx::query(&sql), &binds)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
+                    let record = I::Record::from_row(&row)?;
+                    let audit = AuditWrite::change(actor, "create", I::Record::ENTITY, record.id(), None, Some(&record));
+                    write_audit(&mut *conn, audit).await?;
+                    if let (Some(user), Some(key)) = (actor, claim) {
+                        sqlx::query(
+                            "INSERT INTO idempotency_keys (user_id, key, entity, entity_id, created_at) \
+                             VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(user)
+                        .bind(key)
+                        .bind(I::Record::ENTITY)
+                        .bind(record.id())
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await
+                        // A concurrent request with the same key won: this one is undone.
+                        .map_err(|_| StoreError::Conflict)?;
+                    }
+                    Ok(record)
+                })
+            })
             .await;
-            if claimed.is_err() {
-                // A concurrent request with the same key won: undo ours, answer theirs.
-                drop(tx);
-                return match self.replay::<I::Record>(user, key).await? {
+        match (written, actor, key) {
+            (Ok(record), _, _) => Ok((record, true)),
+            (Err(StoreError::Conflict), Some(user), Some(key)) => {
+                match self.replay::<I::Record>(user, &key).await? {
                     Some(existing) => Ok((existing, false)),
                     None => Err(StoreError::Conflict),
-                };
+                }
             }
+            (Err(e), _, _) => Err(e),
         }
-        tx.commit().await?;
-        Ok((record, true))
     }
 
     async fn replay<T: Record>(&self, user: i64, key: &str) -> StoreResult<Option<T>> {
@@ -377,58 +373,50 @@ impl Store {
 
     /// Replaces a record's fields if `version` is still the stored one; otherwise
     /// [`StoreError::Conflict`] and nothing changes.
-    pub async fn update<I: Inputs>(
+    pub async fn update<I: Inputs + Clone + 'static>(
         &self,
         actor: Option<i64>,
         id: i64,
         version: i64,
         input: &I,
     ) -> StoreResult<I::Record> {
-        let mut tx = self.begin().await?;
-        let before: I::Record = self.locked(&mut tx, id).await?;
-        if before.version() != version {
-            return Err(StoreError::Conflict);
-        }
-        check_references(&mut tx, &input.references()).await?;
-        let values = input.values();
-        let sets: Vec<String> = values
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
-            .collect();
-        let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
-        binds.push(Val::from(feidi_core::time::stamp(feidi_core::time::now())));
-        binds.push(Val::from(id));
-        binds.push(Val::from(version));
-        let n = binds.len();
-        let sql = format!(
-            "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${n} RETURNING {}",
-            I::Record::TABLE,
-            sets.join(", "),
-            n - 2,
-            n - 1,
-            I::Record::COLUMNS,
-        );
-        let row = bind_all(sqlx::query(&sql), &binds)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?
-            .ok_or(StoreError::Conflict)?;
-        let after = I::Record::from_row(&row)?;
-        write_audit(
-            &mut tx,
-            AuditWrite::change(
-                actor,
-                "update",
-                I::Record::ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        let input = input.clone();
+        let backend = self.backend;
+        self.in_write_tx(move |conn: &mut AnyConnection| -> TxFuture<'_, I::Record> {
+            Box::pin(async move {
+                let before: I::Record = locked(backend, &mut *conn, id).await?;
+                if before.version() != version {
+                    return Err(StoreError::Conflict);
+                }
+                check_references(&mut *conn, &input.references()).await?;
+                let values = input.values();
+                let sets: Vec<String> =
+                    values.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", i + 1)).collect();
+                let mut binds: Vec<Val> = values.into_iter().map(|(_, v)| v).collect();
+                binds.push(Val::from(feidi_core::time::stamp(feidi_core::time::now())));
+                binds.push(Val::from(id));
+                binds.push(Val::from(version));
+                let n = binds.len();
+                let sql = format!(
+                    "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${n} RETURNING {}",
+                    I::Record::TABLE,
+                    sets.join(", "),
+                    n - 2,
+                    n - 1,
+                    I::Record::COLUMNS,
+                );
+                let row = bind_all(sqlx::query(&sql), &binds)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?
+                    .ok_or(StoreError::Conflict)?;
+                let after = I::Record::from_row(&row)?;
+                let audit = AuditWrite::change(actor, "update", I::Record::ENTITY, id, Some(&before), Some(&after));
+                write_audit(&mut *conn, audit).await?;
+                Ok(after)
+            })
+        })
+        .await
     }
 
     /// Deletes a record nothing refers to; with `version`, only if it is still the stored one.
@@ -438,40 +426,43 @@ impl Store {
         id: i64,
         version: Option<i64>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        let before: T = self.locked(&mut tx, id).await?;
-        if version.is_some_and(|v| v != before.version()) {
-            return Err(StoreError::Conflict);
-        }
-        sqlx::query(&format!("DELETE FROM {} WHERE id = $1", T::TABLE))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, &[]))?;
-        write_audit(
-            &mut tx,
-            AuditWrite::change(actor, "delete", T::ENTITY, id, Some(&before), None),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let backend = self.backend;
+        self.in_write_tx(move |conn: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let before: T = locked(backend, &mut *conn, id).await?;
+                if version.is_some_and(|v| v != before.version()) {
+                    return Err(StoreError::Conflict);
+                }
+                sqlx::query(&format!("DELETE FROM {} WHERE id = $1", T::TABLE))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &[]))?;
+                write_audit(
+                    &mut *conn,
+                    AuditWrite::change(actor, "delete", T::ENTITY, id, Some(&before), None),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
+}
 
-    /// Reads a record inside a write transaction, locking its row on PostgreSQL (SQLite's
-    /// `BEGIN IMMEDIATE` already holds the database's write lock).
-    async fn locked<T: Record>(&self, conn: &mut AnyConnection, id: i64) -> StoreResult<T> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE id = $1{}",
-            T::COLUMNS,
-            T::TABLE,
-            self.lock_suffix()
-        );
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
-        row.as_ref()
-            .map(T::from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)
-    }
+/// Reads a record inside a write transaction, locking its row on PostgreSQL (SQLite's
+/// `BEGIN IMMEDIATE` already holds the database's write lock).
+async fn locked<T: Record>(backend: Backend, conn: &mut AnyConnection, id: i64) -> StoreResult<T> {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let sql = format!("SELECT {} FROM {} WHERE id = $1{lock}", T::COLUMNS, T::TABLE);
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref()
+        .map(T::from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
 }
 
 fn push_scope<T: Record>(sql: &mut String, values: &mut Vec<Val>, scope: Scope) {

@@ -481,3 +481,69 @@ both_backends!(
     bulk_creates_are_all_or_nothing,
     super::bulk_creates_are_all_or_nothing
 );
+
+/// Many writers at once: each gets its own answer, a failing one undoes only itself, and every
+/// write answered as done is there (SQLite commits them in groups).
+async fn concurrent_writes_each_get_their_own_outcome(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            // Every tenth write reuses a project code, which is unique: it must fail alone.
+            let code = if i % 10 == 9 {
+                "DUP".to_string()
+            } else {
+                format!("C{i}")
+            };
+            let mut input = project(zone, None, &format!("并发{i}"), "10", "industrial");
+            input.code = Some(code);
+            store.create(None, &input, vec![], None).await
+        }));
+    }
+    let mut ok = 0;
+    let mut taken = 0;
+    for task in tasks {
+        match task.await.expect("join") {
+            Ok(_) => ok += 1,
+            Err(StoreError::Invalid(e)) if e.0[0].field == "code" => taken += 1,
+            Err(e) => panic!("unexpected: {e:?}"),
+        }
+    }
+    // 54 distinct codes and the first of the six "DUP"s succeed; the other five are refused.
+    assert_eq!((ok, taken), (55, 5));
+    let totals = store.portfolio_totals().await.expect("totals");
+    assert_eq!(
+        (totals.project_count, totals.total_investment.to_string()),
+        (55, "550.00".to_string())
+    );
+    let page = store
+        .list::<Project>(
+            &ListQuery {
+                per_page: 500,
+                ..Default::default()
+            },
+            Scope::All,
+        )
+        .await
+        .expect("list");
+    assert_eq!(page.total, 55);
+    let log = store
+        .audit(&AuditQuery {
+            entity: Some("project".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(
+        log.total, 55,
+        "one audit entry per write that stands, none for those undone"
+    );
+}
+both_backends!(
+    concurrent_writes_each_get_their_own_outcome,
+    super::concurrent_writes_each_get_their_own_outcome
+);

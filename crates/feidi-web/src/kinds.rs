@@ -16,7 +16,7 @@ pub enum FilterType {
 
 /// One kind of registry record.
 pub trait Kind: Send + Sync + 'static {
-    type Input: Inputs<Record = Self::Record>;
+    type Input: Inputs<Record = Self::Record> + Clone + 'static;
     type Record: Record + Clone;
     /// The collection's path segment (`projects`).
     const PATH: &'static str;

@@ -177,6 +177,17 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
             .click()
             .await
             .expect("click");
+        // The list page is there before and after the search: wait for the new one.
+        while !browser
+            .current_url()
+            .await
+            .expect("url")
+            .query()
+            .unwrap_or_default()
+            .contains("q=")
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let table = browser
             .wait()
             .for_element(Locator::Id("list"))
