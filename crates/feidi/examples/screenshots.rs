@@ -43,13 +43,7 @@ async fn main() {
     client.goto(&format!("{base}/projects/new")).await.expect("form");
     browser::fill(&client, "f-name", "示例新项目").await;
     browser::fill(&client, "f-total_investment", "7.1亿").await;
-    client
-        .find(Locator::Id("save"))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("click");
+    browser::click(&client, "save").await;
     client
         .wait()
         .for_element(Locator::Id("form-error"))

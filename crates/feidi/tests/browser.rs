@@ -10,7 +10,7 @@ use feidi_store::Backend;
 use feidi_store::testing::TestDb;
 use feidi_web::{AppState, Application, WebConfig, auth};
 use serde_json::{Map, Value, json};
-use support::browser::{browser, choose, driver, fill, value_of};
+use support::browser::{browser, choose, click, driver, fill, text_of, value_of};
 
 fn map(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
@@ -85,21 +85,8 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
 
         fill(&browser, "login", "admin").await;
         fill(&browser, "password", "password123").await;
-        browser
-            .find(Locator::Id("login-submit"))
-            .await
-            .expect("submit")
-            .click()
-            .await
-            .expect("click");
-        let count = browser
-            .wait()
-            .for_element(Locator::Id("project-count"))
-            .await
-            .expect("the home page")
-            .text()
-            .await
-            .expect("text");
+        click(&browser, "login-submit").await;
+        let count = text_of(&browser, "project-count").await;
         assert_eq!(count, "0");
 
         // A new project with one bad field: the error shows beside it, the typed values stay.
@@ -128,13 +115,7 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         choose(&browser, "f-zone_id", "长封一体化飞地产业园").await;
         fill(&browser, "f-phase", "一期").await;
         fill(&browser, "f-total_investment", "7.1亿").await;
-        browser
-            .find(Locator::Id("save"))
-            .await
-            .expect("save")
-            .click()
-            .await
-            .expect("click");
+        click(&browser, "save").await;
         let error = browser
             .wait()
             .for_element(Locator::Id("error-total_investment"))
@@ -150,21 +131,8 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         );
 
         fill(&browser, "f-total_investment", "710000000").await;
-        browser
-            .find(Locator::Id("save"))
-            .await
-            .expect("save")
-            .click()
-            .await
-            .expect("click");
-        let title = browser
-            .wait()
-            .for_element(Locator::Id("title"))
-            .await
-            .expect("the project page")
-            .text()
-            .await
-            .expect("text");
+        click(&browser, "save").await;
+        let title = text_of(&browser, "title").await;
         assert_eq!(title, "智能制造产业园");
 
         // It is in the list, found by search.
@@ -188,27 +156,14 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let table = browser
-            .wait()
-            .for_element(Locator::Id("list"))
-            .await
-            .expect("list")
-            .text()
-            .await
-            .expect("text");
+        let table = text_of(&browser, "list").await;
         assert!(
             table.contains("智能制造产业园") && table.contains("7.10"),
             "{table}"
         );
 
         // Signing out leads back to the login page, and the session is gone.
-        browser
-            .find(Locator::Id("logout"))
-            .await
-            .expect("logout")
-            .click()
-            .await
-            .expect("click");
+        click(&browser, "logout").await;
         browser
             .wait()
             .for_element(Locator::Id("login-submit"))

@@ -14,7 +14,7 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::{NameList, User};
 use serde_json::{Map, Value};
 
-use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with};
+use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill};
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -190,40 +190,24 @@ async fn new_user(State(state): State<AppState>, PageCaller(caller): PageCaller)
         .unwrap_or_else(|e| error_page(&caller, e))
 }
 
-async fn refill(
+async fn refill_user(
     state: &AppState,
     caller: &Caller,
     id: Option<i64>,
     fields: &Map<String, Value>,
     err: ApiError,
 ) -> Response {
-    let shown = match err {
-        ApiError::Invalid(errors, _) => {
-            user_form(
-                state,
-                caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                id,
-                fields,
-                Some(&errors),
-                None,
-            )
-            .await
-        }
-        ApiError::Conflict(_) => {
-            let banner = Some(caller.lang().t("error.conflict").to_string());
-            user_form(state, caller, StatusCode::CONFLICT, id, fields, None, banner).await
-        }
-        other => Err(other),
-    };
-    shown.unwrap_or_else(|e| error_page(caller, e))
+    refill(caller, err, |status, errors, banner| async move {
+        user_form(state, caller, status, id, fields, errors.as_ref(), banner).await
+    })
+    .await
 }
 
 async fn create_user(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
     match service::create_user(&state, &caller, &fields, None).await {
         Ok(_) => Redirect::to("/users").into_response(),
-        Err(e) => refill(&state, &caller, None, &fields, e).await,
+        Err(e) => refill_user(&state, &caller, None, &fields, e).await,
     }
 }
 
@@ -252,7 +236,7 @@ async fn update_user(State(state): State<AppState>, Path(id): Path<i64>, form: F
     fields.entry("active".to_string()).or_insert(Value::Bool(false));
     match service::update_user(&state, &caller, id, &fields).await {
         Ok(_) => Redirect::to("/users").into_response(),
-        Err(e) => refill(&state, &caller, Some(id), &fields, e).await,
+        Err(e) => refill_user(&state, &caller, Some(id), &fields, e).await,
     }
 }
 

@@ -814,37 +814,20 @@ async fn new_form<K: PageKind>(State(state): State<AppState>, PageCaller(caller)
 }
 
 /// Answers a failed write by showing the form again with what was typed: field errors beside
-/// their fields, a conflict as a banner.
-async fn refill<K: PageKind>(
-    state: &AppState,
-    caller: &Caller,
-    id: Option<i64>,
-    fields: &Map<String, Value>,
-    err: ApiError,
-) -> Response {
-    let lang = caller.lang();
+/// their fields, a conflict as a banner; any other error as its page. `show` renders the form
+/// with a status, the errors and a banner.
+pub(super) async fn refill<F, Fut>(caller: &Caller, err: ApiError, show: F) -> Response
+where
+    F: FnOnce(StatusCode, Option<FieldErrors>, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
     let shown = match err {
-        ApiError::Invalid(errors, _) => {
-            form_page::<K>(
-                state,
-                caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                id,
-                fields,
-                Some(&errors),
-                None,
-            )
-            .await
-        }
+        ApiError::Invalid(errors, _) => show(StatusCode::UNPROCESSABLE_ENTITY, Some(errors), None).await,
         ApiError::Conflict(_) => {
-            form_page::<K>(
-                state,
-                caller,
+            show(
                 StatusCode::CONFLICT,
-                id,
-                fields,
                 None,
-                Some(lang.t("error.conflict").into()),
+                Some(caller.lang().t("error.conflict").into()),
             )
             .await
         }
@@ -853,13 +836,26 @@ async fn refill<K: PageKind>(
     shown.unwrap_or_else(|e| error_page(caller, e))
 }
 
+async fn refill_kind<K: PageKind>(
+    state: &AppState,
+    caller: &Caller,
+    id: Option<i64>,
+    fields: &Map<String, Value>,
+    err: ApiError,
+) -> Response {
+    refill(caller, err, |status, errors, banner| async move {
+        form_page::<K>(state, caller, status, id, fields, errors.as_ref(), banner).await
+    })
+    .await
+}
+
 async fn create<K: PageKind>(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
     match service::create::<K>(&state, &caller, &fields, None).await {
         Ok((record, _)) => {
             Redirect::to(&format!("/{}/{}", K::PATH, feidi_store::Record::id(&record))).into_response()
         }
-        Err(e) => refill::<K>(&state, &caller, None, &fields, e).await,
+        Err(e) => refill_kind::<K>(&state, &caller, None, &fields, e).await,
     }
 }
 
@@ -894,7 +890,7 @@ async fn update<K: PageKind>(
     }
     match service::update::<K>(&state, &caller, id, &fields).await {
         Ok(_) => Redirect::to(&format!("/{}/{id}", K::PATH)).into_response(),
-        Err(e) => refill::<K>(&state, &caller, Some(id), &fields, e).await,
+        Err(e) => refill_kind::<K>(&state, &caller, Some(id), &fields, e).await,
     }
 }
 

@@ -102,6 +102,31 @@ pub async fn value_of(browser: &Client, id: &str) -> String {
     field.prop("value").await.ok().flatten().unwrap_or_default()
 }
 
+/// Clicks the element with this id.
+pub async fn click(browser: &Client, id: &str) {
+    let element = browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+}
+
+/// Waits for the element with this id and answers its text.
+pub async fn text_of(browser: &Client, id: &str) -> String {
+    let element = browser
+        .wait()
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    element
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("text of #{id}: {e}"))
+}
+
 /// Signs in through the login form and waits for the home page.
 pub async fn sign_in(browser: &Client, base: &str, login: &str, password: &str) {
     browser.goto(&format!("{base}/login")).await.expect("login page");
