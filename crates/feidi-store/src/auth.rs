@@ -138,11 +138,19 @@ impl Store {
 
     /// Sets the user's interface language.
     pub async fn set_lang(&self, user_id: i64, lang: Lang) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
             .bind(lang.as_str())
             .bind(user_id)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
+        let note = format!("interface language {}", lang.as_str());
+        write_audit(
+            &mut tx,
+            AuditWrite::event(Some(user_id), "lang", "user", Some(user_id), note),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

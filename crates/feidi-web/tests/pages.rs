@@ -316,3 +316,49 @@ fn every_interface_key_is_translated() {
     }
     assert!(missing.is_empty(), "untranslated keys: {missing:?}");
 }
+
+async fn each_user_switches_the_language(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.user("leader1", "leader", None).await;
+    let (_, admin) = app.sign_in("admin", "password123").await;
+    let (_, leader) = app.sign_in("leader1", "password123").await;
+    let (admin, leader) = (admin.expect("admin session"), leader.expect("leader session"));
+    let (_, home) = app.page(&admin, "/").await;
+    assert!(home.contains("lang=\"zh-CN\"") && home.contains("项目库"));
+    let csrf = hidden(&home, "_csrf");
+    let response = app
+        .client
+        .post(app.url("/lang"))
+        .header("cookie", format!("feidi_session={admin}"))
+        .form(&[("_csrf", csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.page(&admin, "/").await;
+    assert!(
+        home.contains("lang=\"en\"") && home.contains("Projects"),
+        "the admin now reads English"
+    );
+    let (_, other) = app.page(&leader, "/").await;
+    assert!(other.contains("lang=\"zh-CN\""), "another user keeps Chinese");
+    let (_, log) = app
+        .admin(
+            "GET",
+            &format!("/audit?entity=user&entity_id={}", app.admin_id),
+            None,
+        )
+        .await;
+    assert!(
+        log["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["action"] == "lang"),
+        "{log}"
+    );
+}
+both_backends!(
+    each_user_switches_the_language,
+    super::each_user_switches_the_language
+);
