@@ -270,13 +270,14 @@ pub async fn update_user(
             lang,
         ));
     }
-    // Whatever changed (role, enterprise, active), no server may go on trusting the old user.
-    state.credentials.clear();
     let user = state
         .store
         .update(Some(caller.user.id), id, version, &input)
         .await
         .map_err(|e| ApiError::from_store(e, lang))?;
+    // Whatever changed (role, enterprise, active), this server trusts the old user no longer;
+    // the others within the credential memo's second.
+    state.credentials.clear();
     if let Some(Value::String(lang_code)) = patch.get("lang")
         && let Some(new_lang) = feidi_core::Lang::parse(lang_code)
     {

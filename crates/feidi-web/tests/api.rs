@@ -301,6 +301,18 @@ async fn roles_and_tokens(backend: Backend) {
         app.store.token_user(&token).await.expect("lookup").is_none(),
         "the raw token is not what is stored"
     );
+
+    // A deactivated user's token stops working at once on the server that deactivated it.
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/users/{}", user["id"]),
+            Some(json!({"active": false, "version": user["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.call(&token, "GET", "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 both_backends!(roles_and_tokens, super::roles_and_tokens);
 
