@@ -77,6 +77,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("error.conflict", "该记录已被他人修改，请刷新后重试。您的输入保留如下。", "Someone else changed this record. Reload and try again; what you typed is kept below."),
     ("error.fix_fields", "请更正标出的字段。", "Please correct the marked fields."),
     ("error.in_use", "该记录仍被其他记录引用，不能删除。", "Other records still refer to this one; it cannot be deleted."),
+    ("error.stale", "该记录已被他人修改，请刷新页面后重试。", "Someone else changed this record: reload the page and try again."),
     ("error.title_conflict", "操作冲突", "Conflict"),
     ("field.a_official", "A角（包联领导）", "A official"),
     ("field.active", "启用", "Active"),

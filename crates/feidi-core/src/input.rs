@@ -200,22 +200,27 @@ impl<'a> Input<'a> {
         self.text(field, Need::Required, max).unwrap_or_default()
     }
 
-    /// A non-negative amount of money. JSON floats are refused: money travels as strings.
-    pub fn money(&mut self, field: &str, need: Need) -> Option<Money> {
-        if let Some(Value::Number(n)) = self.map.get(field)
-            && !n.is_i64()
-            && !n.is_u64()
-        {
-            {
+    /// Refuses a JSON number with a fraction: exact quantities travel as strings.
+    fn no_float(&mut self, field: &str) -> bool {
+        match self.map.get(field) {
+            Some(Value::Number(n)) if !n.is_i64() && !n.is_u64() => {
                 self.flag(
                     field,
                     Flaw::Rule(
-                        "金额须以字符串给出，如 \"12.50\"",
+                        "须以字符串给出，如 \"12.50\"",
                         "must be a decimal string like \"12.50\", not a JSON number",
                     ),
                 );
-                return None;
+                false
             }
+            _ => true,
+        }
+    }
+
+    /// A non-negative amount of money. JSON floats are refused: money travels as strings.
+    pub fn money(&mut self, field: &str, need: Need) -> Option<Money> {
+        if !self.no_float(field) {
+            return None;
         }
         let text = self.present(field, need)?;
         Money::parse_non_negative(&text)
@@ -223,8 +228,11 @@ impl<'a> Input<'a> {
             .ok()
     }
 
-    /// A non-negative area in 亩.
+    /// A non-negative area in 亩, refused as a JSON float like money.
     pub fn area(&mut self, field: &str, need: Need) -> Option<AreaMu> {
+        if !self.no_float(field) {
+            return None;
+        }
         let text = self.present(field, need)?;
         AreaMu::parse_non_negative(&text)
             .map_err(|e| self.flag(field, Flaw::Decimal(e)))
@@ -306,12 +314,15 @@ mod tests {
 
     #[test]
     fn names_every_bad_field_at_once() {
-        let m = map(json!({"name": "", "total_investment": "1.234", "expected_jobs": "many", "area": 3.5}));
+        let m = map(
+            json!({"name": "", "total_investment": "1.234", "expected_jobs": "many", "area": 3.5, "mu": 2.5}),
+        );
         let mut input = Input::new(&m);
         input.required_text("name", 10);
         input.money("total_investment", Need::Required);
         input.int("expected_jobs", Need::Optional, 0, 1_000_000);
         input.money("area", Need::Optional);
+        input.area("mu", Need::Optional);
         input.money("missing", Need::Required);
         let Err(errors) = input.finish() else {
             panic!("should fail")
@@ -319,7 +330,14 @@ mod tests {
         let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["name", "total_investment", "expected_jobs", "area", "missing"]
+            [
+                "name",
+                "total_investment",
+                "expected_jobs",
+                "area",
+                "mu",
+                "missing"
+            ]
         );
         assert_eq!(errors.message_for("name", Lang::Zh).as_deref(), Some("必填"));
     }

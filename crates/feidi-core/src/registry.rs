@@ -182,6 +182,8 @@ pub struct UserInput {
     pub enterprise_id: Option<i64>,
     pub phone: Option<String>,
     pub active: bool,
+    /// The interface language (Chinese unless chosen).
+    pub lang: crate::Lang,
 }
 
 /// The shortest password accepted.
@@ -219,6 +221,9 @@ impl UserInput {
             _ => {}
         }
         let phone = input.text("phone", Need::Optional, 30);
+        let lang = input
+            .one_of("lang", Need::Optional, &["zh", "en"], crate::Lang::parse)
+            .unwrap_or_default();
         let active = !matches!(map.get("active"), Some(Value::Bool(false)))
             && !matches!(map.get("active"), Some(Value::String(s)) if s == "false");
         input.finish()?;
@@ -229,6 +234,7 @@ impl UserInput {
             enterprise_id,
             phone,
             active,
+            lang,
         })
     }
 }

@@ -11,7 +11,9 @@ use crate::audit::{AuditWrite, write_audit};
 use crate::records::User;
 use crate::registry::Record;
 use crate::value::{Cols, Val};
+use crate::writer::TxFuture;
 use crate::{Store, StoreError, StoreResult};
+use sqlx::AnyConnection;
 
 /// A live session and its user.
 #[derive(Debug, Clone)]
@@ -104,54 +106,63 @@ impl Store {
         password_hash: String,
         keep_session: Option<&str>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(password_hash)
-        .bind(stamp(now()))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user_id)
-            .bind(keep_session.unwrap_or_default().to_string())
-            .execute(&mut *tx)
-            .await?;
-        write_audit(
-            &mut tx,
-            AuditWrite::event(
-                actor,
-                "password",
-                "user",
-                Some(user_id),
-                "password changed".into(),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let keep_session = keep_session.unwrap_or_default().to_string();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let updated = sqlx::query(
+                    "UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(password_hash)
+                .bind(stamp(now()))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(user_id)
+                    .bind(keep_session)
+                    .execute(&mut *tx)
+                    .await?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(
+                        actor,
+                        "password",
+                        "user",
+                        Some(user_id),
+                        "password changed".into(),
+                    ),
+                )
+                .await?;
+
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Sets the user's interface language.
     pub async fn set_lang(&self, user_id: i64, lang: Lang) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
-            .bind(lang.as_str())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let note = format!("interface language {}", lang.as_str());
-        write_audit(
-            &mut tx,
-            AuditWrite::event(Some(user_id), "lang", "user", Some(user_id), note),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+                    .bind(lang.as_str())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let note = format!("interface language {}", lang.as_str());
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(Some(user_id), "lang", "user", Some(user_id), note),
+                )
+                .await?;
+
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Starts a session: only the hash of its token is stored.
@@ -162,28 +173,33 @@ impl Store {
         csrf: &str,
         expires_at: DateTime<FixedOffset>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        let at = now();
-        // Expired sessions are cleared as new ones start, so the table never grows unbounded.
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(stamp(at))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash.to_string())
-            .bind(user_id)
-            .bind(csrf.to_string())
-            .bind(stamp(at))
-            .bind(stamp(expires_at))
-            .execute(&mut *tx)
-            .await?;
-        write_audit(
-            &mut tx,
-            AuditWrite::event(Some(user_id), "login", "user", Some(user_id), "signed in".into()),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let (token_hash, csrf) = (token_hash.to_string(), csrf.to_string());
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let at = now();
+                // Expired sessions are cleared as new ones start, so the table never grows unbounded.
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                    .bind(stamp(at))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(csrf)
+                    .bind(stamp(at))
+                    .bind(stamp(expires_at))
+                    .execute(&mut *tx)
+                    .await?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(Some(user_id), "login", "user", Some(user_id), "signed in".into()),
+                )
+                .await?;
+
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// The live session with this token hash and its (active) user.
@@ -223,33 +239,38 @@ impl Store {
         token_hash: &str,
         label: Option<String>,
     ) -> StoreResult<i64> {
-        let mut tx = self.begin().await?;
-        let exists = sqlx::query("SELECT 1 FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let row = sqlx::query("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(user_id)
-            .bind(token_hash.to_string())
-            .bind(label.clone())
-            .bind(stamp(now()))
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = row.try_get(0)?;
-        let note = format!(
-            "API token {id} issued{}",
-            label.map(|l| format!(" ({l})")).unwrap_or_default()
-        );
-        write_audit(
-            &mut tx,
-            AuditWrite::event(actor, "token", "user", Some(user_id), note),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        let token_hash = token_hash.to_string();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
+            Box::pin(async move {
+                let exists = sqlx::query("SELECT 1 FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let row = sqlx::query("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(user_id)
+                    .bind(token_hash)
+                    .bind(label.clone())
+                    .bind(stamp(now()))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let id: i64 = row.try_get(0)?;
+                let note = format!(
+                    "API token {id} issued{}",
+                    label.map(|l| format!(" ({l})")).unwrap_or_default()
+                );
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(actor, "token", "user", Some(user_id), note),
+                )
+                .await?;
+
+                Ok(id)
+            })
+        })
+        .await
     }
 
     /// The active user holding an API token with this hash.
@@ -293,44 +314,38 @@ impl Store {
         lock_after: i64,
         lock_for: chrono::Duration,
     ) -> StoreResult<ThrottleState> {
-        let mut tx = self.begin().await?;
-        let at = now();
-        let lock_suffix = match self.backend {
-            crate::Backend::Postgres => " FOR UPDATE",
-            crate::Backend::Sqlite => "",
-        };
-        let row = sqlx::query(&format!(
-            "SELECT failures, last_failure_at FROM login_throttle WHERE key = $1{lock_suffix}"
-        ))
-        .bind(key.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let previous = match row {
-            None => 0,
-            Some(row) => {
-                let c = Cols::Row(&row);
-                let last = c.text("last_failure_at")?;
-                let recent = feidi_core::time::parse_instant(&last).is_some_and(|t| at - t < window);
-                if recent { c.int("failures")? } else { 0 }
-            }
-        };
-        let failures = previous + 1;
-        let locked_until = (failures >= lock_after).then(|| at + lock_for);
-        sqlx::query(
-            "INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key) DO UPDATE SET failures = $2, last_failure_at = $3, locked_until = $4",
-        )
-        .bind(key.to_string())
-        .bind(failures)
-        .bind(stamp(at))
-        .bind(locked_until.map(stamp))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(ThrottleState {
-            failures,
-            locked_until,
+        let key = key.to_string();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ThrottleState> {
+            Box::pin(async move {
+                let at = now();
+                // One atomic upsert counts the failure, so two failures at once both count.
+                let row = sqlx::query(
+                    "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET last_failure_at = $2, failures = CASE \
+                     WHEN login_throttle.last_failure_at > $3 THEN login_throttle.failures + 1 ELSE 1 END \
+                     RETURNING failures",
+                )
+                .bind(key.clone())
+                .bind(stamp(at))
+                .bind(stamp(at - window))
+                .fetch_one(&mut *tx)
+                .await?;
+                let failures = Cols::Row(&row).int("failures")?;
+                let locked_until = (failures >= lock_after).then(|| at + lock_for);
+                if let Some(until) = locked_until {
+                    sqlx::query("UPDATE login_throttle SET locked_until = $1 WHERE key = $2")
+                        .bind(stamp(until))
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(ThrottleState {
+                    failures,
+                    locked_until,
+                })
+            })
         })
+        .await
     }
 
     /// Forgets a key's failures after a successful login.

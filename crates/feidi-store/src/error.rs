@@ -15,7 +15,7 @@ pub enum StoreError {
     /// Input that breaks a rule only the database can check (a reference, a unique value).
     #[error(transparent)]
     Invalid(#[from] FieldErrors),
-    #[error("unsupported database URL {0}: use sqlite://... or postgres://...")]
+    #[error("unsupported database URL {0}: use sqlite://FILE (not in memory) or postgres://...")]
     BadUrl(String),
     #[error("migration {0} failed")]
     Migration(String, #[source] sqlx::Error),

@@ -45,7 +45,8 @@ impl Backend {
     /// The backend a database URL names.
     pub fn of_url(url: &str) -> Option<Self> {
         if url.starts_with("sqlite:") {
-            Some(Self::Sqlite)
+            // Each pooled connection would get an empty database of its own.
+            (!url.contains(":memory:") && !url.contains("mode=memory")).then_some(Self::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Some(Self::Postgres)
         } else {
@@ -195,6 +196,7 @@ mod tests {
         assert_eq!(Backend::of_url("sqlite://feidi.db"), Some(Backend::Sqlite));
         assert_eq!(Backend::of_url("postgres://u@h/db"), Some(Backend::Postgres));
         assert_eq!(Backend::of_url("mysql://h/db"), None);
+        assert_eq!(Backend::of_url("sqlite::memory:"), None);
         assert_eq!(
             redact("postgres://feidi:s3cret@db:5432/feidi"),
             "postgres://feidi:***@db:5432/feidi"

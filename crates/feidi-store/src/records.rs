@@ -370,6 +370,7 @@ impl Inputs for UserInput {
             ("enterprise_id", self.enterprise_id.into()),
             ("phone", self.phone.clone().into()),
             ("active", self.active.into()),
+            ("lang", self.lang.as_str().into()),
         ]
     }
     fn references(&self) -> Vec<Reference> {

@@ -2,6 +2,8 @@
 //! each write runs in one transaction with its audit entry, its reference checks, its
 //! optimistic version check and the portfolio totals it moves.
 
+use std::sync::Arc;
+
 use feidi_core::policy::Scope;
 use feidi_core::{FieldError, FieldErrors, Flaw};
 use serde::Serialize;
@@ -207,7 +209,11 @@ impl Store {
         }
         if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
             values.push(Val::from(like_pattern(q.trim())));
-            clause.push_str(&format!(" AND name LIKE ${} ESCAPE '\\'", values.len()));
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            clause.push_str(&format!(
+                " AND LOWER(name) LIKE LOWER(${}) ESCAPE '\\'",
+                values.len()
+            ));
         }
         push_scope::<T>(&mut clause, &mut values, scope);
         let sort = match query.sort.as_deref() {
@@ -326,7 +332,10 @@ impl Store {
                         .execute(&mut *conn)
                         .await
                         // A concurrent request with the same key won: this one is undone.
-                        .map_err(|_| StoreError::Conflict)?;
+                        .map_err(|e| match &e {
+                            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+                            _ => StoreError::Db(e),
+                        })?;
                     }
                     Ok(record)
                 })
@@ -565,56 +574,56 @@ impl Store {
     /// would be thousands of times slower. References are enforced by the foreign keys only,
     /// so callers check them first to name a bad row; any failure writes nothing. `progress`
     /// is told how many rows are written so far.
-    pub async fn bulk_create<I: Inputs>(
+    pub async fn bulk_create<I: Inputs + 'static>(
         &self,
         actor: Option<i64>,
-        inputs: &[I],
+        inputs: Vec<I>,
         note: String,
-        progress: &(dyn Fn(usize) + Send + Sync),
+        progress: Arc<dyn Fn(usize) + Send + Sync>,
     ) -> StoreResult<usize> {
-        let Some(first) = inputs.first() else { return Ok(0) };
-        let columns: Vec<&str> = first.values().iter().map(|(c, _)| *c).collect();
-        let now = feidi_core::time::stamp(feidi_core::time::now());
-        // Parameters are anonymous `?` on SQLite: it takes `$N` (and `?N`) as named, and sqlx
-        // asks each parameter's name, a linear search that is quadratic in a long statement.
-        let slot = |i: usize| match self.backend {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${i}"),
-        };
-        let mut tx = self.begin().await?;
-        let mut written = 0;
-        for chunk in inputs.chunks(BULK_ROWS) {
-            let mut binds: Vec<Val> = Vec::with_capacity(chunk.len() * (columns.len() + 1));
-            let mut rows = Vec::with_capacity(chunk.len());
-            for input in chunk {
-                let start = binds.len();
-                binds.extend(input.values().into_iter().map(|(_, v)| v));
-                binds.push(Val::from(now.clone()));
-                binds.push(Val::from(now.clone()));
-                let slots: Vec<String> = (start + 1..=binds.len()).map(slot).collect();
-                let (values, stamps) = slots.split_at(slots.len() - 2);
-                rows.push(format!("({}, 1, {})", values.join(", "), stamps.join(", ")));
-            }
-            let sql = format!(
-                "INSERT INTO {} ({}, version, created_at, updated_at) VALUES {} RETURNING {}",
-                I::Record::TABLE,
-                columns.join(", "),
-                rows.join(", "),
-                I::Record::COLUMNS,
-            );
-            let created = bind_all(sqlx::query(&sql), &binds)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
-            written += created.len();
-            progress(written);
-        }
-        write_audit(
-            &mut tx,
-            AuditWrite::event(actor, "bulk_create", I::Record::ENTITY, None, note),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(written)
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
+            Box::pin(async move {
+                let Some(first) = inputs.first() else { return Ok(0) };
+                let columns: Vec<&str> = first.values().iter().map(|(c, _)| *c).collect();
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                // Parameters are anonymous `?` on SQLite: it takes `$N` (and `?N`) as named, and
+                // sqlx asks each parameter's name, a linear search, quadratic in a long statement.
+                let slot = |i: usize| match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${i}"),
+                };
+                let mut written = 0;
+                for chunk in inputs.chunks(BULK_ROWS) {
+                    let mut binds: Vec<Val> = Vec::with_capacity(chunk.len() * (columns.len() + 2));
+                    let mut rows = Vec::with_capacity(chunk.len());
+                    for input in chunk {
+                        let start = binds.len();
+                        binds.extend(input.values().into_iter().map(|(_, v)| v));
+                        binds.push(Val::from(now.clone()));
+                        binds.push(Val::from(now.clone()));
+                        let slots: Vec<String> = (start + 1..=binds.len()).map(slot).collect();
+                        let (values, stamps) = slots.split_at(slots.len() - 2);
+                        rows.push(format!("({}, 1, {})", values.join(", "), stamps.join(", ")));
+                    }
+                    let sql = format!(
+                        "INSERT INTO {} ({}, version, created_at, updated_at) VALUES {}",
+                        I::Record::TABLE,
+                        columns.join(", "),
+                        rows.join(", "),
+                    );
+                    let done = bind_all(sqlx::query(&sql), &binds)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_write(e, I::Record::UNIQUE))?;
+                    written += done.rows_affected() as usize;
+                    progress(written);
+                }
+                let audit = AuditWrite::event(actor, "bulk_create", I::Record::ENTITY, None, note);
+                write_audit(&mut *tx, audit).await?;
+                Ok(written)
+            })
+        })
+        .await
     }
 }

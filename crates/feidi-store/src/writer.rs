@@ -9,7 +9,10 @@
 
 use std::any::Any as AnyValue;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+
+use futures_util::FutureExt;
 
 use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
@@ -73,71 +76,85 @@ fn failed(message: &str) -> StoreError {
 async fn serve_group(pool: &AnyPool, group: Vec<Request>) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
-        Err(e) => {
-            let message = e.to_string();
-            for request in group {
-                let _ = request.reply.send(Err(failed(&message)));
-            }
-            return;
-        }
+        Err(e) => return fail_all(group.into_iter().map(|r| r.reply), &e.to_string()),
     };
     if let Err(e) = exec(&mut conn, "BEGIN IMMEDIATE").await {
-        let message = e.to_string();
-        for request in group {
-            let _ = request.reply.send(Err(failed(&message)));
-        }
-        return;
+        // The connection's state is unknown: never hand it out again.
+        let _ = conn.detach().close().await;
+        return fail_all(group.into_iter().map(|r| r.reply), &e.to_string());
     }
     let single = group.len() == 1;
     let mut done: Vec<(oneshot::Sender<StoreResult<Boxed>>, StoreResult<Boxed>)> =
         Vec::with_capacity(group.len());
     let mut broken: Option<String> = None;
-    for request in group {
-        if let Some(message) = &broken {
-            let _ = request.reply.send(Err(failed(message)));
-            continue;
-        }
+    let mut pending = group.into_iter();
+    for request in pending.by_ref() {
         if !single && let Err(e) = exec(&mut conn, "SAVEPOINT job").await {
             broken = Some(e.to_string());
-            let _ = request.reply.send(Err(failed(&e.to_string())));
-            continue;
+            done.push((request.reply, Err(failed(&e.to_string()))));
+            break;
         }
-        let result = (request.job)(&mut conn).await;
+        // A job that panics fails alone and leaves the writer running.
+        let result = match AssertUnwindSafe((request.job)(&mut conn)).catch_unwind().await {
+            Ok(result) => result,
+            Err(_) => Err(failed("a write job panicked")),
+        };
         if !single {
-            let end = if result.is_ok() {
-                "RELEASE job"
-            } else {
-                "ROLLBACK TO job"
-            };
-            // If the savepoint is gone, SQLite has rolled the whole transaction back: nothing
-            // of this group can be kept, so every job of it fails.
-            let ended = match exec(&mut conn, end).await {
+            let ended = match exec(
+                &mut conn,
+                if result.is_ok() {
+                    "RELEASE job"
+                } else {
+                    "ROLLBACK TO job"
+                },
+            )
+            .await
+            {
                 Ok(()) if result.is_err() => exec(&mut conn, "RELEASE job").await,
                 other => other,
             };
+            // If the savepoint is gone, SQLite has rolled the whole transaction back: nothing
+            // of this group can be kept.
             if let Err(e) = ended {
                 broken = Some(e.to_string());
+                done.push((request.reply, result));
+                break;
             }
         }
         done.push((request.reply, result));
     }
     let all_failed = single && done.iter().all(|(_, r)| r.is_err());
     let outcome = if broken.is_some() || all_failed {
-        let _ = exec(&mut conn, "ROLLBACK").await;
-        broken.clone()
+        match exec(&mut conn, "ROLLBACK").await {
+            Ok(()) => broken,
+            Err(e) => Some(broken.unwrap_or_else(|| e.to_string())),
+        }
     } else {
         exec(&mut conn, "COMMIT").await.err().map(|e| e.to_string())
     };
-    for (reply, result) in done {
-        let answer = match (&outcome, result) {
-            (Some(message), Ok(_)) => Err(failed(message)),
-            (_, result) => result,
-        };
-        let _ = reply.send(answer);
+    match outcome {
+        // The group as a whole failed: every job hears so, since even a job's own error may
+        // have come from an earlier job's write that was never kept.
+        Some(message) => {
+            let _ = conn.detach().close().await;
+            fail_all(
+                done.into_iter()
+                    .map(|(reply, _)| reply)
+                    .chain(pending.map(|r| r.reply)),
+                &message,
+            );
+        }
+        None => {
+            for (reply, result) in done {
+                let _ = reply.send(result);
+            }
+        }
     }
-    if outcome.is_some() && broken.is_none() && !all_failed {
-        // A failed COMMIT leaves the connection in an unknown state: do not reuse it.
-        let _ = conn.detach().close().await;
+}
+
+fn fail_all(replies: impl Iterator<Item = oneshot::Sender<StoreResult<Boxed>>>, message: &str) {
+    for reply in replies {
+        let _ = reply.send(Err(failed(message)));
     }
 }
 

@@ -266,6 +266,16 @@ async fn lists_filter_sort_page_and_scope(backend: Backend) {
         7
     );
 
+    // Latin letters match whatever their case, on both databases.
+    let upper = ListQuery {
+        q: Some("100%_X".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list::<Project>(&upper, Scope::All).await.expect("q").total,
+        7
+    );
+
     // An enterprise's scope holds its own projects only, and hides others' by id.
     let own = store
         .list::<Project>(&ListQuery::default(), Scope::Enterprise(enterprise))
@@ -436,14 +446,19 @@ async fn bulk_creates_are_all_or_nothing(backend: Backend) {
             )
         })
         .collect();
-    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = {
+        let seen = seen.clone();
+        std::sync::Arc::new(move |n: usize| seen.store(n, std::sync::atomic::Ordering::Relaxed))
+    };
     let written = store
-        .bulk_create(None, &rows, "test import".into(), &|n| {
-            seen.store(n, std::sync::atomic::Ordering::Relaxed)
-        })
+        .bulk_create(None, rows, "test import".into(), progress)
         .await
         .expect("bulk");
-    assert_eq!((written, seen.into_inner()), (1000, 1000));
+    assert_eq!(
+        (written, seen.load(std::sync::atomic::Ordering::Relaxed)),
+        (1000, 1000)
+    );
     let totals = store.portfolio_totals().await.expect("totals");
     assert_eq!(
         (totals.project_count, totals.total_investment.to_string()),
@@ -468,7 +483,7 @@ async fn bulk_creates_are_all_or_nothing(backend: Backend) {
     bad.push(project(zone + 999, None, "no such zone", "1", "supporting"));
     assert!(
         store
-            .bulk_create(None, &bad, "bad".into(), &|_| {})
+            .bulk_create(None, bad, "bad".into(), std::sync::Arc::new(|_: usize| {}))
             .await
             .is_err()
     );

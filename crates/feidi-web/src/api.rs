@@ -142,22 +142,7 @@ async fn list_users(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    if !caller.principal().is_admin() {
-        return Err(ApiError::Forbidden);
-    }
-    let query = service::list_query(
-        &params,
-        &[
-            ("role", crate::kinds::FilterType::Text),
-            ("enterprise_id", crate::kinds::FilterType::Id),
-        ],
-        caller.lang(),
-    )?;
-    let page = state
-        .store
-        .list::<feidi_store::User>(&query, feidi_core::policy::Scope::All)
-        .await?;
-    Ok(Json(page).into_response())
+    Ok(Json(service::list_users(&state, &caller, &params).await?).into_response())
 }
 
 async fn create_user(

@@ -6,6 +6,11 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::StoreError;
 use serde_json::json;
 
+/// The detail of a 409 for a stale `version`.
+pub const STALE: &str = "the record was changed by someone else: read it again";
+/// The detail of a 409 for a record still referred to.
+pub const IN_USE: &str = "other records still refer to this record";
+
 /// Everything an API handler can answer other than success.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -21,8 +26,6 @@ pub enum ApiError {
     Invalid(FieldErrors, Lang),
     #[error("bad request: {0}")]
     BadRequest(String),
-    #[error("too many attempts")]
-    TooManyRequests(i64),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -38,8 +41,8 @@ impl ApiError {
     pub fn from_store(err: StoreError, lang: Lang) -> Self {
         match err {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict => Self::Conflict("the record was changed by someone else: read it again"),
-            StoreError::InUse => Self::Conflict("other records still refer to this record"),
+            StoreError::Conflict => Self::Conflict(STALE),
+            StoreError::InUse => Self::Conflict(IN_USE),
             StoreError::Invalid(errors) => Self::Invalid(errors, lang),
             other => Self::internal(other),
         }
@@ -57,11 +60,6 @@ impl ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Self::Invalid(..) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
-            Self::TooManyRequests(_) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
-                "Too many attempts",
-            ),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -89,7 +87,6 @@ impl IntoResponse for ApiError {
             }
             Self::Conflict(detail) => body["detail"] = json!(detail),
             Self::BadRequest(detail) => body["detail"] = json!(detail),
-            Self::TooManyRequests(seconds) => body["detail"] = json!(format!("try again in {seconds} s")),
             Self::Internal(cause) => {
                 // Logged with its cause chain; the caller learns nothing of it.
                 let mut chain = cause.to_string();
@@ -109,11 +106,6 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::TooManyRequests(seconds) = self
-            && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

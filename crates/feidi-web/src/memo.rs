@@ -53,6 +53,7 @@ impl CredentialMemo {
 }
 
 const ANSWERS_MAX_BYTES: usize = 8 * 1024 * 1024;
+const ANSWERS_MAX_ENTRIES: usize = 10_000;
 
 /// Serialised answers of list queries, each tagged with the data version of its table when it
 /// was read. An answer is served only while the table's version in the database is still that
@@ -78,19 +79,22 @@ impl AnswerMemo {
     }
 
     pub fn put(&self, key: String, version: i64, body: Bytes) {
-        if body.len() > ANSWERS_MAX_BYTES / 16 {
+        // Keys count against the budget too: many small answers to long queries add up.
+        let size = key.len() + body.len();
+        if size > ANSWERS_MAX_BYTES / 16 {
             return;
         }
         if let Ok(mut inner) = self.inner.lock() {
             // Bounded memory: when full, start again (older versions are dead weight anyway).
-            if inner.bytes + body.len() > ANSWERS_MAX_BYTES {
+            if inner.bytes + size > ANSWERS_MAX_BYTES || inner.entries.len() >= ANSWERS_MAX_ENTRIES {
                 inner.entries.clear();
                 inner.bytes = 0;
             }
-            inner.bytes += body.len();
-            if let Some((_, old)) = inner.entries.insert(key, (version, body)) {
-                inner.bytes = inner.bytes.saturating_sub(old.len());
-            }
+            let old = inner
+                .entries
+                .insert(key.clone(), (version, body))
+                .map(|(_, old)| key.len() + old.len());
+            inner.bytes = inner.bytes + size - old.unwrap_or(0);
         }
     }
 }

@@ -66,7 +66,13 @@ pub fn list_query(
             },
         }
     }
-    query.q = params.get("q").cloned();
+    match params.get("q").map(|q| q.trim()).filter(|q| !q.is_empty()) {
+        Some(q) if q.chars().count() > 200 => bad.push(FieldError {
+            field: "q".into(),
+            flaw: Flaw::TooLong(200),
+        }),
+        q => query.q = q.map(str::to_string),
+    }
     if let Some(sort) = params.get("sort").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         let (desc, column) = match sort.strip_prefix('-') {
             Some(c) => (true, c),
@@ -230,6 +236,22 @@ pub async fn create_user(
         .map_err(|e| ApiError::from_store(e, lang))
 }
 
+/// Users, filtered by role or enterprise: for those who manage accounts.
+pub async fn list_users(
+    state: &AppState,
+    caller: &Caller,
+    params: &HashMap<String, String>,
+) -> ApiResult<Page<User>> {
+    require(caller, Action::Read, Entity::User)?;
+    let filters = [("role", FilterType::Text), ("enterprise_id", FilterType::Id)];
+    let query = list_query(params, &filters, caller.lang())?;
+    state
+        .store
+        .list::<User>(&query, feidi_core::policy::Scope::All)
+        .await
+        .map_err(|e| ApiError::from_store(e, caller.lang()))
+}
+
 /// One user: admins see all, everyone sees themselves, and others are not known to exist.
 pub async fn get_user(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> {
     if !(caller.principal().may(Action::Read, Entity::User) || caller.user.id == id) {
@@ -278,15 +300,6 @@ pub async fn update_user(
     // Whatever changed (role, enterprise, active), this server trusts the old user no longer;
     // the others within the credential memo's second.
     state.credentials.clear();
-    if let Some(Value::String(lang_code)) = patch.get("lang")
-        && let Some(new_lang) = feidi_core::Lang::parse(lang_code)
-    {
-        state.store.set_lang(id, new_lang).await?;
-        return Ok(state
-            .store
-            .get::<User>(id, feidi_core::policy::Scope::All)
-            .await?);
-    }
     Ok(user)
 }
 
@@ -298,10 +311,8 @@ pub async fn issue_token(
     user_id: i64,
     label: Option<String>,
 ) -> ApiResult<String> {
+    // Admins for anyone, users for themselves; of others, a user is not even told they exist.
     get_user(state, caller, user_id).await?;
-    if !(caller.principal().is_admin() || caller.user.id == user_id) {
-        return Err(ApiError::Forbidden);
-    }
     let token = random_token();
     state
         .store

@@ -2,6 +2,8 @@
 //! jurisdictions, 20 zones, one enterprise per ten projects (with valid credit codes), and
 //! projects 60 % industrial, 25 % infrastructure, 15 % supporting, spread evenly over the zones.
 
+use std::sync::Arc;
+
 use anyhow::{Result, bail};
 use feidi_core::model::Category;
 use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, ZoneInput};
@@ -170,9 +172,12 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
     store
         .bulk_create(
             None,
-            &enterprises,
+            enterprises,
             format!("feidi gen: {enterprise_count} enterprises"),
-            &|n| bar.set_position(n as u64),
+            Arc::new({
+                let bar = bar.clone();
+                move |n| bar.set_position(n as u64)
+            }),
         )
         .await?;
     let first_enterprise = store
@@ -243,9 +248,12 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
     store
         .bulk_create(
             None,
-            &projects,
+            projects,
             format!("feidi gen: {} projects, seed {}", args.projects, args.seed),
-            &|n| bar.set_position(enterprise_count + n as u64),
+            Arc::new({
+                let bar = bar.clone();
+                move |n| bar.set_position(enterprise_count + n as u64)
+            }),
         )
         .await?;
     bar.finish_and_clear();

@@ -11,7 +11,7 @@ use axum::routing::get;
 use feidi_core::model::Role;
 use feidi_core::policy::Scope;
 use feidi_core::{FieldErrors, Lang};
-use feidi_store::{NameList, User};
+use feidi_store::NameList;
 use serde_json::{Map, Value};
 
 use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill};
@@ -19,7 +19,6 @@ use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::ApiError;
-use crate::kinds::FilterType;
 use crate::service;
 
 pub fn routes() -> Router<AppState> {
@@ -44,12 +43,8 @@ async fn users(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let result = async {
-        if !caller.principal().is_admin() {
-            return Err(ApiError::Forbidden);
-        }
         let lang = caller.lang();
-        let query = service::list_query(&params, &[("role", FilterType::Text)], lang)?;
-        let page = state.store.list::<User>(&query, Scope::All).await?;
+        let page = service::list_users(&state, &caller, &params).await?;
         let lookups = Lookups::load(&state, Scope::All, &[NameList::Enterprises]).await?;
         let values: Map<String, Value> = params
             .iter()

@@ -46,9 +46,38 @@ struct LoginPage {
 
 /// Only local paths may be a login's destination, so the login page cannot send anyone away.
 fn safe_next(next: Option<&str>) -> String {
+    // Browsers drop tabs and newlines from URLs and read `\` as `/`, so any of them anywhere
+    // could turn a local path into another site's address.
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c == '\\' || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_destinations() {
+        for (next, expected) in [
+            ("/projects?zone_id=3", "/projects?zone_id=3"),
+            ("/", "/"),
+            ("//evil.example", "/"),
+            ("/\t/evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("/%09/x", "/%09/x"),
+            ("https://evil.example", "/"),
+            ("/a\nb", "/"),
+        ] {
+            assert_eq!(super::safe_next(Some(next)), expected, "{next:?}");
+        }
     }
 }
 

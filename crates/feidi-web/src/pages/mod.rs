@@ -136,10 +136,14 @@ pub fn error_page(caller: &Caller, err: ApiError) -> Response {
         (ApiError::Forbidden, Lang::En) => {
             (StatusCode::FORBIDDEN, "Not allowed", "Your role may not do this.")
         }
-        (ApiError::Conflict(_), _) => (
+        (ApiError::Conflict(detail), _) => (
             StatusCode::CONFLICT,
             lang.t("error.title_conflict"),
-            lang.t("error.in_use"),
+            lang.t(if *detail == crate::error::IN_USE {
+                "error.in_use"
+            } else {
+                "error.stale"
+            }),
         ),
         _ => return err.into_response(),
     };

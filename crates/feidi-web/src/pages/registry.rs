@@ -900,11 +900,14 @@ async fn delete<K: PageKind>(
     form: FormInput,
 ) -> Response {
     let caller = form.caller;
-    let version = form
-        .fields
-        .get("version")
-        .and_then(Value::as_str)
-        .and_then(|v| v.parse().ok());
+    let version = match form.fields.get("version").and_then(Value::as_str) {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(v) => Some(v),
+            // A tampered form: never delete without the version check it asked for.
+            Err(_) => return error_page(&caller, ApiError::BadRequest("version".into())),
+        },
+    };
     match service::delete::<K>(&state, &caller, id, version).await {
         Ok(()) => Redirect::to(&format!("/{}", K::PATH)).into_response(),
         Err(e) => error_page(&caller, e),
