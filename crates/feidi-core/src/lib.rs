@@ -10,6 +10,7 @@ pub mod input;
 pub mod model;
 pub mod policy;
 pub mod registry;
+pub mod schedule;
 pub mod time;
 
 pub use credit_code::CreditCode;

@@ -1,0 +1,294 @@
+//! The schedule's rules (M2, M3): milestone variance and lights, the months that count as of a
+//! date, the annual light (序时进度) and a project's light as the worst of its lights.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::Money;
+
+/// A traffic light (红黄绿灯), ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Green => "green",
+            Self::Yellow => "yellow",
+            Self::Red => "red",
+        }
+    }
+
+    /// The worst of some lights; `None` when there are none.
+    pub fn worst(lights: impl IntoIterator<Item = Light>) -> Option<Light> {
+        lights.into_iter().max()
+    }
+}
+
+/// The milestones of a project, in the order they happen (M2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    Signed,
+    LandSupplied,
+    ConstructionStarted,
+    ToppedOut,
+    Completed,
+    ProductionStarted,
+    FullOutput,
+}
+
+impl MilestoneKind {
+    pub const ALL: [Self; 7] = [
+        Self::Signed,
+        Self::LandSupplied,
+        Self::ConstructionStarted,
+        Self::ToppedOut,
+        Self::Completed,
+        Self::ProductionStarted,
+        Self::FullOutput,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Signed => "signed",
+            Self::LandSupplied => "land_supplied",
+            Self::ConstructionStarted => "construction_started",
+            Self::ToppedOut => "topped_out",
+            Self::Completed => "completed",
+            Self::ProductionStarted => "production_started",
+            Self::FullOutput => "full_output",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
+    /// The name officials use.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Signed => "签约",
+            Self::LandSupplied => "供地",
+            Self::ConstructionStarted => "开工",
+            Self::ToppedOut => "主体封顶",
+            Self::Completed => "竣工",
+            Self::ProductionStarted => "投产",
+            Self::FullOutput => "达产达效",
+        }
+    }
+}
+
+/// The light rule's thresholds, which admins may change (default: 30 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LightRule {
+    /// Up to this many days late (or overdue) is yellow; more is red.
+    pub yellow_days: i64,
+}
+
+impl Default for LightRule {
+    fn default() -> Self {
+        Self { yellow_days: 30 }
+    }
+}
+
+impl LightRule {
+    fn for_lateness(self, days_late: i64) -> Light {
+        if days_late <= 0 {
+            Light::Green
+        } else if days_late <= self.yellow_days {
+            Light::Yellow
+        } else {
+            Light::Red
+        }
+    }
+}
+
+/// A milestone judged on day `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MilestoneStatus {
+    /// planned − actual in days (positive = ahead of plan); only once done.
+    pub variance_days: Option<i64>,
+    pub light: Light,
+}
+
+/// Judges a milestone on day `as_of`: done on or before plan → green, late by up to the
+/// threshold → yellow, more → red; not done and not yet due → green, overdue by up to the
+/// threshold → yellow, more → red. A completion dated after `as_of` has not happened yet then.
+pub fn milestone_status(
+    planned: NaiveDate,
+    actual: Option<NaiveDate>,
+    as_of: NaiveDate,
+    rule: LightRule,
+) -> MilestoneStatus {
+    match actual.filter(|a| *a <= as_of) {
+        Some(actual) => {
+            let variance = (planned - actual).num_days();
+            MilestoneStatus {
+                variance_days: Some(variance),
+                light: rule.for_lateness(-variance),
+            }
+        }
+        None => MilestoneStatus {
+            variance_days: None,
+            light: rule.for_lateness((as_of - planned).num_days()),
+        },
+    }
+}
+
+/// The last day of a month.
+pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
+}
+
+/// Whether the report of a month counts as of day `as_of`: its month has ended by then.
+pub fn month_counts(year: i32, month: u32, as_of: NaiveDate) -> bool {
+    month_end(year, month).is_some_and(|end| end <= as_of)
+}
+
+/// The months of `as_of`'s year whose reports count by then (as of 2023-07-07: 6).
+pub fn elapsed_months(as_of: NaiveDate) -> u32 {
+    (1..=12).filter(|m| month_counts(as_of.year(), *m, as_of)).count() as u32
+}
+
+/// The annual light (序时进度): r = (year-to-date completed ÷ annual plan) ÷ (elapsed months ÷ 12);
+/// r ≥ 1 green, 0.8 ≤ r < 1 yellow, r < 0.8 red. None without a plan or with no month elapsed.
+/// Compared in integers, so no rounding decides a light.
+pub fn annual_light(ytd_completed: Money, annual_plan: Option<Money>, elapsed_months: u32) -> Option<Light> {
+    let plan = annual_plan.filter(|p| p.hundredths() > 0)?;
+    if elapsed_months == 0 {
+        return None;
+    }
+    let done = i128::from(ytd_completed.hundredths()) * 12;
+    let due = i128::from(plan.hundredths()) * i128::from(elapsed_months);
+    Some(if done >= due {
+        Light::Green
+    } else if done * 10 >= due * 8 {
+        Light::Yellow
+    } else {
+        Light::Red
+    })
+}
+
+/// The words for a variance, as the project page shows it ("提前182天", "滞后10天", "按期").
+pub fn variance_words(variance_days: i64, lang: crate::Lang) -> String {
+    match (variance_days.signum(), lang) {
+        (1, crate::Lang::Zh) => format!("提前{variance_days}天"),
+        (-1, crate::Lang::Zh) => format!("滞后{}天", -variance_days),
+        (_, crate::Lang::Zh) => "按期".to_string(),
+        (1, crate::Lang::En) => format!("{variance_days} {} early", days(variance_days)),
+        (-1, crate::Lang::En) => format!("{} {} late", -variance_days, days(variance_days)),
+        (_, crate::Lang::En) => "on time".to_string(),
+    }
+}
+
+fn days(n: i64) -> &'static str {
+    if n.abs() == 1 { "day" } else { "days" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn milestones_get_their_variance_and_light() {
+        let rule = LightRule::default();
+        let planned = d("2023-06-30");
+        for (actual, as_of, variance, light) in [
+            // Done: early, on time, slightly late, very late.
+            (Some("2023-01-01"), "2023-07-07", Some(180), Light::Green),
+            (Some("2023-06-30"), "2023-07-07", Some(0), Light::Green),
+            (Some("2023-07-30"), "2023-08-07", Some(-30), Light::Yellow),
+            (Some("2023-07-31"), "2023-08-07", Some(-31), Light::Red),
+            // Not done: not yet due, due today, overdue slightly, overdue long.
+            (None, "2023-06-01", None, Light::Green),
+            (None, "2023-06-30", None, Light::Green),
+            (None, "2023-07-30", None, Light::Yellow),
+            (None, "2023-07-31", None, Light::Red),
+            // Done after as_of: not done yet on that day.
+            (Some("2023-08-15"), "2023-07-10", None, Light::Yellow),
+        ] {
+            let status = milestone_status(planned, actual.map(d), d(as_of), rule);
+            assert_eq!(
+                (status.variance_days, status.light),
+                (variance, light),
+                "{actual:?} as of {as_of}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_threshold_is_configurable() {
+        let strict = LightRule { yellow_days: 7 };
+        let status = milestone_status(d("2023-06-30"), Some(d("2023-07-08")), d("2023-08-01"), strict);
+        assert_eq!(status.light, Light::Red);
+    }
+
+    #[test]
+    fn months_count_once_ended() {
+        assert_eq!(elapsed_months(d("2023-07-07")), 6);
+        assert_eq!(elapsed_months(d("2023-01-31")), 1);
+        assert_eq!(elapsed_months(d("2023-01-30")), 0);
+        assert_eq!(elapsed_months(d("2023-12-31")), 12);
+        assert!(month_counts(2023, 2, d("2023-02-28")));
+        assert!(!month_counts(2024, 2, d("2024-02-28")), "2024 is a leap year");
+        assert!(month_counts(2022, 12, d("2023-01-01")));
+    }
+
+    #[test]
+    fn the_annual_light_follows_the_elapsed_share_of_the_plan() {
+        let plan = Some(Money::yuan(1200));
+        // Six months elapsed: 600 is exactly on schedule.
+        for (ytd, light) in [
+            (600, Light::Green),
+            (700, Light::Green),
+            (480, Light::Yellow),
+            (479, Light::Red),
+        ] {
+            assert_eq!(annual_light(Money::yuan(ytd), plan, 6), Some(light), "{ytd}");
+        }
+        assert_eq!(annual_light(Money::yuan(100), None, 6), None);
+        assert_eq!(annual_light(Money::yuan(100), Some(Money::ZERO), 6), None);
+        assert_eq!(annual_light(Money::yuan(100), plan, 0), None);
+    }
+
+    #[test]
+    fn a_project_shows_its_worst_light() {
+        assert_eq!(
+            Light::worst([Light::Green, Light::Red, Light::Yellow]),
+            Some(Light::Red)
+        );
+        assert_eq!(Light::worst([]), None);
+    }
+
+    #[test]
+    fn variances_read_as_officials_write_them() {
+        assert_eq!(variance_words(182, crate::Lang::Zh), "提前182天");
+        assert_eq!(variance_words(-10, crate::Lang::Zh), "滞后10天");
+        assert_eq!(variance_words(0, crate::Lang::Zh), "按期");
+        assert_eq!(variance_words(-1, crate::Lang::En), "1 day late");
+        assert_eq!(variance_words(12, crate::Lang::En), "12 days early");
+    }
+
+    #[test]
+    fn milestone_codes_round_trip() {
+        for kind in MilestoneKind::ALL {
+            assert_eq!(MilestoneKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MilestoneKind::parse("opened"), None);
+    }
+}
