@@ -239,6 +239,19 @@ impl<'a> Input<'a> {
             .ok()
     }
 
+    /// A calendar date `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str, need: Need) -> Option<chrono::NaiveDate> {
+        let text = self.present(field, need)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| {
+                self.flag(
+                    field,
+                    Flaw::Rule("日期格式须为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+                )
+            })
+            .ok()
+    }
+
     /// A whole number within `[min, max]`.
     pub fn int(&mut self, field: &str, need: Need, min: i64, max: i64) -> Option<i64> {
         let text = self.present(field, need)?;

@@ -141,6 +141,39 @@ pub fn milestone_status(
     }
 }
 
+/// What a milestone's planned and actual dates are set to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneInput {
+    pub planned_date: NaiveDate,
+    pub actual_date: Option<NaiveDate>,
+}
+
+impl MilestoneInput {
+    /// Parses the dates; an actual date cannot lie after `today` (it has not happened yet).
+    pub fn parse(
+        map: &serde_json::Map<String, serde_json::Value>,
+        today: NaiveDate,
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut input = crate::Input::new(map);
+        let planned = input.date("planned_date", crate::Need::Required);
+        let actual = input.date("actual_date", crate::Need::Optional);
+        if actual.is_some_and(|a| a > today) {
+            input.flag(
+                "actual_date",
+                crate::Flaw::Rule(
+                    "实际日期不能晚于今天",
+                    "cannot be later than today: it has not happened yet",
+                ),
+            );
+        }
+        input.finish()?;
+        Ok(Self {
+            planned_date: planned.unwrap_or_default(),
+            actual_date: actual,
+        })
+    }
+}
+
 /// The last day of a month.
 pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     let (y, m) = if month == 12 {
@@ -282,6 +315,25 @@ mod tests {
         assert_eq!(variance_words(0, crate::Lang::Zh), "按期");
         assert_eq!(variance_words(-1, crate::Lang::En), "1 day late");
         assert_eq!(variance_words(12, crate::Lang::En), "12 days early");
+    }
+
+    #[test]
+    fn milestone_dates_are_checked() {
+        let today = d("2023-07-07");
+        let map = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+        let ok = MilestoneInput::parse(
+            &map(serde_json::json!({"planned_date": "2023-12-31", "actual_date": "2023-06-25"})),
+            today,
+        );
+        assert_eq!(ok.map(|m| m.actual_date), Ok(Some(d("2023-06-25"))));
+        let Err(errors) = MilestoneInput::parse(
+            &map(serde_json::json!({"planned_date": "31/12/2023", "actual_date": "2023-07-08"})),
+            today,
+        ) else {
+            panic!("should fail")
+        };
+        let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["planned_date", "actual_date"]);
     }
 
     #[test]

@@ -24,6 +24,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_triggers.sql"),
         include_str!("../migrations/postgres/0003_triggers.sql"),
     ),
+    (
+        4,
+        "milestones",
+        include_str!("../migrations/sqlite/0004_milestones.sql"),
+        include_str!("../migrations/postgres/0004_milestones.sql"),
+    ),
 ];
 
 impl Store {

@@ -54,6 +54,12 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(read_user).patch(update_user))
         .route("/users/{id}/tokens", post(issue_token))
+        .route("/projects/{id}/milestones", get(list_milestones))
+        .route(
+            "/projects/{id}/milestones/{kind}",
+            axum::routing::put(put_milestone),
+        )
+        .route("/settings/light-rule", get(light_rule).put(set_light_rule))
         .merge(crud::<Jurisdictions>())
         .merge(crud::<Zones>())
         .merge(crud::<Enterprises>())
@@ -211,4 +217,35 @@ async fn audit(
 
 async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
+}
+
+async fn list_milestones(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let as_of = service::as_of(&params, caller.lang())?;
+    Ok(Json(service::milestones(&state, &caller, id, as_of).await?).into_response())
+}
+
+async fn put_milestone(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, kind)): Path<(i64, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::put_milestone(&state, &caller, id, &kind, &body).await?).into_response())
+}
+
+async fn light_rule(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    Ok(Json(service::light_rule(&state, &caller).await?).into_response())
+}
+
+async fn set_light_rule(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::set_light_rule(&state, &caller, &body).await?).into_response())
 }

@@ -361,6 +361,54 @@ pub fn document() -> Value {
             p
         }, None, vec![answer("200", "a page, newest first", Some(page_of("AuditEntry")))])}),
     );
+    let milestone = object(
+        &[
+            (
+                "kind",
+                json!({"enum": ["signed", "land_supplied", "construction_started", "topped_out", "completed", "production_started", "full_output"]}),
+            ),
+            ("planned_date", json!({"type": "string", "format": "date"})),
+            (
+                "actual_date",
+                nullable(json!({"type": "string", "format": "date"})),
+            ),
+            ("variance_days", nullable(id())),
+            ("light", json!({"enum": ["green", "yellow", "red"]})),
+            ("version", id()),
+        ],
+        &["kind", "planned_date", "light", "version"],
+    );
+    paths.insert(
+        "/projects/{id}/milestones".into(),
+        json!({"get": operation("A project's milestones, judged as of a day", vec![path_id(), query_param("as_of", json!({"type": "string", "format": "date"}))], None, vec![
+            answer("200", "the milestones, in order", Some(json!({"type": "array", "items": milestone.clone()}))),
+            answer("404", "no such project, or not visible", problem()),
+        ])}),
+    );
+    paths.insert(
+        "/projects/{id}/milestones/{kind}".into(),
+        json!({"put": {
+            "summary": "Set a milestone's planned and actual dates (variance = planned − actual, positive = ahead)",
+            "parameters": [path_id(), {"name": "kind", "in": "path", "required": true, "schema": milestone["properties"]["kind"].clone()}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[
+                ("planned_date", json!({"type": "string", "format": "date"})),
+                ("actual_date", nullable(json!({"type": "string", "format": "date"}))),
+                ("version", id()),
+            ], &["planned_date"])}}},
+            "responses": {
+                "200": {"description": "the milestone", "content": {"application/json": {"schema": milestone}}},
+                "409": {"description": "stale version", "content": {"application/problem+json": {"schema": reference("Problem")}}},
+                "422": {"description": "invalid dates or kind", "content": {"application/problem+json": {"schema": reference("Problem")}}},
+            }
+        }}),
+    );
+    paths.insert(
+        "/settings/light-rule".into(),
+        json!({
+            "get": operation("The milestone light rule in force", vec![], None, vec![answer("200", "the rule", Some(object(&[("yellow_days", id())], &["yellow_days"])))]),
+            "put": {"summary": "Change the light rule (admins)", "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("yellow_days", id())], &["yellow_days"])}}}, "responses": {"200": {"description": "the rule"}}},
+        }),
+    );
     paths.insert(
         "/openapi.json".into(),
         json!({"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}}),

@@ -455,3 +455,112 @@ pub async fn audit(
         })
         .await?)
 }
+
+/// A milestone as the API shows it: its dates, and its variance and light as of a day.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MilestoneView {
+    pub kind: feidi_core::schedule::MilestoneKind,
+    pub planned_date: chrono::NaiveDate,
+    pub actual_date: Option<chrono::NaiveDate>,
+    pub variance_days: Option<i64>,
+    pub light: feidi_core::schedule::Light,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+fn milestone_view(
+    m: feidi_store::Milestone,
+    as_of: chrono::NaiveDate,
+    rule: feidi_core::schedule::LightRule,
+) -> MilestoneView {
+    let status = feidi_core::schedule::milestone_status(m.planned_date, m.actual_date, as_of, rule);
+    MilestoneView {
+        kind: m.kind,
+        planned_date: m.planned_date,
+        actual_date: m.actual_date,
+        variance_days: status.variance_days,
+        light: status.light,
+        version: m.version,
+        updated_at: m.updated_at,
+    }
+}
+
+fn milestone_kind(code: &str, lang: feidi_core::Lang) -> ApiResult<feidi_core::schedule::MilestoneKind> {
+    feidi_core::schedule::MilestoneKind::parse(code).ok_or_else(|| {
+        ApiError::Invalid(
+            FieldErrors::one(
+                "kind",
+                Flaw::Rule(
+                    "须为 signed、land_supplied、construction_started、topped_out、completed、production_started、full_output 之一",
+                    "must be one of signed, land_supplied, construction_started, topped_out, completed, production_started, full_output",
+                ),
+            ),
+            lang,
+        )
+    })
+}
+
+/// A project's milestones as of a day (default today).
+pub async fn milestones(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    as_of: chrono::NaiveDate,
+) -> ApiResult<Vec<MilestoneView>> {
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    let rule = state.store.light_rule().await?;
+    let list = state.store.milestones(project_id).await?;
+    Ok(list.into_iter().map(|m| milestone_view(m, as_of, rule)).collect())
+}
+
+/// Sets a milestone's planned and actual dates (staff and admins).
+pub async fn put_milestone(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    kind: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<MilestoneView> {
+    let lang = caller.lang();
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    require(caller, Action::Write, Entity::Project)?;
+    let kind = milestone_kind(kind, lang)?;
+    let today = feidi_core::time::today();
+    let input =
+        feidi_core::schedule::MilestoneInput::parse(body, today).map_err(|e| ApiError::Invalid(e, lang))?;
+    let version = match body.get("version") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(version_of(body, lang)?),
+    };
+    let stored = state
+        .store
+        .put_milestone(Some(caller.user.id), project_id, kind, &input, version)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))?;
+    let rule = state.store.light_rule().await?;
+    Ok(milestone_view(stored, today, rule))
+}
+
+/// The light rule in force; admins change it.
+pub async fn light_rule(state: &AppState, caller: &Caller) -> ApiResult<feidi_core::schedule::LightRule> {
+    require(caller, Action::Read, Entity::Project)?;
+    Ok(state.store.light_rule().await?)
+}
+
+pub async fn set_light_rule(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+) -> ApiResult<feidi_core::schedule::LightRule> {
+    if !caller.principal().is_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    let lang = caller.lang();
+    let mut input = Input::new(body);
+    let days = input.int("yellow_days", Need::Required, 0, 366);
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+    let rule = feidi_core::schedule::LightRule {
+        yellow_days: days.unwrap_or(30),
+    };
+    Ok(state.store.set_light_rule(Some(caller.user.id), rule).await?)
+}

@@ -358,6 +358,9 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/dashboard",
         "/audit",
         "/me",
+        "/projects/{id}/milestones",
+        "/projects/{id}/milestones/{kind}",
+        "/settings/light-rule",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
@@ -405,4 +408,154 @@ async fn lists_are_never_older_than_the_last_write(backend: Backend) {
 both_backends!(
     lists_are_never_older_than_the_last_write,
     super::lists_are_never_older_than_the_last_write
+);
+
+async fn milestones_carry_variance_and_light(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let project = app
+        .made("/projects", json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "enterprise_id": mine, "total_investment": "1000000000"}))
+        .await;
+    let id = project["id"].as_i64().unwrap_or_default();
+
+    // Topped out about half a year ahead of plan.
+    let (status, m) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{id}/milestones/topped_out"),
+            Some(json!({"planned_date": "2023-12-31", "actual_date": "2023-07-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(
+        (
+            m["variance_days"].as_i64(),
+            m["light"].as_str(),
+            m["version"].as_i64()
+        ),
+        (Some(183), Some("green"), Some(1))
+    );
+
+    // Not done: green before its date, yellow up to 30 days over, red after.
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{id}/milestones/completed"),
+            Some(json!({"planned_date": "2024-06-30"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (as_of, light) in [
+        ("2024-06-30", "green"),
+        ("2024-07-30", "yellow"),
+        ("2024-07-31", "red"),
+    ] {
+        let (_, list) = app
+            .admin("GET", &format!("/projects/{id}/milestones?as_of={as_of}"), None)
+            .await;
+        let completed = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["kind"] == "completed")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (completed["light"].as_str(), &completed["variance_days"]),
+            (Some(light), &Value::Null),
+            "{as_of}"
+        );
+    }
+
+    // An admin tightens the rule: eight days over is now red.
+    let (status, _) = app
+        .admin("PUT", "/settings/light-rule", Some(json!({"yellow_days": 7})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = app
+        .admin(
+            "GET",
+            &format!("/projects/{id}/milestones?as_of=2024-07-08"),
+            None,
+        )
+        .await;
+    assert_eq!(list[1]["light"], "red");
+
+    // A stale version, an unknown kind and a future actual date are refused, naming the field.
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{id}/milestones/topped_out"),
+            Some(json!({"planned_date": "2023-12-31", "version": 7})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, problem) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{id}/milestones/opened"),
+            Some(json!({"planned_date": "2023-12-31"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    let (status, problem) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{id}/milestones/signed"),
+            Some(json!({"planned_date": "2022-06-01", "actual_date": "2999-01-01"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("actual_date"))
+    );
+
+    // Enterprise users read their own project's milestones, not others', and change none.
+    let (_, own) = app.user("ent1", "enterprise", Some(mine)).await;
+    let (status, _) = app
+        .call(&own, "GET", &format!("/projects/{id}/milestones"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            &own,
+            "PUT",
+            &format!("/projects/{id}/milestones/signed"),
+            Some(json!({"planned_date": "2022-06-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other = app
+        .made(
+            "/enterprises",
+            json!({"name": "别家", "credit_code": "91350100M000100Y43", "industry": "x"}),
+        )
+        .await;
+    let (_, theirs) = app.user("ent2", "enterprise", other["id"].as_i64()).await;
+    let (status, _) = app
+        .call(&theirs, "GET", &format!("/projects/{id}/milestones"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(
+            &theirs,
+            "PUT",
+            "/settings/light-rule",
+            Some(json!({"yellow_days": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Every change is in the audit log with before and after.
+    let (_, log) = app
+        .admin("GET", &format!("/audit?entity=milestone&entity_id={id}"), None)
+        .await;
+    assert_eq!(log["total"], 2);
+}
+both_backends!(
+    milestones_carry_variance_and_light,
+    super::milestones_carry_variance_and_light
 );

@@ -1,0 +1,175 @@
+//! Milestones of projects (M2) and the admin settings that judge them.
+
+use chrono::NaiveDate;
+use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::value::Cols;
+use crate::writer::TxFuture;
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// One stored milestone.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Milestone {
+    pub project_id: i64,
+    pub kind: MilestoneKind,
+    pub planned_date: NaiveDate,
+    pub actual_date: Option<NaiveDate>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "project_id, kind, planned_date, actual_date, version, updated_at";
+
+fn date(col: &str, text: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("{col}: {text}")))
+}
+
+impl Milestone {
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        let c = Cols::Row(row);
+        let kind = c.text("kind")?;
+        Ok(Self {
+            project_id: c.int("project_id")?,
+            kind: MilestoneKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?,
+            planned_date: date("planned_date", &c.text("planned_date")?)?,
+            actual_date: c
+                .opt_text("actual_date")?
+                .map(|t| date("actual_date", &t))
+                .transpose()?,
+            version: c.int("version")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+}
+
+const LIGHT_RULE_KEY: &str = "light_rule.yellow_days";
+
+impl Store {
+    /// A project's milestones, in the order they happen.
+    pub async fn milestones(&self, project_id: i64) -> StoreResult<Vec<Milestone>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM milestones WHERE project_id = $1"))
+            .bind(project_id)
+            .fetch_all(&self.read)
+            .await?;
+        let mut list = rows
+            .iter()
+            .map(Milestone::from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        list.sort_by_key(|m| m.kind);
+        Ok(list)
+    }
+
+    /// Sets a milestone's dates, creating it if the project has none of this kind yet. With
+    /// `version`, only if it is still the stored one.
+    pub async fn put_milestone(
+        &self,
+        actor: Option<i64>,
+        project_id: i64,
+        kind: MilestoneKind,
+        input: &MilestoneInput,
+        version: Option<i64>,
+    ) -> StoreResult<Milestone> {
+        let input = input.clone();
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Milestone> {
+            Box::pin(async move {
+                let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+                let row = sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM milestones WHERE project_id = $1 AND kind = $2{lock}"
+                ))
+                .bind(project_id)
+                .bind(kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let before = row.as_ref().map(Milestone::from_row).transpose()?;
+                if let (Some(v), Some(b)) = (version, &before)
+                    && v != b.version
+                {
+                    return Err(StoreError::Conflict);
+                }
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let planned = input.planned_date.format("%Y-%m-%d").to_string();
+                let actual = input.actual_date.map(|d| d.format("%Y-%m-%d").to_string());
+                let sql = if before.is_some() {
+                    format!(
+                        "UPDATE milestones SET planned_date = $1, actual_date = $2, version = version + 1, \
+                         updated_at = $3 WHERE project_id = $4 AND kind = $5 RETURNING {COLUMNS}"
+                    )
+                } else {
+                    format!(
+                        "INSERT INTO milestones (planned_date, actual_date, created_at, updated_at, project_id, kind) \
+                         VALUES ($1, $2, $3, $3, $4, $5) RETURNING {COLUMNS}"
+                    )
+                };
+                let row = sqlx::query(&sql)
+                    .bind(planned)
+                    .bind(actual)
+                    .bind(now)
+                    .bind(project_id)
+                    .bind(kind.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &[]))?;
+                let after = Milestone::from_row(&row)?;
+                let action = if before.is_some() { "update" } else { "create" };
+                let audit = AuditWrite::change(actor, action, "milestone", project_id, before.as_ref(), Some(&after));
+                write_audit(&mut *tx, audit).await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// The light rule in force (the documented default until an admin changes it).
+    pub async fn light_rule(&self) -> StoreResult<LightRule> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(LIGHT_RULE_KEY)
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            None => Ok(LightRule::default()),
+            Some(row) => {
+                let text = Cols::Row(&row).text("value")?;
+                let yellow_days = text
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("{LIGHT_RULE_KEY}: {text}")))?;
+                Ok(LightRule { yellow_days })
+            }
+        }
+    }
+
+    /// Sets the light rule (admins), with an audit entry.
+    pub async fn set_light_rule(&self, actor: Option<i64>, rule: LightRule) -> StoreResult<LightRule> {
+        let before = self.light_rule().await?;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, LightRule> {
+            Box::pin(async move {
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                sqlx::query(
+                    "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, version = settings.version + 1",
+                )
+                .bind(LIGHT_RULE_KEY)
+                .bind(rule.yellow_days.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let audit = AuditWrite {
+                    actor,
+                    action: "update",
+                    entity: "setting",
+                    entity_id: None,
+                    before: serde_json::to_value(before).ok(),
+                    after: serde_json::to_value(rule).ok(),
+                    note: Some(LIGHT_RULE_KEY.into()),
+                };
+                write_audit(&mut *tx, audit).await?;
+                Ok(rule)
+            })
+        })
+        .await
+    }
+}
