@@ -362,3 +362,71 @@ both_backends!(
     each_user_switches_the_language,
     super::each_user_switches_the_language
 );
+
+async fn the_project_page_shows_and_sets_the_schedule(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let project = app
+        .made("/projects", json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "enterprise_id": mine, "total_investment": "1000000000"}))
+        .await;
+    let id = project["id"].as_i64().unwrap_or_default();
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("节点计划") && html.contains("主体封顶") && html.contains("达产达效"));
+    let csrf = hidden(&html, "_csrf");
+    let response = app
+        .client
+        .post(app.url(&format!("/projects/{id}/milestones/topped_out")))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", ""),
+            ("planned_date", "2023-12-31"),
+            ("actual_date", "2023-07-01"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&session, &format!("/projects/{id}")).await;
+    assert!(
+        html.contains("提前183天"),
+        "the variance reads as officials write it"
+    );
+    assert!(html.contains("class=\"light green\""));
+
+    // A bad date is refused and named; nothing changes.
+    let response = app
+        .client
+        .post(app.url(&format!("/projects/{id}/milestones/completed")))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", ""),
+            ("planned_date", "明年"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap_or_default().contains("planned_date"));
+    let (_, list) = app
+        .admin("GET", &format!("/projects/{id}/milestones"), None)
+        .await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+
+    // The enterprise reads its schedule but has no forms to change it.
+    let (_, _) = app.user("ent1", "enterprise", Some(mine)).await;
+    let (_, ent_session) = app.sign_in("ent1", "password123").await;
+    let (status, html) = app
+        .page(&ent_session.expect("session"), &format!("/projects/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("提前183天") && !html.contains("milestones/topped_out"));
+}
+both_backends!(
+    the_project_page_shows_and_sets_the_schedule,
+    super::the_project_page_shows_and_sets_the_schedule
+);

@@ -105,6 +105,11 @@ fn message(c: Chrome, status: StatusCode, title: &str, text: &str) -> Response {
     )
 }
 
+/// A page that tells the caller something, with a status.
+pub fn message_page(caller: &Caller, status: StatusCode, title: &str, text: &str) -> Response {
+    message(Chrome::for_caller(caller, ""), status, title, text)
+}
+
 /// The page for a form posted without a valid CSRF token.
 pub fn forbidden_page(lang: Lang) -> Response {
     let (title, text) = match lang {

@@ -22,8 +22,43 @@ use crate::error::ApiError;
 use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Zones};
 use crate::service;
 
+/// Sets a milestone from the project page, then shows the page again.
+async fn set_milestone(
+    State(state): State<AppState>,
+    Path((id, kind)): Path<(i64, String)>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, mut fields } = form;
+    // An empty version field means the milestone is new.
+    if fields
+        .get("version")
+        .and_then(Value::as_str)
+        .is_some_and(str::is_empty)
+    {
+        fields.remove("version");
+    }
+    match service::put_milestone(&state, &caller, id, &kind, &fields).await {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#schedule")).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => {
+            let text: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                .collect();
+            super::message_page(
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("error.fix_fields"),
+                &text.join("；"),
+            )
+        }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/projects/{id}/milestones/{kind}", post(set_milestone))
         .merge(pages::<Projects>())
         .merge(pages::<Enterprises>())
         .merge(pages::<Zones>())
@@ -248,6 +283,8 @@ pub trait PageKind: Kind {
     fn noun(lang: Lang) -> &'static str;
     /// The name lists its pages show.
     const LOOKUPS: &'static [NameList];
+    /// Whether its page shows a schedule of milestones.
+    const HAS_MILESTONES: bool = false;
     /// Checkboxes, which a form leaves out when unticked.
     const CHECKBOXES: &'static [&'static str] = &[];
     /// (label key, sort column, numeric).
@@ -275,6 +312,7 @@ fn opt_text(v: &Option<String>) -> Cell {
 
 impl PageKind for Projects {
     const TITLE: &'static str = "nav.projects";
+    const HAS_MILESTONES: bool = true;
     const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Enterprises, NameList::Officials];
     const CHECKBOXES: &'static [&'static str] = &["sample"];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
@@ -716,6 +754,67 @@ struct DetailPage {
     delete_action: Option<String>,
     audit_href: Option<String>,
     version: i64,
+    id: i64,
+    /// The schedule (projects only): every milestone kind, set or not.
+    milestones: Vec<MilestoneRow>,
+    /// Whether the caller may set milestone dates.
+    edit_milestones: bool,
+}
+
+/// One line of a project's schedule on its page.
+pub struct MilestoneRow {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub planned: String,
+    pub actual: String,
+    pub variance: String,
+    /// `green`, `yellow`, `red`, or empty when the milestone has no planned date yet.
+    pub light: &'static str,
+    pub light_label: &'static str,
+    pub version: String,
+}
+
+fn schedule_rows(list: &[service::MilestoneView], lang: Lang) -> Vec<MilestoneRow> {
+    use feidi_core::schedule::{Light, MilestoneKind, variance_words};
+    MilestoneKind::ALL
+        .iter()
+        .map(|kind| {
+            let label = if lang == Lang::Zh {
+                kind.label_zh()
+            } else {
+                lang.t(&format!("milestone.{}", kind.as_str()))
+            };
+            match list.iter().find(|m| m.kind == *kind) {
+                None => MilestoneRow {
+                    kind: kind.as_str(),
+                    label,
+                    planned: String::new(),
+                    actual: String::new(),
+                    variance: String::new(),
+                    light: "",
+                    light_label: "",
+                    version: String::new(),
+                },
+                Some(m) => MilestoneRow {
+                    kind: kind.as_str(),
+                    label,
+                    planned: m.planned_date.to_string(),
+                    actual: m.actual_date.map(|d| d.to_string()).unwrap_or_default(),
+                    variance: m
+                        .variance_days
+                        .map(|v| variance_words(v, lang))
+                        .unwrap_or_default(),
+                    light: m.light.as_str(),
+                    light_label: lang.t(match m.light {
+                        Light::Green => "light.green",
+                        Light::Yellow => "light.yellow",
+                        Light::Red => "light.red",
+                    }),
+                    version: m.version.to_string(),
+                },
+            }
+        })
+        .collect()
 }
 
 async fn detail_page<K: PageKind>(
@@ -744,6 +843,14 @@ async fn detail_page<K: PageKind>(
                     )
                 }),
             version: feidi_store::Record::version(&record),
+            id,
+            milestones: if K::HAS_MILESTONES {
+                let list = service::milestones(&state, &caller, id, feidi_core::time::today()).await?;
+                schedule_rows(&list, lang)
+            } else {
+                Vec::new()
+            },
+            edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
         };
         Ok::<_, ApiError>(render(StatusCode::OK, &template))
     }
