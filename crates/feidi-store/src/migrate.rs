@@ -30,6 +30,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_milestones.sql"),
         include_str!("../migrations/postgres/0004_milestones.sql"),
     ),
+    (
+        5,
+        "reports",
+        include_str!("../migrations/sqlite/0005_reports.sql"),
+        include_str!("../migrations/postgres/0005_reports.sql"),
+    ),
 ];
 
 impl Store {
@@ -107,14 +113,24 @@ mod tests {
     /// The same tables and columns on both sides: DDL spelling may differ, names may not.
     #[test]
     fn both_backends_declare_the_same_columns() {
+        // The first word of each line inside CREATE TABLE: the column names, in order.
         fn columns(text: &str) -> Vec<String> {
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.starts_with("--") && !l.is_empty())
-                .filter_map(|l| l.split_whitespace().next())
-                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-                .map(String::from)
-                .collect()
+            let mut out = Vec::new();
+            let mut in_table = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("CREATE TABLE") {
+                    in_table = true;
+                    out.push(line.to_string());
+                } else if line.starts_with(");") {
+                    in_table = false;
+                } else if in_table
+                    && let Some(word) = line.split_whitespace().next()
+                    && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    out.push(word.to_string());
+                }
+            }
+            out
         }
         for (_, _, sqlite, postgres) in super::MIGRATIONS {
             assert_eq!(columns(sqlite), columns(postgres));
