@@ -28,12 +28,16 @@ pub enum Entity {
     Project,
     User,
     Audit,
+    /// Monthly investment reports.
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Read,
     Write,
+    /// Approve or return what others submitted.
+    Review,
 }
 
 impl Principal {
@@ -58,6 +62,9 @@ impl Principal {
                 | (_, Read, Jurisdiction | Zone | Enterprise | Project)
                 | (Role::Staff, Write, Jurisdiction | Zone | Enterprise | Project)
                 | (Role::Leader | Role::Staff, Read, Audit)
+                | (_, Read, Report)
+                | (Role::Reporter | Role::Enterprise | Role::Staff, Write, Report)
+                | (Role::Staff, Review, Report)
         )
     }
 
@@ -93,5 +100,9 @@ mod tests {
         }
         assert!(!who(Role::Staff, None).may(Action::Write, Entity::User));
         assert!(!who(Role::Enterprise, Some(1)).may(Action::Read, Entity::Audit));
+        assert!(who(Role::Reporter, None).may(Action::Write, Entity::Report));
+        assert!(!who(Role::Reporter, None).may(Action::Review, Entity::Report));
+        assert!(who(Role::Staff, None).may(Action::Review, Entity::Report));
+        assert!(!who(Role::Leader, None).may(Action::Write, Entity::Report));
     }
 }

@@ -174,6 +174,64 @@ impl MilestoneInput {
     }
 }
 
+/// A month `YYYY-MM` as (year, month).
+pub fn parse_month(text: &str) -> Option<(i32, u32)> {
+    let (y, m) = text.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let (year, month) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+    ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some((year, month))
+}
+
+/// The last month whose reports count as of day `as_of` (its end is on or before it), as
+/// `YYYY-MM`: as of 2023-07-07 that is 2023-06, as of 2023-01-31 it is 2023-01.
+pub fn cutoff_month(as_of: NaiveDate) -> String {
+    let (y, m) = (as_of.year(), as_of.month());
+    if month_counts(y, m, as_of) {
+        format!("{y:04}-{m:02}")
+    } else if m == 1 {
+        format!("{:04}-12", y - 1)
+    } else {
+        format!("{y:04}-{:02}", m - 1)
+    }
+}
+
+/// A monthly investment report as submitted (M3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportInput {
+    pub completed_investment: Money,
+    pub progress_note: Option<String>,
+    pub problems: Option<String>,
+}
+
+impl ReportInput {
+    pub fn parse(map: &serde_json::Map<String, serde_json::Value>) -> Result<Self, crate::FieldErrors> {
+        let mut input = crate::Input::new(map);
+        let completed = input.money("completed_investment", crate::Need::Required);
+        let progress_note = input.text("progress_note", crate::Need::Optional, 2000);
+        let problems = input.text("problems", crate::Need::Optional, 2000);
+        input.finish()?;
+        Ok(Self {
+            completed_investment: completed.unwrap_or_default(),
+            progress_note,
+            problems,
+        })
+    }
+}
+
+/// Checks a report's month: a real month that has begun by `today`.
+pub fn report_month(text: &str, today: NaiveDate) -> Result<(i32, u32), crate::FieldErrors> {
+    let bad = |zh, en| Err(crate::FieldErrors::one("month", crate::Flaw::Rule(zh, en)));
+    match parse_month(text) {
+        None => bad("月份格式须为 YYYY-MM", "must be a month YYYY-MM"),
+        Some((y, m)) if (y, m) > (today.year(), today.month()) => {
+            bad("不能为将来的月份", "cannot be a month that has not begun")
+        }
+        Some(ym) => Ok(ym),
+    }
+}
+
 /// The last day of a month.
 pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     let (y, m) = if month == 12 {
@@ -315,6 +373,19 @@ mod tests {
         assert_eq!(variance_words(0, crate::Lang::Zh), "按期");
         assert_eq!(variance_words(-1, crate::Lang::En), "1 day late");
         assert_eq!(variance_words(12, crate::Lang::En), "12 days early");
+    }
+
+    #[test]
+    fn the_cutoff_is_the_last_month_ended() {
+        assert_eq!(cutoff_month(d("2023-07-07")), "2023-06");
+        assert_eq!(cutoff_month(d("2023-01-31")), "2023-01");
+        assert_eq!(cutoff_month(d("2023-01-15")), "2022-12");
+        assert_eq!(parse_month("2023-06"), Some((2023, 6)));
+        for bad in ["2023-13", "2023-6", "23-06", "2023/06", "x"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+        assert!(report_month("2023-08", d("2023-07-07")).is_err());
+        assert_eq!(report_month("2023-07", d("2023-07-07")), Ok((2023, 7)));
     }
 
     #[test]

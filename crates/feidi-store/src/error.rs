@@ -9,6 +9,10 @@ pub enum StoreError {
     /// The `version` sent is not the stored one: someone else changed the record first.
     #[error("the record was changed by someone else (stale version)")]
     Conflict,
+    /// The record's state does not allow the action (an approved report is locked, say); the
+    /// state it is in.
+    #[error("not allowed while the record is {0}")]
+    WrongState(&'static str),
     /// Other records still refer to this one.
     #[error("the record is still referred to by other records")]
     InUse,

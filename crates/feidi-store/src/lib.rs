@@ -15,6 +15,7 @@ mod migrate;
 mod milestones;
 mod records;
 mod registry;
+mod reports;
 mod value;
 mod writer;
 
@@ -34,6 +35,7 @@ pub use error::{StoreError, StoreResult};
 pub use milestones::Milestone;
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
+pub use reports::{AnnualPlan, Report, ReportStatus, ReportSums, Review};
 pub use value::{Cols, Val};
 
 /// Which database a [`Store`] talks to.

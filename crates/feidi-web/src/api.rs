@@ -60,6 +60,14 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(put_milestone),
         )
         .route("/settings/light-rule", get(light_rule).put(set_light_rule))
+        .route("/projects/{id}/plans", get(list_plans))
+        .route("/projects/{id}/plans/{year}", axum::routing::put(put_plan))
+        .route("/projects/{id}/reports", get(list_reports))
+        .route(
+            "/projects/{id}/reports/{month}",
+            axum::routing::put(submit_report),
+        )
+        .route("/projects/{id}/reports/{month}/{action}", post(review_report))
         .merge(crud::<Jurisdictions>())
         .merge(crud::<Zones>())
         .merge(crud::<Enterprises>())
@@ -248,4 +256,47 @@ async fn set_light_rule(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     Ok(Json(service::set_light_rule(&state, &caller, &body).await?).into_response())
+}
+
+async fn list_plans(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    Ok(Json(service::plans(&state, &caller, id).await?).into_response())
+}
+
+async fn put_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, year)): Path<(i64, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::put_plan(&state, &caller, id, &year, &body).await?).into_response())
+}
+
+async fn list_reports(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    Ok(Json(service::reports(&state, &caller, id).await?).into_response())
+}
+
+async fn submit_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, month)): Path<(i64, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::submit_report(&state, &caller, id, &month, &body).await?).into_response())
+}
+
+async fn review_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, month, action)): Path<(i64, String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::review_report(&state, &caller, id, &month, &action, &body).await?).into_response())
 }

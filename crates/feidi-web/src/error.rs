@@ -43,6 +43,12 @@ impl ApiError {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict => Self::Conflict(STALE),
             StoreError::InUse => Self::Conflict(IN_USE),
+            StoreError::WrongState(state) => Self::Conflict(match state {
+                "approved" => "not allowed: the report is approved and locked (an admin may reopen it)",
+                "submitted" => "not allowed: the report is awaiting review",
+                "returned" => "not allowed: the report was returned and awaits resubmission",
+                _ => "not allowed in the record's present state",
+            }),
             StoreError::Invalid(errors) => Self::Invalid(errors, lang),
             other => Self::internal(other),
         }

@@ -402,6 +402,60 @@ pub fn document() -> Value {
             }
         }}),
     );
+    let report = object(
+        &[
+            ("project_id", id()),
+            (
+                "month",
+                json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
+            ),
+            ("completed_investment", money()),
+            ("progress_note", nullable(text())),
+            ("problems", nullable(text())),
+            ("status", json!({"enum": ["submitted", "approved", "returned"]})),
+            ("return_reason", nullable(text())),
+            ("version", id()),
+        ],
+        &["project_id", "month", "completed_investment", "status", "version"],
+    );
+    let plan = object(
+        &[
+            ("project_id", id()),
+            ("year", id()),
+            ("planned_investment", money()),
+            ("version", id()),
+        ],
+        &["project_id", "year", "planned_investment", "version"],
+    );
+    paths.insert(
+        "/projects/{id}/plans".into(),
+        json!({"get": operation("A project's annual plans", vec![path_id()], None, vec![answer("200", "the plans by year", Some(json!({"type": "array", "items": plan.clone()})))])}),
+    );
+    paths.insert(
+        "/projects/{id}/plans/{year}".into(),
+        json!({"put": {"summary": "Set a project's planned investment for a year (staff)", "parameters": [path_id(), {"name": "year", "in": "path", "required": true, "schema": id()}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("planned_investment", money_in()), ("version", id())], &["planned_investment"])}}},
+            "responses": {"200": {"description": "the plan", "content": {"application/json": {"schema": plan}}}, "409": {"description": "stale version"}, "422": {"description": "invalid fields"}}}}),
+    );
+    paths.insert(
+        "/projects/{id}/reports".into(),
+        json!({"get": operation("A project's monthly reports, newest first", vec![path_id()], None, vec![answer("200", "the reports", Some(json!({"type": "array", "items": report.clone()})))])}),
+    );
+    let month_param = json!({"name": "month", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}});
+    paths.insert(
+        "/projects/{id}/reports/{month}".into(),
+        json!({"put": {"summary": "Submit or resubmit a month's report (reporters, the project's enterprise, staff); an approved report is locked (409)",
+            "parameters": [path_id(), month_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("completed_investment", money_in()), ("progress_note", text()), ("problems", text()), ("version", id())], &["completed_investment"])}}},
+            "responses": {"200": {"description": "the report, submitted", "content": {"application/json": {"schema": report.clone()}}}, "409": {"description": "approved and locked, or stale version"}, "422": {"description": "invalid fields"}}}}),
+    );
+    paths.insert(
+        "/projects/{id}/reports/{month}/{action}".into(),
+        json!({"post": {"summary": "approve or return ({reason}) a submitted report (staff); reopen an approved one (admins)",
+            "parameters": [path_id(), month_param, {"name": "action", "in": "path", "required": true, "schema": {"enum": ["approve", "return", "reopen"]}}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": object(&[("reason", text())], &[])}}},
+            "responses": {"200": {"description": "the report after the action", "content": {"application/json": {"schema": report}}}, "409": {"description": "not allowed in the report's state"}}}}),
+    );
     paths.insert(
         "/settings/light-rule".into(),
         json!({

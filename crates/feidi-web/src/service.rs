@@ -389,13 +389,17 @@ pub async fn dashboard(state: &AppState, caller: &Caller, as_of: chrono::NaiveDa
         return Err(ApiError::Forbidden);
     }
     let totals = state.store.portfolio_totals().await?;
-    let completed = feidi_core::Money::ZERO;
+    let sums = state
+        .store
+        .report_sums(&feidi_core::schedule::cutoff_month(as_of))
+        .await?;
+    let completed = sums.approved_total();
     Ok(Dashboard {
         as_of,
         project_count: totals.project_count,
         total_investment: totals.total_investment,
         completed_investment: completed,
-        pending_investment: feidi_core::Money::ZERO,
+        pending_investment: sums.submitted_total(),
         completion_ratio: feidi_core::Ratio::of(completed.hundredths(), totals.total_investment.hundredths()),
         by_category: totals
             .by_category
@@ -404,7 +408,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller, as_of: chrono::NaiveDa
                 category: c.category,
                 project_count: c.project_count,
                 total_investment: c.total_investment,
-                completed_investment: feidi_core::Money::ZERO,
+                completed_investment: sums.approved_in(c.category),
             })
             .collect(),
         lights: Lights::default(),
@@ -563,4 +567,128 @@ pub async fn set_light_rule(
         yellow_days: days.unwrap_or(30),
     };
     Ok(state.store.set_light_rule(Some(caller.user.id), rule).await?)
+}
+
+fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> {
+    feidi_core::schedule::report_month(text, feidi_core::time::today())
+        .map(|(y, m)| format!("{y:04}-{m:02}"))
+        .map_err(|e| ApiError::Invalid(e, lang))
+}
+
+fn optional_version(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<Option<i64>> {
+    match body.get("version") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(_) => version_of(body, lang).map(Some),
+    }
+}
+
+/// Sets a project's planned investment for a year (staff and admins).
+pub async fn put_plan(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    year: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<feidi_store::AnnualPlan> {
+    let lang = caller.lang();
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    require(caller, Action::Write, Entity::Project)?;
+    let year = match year.parse::<i64>() {
+        Ok(y) if (1900..=2999).contains(&y) => y,
+        _ => {
+            return Err(ApiError::Invalid(
+                FieldErrors::one("year", Flaw::OutOfRange(1900, 2999)),
+                lang,
+            ));
+        }
+    };
+    let mut input = Input::new(body);
+    let planned = input.money("planned_investment", Need::Required);
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+    let version = optional_version(body, lang)?;
+    state
+        .store
+        .put_plan(
+            Some(caller.user.id),
+            project_id,
+            year,
+            planned.unwrap_or_default(),
+            version,
+        )
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+pub async fn plans(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+) -> ApiResult<Vec<feidi_store::AnnualPlan>> {
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    Ok(state.store.plans(project_id).await?)
+}
+
+/// Submits a month's report (reporters, the project's enterprise, staff, admins).
+pub async fn submit_report(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    month: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<feidi_store::Report> {
+    let lang = caller.lang();
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    require(caller, Action::Write, Entity::Report)?;
+    let month = month_of(month, lang)?;
+    let input = feidi_core::schedule::ReportInput::parse(body).map_err(|e| ApiError::Invalid(e, lang))?;
+    let version = optional_version(body, lang)?;
+    state
+        .store
+        .submit_report(Some(caller.user.id), project_id, month, &input, version)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+/// Approves, returns (with a reason) or reopens (admins) a report.
+pub async fn review_report(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    month: &str,
+    action: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<feidi_store::Report> {
+    let lang = caller.lang();
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    let month = month_of(month, lang)?;
+    let decision = match action {
+        "approve" => feidi_store::Review::Approve,
+        "return" => {
+            let mut input = Input::new(body);
+            let reason = input.text("reason", Need::Required, 1000);
+            input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+            feidi_store::Review::Return(reason.unwrap_or_default())
+        }
+        "reopen" if caller.principal().is_admin() => feidi_store::Review::Reopen,
+        "reopen" => return Err(ApiError::Forbidden),
+        _ => return Err(ApiError::NotFound),
+    };
+    if decision != feidi_store::Review::Reopen {
+        require(caller, Action::Review, Entity::Report)?;
+    }
+    state
+        .store
+        .review_report(Some(caller.user.id), project_id, month, decision)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))
+}
+
+pub async fn reports(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+) -> ApiResult<Vec<feidi_store::Report>> {
+    get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    Ok(state.store.reports(project_id).await?)
 }

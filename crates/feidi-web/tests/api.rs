@@ -361,6 +361,9 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/projects/{id}/milestones",
         "/projects/{id}/milestones/{kind}",
         "/settings/light-rule",
+        "/projects/{id}/plans/{year}",
+        "/projects/{id}/reports/{month}",
+        "/projects/{id}/reports/{month}/{action}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
@@ -558,4 +561,252 @@ async fn milestones_carry_variance_and_light(backend: Backend) {
 both_backends!(
     milestones_carry_variance_and_light,
     super::milestones_carry_variance_and_light
+);
+
+async fn monthly_reports_flow_into_the_dashboard(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let project = app.made("/projects", json!({"name": "智能制造产业园", "category": "industrial", "zone_id": zone, "total_investment": "1000"})).await;
+    let id = project["id"].as_i64().unwrap_or_default();
+    let (_, reporter) = app.user("tongji", "reporter", None).await;
+    let (_, staff) = app.user("ganbu", "staff", None).await;
+    let (_, leader) = app.user("lingdao", "leader", None).await;
+
+    let (status, plan) = app
+        .call(
+            &staff,
+            "PUT",
+            &format!("/projects/{id}/plans/2023"),
+            Some(json!({"planned_investment": "1200"})),
+        )
+        .await;
+    assert_eq!(
+        (status, plan["planned_investment"].as_str()),
+        (StatusCode::OK, Some("1200.00"))
+    );
+
+    for (month, amount) in [("2023-05", "100"), ("2023-06", "200")] {
+        let (status, report) = app
+            .call(
+                &reporter,
+                "PUT",
+                &format!("/projects/{id}/reports/{month}"),
+                Some(json!({"completed_investment": amount, "progress_note": "主体施工"})),
+            )
+            .await;
+        assert_eq!(
+            (status, report["status"].as_str()),
+            (StatusCode::OK, Some("submitted")),
+            "{report}"
+        );
+    }
+    let (status, _) = app
+        .call(
+            &reporter,
+            "POST",
+            &format!("/projects/{id}/reports/2023-05/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reporters submit, staff approve");
+    let (status, _) = app
+        .call(
+            &leader,
+            "PUT",
+            &format!("/projects/{id}/reports/2023-04"),
+            Some(json!({"completed_investment": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, approved) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-05/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, approved["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+
+    // Only approved reports count; submitted ones are shown apart.
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(
+        (
+            d["completed_investment"].as_str(),
+            d["pending_investment"].as_str()
+        ),
+        (Some("100.00"), Some("200.00"))
+    );
+    assert_eq!(d["completion_ratio"], "0.1000");
+    assert_eq!(d["by_category"][0]["completed_investment"], "100.00");
+    // as_of excludes months not yet ended.
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-06-15", None).await;
+    assert_eq!(
+        (
+            d["completed_investment"].as_str(),
+            d["pending_investment"].as_str()
+        ),
+        (Some("100.00"), Some("0.00"))
+    );
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-04-30", None).await;
+    assert_eq!(d["completed_investment"], "0.00");
+
+    // Returned needs a reason and counts in neither; resubmitted and approved, it counts.
+    let (status, problem) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-06/return"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let (status, returned) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-06/return"),
+            Some(json!({"reason": "金额与台账不符"})),
+        )
+        .await;
+    assert_eq!(
+        (status, returned["return_reason"].as_str()),
+        (StatusCode::OK, Some("金额与台账不符"))
+    );
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(
+        (
+            d["completed_investment"].as_str(),
+            d["pending_investment"].as_str()
+        ),
+        (Some("100.00"), Some("0.00"))
+    );
+    let (status, _) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-06/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a returned report must be resubmitted first"
+    );
+    let (_, _) = app
+        .call(
+            &reporter,
+            "PUT",
+            &format!("/projects/{id}/reports/2023-06"),
+            Some(json!({"completed_investment": "250"})),
+        )
+        .await;
+    let (status, _) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-06/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(d["completed_investment"], "350.00");
+
+    // Approved is locked; only an admin reopens it.
+    let (status, _) = app
+        .call(
+            &reporter,
+            "PUT",
+            &format!("/projects/{id}/reports/2023-06"),
+            Some(json!({"completed_investment": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/projects/{id}/reports/2023-06/reopen"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, reopened) = app
+        .admin("POST", &format!("/projects/{id}/reports/2023-06/reopen"), None)
+        .await;
+    assert_eq!(
+        (status, reopened["status"].as_str()),
+        (StatusCode::OK, Some("submitted"))
+    );
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(
+        (
+            d["completed_investment"].as_str(),
+            d["pending_investment"].as_str()
+        ),
+        (Some("100.00"), Some("250.00"))
+    );
+
+    // A project that changes category takes its reports' sums along.
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/projects/{id}"),
+            Some(json!({"category": "supporting", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(
+        (
+            d["by_category"][0]["completed_investment"].as_str(),
+            d["by_category"][2]["completed_investment"].as_str()
+        ),
+        (Some("0.00"), Some("100.00"))
+    );
+
+    // A month not yet begun is refused, naming the field; the audit log holds each step.
+    let (status, problem) = app
+        .call(
+            &reporter,
+            "PUT",
+            &format!("/projects/{id}/reports/2999-01"),
+            Some(json!({"completed_investment": "1"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("month"))
+    );
+    let (_, log) = app
+        .admin(
+            "GET",
+            &format!("/audit?entity=monthly_report&entity_id={id}"),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "reopen", "approve", "resubmit", "return", "approve", "submit", "submit"
+        ]
+    );
+}
+both_backends!(
+    monthly_reports_flow_into_the_dashboard,
+    super::monthly_reports_flow_into_the_dashboard
 );

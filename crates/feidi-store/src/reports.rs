@@ -1,0 +1,375 @@
+//! Annual plans and monthly investment reports (M3): submitted → approved or returned, an
+//! approved report locked; the sums per month, category and status kept by triggers.
+
+use feidi_core::Money;
+use feidi_core::model::Category;
+use feidi_core::schedule::ReportInput;
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::value::Cols;
+use crate::writer::TxFuture;
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// A project's planned investment for a year.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AnnualPlan {
+    pub project_id: i64,
+    pub year: i64,
+    pub planned_investment: Money,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+/// Where a monthly report stands.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl ReportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+        }
+    }
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Submitted, Self::Approved, Self::Returned]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// One project's report for one month.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Report {
+    pub project_id: i64,
+    pub month: String,
+    pub completed_investment: Money,
+    pub progress_note: Option<String>,
+    pub problems: Option<String>,
+    pub status: ReportStatus,
+    pub return_reason: Option<String>,
+    pub submitted_by: Option<i64>,
+    pub submitted_at: String,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<String>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+const PLAN_COLUMNS: &str = "project_id, year, planned_investment, version, updated_at";
+const REPORT_COLUMNS: &str = "project_id, month, completed_investment, progress_note, problems, status, return_reason, \
+     submitted_by, submitted_at, reviewed_by, reviewed_at, version, updated_at";
+
+impl AnnualPlan {
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        let c = Cols::Row(row);
+        Ok(Self {
+            project_id: c.int("project_id")?,
+            year: c.int("year")?,
+            planned_investment: Money::from_hundredths(c.int("planned_investment")?),
+            version: c.int("version")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+}
+
+impl Report {
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        let c = Cols::Row(row);
+        let status = c.text("status")?;
+        Ok(Self {
+            project_id: c.int("project_id")?,
+            month: c.text("month")?,
+            completed_investment: Money::from_hundredths(c.int("completed_investment")?),
+            progress_note: c.opt_text("progress_note")?,
+            problems: c.opt_text("problems")?,
+            status: ReportStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+            return_reason: c.opt_text("return_reason")?,
+            submitted_by: c.opt_int("submitted_by")?,
+            submitted_at: c.text("submitted_at")?,
+            reviewed_by: c.opt_int("reviewed_by")?,
+            reviewed_at: c.opt_text("reviewed_at")?,
+            version: c.int("version")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+}
+
+/// The sums of reports up to a month, per category and status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportSums {
+    pub approved: Vec<(Category, Money)>,
+    pub submitted: Vec<(Category, Money)>,
+}
+
+impl ReportSums {
+    pub fn approved_total(&self) -> Money {
+        self.approved.iter().map(|(_, m)| *m).sum()
+    }
+    pub fn submitted_total(&self) -> Money {
+        self.submitted.iter().map(|(_, m)| *m).sum()
+    }
+    pub fn approved_in(&self, category: Category) -> Money {
+        self.approved
+            .iter()
+            .filter(|(c, _)| *c == category)
+            .map(|(_, m)| *m)
+            .sum()
+    }
+}
+
+fn lock(backend: Backend) -> &'static str {
+    if backend == Backend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    }
+}
+
+impl Store {
+    /// Sets a project's plan for a year; with `version`, only if it is still the stored one.
+    pub async fn put_plan(
+        &self,
+        actor: Option<i64>,
+        project_id: i64,
+        year: i64,
+        planned: Money,
+        version: Option<i64>,
+    ) -> StoreResult<AnnualPlan> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, AnnualPlan> {
+            Box::pin(async move {
+                let sql = format!("SELECT {PLAN_COLUMNS} FROM annual_plans WHERE project_id = $1 AND year = $2{}", lock(backend));
+                let row = sqlx::query(&sql).bind(project_id).bind(year).fetch_optional(&mut *tx).await?;
+                let before = row.as_ref().map(AnnualPlan::from_row).transpose()?;
+                if let (Some(v), Some(b)) = (version, &before)
+                    && v != b.version
+                {
+                    return Err(StoreError::Conflict);
+                }
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let sql = if before.is_some() {
+                    format!(
+                        "UPDATE annual_plans SET planned_investment = $1, version = version + 1, updated_at = $2 \
+                         WHERE project_id = $3 AND year = $4 RETURNING {PLAN_COLUMNS}"
+                    )
+                } else {
+                    format!(
+                        "INSERT INTO annual_plans (planned_investment, created_at, updated_at, project_id, year) \
+                         VALUES ($1, $2, $2, $3, $4) RETURNING {PLAN_COLUMNS}"
+                    )
+                };
+                let row = sqlx::query(&sql)
+                    .bind(planned.hundredths())
+                    .bind(now)
+                    .bind(project_id)
+                    .bind(year)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &[]))?;
+                let after = AnnualPlan::from_row(&row)?;
+                let action = if before.is_some() { "update" } else { "create" };
+                write_audit(&mut *tx, AuditWrite::change(actor, action, "annual_plan", project_id, before.as_ref(), Some(&after)))
+                    .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    pub async fn plans(&self, project_id: i64) -> StoreResult<Vec<AnnualPlan>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PLAN_COLUMNS} FROM annual_plans WHERE project_id = $1 ORDER BY year"
+        ))
+        .bind(project_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(AnnualPlan::from_row).collect()
+    }
+
+    /// Submits (or resubmits) a month's report. An approved report is locked: 409.
+    pub async fn submit_report(
+        &self,
+        actor: Option<i64>,
+        project_id: i64,
+        month: String,
+        input: &ReportInput,
+        version: Option<i64>,
+    ) -> StoreResult<Report> {
+        let input = input.clone();
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Report> {
+            Box::pin(async move {
+                let before = locked_report(&mut *tx, backend, project_id, &month).await?;
+                match (&before, version) {
+                    (Some(b), _) if b.status == ReportStatus::Approved => return Err(StoreError::WrongState("approved")),
+                    (Some(b), Some(v)) if b.version != v => return Err(StoreError::Conflict),
+                    _ => {}
+                }
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let sql = if before.is_some() {
+                    format!(
+                        "UPDATE monthly_reports SET completed_investment = $1, progress_note = $2, problems = $3, \
+                         status = 'submitted', return_reason = NULL, submitted_by = $4, submitted_at = $5, \
+                         reviewed_by = NULL, reviewed_at = NULL, version = version + 1, updated_at = $5 \
+                         WHERE project_id = $6 AND month = $7 RETURNING {REPORT_COLUMNS}"
+                    )
+                } else {
+                    format!(
+                        "INSERT INTO monthly_reports (completed_investment, progress_note, problems, status, submitted_by, \
+                         submitted_at, created_at, updated_at, project_id, month) \
+                         VALUES ($1, $2, $3, 'submitted', $4, $5, $5, $5, $6, $7) RETURNING {REPORT_COLUMNS}"
+                    )
+                };
+                let row = sqlx::query(&sql)
+                    .bind(input.completed_investment.hundredths())
+                    .bind(input.progress_note.clone())
+                    .bind(input.problems.clone())
+                    .bind(actor)
+                    .bind(now)
+                    .bind(project_id)
+                    .bind(month.clone())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &[]))?;
+                let after = Report::from_row(&row)?;
+                let action = if before.is_some() { "resubmit" } else { "submit" };
+                write_audit(&mut *tx, AuditWrite::change(actor, action, "monthly_report", project_id, before.as_ref(), Some(&after)))
+                    .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// Approves a submitted report, or returns it with a reason; any other state: 409.
+    /// `reopen` (admins) turns an approved report back into a submitted one.
+    pub async fn review_report(
+        &self,
+        actor: Option<i64>,
+        project_id: i64,
+        month: String,
+        decision: Review,
+    ) -> StoreResult<Report> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Report> {
+            Box::pin(async move {
+                let before = locked_report(&mut *tx, backend, project_id, &month).await?.ok_or(StoreError::NotFound)?;
+                let (from, to, reason, action) = match &decision {
+                    Review::Approve => (ReportStatus::Submitted, ReportStatus::Approved, None, "approve"),
+                    Review::Return(reason) => (ReportStatus::Submitted, ReportStatus::Returned, Some(reason.clone()), "return"),
+                    Review::Reopen => (ReportStatus::Approved, ReportStatus::Submitted, None, "reopen"),
+                };
+                if before.status != from {
+                    return Err(StoreError::WrongState(before.status.as_str()));
+                }
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let sql = format!(
+                    "UPDATE monthly_reports SET status = $1, return_reason = $2, reviewed_by = $3, reviewed_at = $4, \
+                     version = version + 1, updated_at = $4 WHERE project_id = $5 AND month = $6 RETURNING {REPORT_COLUMNS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(to.as_str())
+                    .bind(reason)
+                    .bind(actor)
+                    .bind(now)
+                    .bind(project_id)
+                    .bind(month.clone())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let after = Report::from_row(&row)?;
+                write_audit(&mut *tx, AuditWrite::change(actor, action, "monthly_report", project_id, Some(&before), Some(&after)))
+                    .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// A project's reports, newest month first.
+    pub async fn reports(&self, project_id: i64) -> StoreResult<Vec<Report>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REPORT_COLUMNS} FROM monthly_reports WHERE project_id = $1 ORDER BY month DESC"
+        ))
+        .bind(project_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(Report::from_row).collect()
+    }
+
+    /// One report.
+    pub async fn report(&self, project_id: i64, month: &str) -> StoreResult<Report> {
+        let row = sqlx::query(&format!(
+            "SELECT {REPORT_COLUMNS} FROM monthly_reports WHERE project_id = $1 AND month = $2"
+        ))
+        .bind(project_id)
+        .bind(month.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref()
+            .map(Report::from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The sums of approved and submitted reports of months up to `cutoff` (`YYYY-MM`), per
+    /// category: read from the totals the triggers keep.
+    pub async fn report_sums(&self, cutoff: &str) -> StoreResult<ReportSums> {
+        let rows = sqlx::query(
+            "SELECT category, status, CAST(SUM(amount) AS BIGINT) AS amount FROM report_totals \
+             WHERE month <= $1 AND status IN ('approved', 'submitted') GROUP BY category, status",
+        )
+        .bind(cutoff.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut sums = ReportSums::default();
+        for row in &rows {
+            let c = Cols::Row(row);
+            let code = c.text("category")?;
+            let category =
+                Category::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("category {code}")))?;
+            let amount = Money::from_hundredths(c.int("amount")?);
+            match c.text("status")?.as_str() {
+                "approved" => sums.approved.push((category, amount)),
+                _ => sums.submitted.push((category, amount)),
+            }
+        }
+        Ok(sums)
+    }
+}
+
+/// A reviewer's decision on a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    Return(String),
+    Reopen,
+}
+
+async fn locked_report(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    project_id: i64,
+    month: &str,
+) -> StoreResult<Option<Report>> {
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM monthly_reports WHERE project_id = $1 AND month = $2{}",
+        lock(backend)
+    );
+    let row = sqlx::query(&sql)
+        .bind(project_id)
+        .bind(month.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+    row.as_ref().map(Report::from_row).transpose()
+}
