@@ -373,3 +373,38 @@ async fn locked_report(
         .await?;
     row.as_ref().map(Report::from_row).transpose()
 }
+
+/// One project's approved and pending investment as of a cutoff month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectSums {
+    /// Approved, months of the cutoff's year up to the cutoff.
+    pub year_to_date: Money,
+    /// Approved, every month up to the cutoff.
+    pub since_start: Money,
+    /// Submitted and not yet reviewed, up to the cutoff.
+    pub pending: Money,
+}
+
+impl Store {
+    /// A project's sums as of `cutoff` (`YYYY-MM`), for the year `year`.
+    pub async fn project_sums(&self, project_id: i64, year: i32, cutoff: &str) -> StoreResult<ProjectSums> {
+        let row = sqlx::query(
+            "SELECT \
+             CAST(COALESCE(SUM(CASE WHEN status = 'approved' AND month >= $2 THEN completed_investment ELSE 0 END), 0) AS BIGINT) AS ytd, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'approved' THEN completed_investment ELSE 0 END), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'submitted' THEN completed_investment ELSE 0 END), 0) AS BIGINT) AS pending \
+             FROM monthly_reports WHERE project_id = $1 AND month <= $3",
+        )
+        .bind(project_id)
+        .bind(format!("{year:04}-01"))
+        .bind(cutoff.to_string())
+        .fetch_one(&self.read)
+        .await?;
+        let c = Cols::Row(&row);
+        Ok(ProjectSums {
+            year_to_date: Money::from_hundredths(c.int("ytd")?),
+            since_start: Money::from_hundredths(c.int("total")?),
+            pending: Money::from_hundredths(c.int("pending")?),
+        })
+    }
+}

@@ -60,6 +60,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(put_milestone),
         )
         .route("/settings/light-rule", get(light_rule).put(set_light_rule))
+        .route("/projects/{id}/progress", get(progress))
         .route("/projects/{id}/plans", get(list_plans))
         .route("/projects/{id}/plans/{year}", axum::routing::put(put_plan))
         .route("/projects/{id}/reports", get(list_reports))
@@ -299,4 +300,14 @@ async fn review_report(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     Ok(Json(service::review_report(&state, &caller, id, &month, &action, &body).await?).into_response())
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let as_of = service::as_of(&params, caller.lang())?;
+    Ok(Json(service::progress(&state, &caller, id, as_of).await?).into_response())
 }

@@ -692,3 +692,69 @@ pub async fn reports(
     get::<crate::kinds::Projects>(state, caller, project_id).await?;
     Ok(state.store.reports(project_id).await?)
 }
+
+/// Where a project stands as of a day: its investment against plan and its lights (M3).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Progress {
+    pub as_of: chrono::NaiveDate,
+    pub year: i32,
+    pub total_investment: feidi_core::Money,
+    pub annual_plan: Option<feidi_core::Money>,
+    pub year_to_date: feidi_core::Money,
+    pub since_start: feidi_core::Money,
+    pub pending_investment: feidi_core::Money,
+    pub completion_ratio: feidi_core::Ratio,
+    pub elapsed_months: u32,
+    pub annual_light: Option<feidi_core::schedule::Light>,
+    pub milestone_light: Option<feidi_core::schedule::Light>,
+    /// The worst of the annual and milestone lights.
+    pub light: Option<feidi_core::schedule::Light>,
+}
+
+pub async fn progress(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    as_of: chrono::NaiveDate,
+) -> ApiResult<Progress> {
+    use chrono::Datelike;
+    use feidi_core::schedule::{Light, annual_light, cutoff_month, elapsed_months};
+    let project = get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    let year = as_of.year();
+    let sums = state
+        .store
+        .project_sums(project_id, year, &cutoff_month(as_of))
+        .await?;
+    let plan = state
+        .store
+        .plans(project_id)
+        .await?
+        .into_iter()
+        .find(|p| p.year == i64::from(year))
+        .map(|p| p.planned_investment);
+    let elapsed = elapsed_months(as_of);
+    let annual = annual_light(sums.year_to_date, plan, elapsed);
+    let milestone = Light::worst(
+        milestones(state, caller, project_id, as_of)
+            .await?
+            .into_iter()
+            .map(|m| m.light),
+    );
+    Ok(Progress {
+        as_of,
+        year,
+        total_investment: project.total_investment,
+        annual_plan: plan,
+        year_to_date: sums.year_to_date,
+        since_start: sums.since_start,
+        pending_investment: sums.pending,
+        completion_ratio: feidi_core::Ratio::of(
+            sums.since_start.hundredths(),
+            project.total_investment.hundredths(),
+        ),
+        elapsed_months: elapsed,
+        annual_light: annual,
+        milestone_light: milestone,
+        light: Light::worst(annual.into_iter().chain(milestone)),
+    })
+}

@@ -755,6 +755,47 @@ async fn monthly_reports_flow_into_the_dashboard(backend: Backend) {
         (Some("100.00"), Some("250.00"))
     );
 
+    // The project's own progress: year to date against its plan, and its lights.
+    let (status, p) = app
+        .call(
+            &leader,
+            "GET",
+            &format!("/projects/{id}/progress?as_of=2023-07-07"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(
+        (
+            p["year_to_date"].as_str(),
+            p["since_start"].as_str(),
+            p["pending_investment"].as_str()
+        ),
+        (Some("100.00"), Some("100.00"), Some("250.00"))
+    );
+    assert_eq!(
+        (p["annual_plan"].as_str(), p["elapsed_months"].as_i64()),
+        (Some("1200.00"), Some(6))
+    );
+    assert_eq!(
+        (p["annual_light"].as_str(), p["light"].as_str()),
+        (Some("red"), Some("red")),
+        "100 of 1200 by mid-year is behind"
+    );
+    let (_, p) = app
+        .call(
+            &leader,
+            "GET",
+            &format!("/projects/{id}/progress?as_of=2022-12-31"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (p["annual_light"].clone(), p["since_start"].as_str()),
+        (Value::Null, Some("0.00")),
+        "no plan for 2022"
+    );
+
     // A project that changes category takes its reports' sums along.
     let (status, _) = app
         .admin(

@@ -375,6 +375,7 @@ async fn the_project_page_shows_and_sets_the_schedule(backend: Backend) {
     let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("节点计划") && html.contains("主体封顶") && html.contains("达产达效"));
+    assert!(html.contains("投资进度") && html.contains("本年累计完成") && html.contains("0.00 万元"));
     let csrf = hidden(&html, "_csrf");
     let response = app
         .client

@@ -759,6 +759,35 @@ struct DetailPage {
     milestones: Vec<MilestoneRow>,
     /// Whether the caller may set milestone dates.
     edit_milestones: bool,
+    /// Investment progress (projects only): label, value, light class (or empty).
+    progress: Vec<(&'static str, String, &'static str)>,
+}
+
+fn progress_rows(p: &service::Progress, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
+    let wan = |m: feidi_core::Money| format!("{} {}", m.in_wan(), lang.t("unit.wan"));
+    let light = |l: Option<feidi_core::schedule::Light>| match l {
+        Some(l) => (lang.t(&format!("light.{}", l.as_str())).to_string(), l.as_str()),
+        None => ("—".to_string(), ""),
+    };
+    let (annual, annual_class) = light(p.annual_light);
+    let (overall, overall_class) = light(p.light);
+    vec![
+        (
+            lang.t("progress.plan"),
+            p.annual_plan.map(wan).unwrap_or_else(|| "—".into()),
+            "",
+        ),
+        (lang.t("progress.ytd"), wan(p.year_to_date), ""),
+        (lang.t("progress.since_start"), wan(p.since_start), ""),
+        (lang.t("progress.pending"), wan(p.pending_investment), ""),
+        (
+            lang.t("dash.completion"),
+            format!("{}%", p.completion_ratio.percent()),
+            "",
+        ),
+        (lang.t("progress.annual_light"), annual, annual_class),
+        (lang.t("progress.light"), overall, overall_class),
+    ]
 }
 
 /// One line of a project's schedule on its page.
@@ -851,6 +880,14 @@ async fn detail_page<K: PageKind>(
                 Vec::new()
             },
             edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
+            progress: if K::HAS_MILESTONES {
+                progress_rows(
+                    &service::progress(&state, &caller, id, feidi_core::time::today()).await?,
+                    lang,
+                )
+            } else {
+                Vec::new()
+            },
         };
         Ok::<_, ApiError>(render(StatusCode::OK, &template))
     }
