@@ -428,6 +428,23 @@ pub fn document() -> Value {
         &["project_id", "year", "planned_investment", "version"],
     );
     paths.insert(
+        "/projects/{id}/progress".into(),
+        json!({"get": operation("A project's investment against plan and its lights, as of a day", vec![path_id(), query_param("as_of", json!({"type": "string", "format": "date"}))], None, vec![
+            answer("200", "year to date, since start, pending, the annual light (序时进度) and the project light (the worst of its lights)", Some(object(&[
+                ("as_of", json!({"type": "string", "format": "date"})),
+                ("annual_plan", nullable(money())),
+                ("year_to_date", money()),
+                ("since_start", money()),
+                ("pending_investment", money()),
+                ("completion_ratio", json!({"type": "string"})),
+                ("elapsed_months", id()),
+                ("annual_light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
+                ("milestone_light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
+                ("light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
+            ], &["as_of", "year_to_date", "since_start"]))),
+        ])}),
+    );
+    paths.insert(
         "/projects/{id}/plans".into(),
         json!({"get": operation("A project's annual plans", vec![path_id()], None, vec![answer("200", "the plans by year", Some(json!({"type": "array", "items": plan.clone()})))])}),
     );

@@ -362,6 +362,7 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/projects/{id}/milestones/{kind}",
         "/settings/light-rule",
         "/projects/{id}/plans/{year}",
+        "/projects/{id}/progress",
         "/projects/{id}/reports/{month}",
         "/projects/{id}/reports/{month}/{action}",
     ] {
