@@ -431,3 +431,105 @@ both_backends!(
     the_project_page_shows_and_sets_the_schedule,
     super::the_project_page_shows_and_sets_the_schedule
 );
+
+async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let project = app.made("/projects", json!({"name": "物流园", "category": "supporting", "zone_id": zone, "total_investment": "600000000"})).await;
+    let id = project["id"].as_i64().unwrap_or_default();
+    app.user("tongji", "reporter", None).await;
+    app.user("ganbu", "staff", None).await;
+    let post = |session: String, path: String, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let (_, page) = app.page(&session, &format!("/projects/{id}")).await;
+            let mut fields = fields;
+            fields.push(("_csrf", hidden(&page, "_csrf")));
+            app.client
+                .post(app.url(&path))
+                .header("cookie", format!("feidi_session={session}"))
+                .form(&fields)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let reporter = app.sign_in("tongji", "password123").await.1.expect("reporter");
+    let staff = app.sign_in("ganbu", "password123").await.1.expect("staff");
+
+    let submitted = post(
+        reporter.clone(),
+        format!("/projects/{id}/reports"),
+        vec![
+            ("month", "2023-06".into()),
+            ("completed_investment", "50000000".into()),
+            ("progress_note", "主体结构施工".into()),
+        ],
+    )
+    .await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&staff, &format!("/projects/{id}")).await;
+    assert!(
+        html.contains("5000.00 万元") && html.contains("待审核") && html.contains("/reports/2023-06/approve")
+    );
+
+    let returned = post(
+        staff.clone(),
+        format!("/projects/{id}/reports/2023-06/return"),
+        vec![("reason", "请附形象进度照片".into())],
+    )
+    .await;
+    assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&reporter, &format!("/projects/{id}")).await;
+    assert!(html.contains("已退回") && html.contains("请附形象进度照片"));
+    assert!(
+        !html.contains("/reports/2023-06/approve"),
+        "a reporter gets no approve button"
+    );
+
+    let again = post(
+        reporter.clone(),
+        format!("/projects/{id}/reports"),
+        vec![
+            ("month", "2023-06".into()),
+            ("completed_investment", "52000000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let approved = post(
+        staff.clone(),
+        format!("/projects/{id}/reports/2023-06/approve"),
+        vec![],
+    )
+    .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&staff, &format!("/projects/{id}")).await;
+    assert!(html.contains("已审核") && html.contains("5200.00 万元"));
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(d["completed_investment"], "52000000.00");
+
+    // A bad amount names its field and writes nothing.
+    let bad = post(
+        reporter,
+        format!("/projects/{id}/reports"),
+        vec![
+            ("month", "2023-05".into()),
+            ("completed_investment", "五千万".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap_or_default()
+            .contains("completed_investment")
+    );
+    let (_, list) = app.admin("GET", &format!("/projects/{id}/reports"), None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+}
+both_backends!(
+    reports_are_submitted_and_reviewed_on_the_project_page,
+    super::reports_are_submitted_and_reviewed_on_the_project_page
+);

@@ -59,6 +59,11 @@ async fn set_milestone(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/projects/{id}/milestones/{kind}", post(set_milestone))
+        .route("/projects/{id}/reports", post(submit_report_form))
+        .route(
+            "/projects/{id}/reports/{month}/{action}",
+            post(review_report_form),
+        )
         .merge(pages::<Projects>())
         .merge(pages::<Enterprises>())
         .merge(pages::<Zones>())
@@ -761,6 +766,84 @@ struct DetailPage {
     edit_milestones: bool,
     /// Investment progress (projects only): label, value, light class (or empty).
     progress: Vec<(&'static str, String, &'static str)>,
+    /// Monthly reports (projects only), newest first.
+    reports: Vec<ReportRow>,
+    /// Whether the caller may submit reports, review them, reopen approved ones.
+    may_submit: bool,
+    may_review: bool,
+    may_reopen: bool,
+}
+
+/// One monthly report on its project's page.
+pub struct ReportRow {
+    pub month: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub note: String,
+    pub problems: String,
+    pub return_reason: String,
+}
+
+fn report_rows(list: &[feidi_store::Report], lang: Lang) -> Vec<ReportRow> {
+    list.iter()
+        .map(|r| ReportRow {
+            month: r.month.clone(),
+            amount: format!("{} {}", r.completed_investment.in_wan(), lang.t("unit.wan")),
+            status: r.status.as_str(),
+            status_label: lang.t(&format!("report.{}", r.status.as_str())),
+            note: r.progress_note.clone().unwrap_or_default(),
+            problems: r.problems.clone().unwrap_or_default(),
+            return_reason: r.return_reason.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Submits a monthly report from the project page.
+async fn submit_report_form(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let month = fields
+        .get("month")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    match service::submit_report(&state, &caller, id, &month, &fields).await {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
+        Err(e) => form_error(&caller, e),
+    }
+}
+
+/// Approves, returns or reopens a report from the project page.
+async fn review_report_form(
+    State(state): State<AppState>,
+    Path((id, month, action)): Path<(i64, String, String)>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    match service::review_report(&state, &caller, id, &month, &action, &fields).await {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
+        Err(e) => form_error(&caller, e),
+    }
+}
+
+/// A form on a record's page that failed: its field errors listed, or the error's page.
+fn form_error(caller: &Caller, err: ApiError) -> Response {
+    match err {
+        ApiError::Invalid(errors, lang) => {
+            let text: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                .collect();
+            super::message_page(
+                caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("error.fix_fields"),
+                &text.join("；"),
+            )
+        }
+        other => error_page(caller, other),
+    }
 }
 
 fn progress_rows(p: &service::Progress, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
@@ -880,6 +963,15 @@ async fn detail_page<K: PageKind>(
                 Vec::new()
             },
             edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
+            reports: if K::HAS_MILESTONES {
+                report_rows(&service::reports(&state, &caller, id).await?, lang)
+            } else {
+                Vec::new()
+            },
+            may_submit: K::HAS_MILESTONES && principal.may(Action::Write, feidi_core::policy::Entity::Report),
+            may_review: K::HAS_MILESTONES
+                && principal.may(Action::Review, feidi_core::policy::Entity::Report),
+            may_reopen: K::HAS_MILESTONES && principal.is_admin(),
             progress: if K::HAS_MILESTONES {
                 progress_rows(
                     &service::progress(&state, &caller, id, feidi_core::time::today()).await?,
