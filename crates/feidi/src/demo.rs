@@ -266,6 +266,7 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
 
     let mut total = Money::ZERO;
     let list = projects();
+    let mut ids = Vec::with_capacity(list.len());
     for (n, project) in list.iter().enumerate() {
         let yuan = project.wan * 10_000;
         let input = ProjectInput::parse(&map(json!({
@@ -288,16 +289,231 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
         total = total
             .checked_add(created.total_investment)
             .ok_or_else(|| anyhow!("overflow"))?;
+        ids.push(created.id);
     }
+    history(store, actor, officials[1], &list, &ids).await?;
     Ok(DemoSummary {
         projects: list.len(),
         total_investment: total,
     })
 }
 
+/// The completed investment as of 2023-07-07, in 万元: published 36.6亿.
+pub const COMPLETED_WAN: i64 = 366_000;
+
+/// What each project had completed by the end of June 2023, in 万元. The published figure is
+/// the programme's total; the split is a sample: roads done, the 启动区 well advanced, the rest
+/// in proportion to their size (largest remainders keep the total exact).
+fn completed_by_project(list: &[DemoProject]) -> Vec<i64> {
+    let fixed = |name: &str| match name {
+        "卫材园中园" => Some(60_000),
+        "先进碳材料产业园（一期）" => Some(30_000),
+        "先进碳材料产业园（二期）" => Some(5_000),
+        "智能制造产业园" => Some(25_000),
+        "物流园" => Some(15_000),
+        "园区服务中心" => Some(9_000),
+        "职工周转房" => Some(12_000),
+        "安置房" => Some(30_000),
+        "产业新城" => Some(20_000),
+        n if n.starts_with("园区道路一期") => None,
+        _ => None,
+    };
+    let mut out: Vec<Option<i64>> = list
+        .iter()
+        .map(|p| {
+            if p.name.starts_with("园区道路一期") {
+                Some(p.wan)
+            } else {
+                fixed(p.name)
+            }
+        })
+        .collect();
+    let fixed_sum: i64 = out.iter().flatten().sum();
+    let rest_total: i64 = list
+        .iter()
+        .zip(&out)
+        .filter(|(_, c)| c.is_none())
+        .map(|(p, _)| p.wan)
+        .sum();
+    let left = COMPLETED_WAN - fixed_sum;
+    // Largest remainder over the unnamed projects, by size.
+    let mut shares: Vec<(usize, i64, i64)> = list
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| out[*i].is_none())
+        .map(|(i, p)| (i, p.wan * left / rest_total, p.wan * left % rest_total))
+        .collect();
+    let mut short = left - shares.iter().map(|(_, q, _)| q).sum::<i64>();
+    shares.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    for (i, q, _) in &shares {
+        let extra = if short > 0 { 1 } else { 0 };
+        short -= extra;
+        out[*i] = Some(q + extra);
+    }
+    out.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// The month a project started reporting: the 启动区 and the roads from June 2022 (the
+/// programme's launch), the others over the following months.
+fn start_month(n: usize, project: &DemoProject) -> (i32, u32) {
+    if !project.sample || project.name.starts_with("园区道路一期") || n < 14 {
+        (2022, 6 + (n % 4) as u32)
+    } else {
+        let k = (n % 10) as u32;
+        if k < 6 { (2022, 7 + k) } else { (2023, k - 5) }
+    }
+}
+
+/// The months from `start` to June 2023.
+fn months_to_june_2023(start: (i32, u32)) -> Vec<(i32, u32)> {
+    let mut months = Vec::new();
+    let (mut y, mut m) = start;
+    while (y, m) <= (2023, 6) {
+        months.push((y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    months
+}
+
+/// The programme's history up to mid-2023, written through the real workflow: monthly reports
+/// submitted by a statistician and approved by a cadre (36.6亿 in all), plans for 2023 and
+/// milestones, with a few projects behind schedule, each for a stated reason.
+async fn history(
+    store: &Store,
+    admin: Option<i64>,
+    staff: i64,
+    list: &[DemoProject],
+    ids: &[i64],
+) -> Result<()> {
+    use feidi_core::schedule::{MilestoneInput, MilestoneKind, ReportInput};
+    let reporter = UserInput::parse(&map(
+        json!({"login": "reporter.demo", "name": "示例·项目统计员", "role": "reporter"}),
+    ))
+    .map_err(invalid("reporter"))?;
+    let hash = auth::hash_password(auth::random_token())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let reporter = store.create_user(admin, &reporter, hash, None).await?.0.id;
+    let day =
+        |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow!("date"));
+    let completed = completed_by_project(list);
+    for (n, (project, id)) in list.iter().zip(ids).enumerate() {
+        let months = months_to_june_2023(start_month(n, project));
+        let share = completed[n] / months.len() as i64;
+        let mut in_2023 = 0;
+        for (k, (y, m)) in months.iter().enumerate() {
+            let wan = if k + 1 == months.len() {
+                completed[n] - share * (months.len() as i64 - 1)
+            } else {
+                share
+            };
+            if *y == 2023 {
+                in_2023 += wan;
+            }
+            let input = ReportInput {
+                completed_investment: Money::yuan(wan * 10_000),
+                progress_note: Some(format!("{}月形象进度：按计划推进", m)),
+                problems: None,
+            };
+            let month = format!("{y:04}-{m:02}");
+            store
+                .submit_report(Some(reporter), *id, month.clone(), &input, None)
+                .await?;
+            store
+                .review_report(Some(staff), *id, month, feidi_store::Review::Approve)
+                .await?;
+        }
+        // Plans for 2023: on schedule for most (half the plan done by mid-year); two about 90 %
+        // of schedule (yellow), one about 70 % (red: investment behind).
+        let percent = match n {
+            17 | 23 => 110,
+            20 => 142,
+            _ => 100,
+        };
+        let plan_wan = in_2023 * 2 * percent / 100;
+        if plan_wan > 0 {
+            store
+                .put_plan(admin, *id, 2023, Money::yuan(plan_wan * 10_000), None)
+                .await?;
+        }
+        // Milestones: signed and started as planned.
+        let (y, m) = start_month(n, project);
+        let started = day(y, m, 1)?;
+        let signed = started - chrono::Duration::days(45);
+        for (kind, planned, actual) in [
+            (MilestoneKind::Signed, signed, Some(signed)),
+            (MilestoneKind::ConstructionStarted, started, Some(started)),
+        ] {
+            store
+                .put_milestone(
+                    admin,
+                    *id,
+                    kind,
+                    &MilestoneInput {
+                        planned_date: planned,
+                        actual_date: actual,
+                    },
+                    None,
+                )
+                .await?;
+        }
+        let extra: Option<(MilestoneKind, chrono::NaiveDate, Option<chrono::NaiveDate>)> = match project.name
+        {
+            // Topped out about half a year ahead of plan.
+            "卫材园中园" => Some((
+                MilestoneKind::ToppedOut,
+                day(2023, 12, 20)?,
+                Some(day(2023, 6, 20)?),
+            )),
+            // All five roads open to traffic on 2023-06-25.
+            name if name.starts_with("园区道路一期") => Some((
+                MilestoneKind::Completed,
+                day(2023, 6, 30)?,
+                Some(day(2023, 6, 25)?),
+            )),
+            _ => match n {
+                // Land supply three months overdue: red, "供地滞后".
+                26 => Some((MilestoneKind::LandSupplied, day(2023, 3, 31)?, None)),
+                // Topping out two weeks overdue: yellow.
+                29 => Some((MilestoneKind::ToppedOut, day(2023, 6, 23)?, None)),
+                _ => Some((MilestoneKind::ToppedOut, day(2024, 6, 30)?, None)),
+            },
+        };
+        if let Some((kind, planned, actual)) = extra {
+            store
+                .put_milestone(
+                    admin,
+                    *id,
+                    kind,
+                    &MilestoneInput {
+                        planned_date: planned,
+                        actual_date: actual,
+                    },
+                    None,
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_history_adds_up_to_the_published_completed_investment() {
+        let list = projects();
+        let completed = completed_by_project(&list);
+        assert_eq!(completed.iter().sum::<i64>(), COMPLETED_WAN);
+        for (p, c) in list.iter().zip(&completed) {
+            assert!(*c >= 0 && *c <= p.wan, "{}: {c} of {}", p.name, p.wan);
+        }
+        for (n, p) in list.iter().enumerate() {
+            let months = months_to_june_2023(start_month(n, p));
+            assert!(!months.is_empty() && months[0] >= (2022, 6), "{}", p.name);
+        }
+    }
 
     #[test]
     fn the_portfolio_matches_the_published_figures() {

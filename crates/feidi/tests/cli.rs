@@ -74,6 +74,67 @@ async fn demo_holds_the_published_portfolio(backend: Backend) {
         Some("1700000000.00")
     );
     assert!(feidi::demo::is_empty(&store).await.is_ok_and(|empty| !empty));
+
+    // The history: 36.6亿 approved as of 2023-07-07 (27.1 % of 135亿), nothing pending.
+    let sums = store.report_sums("2023-06").await.expect("sums");
+    assert_eq!(sums.approved_total().to_string(), "3660000000.00");
+    assert_eq!(sums.submitted_total().to_string(), "0.00");
+    let ratio = feidi_core::Ratio::of(
+        sums.approved_total().hundredths(),
+        totals.total_investment.hundredths(),
+    );
+    assert_eq!(
+        (ratio.to_string(), ratio.percent()),
+        ("0.2711".to_string(), "27.1".to_string())
+    );
+    // The 卫材园中园 factory topped out about half a year ahead; the roads opened on 2023-06-25.
+    let as_of = chrono::NaiveDate::from_ymd_opt(2023, 7, 7).expect("date");
+    let rule = feidi_core::schedule::LightRule::default();
+    let status = |m: &feidi_store::Milestone| {
+        feidi_core::schedule::milestone_status(m.planned_date, m.actual_date, as_of, rule)
+    };
+    let topped = store.milestones(waicai.id).await.expect("milestones");
+    let topped = topped
+        .iter()
+        .find(|m| m.kind == feidi_core::schedule::MilestoneKind::ToppedOut)
+        .expect("topped out");
+    assert_eq!(status(topped).variance_days, Some(183));
+    let road = projects
+        .items
+        .iter()
+        .find(|p| p.name.starts_with("园区道路一期"))
+        .expect("a road");
+    let done = store.milestones(road.id).await.expect("milestones");
+    let done = done
+        .iter()
+        .find(|m| m.kind == feidi_core::schedule::MilestoneKind::Completed)
+        .expect("completed");
+    assert_eq!(
+        done.actual_date.map(|d| d.to_string()).as_deref(),
+        Some("2023-06-25")
+    );
+    // A mix of lights a leader would recognise: most green, a few yellow and red.
+    let mut lights = std::collections::HashMap::new();
+    for p in &projects.items {
+        let milestone = feidi_core::schedule::Light::worst(
+            store
+                .milestones(p.id)
+                .await
+                .expect("m")
+                .iter()
+                .map(|m| status(m).light),
+        );
+        *lights.entry(milestone.map(|l| l.as_str())).or_insert(0) += 1;
+    }
+    assert!(
+        lights.get(&Some("green")).copied().unwrap_or(0) >= 30,
+        "{lights:?}"
+    );
+    assert!(
+        lights.get(&Some("red")).copied().unwrap_or(0) >= 1
+            && lights.get(&Some("yellow")).copied().unwrap_or(0) >= 1,
+        "{lights:?}"
+    );
 }
 both_backends!(
     demo_holds_the_published_portfolio,
