@@ -35,7 +35,9 @@ pub use error::{StoreError, StoreResult};
 pub use milestones::Milestone;
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
-pub use reports::{AnnualPlan, ProjectSums, Report, ReportStatus, ReportSums, Review};
+pub use reports::{
+    AnnualPlan, LateReport, MissingReport, ProjectSums, Report, ReportStatus, ReportSums, Review,
+};
 pub use value::{Cols, Val};
 
 /// Which database a [`Store`] talks to.

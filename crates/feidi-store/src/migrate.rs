@@ -36,6 +36,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_reports.sql"),
         include_str!("../migrations/postgres/0005_reports.sql"),
     ),
+    (
+        6,
+        "report_due",
+        include_str!("../migrations/sqlite/0006_report_due.sql"),
+        include_str!("../migrations/postgres/0006_report_due.sql"),
+    ),
 ];
 
 impl Store {

@@ -47,6 +47,8 @@ impl Milestone {
 }
 
 const LIGHT_RULE_KEY: &str = "light_rule.yellow_days";
+const REPORT_DUE_KEY: &str = "reports.due_day";
+const REPORT_DUE_DEFAULT: i64 = 5;
 
 impl Store {
     /// A project's milestones, in the order they happen.
@@ -124,36 +126,40 @@ impl Store {
         .await
     }
 
-    /// The light rule in force (the documented default until an admin changes it).
-    pub async fn light_rule(&self) -> StoreResult<LightRule> {
+    /// A whole-number setting, or its default until an admin sets it.
+    async fn setting_int(&self, key: &'static str, default: i64) -> StoreResult<i64> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(LIGHT_RULE_KEY)
+            .bind(key)
             .fetch_optional(&self.read)
             .await?;
         match row {
-            None => Ok(LightRule::default()),
+            None => Ok(default),
             Some(row) => {
                 let text = Cols::Row(&row).text("value")?;
-                let yellow_days = text
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("{LIGHT_RULE_KEY}: {text}")))?;
-                Ok(LightRule { yellow_days })
+                text.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("{key}: {text}")))
             }
         }
     }
 
-    /// Sets the light rule (admins), with an audit entry.
-    pub async fn set_light_rule(&self, actor: Option<i64>, rule: LightRule) -> StoreResult<LightRule> {
-        let before = self.light_rule().await?;
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, LightRule> {
+    /// Sets a whole-number setting, with an audit entry holding the value before and after.
+    async fn set_setting_int(
+        &self,
+        actor: Option<i64>,
+        key: &'static str,
+        default: i64,
+        value: i64,
+    ) -> StoreResult<i64> {
+        let before = self.setting_int(key, default).await?;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
             Box::pin(async move {
                 let now = feidi_core::time::stamp(feidi_core::time::now());
                 sqlx::query(
                     "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, version = settings.version + 1",
                 )
-                .bind(LIGHT_RULE_KEY)
-                .bind(rule.yellow_days.to_string())
+                .bind(key)
+                .bind(value.to_string())
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -162,14 +168,41 @@ impl Store {
                     action: "update",
                     entity: "setting",
                     entity_id: None,
-                    before: serde_json::to_value(before).ok(),
-                    after: serde_json::to_value(rule).ok(),
-                    note: Some(LIGHT_RULE_KEY.into()),
+                    before: Some(serde_json::json!({ key: before })),
+                    after: Some(serde_json::json!({ key: value })),
+                    note: Some(key.into()),
                 };
                 write_audit(&mut *tx, audit).await?;
-                Ok(rule)
+                Ok(value)
             })
         })
         .await
+    }
+
+    /// The light rule in force (the documented default until an admin changes it).
+    pub async fn light_rule(&self) -> StoreResult<LightRule> {
+        let default = LightRule::default().yellow_days;
+        Ok(LightRule {
+            yellow_days: self.setting_int(LIGHT_RULE_KEY, default).await?,
+        })
+    }
+
+    /// Sets the light rule (admins).
+    pub async fn set_light_rule(&self, actor: Option<i64>, rule: LightRule) -> StoreResult<LightRule> {
+        let default = LightRule::default().yellow_days;
+        let yellow_days = self
+            .set_setting_int(actor, LIGHT_RULE_KEY, default, rule.yellow_days)
+            .await?;
+        Ok(LightRule { yellow_days })
+    }
+
+    /// The day of the next month by which a month's report is due (default the 5th).
+    pub async fn report_due_day(&self) -> StoreResult<i64> {
+        self.setting_int(REPORT_DUE_KEY, REPORT_DUE_DEFAULT).await
+    }
+
+    pub async fn set_report_due_day(&self, actor: Option<i64>, day: i64) -> StoreResult<i64> {
+        self.set_setting_int(actor, REPORT_DUE_KEY, REPORT_DUE_DEFAULT, day)
+            .await
     }
 }

@@ -59,6 +59,8 @@ pub struct Report {
     pub return_reason: Option<String>,
     pub submitted_by: Option<i64>,
     pub submitted_at: String,
+    /// When the month's report was first submitted: what punctuality is judged by.
+    pub first_submitted_at: Option<String>,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<String>,
     pub version: i64,
@@ -67,7 +69,7 @@ pub struct Report {
 
 const PLAN_COLUMNS: &str = "project_id, year, planned_investment, version, updated_at";
 const REPORT_COLUMNS: &str = "project_id, month, completed_investment, progress_note, problems, status, return_reason, \
-     submitted_by, submitted_at, reviewed_by, reviewed_at, version, updated_at";
+     submitted_by, submitted_at, first_submitted_at, reviewed_by, reviewed_at, version, updated_at";
 
 impl AnnualPlan {
     fn from_row(row: &AnyRow) -> StoreResult<Self> {
@@ -97,6 +99,7 @@ impl Report {
             return_reason: c.opt_text("return_reason")?,
             submitted_by: c.opt_int("submitted_by")?,
             submitted_at: c.text("submitted_at")?,
+            first_submitted_at: c.opt_text("first_submitted_at")?,
             reviewed_by: c.opt_int("reviewed_by")?,
             reviewed_at: c.opt_text("reviewed_at")?,
             version: c.int("version")?,
@@ -227,8 +230,8 @@ impl Store {
                 } else {
                     format!(
                         "INSERT INTO monthly_reports (completed_investment, progress_note, problems, status, submitted_by, \
-                         submitted_at, created_at, updated_at, project_id, month) \
-                         VALUES ($1, $2, $3, 'submitted', $4, $5, $5, $5, $6, $7) RETURNING {REPORT_COLUMNS}"
+                         submitted_at, first_submitted_at, created_at, updated_at, project_id, month) \
+                         VALUES ($1, $2, $3, 'submitted', $4, $5, $5, $5, $5, $6, $7) RETURNING {REPORT_COLUMNS}"
                     )
                 };
                 let row = sqlx::query(&sql)
@@ -406,5 +409,70 @@ impl Store {
             since_start: Money::from_hundredths(c.int("total")?),
             pending: Money::from_hundredths(c.int("pending")?),
         })
+    }
+}
+
+/// A project that owes a month's report.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MissingReport {
+    pub project_id: i64,
+    pub name: String,
+}
+
+/// A report first submitted after its due instant.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LateReport {
+    pub project_id: i64,
+    pub name: String,
+    pub first_submitted_at: String,
+}
+
+impl Store {
+    /// Projects that owe a report for `month` (`YYYY-MM`, ending on `month_end`) and have none:
+    /// those already reporting before that month, or whose construction had started by its end.
+    pub async fn missing_reports(&self, month: &str, month_end: &str) -> StoreResult<Vec<MissingReport>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.name FROM projects p \
+             WHERE NOT EXISTS (SELECT 1 FROM monthly_reports r WHERE r.project_id = p.id AND r.month = $1) \
+             AND (EXISTS (SELECT 1 FROM monthly_reports r WHERE r.project_id = p.id AND r.month < $1) \
+                  OR EXISTS (SELECT 1 FROM milestones m WHERE m.project_id = p.id \
+                             AND m.kind = 'construction_started' AND m.actual_date <= $2)) \
+             ORDER BY p.id",
+        )
+        .bind(month.to_string())
+        .bind(month_end.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let c = Cols::Row(r);
+                Ok(MissingReport {
+                    project_id: c.int("id")?,
+                    name: c.text("name")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Reports of `month` first submitted after `due` (an instant as stored).
+    pub async fn late_reports(&self, month: &str, due: &str) -> StoreResult<Vec<LateReport>> {
+        let rows = sqlx::query(
+            "SELECT r.project_id, p.name, r.first_submitted_at FROM monthly_reports r JOIN projects p ON p.id = r.project_id \
+             WHERE r.month = $1 AND r.first_submitted_at > $2 ORDER BY r.project_id",
+        )
+        .bind(month.to_string())
+        .bind(due.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let c = Cols::Row(r);
+                Ok(LateReport {
+                    project_id: c.int("project_id")?,
+                    name: c.text("name")?,
+                    first_submitted_at: c.text("first_submitted_at")?,
+                })
+            })
+            .collect()
     }
 }

@@ -61,6 +61,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/light-rule", get(light_rule).put(set_light_rule))
         .route("/projects/{id}/progress", get(progress))
+        .route("/reports/due", get(reports_due))
+        .route(
+            "/settings/report-due-day",
+            get(report_due_day).put(set_report_due_day),
+        )
         .route("/projects/{id}/plans", get(list_plans))
         .route("/projects/{id}/plans/{year}", axum::routing::put(put_plan))
         .route("/projects/{id}/reports", get(list_reports))
@@ -310,4 +315,24 @@ async fn progress(
 ) -> ApiResult<Response> {
     let as_of = service::as_of(&params, caller.lang())?;
     Ok(Json(service::progress(&state, &caller, id, as_of).await?).into_response())
+}
+
+async fn reports_due(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    Ok(Json(service::reports_due(&state, &caller, &params).await?).into_response())
+}
+
+async fn report_due_day(State(state): State<AppState>, _caller: Caller) -> ApiResult<Response> {
+    Ok(Json(json!({ "day": state.store.report_due_day().await? })).into_response())
+}
+
+async fn set_report_due_day(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    Ok(Json(service::set_report_due_day(&state, &caller, &body).await?).into_response())
 }

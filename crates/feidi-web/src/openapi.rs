@@ -474,6 +474,25 @@ pub fn document() -> Value {
             "responses": {"200": {"description": "the report after the action", "content": {"application/json": {"schema": report}}}, "409": {"description": "not allowed in the report's state"}}}}),
     );
     paths.insert(
+        "/reports/due".into(),
+        json!({"get": operation("Who owes a month's report and who sent it late (default: the last month ended)", vec![query_param("month", json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}))], None, vec![
+            answer("200", "the due date, whether it has passed, the missing and the late", Some(object(&[
+                ("month", text()),
+                ("due_date", json!({"type": "string", "format": "date"})),
+                ("overdue", json!({"type": "boolean"})),
+                ("missing", json!({"type": "array", "items": object(&[("project_id", id()), ("name", text())], &["project_id", "name"])})),
+                ("late", json!({"type": "array", "items": object(&[("project_id", id()), ("name", text()), ("first_submitted_at", instant())], &["project_id"])})),
+            ], &["month", "due_date", "overdue", "missing", "late"]))),
+        ])}),
+    );
+    paths.insert(
+        "/settings/report-due-day".into(),
+        json!({
+            "get": operation("The day of the next month a report is due by", vec![], None, vec![answer("200", "the day", Some(object(&[("day", id())], &["day"])))]),
+            "put": {"summary": "Change the due day, 1 to 28 (admins)", "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("day", id())], &["day"])}}}, "responses": {"200": {"description": "the day"}}},
+        }),
+    );
+    paths.insert(
         "/settings/light-rule".into(),
         json!({
             "get": operation("The milestone light rule in force", vec![], None, vec![answer("200", "the rule", Some(object(&[("yellow_days", id())], &["yellow_days"])))]),

@@ -758,3 +758,73 @@ pub async fn progress(
         light: Light::worst(annual.into_iter().chain(milestone)),
     })
 }
+
+/// Who owes a month's report and who sent it late (`GET /reports/due`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportsDue {
+    pub month: String,
+    /// The last day to submit: the configured day of the next month.
+    pub due_date: chrono::NaiveDate,
+    /// Whether that day has ended (Asia/Shanghai).
+    pub overdue: bool,
+    pub missing: Vec<feidi_store::MissingReport>,
+    pub late: Vec<feidi_store::LateReport>,
+}
+
+pub async fn reports_due(
+    state: &AppState,
+    caller: &Caller,
+    params: &HashMap<String, String>,
+) -> ApiResult<ReportsDue> {
+    use chrono::Datelike;
+    let lang = caller.lang();
+    require(caller, Action::Read, Entity::Report)?;
+    if caller.principal().scope() != feidi_core::policy::Scope::All {
+        return Err(ApiError::Forbidden);
+    }
+    let today = feidi_core::time::today();
+    let month = match params.get("month").map(|m| m.trim()).filter(|m| !m.is_empty()) {
+        Some(m) => month_of(m, lang)?,
+        None => feidi_core::schedule::cutoff_month(today),
+    };
+    let (year, mon) = feidi_core::schedule::parse_month(&month).unwrap_or((today.year(), today.month()));
+    let month_end = feidi_core::schedule::month_end(year, mon).unwrap_or(today);
+    let due_day = state.store.report_due_day().await?;
+    let (ny, nm) = if mon == 12 { (year + 1, 1) } else { (year, mon + 1) };
+    let next_end = feidi_core::schedule::month_end(ny, nm).unwrap_or(today);
+    let due_date =
+        chrono::NaiveDate::from_ymd_opt(ny, nm, (due_day as u32).min(next_end.day())).unwrap_or(next_end);
+    let due = feidi_core::time::end_of_day(due_date);
+    Ok(ReportsDue {
+        overdue: feidi_core::time::now() >= due,
+        missing: state
+            .store
+            .missing_reports(&month, &month_end.to_string())
+            .await?,
+        late: state
+            .store
+            .late_reports(&month, &feidi_core::time::stamp(due))
+            .await?,
+        month,
+        due_date,
+    })
+}
+
+pub async fn set_report_due_day(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+) -> ApiResult<serde_json::Value> {
+    if !caller.principal().is_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    let lang = caller.lang();
+    let mut input = Input::new(body);
+    let day = input.int("day", Need::Required, 1, 28);
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+    let day = state
+        .store
+        .set_report_due_day(Some(caller.user.id), day.unwrap_or(5))
+        .await?;
+    Ok(serde_json::json!({ "day": day }))
+}

@@ -363,6 +363,8 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/settings/light-rule",
         "/projects/{id}/plans/{year}",
         "/projects/{id}/progress",
+        "/reports/due",
+        "/settings/report-due-day",
         "/projects/{id}/reports/{month}",
         "/projects/{id}/reports/{month}/{action}",
     ] {
@@ -851,4 +853,106 @@ async fn monthly_reports_flow_into_the_dashboard(backend: Backend) {
 both_backends!(
     monthly_reports_flow_into_the_dashboard,
     super::monthly_reports_flow_into_the_dashboard
+);
+
+async fn missing_and_late_reports_are_listed(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let new = |name: &'static str| {
+        app.made(
+            "/projects",
+            json!({"name": name, "category": "industrial", "zone_id": zone, "total_investment": "100"}),
+        )
+    };
+    let (a, b, c) = (
+        new("甲").await["id"].clone(),
+        new("乙").await["id"].clone(),
+        new("丙").await["id"].clone(),
+    );
+    app.admin(
+        "PUT",
+        &format!("/projects/{a}/reports/2023-05"),
+        Some(json!({"completed_investment": "1"})),
+    )
+    .await;
+    app.admin(
+        "PUT",
+        &format!("/projects/{b}/milestones/construction_started"),
+        Some(json!({"planned_date": "2023-05-01", "actual_date": "2023-05-10"})),
+    )
+    .await;
+
+    let (status, due) = app.admin("GET", "/reports/due?month=2023-06", None).await;
+    assert_eq!(status, StatusCode::OK, "{due}");
+    assert_eq!(
+        (due["due_date"].as_str(), due["overdue"].as_bool()),
+        (Some("2023-07-05"), Some(true))
+    );
+    let missing: Vec<Value> = due["missing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m["project_id"].clone())
+        .collect();
+    assert_eq!(
+        missing,
+        [a.clone(), b.clone()],
+        "reporting already, or started; {c} had not"
+    );
+    assert_eq!(due["late"].as_array().map(Vec::len), Some(0));
+
+    // Submitted long after the 5th of July: no longer missing, but late — and a return and
+    // resubmission keep the first submission's time.
+    let (_, first) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{a}/reports/2023-06"),
+            Some(json!({"completed_investment": "2"})),
+        )
+        .await;
+    app.admin(
+        "POST",
+        &format!("/projects/{a}/reports/2023-06/return"),
+        Some(json!({"reason": "核对"})),
+    )
+    .await;
+    let (_, again) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{a}/reports/2023-06"),
+            Some(json!({"completed_investment": "3"})),
+        )
+        .await;
+    assert_eq!(first["first_submitted_at"], again["first_submitted_at"]);
+    let (_, due) = app.admin("GET", "/reports/due?month=2023-06", None).await;
+    let missing: Vec<Value> = due["missing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m["project_id"].clone())
+        .collect();
+    assert_eq!(missing, std::slice::from_ref(&b));
+    assert_eq!(due["late"][0]["project_id"], a);
+
+    // The due day is an admin setting, 1 to 28; the lists are not for enterprise users.
+    let (status, problem) = app
+        .admin("PUT", "/settings/report-due-day", Some(json!({"day": 31})))
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("day"))
+    );
+    let (status, _) = app
+        .admin("PUT", "/settings/report-due-day", Some(json!({"day": 10})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, due) = app.admin("GET", "/reports/due?month=2023-06", None).await;
+    assert_eq!(due["due_date"], "2023-07-10");
+    let (_, ent) = app.user("ent1", "enterprise", Some(mine)).await;
+    let (status, _) = app.call(&ent, "GET", "/reports/due?month=2023-06", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    missing_and_late_reports_are_listed,
+    super::missing_and_late_reports_are_listed
 );
