@@ -533,3 +533,27 @@ both_backends!(
     reports_are_submitted_and_reviewed_on_the_project_page,
     super::reports_are_submitted_and_reviewed_on_the_project_page
 );
+
+async fn staff_see_who_owes_a_report(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let late = app.made("/projects", json!({"name": "迟报项目<b>", "category": "industrial", "zone_id": zone, "total_investment": "1"})).await;
+    app.admin(
+        "PUT",
+        &format!("/projects/{}/reports/2023-05", late["id"]),
+        Some(json!({"completed_investment": "1"})),
+    )
+    .await;
+    app.user("ganbu", "staff", None).await;
+    let staff = app.sign_in("ganbu", "password123").await.1.expect("staff");
+    let (status, html) = app.page(&staff, "/reports?month=2023-06").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("未报送 (1)") && html.contains("迟报项目&#60;b&#62;") && html.contains("2023-07-05")
+    );
+    app.user("ent1", "enterprise", Some(mine)).await;
+    let ent = app.sign_in("ent1", "password123").await.1.expect("enterprise");
+    let (status, _) = app.page(&ent, "/reports?month=2023-06").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(staff_see_who_owes_a_report, super::staff_see_who_owes_a_report);

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", get(edit_user))
         .route("/users/{id}/edit", get(edit_user).post(update_user))
         .route("/audit", get(audit))
+        .route("/reports", get(reports_due))
 }
 
 fn roles(lang: Lang) -> Vec<(String, String)> {
@@ -312,4 +313,29 @@ async fn audit(
     }
     .await;
     result.unwrap_or_else(|e| error_page(&caller, e))
+}
+
+#[derive(Template)]
+#[template(path = "reports_due.html")]
+struct ReportsDuePage {
+    c: Chrome,
+    d: service::ReportsDue,
+}
+
+/// Who owes a month's report and who sent it late: for staff and leaders.
+async fn reports_due(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    match service::reports_due(&state, &caller, &params).await {
+        Ok(d) => render(
+            StatusCode::OK,
+            &ReportsDuePage {
+                c: Chrome::for_caller(&caller, "reports"),
+                d,
+            },
+        ),
+        Err(e) => error_page(&caller, e),
+    }
 }
