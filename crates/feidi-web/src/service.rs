@@ -512,6 +512,15 @@ pub async fn milestones(
     as_of: chrono::NaiveDate,
 ) -> ApiResult<Vec<MilestoneView>> {
     get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    milestone_views(state, project_id, as_of).await
+}
+
+/// A project's milestones judged as of a day; the caller has checked access.
+async fn milestone_views(
+    state: &AppState,
+    project_id: i64,
+    as_of: chrono::NaiveDate,
+) -> ApiResult<Vec<MilestoneView>> {
     let rule = state.store.light_rule().await?;
     let list = state.store.milestones(project_id).await?;
     Ok(list.into_iter().map(|m| milestone_view(m, as_of, rule)).collect())
@@ -717,29 +726,35 @@ pub async fn progress(
     project_id: i64,
     as_of: chrono::NaiveDate,
 ) -> ApiResult<Progress> {
+    let project = get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    let milestones = milestone_views(state, project_id, as_of).await?;
+    progress_of(state, &project, &milestones, as_of).await
+}
+
+/// A project's progress from its record and its milestones as of the same day.
+async fn progress_of(
+    state: &AppState,
+    project: &feidi_store::Project,
+    milestones: &[MilestoneView],
+    as_of: chrono::NaiveDate,
+) -> ApiResult<Progress> {
     use chrono::Datelike;
     use feidi_core::schedule::{Light, annual_light, cutoff_month, elapsed_months};
-    let project = get::<crate::kinds::Projects>(state, caller, project_id).await?;
     let year = as_of.year();
     let sums = state
         .store
-        .project_sums(project_id, year, &cutoff_month(as_of))
+        .project_sums(project.id, year, &cutoff_month(as_of))
         .await?;
     let plan = state
         .store
-        .plans(project_id)
+        .plans(project.id)
         .await?
         .into_iter()
         .find(|p| p.year == i64::from(year))
         .map(|p| p.planned_investment);
     let elapsed = elapsed_months(as_of);
     let annual = annual_light(sums.year_to_date, plan, elapsed);
-    let milestone = Light::worst(
-        milestones(state, caller, project_id, as_of)
-            .await?
-            .into_iter()
-            .map(|m| m.light),
-    );
+    let milestone = Light::worst(milestones.iter().map(|m| m.light));
     Ok(Progress {
         as_of,
         year,
@@ -756,6 +771,31 @@ pub async fn progress(
         annual_light: annual,
         milestone_light: milestone,
         light: Light::worst(annual.into_iter().chain(milestone)),
+    })
+}
+
+/// Everything a project's page shows of its schedule, read once: milestones, progress and
+/// reports, behind one access check.
+pub struct ProjectOverview {
+    pub milestones: Vec<MilestoneView>,
+    pub progress: Progress,
+    pub reports: Vec<feidi_store::Report>,
+}
+
+pub async fn project_overview(
+    state: &AppState,
+    caller: &Caller,
+    project_id: i64,
+    as_of: chrono::NaiveDate,
+) -> ApiResult<ProjectOverview> {
+    let project = get::<crate::kinds::Projects>(state, caller, project_id).await?;
+    let milestones = milestone_views(state, project_id, as_of).await?;
+    let progress = progress_of(state, &project, &milestones, as_of).await?;
+    let reports = state.store.reports(project_id).await?;
+    Ok(ProjectOverview {
+        milestones,
+        progress,
+        reports,
     })
 }
 

@@ -940,6 +940,11 @@ async fn detail_page<K: PageKind>(
         let lookups = Lookups::load(&state, caller.principal().scope(), K::LOOKUPS).await?;
         let principal = caller.principal();
         let may_write = principal.may(Action::Write, K::ENTITY);
+        let overview = if K::HAS_MILESTONES {
+            Some(service::project_overview(&state, &caller, id, feidi_core::time::today()).await?)
+        } else {
+            None
+        };
         let template = DetailPage {
             c: Chrome::for_caller(&caller, K::PATH),
             title: K::heading(&record),
@@ -956,30 +961,23 @@ async fn detail_page<K: PageKind>(
                 }),
             version: feidi_store::Record::version(&record),
             id,
-            milestones: if K::HAS_MILESTONES {
-                let list = service::milestones(&state, &caller, id, feidi_core::time::today()).await?;
-                schedule_rows(&list, lang)
-            } else {
-                Vec::new()
-            },
+            milestones: overview
+                .as_ref()
+                .map(|o| schedule_rows(&o.milestones, lang))
+                .unwrap_or_default(),
             edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
-            reports: if K::HAS_MILESTONES {
-                report_rows(&service::reports(&state, &caller, id).await?, lang)
-            } else {
-                Vec::new()
-            },
+            reports: overview
+                .as_ref()
+                .map(|o| report_rows(&o.reports, lang))
+                .unwrap_or_default(),
             may_submit: K::HAS_MILESTONES && principal.may(Action::Write, feidi_core::policy::Entity::Report),
             may_review: K::HAS_MILESTONES
                 && principal.may(Action::Review, feidi_core::policy::Entity::Report),
             may_reopen: K::HAS_MILESTONES && principal.is_admin(),
-            progress: if K::HAS_MILESTONES {
-                progress_rows(
-                    &service::progress(&state, &caller, id, feidi_core::time::today()).await?,
-                    lang,
-                )
-            } else {
-                Vec::new()
-            },
+            progress: overview
+                .as_ref()
+                .map(|o| progress_rows(&o.progress, lang))
+                .unwrap_or_default(),
         };
         Ok::<_, ApiError>(render(StatusCode::OK, &template))
     }
