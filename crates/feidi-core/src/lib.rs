@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod policy;
+pub mod programme;
 pub mod registry;
 pub mod schedule;
 pub mod time;

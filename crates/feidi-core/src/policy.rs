@@ -30,6 +30,8 @@ pub enum Entity {
     Audit,
     /// Monthly investment reports.
     Report,
+    /// The programme as a whole: its stages and goals (M4) and the cockpit (M9).
+    Programme,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,12 @@ impl Principal {
                 | (_, Read, Report)
                 | (Role::Reporter | Role::Enterprise | Role::Staff, Write, Report)
                 | (Role::Staff, Review, Report)
+                | (
+                    Role::Leader | Role::Staff | Role::Reporter | Role::Finance,
+                    Read,
+                    Programme
+                )
+                | (Role::Staff, Write, Programme)
         )
     }
 
@@ -104,5 +112,9 @@ mod tests {
         assert!(!who(Role::Reporter, None).may(Action::Review, Entity::Report));
         assert!(who(Role::Staff, None).may(Action::Review, Entity::Report));
         assert!(!who(Role::Leader, None).may(Action::Write, Entity::Report));
+        // The programme's figures are not for one enterprise's eyes.
+        assert!(who(Role::Leader, None).may(Action::Read, Entity::Programme));
+        assert!(!who(Role::Enterprise, Some(1)).may(Action::Read, Entity::Programme));
+        assert!(!who(Role::Leader, None).may(Action::Write, Entity::Programme));
     }
 }

@@ -98,7 +98,8 @@ impl Default for LightRule {
 }
 
 impl LightRule {
-    fn for_lateness(self, days_late: i64) -> Light {
+    /// The light of a milestone that is `days_late` days late or overdue (≤ 0: on track).
+    pub fn for_lateness(self, days_late: i64) -> Light {
         if days_late <= 0 {
             Light::Green
         } else if days_late <= self.yellow_days {
@@ -139,6 +140,30 @@ pub fn milestone_status(
             light: rule.for_lateness((as_of - planned).num_days()),
         },
     }
+}
+
+/// How late a milestone is on day `as_of`, in days (≤ 0: on track): done → actual − planned;
+/// not done by then → `as_of` − planned. Its light is `LightRule::for_lateness` of this, which is
+/// what lets the database find a project's worst milestone with one `MAX`.
+pub fn lateness_days(planned: NaiveDate, actual: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
+    match actual.filter(|a| *a <= as_of) {
+        Some(actual) => (actual - planned).num_days(),
+        None => (as_of - planned).num_days(),
+    }
+}
+
+/// A project's light (M3): the worst of its milestone lights (from the greatest lateness among
+/// its milestones, if it has any) and its annual light. None when it has neither.
+pub fn project_light(
+    max_lateness: Option<i64>,
+    rule: LightRule,
+    ytd_completed: Money,
+    annual_plan: Option<Money>,
+    elapsed_months: u32,
+) -> Option<Light> {
+    let milestone = max_lateness.map(|days| rule.for_lateness(days));
+    let annual = annual_light(ytd_completed, annual_plan, elapsed_months);
+    Light::worst(milestone.into_iter().chain(annual))
 }
 
 /// What a milestone's planned and actual dates are set to.
@@ -293,6 +318,57 @@ mod tests {
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn lateness_gives_the_same_light_as_the_milestone_rule() {
+        let rule = LightRule::default();
+        let as_of = d("2023-07-07");
+        let cases = [
+            ("2023-06-01", Some("2023-05-01")),
+            ("2023-06-01", Some("2023-06-01")),
+            ("2023-06-01", Some("2023-06-20")),
+            ("2023-05-01", Some("2023-06-20")),
+            ("2023-06-01", Some("2023-08-01")),
+            ("2023-08-01", None),
+            ("2023-06-20", None),
+            ("2023-01-01", None),
+        ];
+        for (planned, actual) in cases {
+            let (planned, actual) = (d(planned), actual.map(d));
+            let status = milestone_status(planned, actual, as_of, rule);
+            assert_eq!(
+                rule.for_lateness(lateness_days(planned, actual, as_of)),
+                status.light,
+                "{planned} {actual:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_project_light_is_the_worst_of_its_lights() {
+        let rule = LightRule::default();
+        let plan = Some(Money::from_hundredths(1200));
+        // On schedule and on plan: green.
+        assert_eq!(
+            project_light(Some(-3), rule, Money::from_hundredths(600), plan, 6),
+            Some(Light::Green)
+        );
+        // A milestone 40 days overdue makes it red however the money goes.
+        assert_eq!(
+            project_light(Some(40), rule, Money::from_hundredths(600), plan, 6),
+            Some(Light::Red)
+        );
+        // Behind on the money (r = 0.9): yellow.
+        assert_eq!(
+            project_light(Some(0), rule, Money::from_hundredths(540), plan, 6),
+            Some(Light::Yellow)
+        );
+        // No milestones and no plan: no light at all.
+        assert_eq!(
+            project_light(None, rule, Money::from_hundredths(540), None, 6),
+            None
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod dashboard;
 mod error;
 mod migrate;
 mod milestones;
+mod programme;
 mod records;
 mod registry;
 mod reports;
@@ -33,6 +34,7 @@ pub use auth::{SessionInfo, ThrottleState};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use error::{StoreError, StoreResult};
 pub use milestones::Milestone;
+pub use programme::{Part, Stage, Standing, TotalCell};
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
 pub use reports::{

@@ -42,6 +42,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_report_due.sql"),
         include_str!("../migrations/postgres/0006_report_due.sql"),
     ),
+    (
+        7,
+        "programme",
+        include_str!("../migrations/sqlite/0007_programme.sql"),
+        include_str!("../migrations/postgres/0007_programme.sql"),
+    ),
 ];
 
 impl Store {

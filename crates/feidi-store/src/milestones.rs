@@ -65,6 +65,25 @@ impl Store {
         Ok(list)
     }
 
+    /// The milestones of several projects at once (the cockpit's red list), by project.
+    pub async fn milestones_of(&self, project_ids: &[i64]) -> StoreResult<Vec<Milestone>> {
+        if project_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = crate::value::id_list(project_ids);
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM milestones WHERE project_id IN ({ids}) ORDER BY project_id"
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        let mut list = rows
+            .iter()
+            .map(Milestone::from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        list.sort_by_key(|m| (m.project_id, m.kind));
+        Ok(list)
+    }
+
     /// Sets a milestone's dates, creating it if the project has none of this kind yet. With
     /// `version`, only if it is still the stored one.
     pub async fn put_milestone(

@@ -412,6 +412,35 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The problems (存在问题) each of some projects named in its latest report up to
+    /// `cutoff`, for projects whose latest report names any.
+    pub async fn latest_problems(
+        &self,
+        project_ids: &[i64],
+        cutoff: &str,
+    ) -> StoreResult<Vec<(i64, String, String)>> {
+        if project_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = crate::value::id_list(project_ids);
+        let rows = sqlx::query(&format!(
+            "SELECT r.project_id, r.month, r.problems FROM monthly_reports r \
+             WHERE r.project_id IN ({ids}) AND r.problems IS NOT NULL AND r.problems <> '' \
+             AND r.month = (SELECT MAX(l.month) FROM monthly_reports l WHERE l.project_id = r.project_id AND l.month <= $1)"
+        ))
+        .bind(cutoff.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok((c.int("project_id")?, c.text("month")?, c.text("problems")?))
+            })
+            .collect()
+    }
+}
+
 /// A project that owes a month's report.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct MissingReport {

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Zones};
+use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, Zones};
 use crate::service;
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
         .route("/dashboard", get(dashboard))
+        .route("/cockpit", get(cockpit))
         .route("/audit", get(audit))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(read_user).patch(update_user))
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Zones>())
         .merge(crud::<Enterprises>())
         .merge(crud::<Projects>())
+        .merge(crud::<Stages>())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -219,6 +221,17 @@ async fn dashboard(
 ) -> ApiResult<Response> {
     let as_of = service::as_of(&params, caller.lang())?;
     Ok(Json(service::dashboard(&state, &caller, as_of).await?).into_response())
+}
+
+async fn cockpit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let as_of = service::as_of(&params, caller.lang())?;
+    let part = crate::cockpit::part(&params, caller.lang())?;
+    let cockpit = crate::cockpit::cockpit(&state, &caller, as_of, part).await?;
+    Ok(Json(&*cockpit).into_response())
 }
 
 async fn audit(

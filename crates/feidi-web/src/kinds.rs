@@ -34,6 +34,8 @@ pub struct Jurisdictions;
 pub struct Zones;
 pub struct Enterprises;
 pub struct Projects;
+/// The programme's stages (M4).
+pub struct Stages;
 
 impl Kind for Jurisdictions {
     type Input = JurisdictionInput;
@@ -91,5 +93,17 @@ impl Kind for Projects {
     const SCHEMA: &'static str = "Project";
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
         ProjectInput::parse(map)
+    }
+}
+
+impl Kind for Stages {
+    type Input = feidi_core::programme::StageInput;
+    type Record = feidi_store::Stage;
+    const PATH: &'static str = "stages";
+    const ENTITY: Entity = Entity::Programme;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[];
+    const SCHEMA: &'static str = "Stage";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        feidi_core::programme::StageInput::parse(map)
     }
 }

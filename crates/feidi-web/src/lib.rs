@@ -3,12 +3,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod cockpit;
 pub mod error;
 pub mod kinds;
 pub mod memo;
 pub mod openapi;
 pub mod pages;
 pub mod service;
+pub mod svg;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -49,6 +51,7 @@ pub struct AppState {
     pub config: WebConfig,
     pub credentials: std::sync::Arc<memo::CredentialMemo>,
     pub answers: std::sync::Arc<memo::AnswerMemo>,
+    pub cockpits: std::sync::Arc<memo::ValueMemo<cockpit::Cockpit>>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             config,
             credentials: Default::default(),
             answers: Default::default(),
+            cockpits: Default::default(),
         }
     }
 }

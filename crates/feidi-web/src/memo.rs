@@ -99,6 +99,44 @@ impl AnswerMemo {
     }
 }
 
+const VALUES_MAX_ENTRIES: usize = 256;
+
+/// Computed values (the cockpit's figures) tagged with the data version they were built
+/// from, served only while the database's version is still that one, like [`AnswerMemo`].
+pub struct ValueMemo<T> {
+    entries: Mutex<HashMap<String, (i64, std::sync::Arc<T>)>>,
+}
+
+impl<T> Default for ValueMemo<T> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> ValueMemo<T> {
+    pub fn get(&self, key: &str, version: i64) -> Option<std::sync::Arc<T>> {
+        let entries = self.entries.lock().ok()?;
+        match entries.get(key) {
+            Some((v, value)) if *v == version => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, key: String, version: i64, value: std::sync::Arc<T>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= VALUES_MAX_ENTRIES {
+                entries.retain(|_, (v, _)| *v == version);
+                if entries.len() >= VALUES_MAX_ENTRIES {
+                    entries.clear();
+                }
+            }
+            entries.insert(key, (version, value));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +148,14 @@ mod tests {
         assert_eq!(memo.get("q", 7).as_deref(), Some(&b"[1]"[..]));
         assert!(memo.get("q", 8).is_none(), "a newer version is a miss");
         assert!(memo.get("other", 7).is_none());
+    }
+
+    #[test]
+    fn values_are_served_only_for_their_version() {
+        let memo = ValueMemo::<u32>::default();
+        memo.put("as_of=2023-07-07".into(), 3, std::sync::Arc::new(42));
+        assert_eq!(memo.get("as_of=2023-07-07", 3).as_deref(), Some(&42));
+        assert!(memo.get("as_of=2023-07-07", 4).is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Zones};
+use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, Zones};
 
 fn money() -> Value {
     json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "yuan, exactly two decimals"})
@@ -84,6 +84,19 @@ fn schemas() -> Map<String, Value> {
         ("contact_phone", nullable(text())),
         ("sample", json!({"type": "boolean"})),
     ];
+    let date = || json!({"type": "string", "format": "date"});
+    let stage = vec![
+        ("name", text()),
+        ("start_date", date()),
+        ("end_date", date()),
+        ("target_project_count", nullable(id())),
+        ("target_total_investment", nullable(money())),
+        ("target_completed_investment", nullable(money())),
+        ("target_annual_output", nullable(money())),
+        ("target_jobs", nullable(id())),
+        ("sample", json!({"type": "boolean"})),
+        ("note", nullable(text())),
+    ];
     let as_input = |props: &Vec<(&'static str, Value)>| -> Vec<(&'static str, Value)> {
         props
             .iter()
@@ -148,6 +161,17 @@ fn schemas() -> Map<String, Value> {
             &as_input(&project),
             &["name", "category", "zone_id", "total_investment"],
         ),
+    );
+    out.insert(
+        "Stage".into(),
+        object(
+            &stamped(stage.clone()),
+            &["id", "name", "start_date", "end_date", "version"],
+        ),
+    );
+    out.insert(
+        "StageInput".into(),
+        object(&as_input(&stage), &["name", "start_date", "end_date"]),
     );
     out.insert(
         "User".into(),
@@ -321,6 +345,7 @@ pub fn document() -> Value {
     crud_paths::<Zones>(&mut paths);
     crud_paths::<Enterprises>(&mut paths);
     crud_paths::<Projects>(&mut paths);
+    crud_paths::<Stages>(&mut paths);
     paths.insert(
         "/users".into(),
         json!({
@@ -349,6 +374,17 @@ pub fn document() -> Value {
         "/dashboard".into(),
         json!({"get": operation("The programme at a glance", vec![query_param("as_of", json!({"type": "string", "format": "date"}))], None, vec![
             answer("200", "figures", Some(reference("Dashboard"))),
+        ])}),
+    );
+    paths.insert(
+        "/cockpit".into(),
+        json!({"get": operation("The leaders' cockpit: totals, lights, red list with reasons, trend, shares by category and zone, stage progress", vec![
+            query_param("as_of", json!({"type": "string", "format": "date"})),
+            query_param("zone_id", id()),
+            query_param("category", json!({"enum": feidi_core::model::Category::CODES})),
+        ], None, vec![
+            answer("200", "figures", Some(json!({"type": "object"}))),
+            answer("403", "not for enterprise users", problem()),
         ])}),
     );
     paths.insert(

@@ -14,7 +14,7 @@ use crate::auth::{Caller, hash_password, random_token, token_hash};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{FilterType, Kind};
 
-fn require(caller: &Caller, action: Action, entity: Entity) -> ApiResult<()> {
+pub(crate) fn require(caller: &Caller, action: Action, entity: Entity) -> ApiResult<()> {
     if caller.principal().may(action, entity) {
         Ok(())
     } else {
@@ -332,7 +332,7 @@ pub struct Dashboard {
     pub pending_investment: feidi_core::Money,
     pub completion_ratio: feidi_core::Ratio,
     pub by_category: Vec<DashboardCategory>,
-    pub lights: Lights,
+    pub lights: crate::cockpit::LightCounts,
     pub appeals: AppealCounts,
     pub land: LandFigures,
 }
@@ -343,13 +343,6 @@ pub struct DashboardCategory {
     pub project_count: i64,
     pub total_investment: feidi_core::Money,
     pub completed_investment: feidi_core::Money,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Lights {
-    pub green: i64,
-    pub yellow: i64,
-    pub red: i64,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -388,30 +381,27 @@ pub async fn dashboard(state: &AppState, caller: &Caller, as_of: chrono::NaiveDa
     if caller.principal().scope() != feidi_core::policy::Scope::All {
         return Err(ApiError::Forbidden);
     }
-    let totals = state.store.portfolio_totals().await?;
-    let sums = state
-        .store
-        .report_sums(&feidi_core::schedule::cutoff_month(as_of))
-        .await?;
-    let completed = sums.approved_total();
+    let c = crate::cockpit::cockpit(state, caller, as_of, feidi_store::Part::default()).await?;
     Ok(Dashboard {
         as_of,
-        project_count: totals.project_count,
-        total_investment: totals.total_investment,
-        completed_investment: completed,
-        pending_investment: sums.submitted_total(),
-        completion_ratio: feidi_core::Ratio::of(completed.hundredths(), totals.total_investment.hundredths()),
-        by_category: totals
-            .by_category
-            .into_iter()
-            .map(|c| DashboardCategory {
-                category: c.category,
-                project_count: c.project_count,
-                total_investment: c.total_investment,
-                completed_investment: sums.approved_in(c.category),
+        project_count: c.project_count,
+        total_investment: c.total_investment,
+        completed_investment: c.completed_investment,
+        pending_investment: c.pending_investment,
+        completion_ratio: c.completion_ratio,
+        by_category: feidi_core::model::Category::ALL
+            .iter()
+            .map(|category| {
+                let share = c.by_category.iter().find(|s| s.key == category.as_str());
+                DashboardCategory {
+                    category: *category,
+                    project_count: share.map_or(0, |s| s.project_count),
+                    total_investment: share.map_or(feidi_core::Money::ZERO, |s| s.total_investment),
+                    completed_investment: share.map_or(feidi_core::Money::ZERO, |s| s.completed_investment),
+                }
             })
             .collect(),
-        lights: Lights::default(),
+        lights: c.lights,
         appeals: AppealCounts::default(),
         land: LandFigures::default(),
     })
@@ -584,11 +574,18 @@ fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> {
         .map_err(|e| ApiError::Invalid(e, lang))
 }
 
+/// The version a `PUT` may send: the one read (1 or more), or 0 for "there is none yet", so a
+/// first report never replaces one that someone else sent meanwhile.
 fn optional_version(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<Option<i64>> {
     match body.get("version") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(_) => version_of(body, lang).map(Some),
+        Some(_) => {
+            let mut input = Input::new(body);
+            let version = input.int("version", Need::Required, 0, i64::MAX);
+            input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+            Ok(version)
+        }
     }
 }
 

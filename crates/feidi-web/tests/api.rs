@@ -340,7 +340,8 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         d["by_category"][0],
         json!({"category": "industrial", "project_count": 2, "total_investment": "101.00", "completed_investment": "0.00"})
     );
-    assert_eq!(d["lights"], json!({"green": 0, "yellow": 0, "red": 0}));
+    // No milestones and no plans yet: no project has a light.
+    assert_eq!(d["lights"], json!({"green": 0, "yellow": 0, "red": 0, "none": 3}));
     let (status, _) = app.admin("GET", "/dashboard?as_of=July", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -367,6 +368,9 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/settings/report-due-day",
         "/projects/{id}/reports/{month}",
         "/projects/{id}/reports/{month}/{action}",
+        "/cockpit",
+        "/stages",
+        "/stages/{id}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
@@ -633,6 +637,17 @@ async fn monthly_reports_flow_into_the_dashboard(backend: Backend) {
         (status, approved["status"].as_str()),
         (StatusCode::OK, Some("approved"))
     );
+
+    // Version 0 means "there is none yet": it never replaces a report someone already sent.
+    let (status, _) = app
+        .call(
+            &reporter,
+            "PUT",
+            &format!("/projects/{id}/reports/2023-06"),
+            Some(json!({"completed_investment": "999", "version": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
 
     // Only approved reports count; submitted ones are shown apart.
     let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
@@ -955,4 +970,273 @@ async fn missing_and_late_reports_are_listed(backend: Backend) {
 both_backends!(
     missing_and_late_reports_are_listed,
     super::missing_and_late_reports_are_listed
+);
+
+/// Lights counted across the programme as of a day; the red list says why; filters by zone and
+/// category; a write on another app server shows at once.
+async fn the_cockpit_counts_lights_and_names_reasons(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let (_, jurisdiction) = app.admin("GET", "/jurisdictions", None).await;
+    let host = jurisdiction["items"][0]["id"].as_i64().unwrap_or_default();
+    let other_zone = app
+        .made("/zones", json!({"name": "第二园区", "host_jurisdiction_id": host, "operator_jurisdiction_id": host, "area_mu": "100"}))
+        .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let mut ids = Vec::new();
+    for (name, category, z) in [
+        ("提前封顶", "industrial", zone),
+        ("按期开工", "industrial", zone),
+        ("略迟竣工", "infrastructure", zone),
+        ("严重滞后", "infrastructure", other_zone),
+        ("未到期", "supporting", other_zone),
+        ("无节点", "supporting", other_zone),
+    ] {
+        let p = app
+            .made(
+                "/projects",
+                json!({"name": name, "category": category, "zone_id": z, "total_investment": "1000"}),
+            )
+            .await;
+        ids.push(p["id"].as_i64().unwrap_or_default());
+    }
+    // Early, on time, slightly late (yellow), very late and still not done (red), not yet due.
+    for (id, kind, planned, actual) in [
+        (ids[0], "topped_out", "2023-12-31", Some("2023-06-30")),
+        (ids[1], "construction_started", "2023-03-01", Some("2023-03-01")),
+        (ids[2], "completed", "2023-05-01", Some("2023-05-20")),
+        (ids[3], "land_supplied", "2023-03-31", None),
+        (ids[4], "completed", "2024-06-30", None),
+    ] {
+        let (status, m) = app
+            .admin(
+                "PUT",
+                &format!("/projects/{id}/milestones/{kind}"),
+                Some(json!({"planned_date": planned, "actual_date": actual})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{m}");
+    }
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(
+        d["lights"],
+        json!({"green": 3, "yellow": 1, "red": 1, "none": 1}),
+        "{d}"
+    );
+    // Judged on an earlier day, the land supply was only 10 days overdue: yellow.
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-04-10", None).await;
+    assert_eq!(d["lights"]["red"], 0);
+    assert_eq!(d["lights"]["yellow"], 1, "{d}");
+
+    let (status, c) = app.admin("GET", "/cockpit?as_of=2023-07-07", None).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["red_count"], 1);
+    assert_eq!(c["red_list"][0]["name"], "严重滞后");
+    assert_eq!(
+        c["red_list"][0]["reasons"][0],
+        json!({"kind": "milestone_overdue", "milestone": "land_supplied", "days": 98})
+    );
+
+    // The annual light: a plan behind its time share makes a red of its own, with its reason.
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{}/plans/2023", ids[5]),
+            Some(json!({"planned_investment": "1200"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, staff) = app.user("ganbu", "staff", None).await;
+    let (status, _) = app
+        .call(
+            &staff,
+            "PUT",
+            &format!("/projects/{}/reports/2023-06", ids[5]),
+            Some(json!({"completed_investment": "300", "problems": "融资未到位"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Submitted, not yet approved: it does not count, so the project is red (r = 0).
+    let (_, c) = app.admin("GET", "/cockpit?as_of=2023-07-07", None).await;
+    assert_eq!(c["lights"]["red"], 2, "{c}");
+    assert_eq!(c["pending_investment"], "300.00");
+    let red = c["red_list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["name"] == "无节点")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(red["reasons"][0]["kind"], "annual_behind");
+    assert_eq!(red["problems"], "融资未到位");
+    // Approved on another app server: this one's cockpit shows it at once (r = 0.5 still red,
+    // but the completed investment moves).
+    let b = app.second_server().await;
+    let (status, _) = b
+        .admin(
+            "POST",
+            &format!("/projects/{}/reports/2023-06/approve", ids[5]),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, c) = app.admin("GET", "/cockpit?as_of=2023-07-07", None).await;
+    assert_eq!(
+        (
+            c["completed_investment"].as_str(),
+            c["pending_investment"].as_str()
+        ),
+        (Some("300.00"), Some("0.00"))
+    );
+    assert_eq!(c["trend"].as_array().map(Vec::len), Some(1));
+    assert_eq!(c["trend"][0]["month"], "2023-06");
+
+    // Filters: one zone, one category, both.
+    let (_, c) = app
+        .admin(
+            "GET",
+            &format!("/cockpit?as_of=2023-07-07&zone_id={other_zone}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (c["project_count"].as_i64(), c["completed_investment"].as_str()),
+        (Some(3), Some("300.00"))
+    );
+    let (_, c) = app
+        .admin("GET", "/cockpit?as_of=2023-07-07&category=industrial", None)
+        .await;
+    assert_eq!(
+        (
+            c["project_count"].as_i64(),
+            c["lights"]["green"].as_i64(),
+            c["completed_investment"].as_str()
+        ),
+        (Some(2), Some(2), Some("0.00"))
+    );
+    let (_, c) = app
+        .admin(
+            "GET",
+            &format!("/cockpit?as_of=2023-07-07&zone_id={zone}&category=infrastructure"),
+            None,
+        )
+        .await;
+    assert_eq!(c["project_count"], 1);
+    assert_eq!(c["lights"]["yellow"], 1);
+    let (status, problem) = app.admin("GET", "/cockpit?category=farm", None).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("category"))
+    );
+
+    // Not for an enterprise's eyes.
+    let (_, ent) = app.admin("GET", "/enterprises", None).await;
+    let ent = ent["items"][0]["id"].as_i64();
+    let (_, company) = app.user("qiye", "enterprise", ent).await;
+    let (status, _) = app.call(&company, "GET", "/cockpit", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    the_cockpit_counts_lights_and_names_reasons,
+    super::the_cockpit_counts_lights_and_names_reasons
+);
+
+/// Stages with targets: created, checked, and judged against what the programme reached.
+async fn stages_track_the_programme_goals(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/stages",
+            Some(json!({"name": "一年起步", "start_date": "2023-07-01", "end_date": "2022-06-30", "target_total_investment": 12.5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<_> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["end_date", "target_total_investment"]);
+    let (_, list) = app.admin("GET", "/stages", None).await;
+    assert_eq!(list["total"], 0, "a refused stage writes nothing");
+
+    let stage = app
+        .made(
+            "/stages",
+            json!({"name": "一年起步", "start_date": "2022-07-01", "end_date": "2023-06-30",
+                   "target_project_count": "2", "target_completed_investment": "150"}),
+        )
+        .await;
+    assert_eq!(stage["target_completed_investment"], "150.00");
+    app.made(
+        "/stages",
+        json!({"name": "三年起势", "start_date": "2023-07-01", "end_date": "2025-06-30", "target_project_count": "5", "sample": true}),
+    )
+    .await;
+    let (_, leader) = app.user("lingdao", "leader", None).await;
+    let (status, _) = app
+        .call(
+            &leader,
+            "POST",
+            "/stages",
+            Some(json!({"name": "x", "start_date": "2024-01-01", "end_date": "2024-12-31"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "leaders read the goals; staff and admins set them"
+    );
+
+    let mut ids = Vec::new();
+    for name in ["甲", "乙"] {
+        let p = app
+            .made(
+                "/projects",
+                json!({"name": name, "category": "industrial", "zone_id": zone, "total_investment": "1000"}),
+            )
+            .await;
+        ids.push(p["id"].as_i64().unwrap_or_default());
+    }
+    for (id, month, amount) in [
+        (ids[0], "2023-05", "100"),
+        (ids[1], "2023-06", "60"),
+        (ids[1], "2023-07", "500"),
+    ] {
+        app.admin(
+            "PUT",
+            &format!("/projects/{id}/reports/{month}"),
+            Some(json!({"completed_investment": amount})),
+        )
+        .await;
+        app.admin("POST", &format!("/projects/{id}/reports/{month}/approve"), None)
+            .await;
+    }
+    // Judged after its end, the first stage counts only what was done by its end date.
+    let (status, c) = app.call(&leader, "GET", "/cockpit?as_of=2023-09-01", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &c["stages"][0];
+    assert_eq!(first["name"], "一年起步");
+    assert_eq!(first["state"], "met", "{first}");
+    assert_eq!(first["targets"][1]["reached"], "160.00");
+    assert_eq!(first["targets"][1]["ratio"], "1.0667");
+    let second = &c["stages"][1];
+    assert_eq!(
+        (second["state"].as_str(), second["sample"].as_bool()),
+        (Some("current"), Some(true))
+    );
+    assert_eq!(second["targets"][0]["ratio"], "0.4000");
+    // The same programme judged mid-stage.
+    let (_, c) = app.call(&leader, "GET", "/cockpit?as_of=2023-05-31", None).await;
+    assert_eq!(c["stages"][0]["state"], "current");
+    assert_eq!(c["stages"][0]["targets"][1]["reached"], "100.00");
+    assert_eq!(c["stages"][1]["state"], "upcoming");
+}
+both_backends!(
+    stages_track_the_programme_goals,
+    super::stages_track_the_programme_goals
 );

@@ -397,6 +397,13 @@ async fn the_project_page_shows_and_sets_the_schedule(backend: Backend) {
         "the variance reads as officials write it"
     );
     assert!(html.contains("class=\"light green\""));
+    // The timeline: the plan and the actual day on one axis, today marked.
+    assert!(
+        html.contains("<svg class=\"chart timeline\""),
+        "the timeline is drawn"
+    );
+    assert!(html.contains("<circle class=\"actual green\""));
+    assert!(html.contains("class=\"today\""));
 
     // A bad date is refused and named; nothing changes.
     let response = app
@@ -557,3 +564,77 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 both_backends!(staff_see_who_owes_a_report, super::staff_see_who_owes_a_report);
+
+async fn the_cockpit_page_reads_at_a_glance(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, mine) = app.ground().await;
+    let (_, jurisdictions) = app.admin("GET", "/jurisdictions", None).await;
+    let host = jurisdictions["items"][0]["id"].as_i64().unwrap_or_default();
+    let evil = "<script>alert(1)</script>";
+    let evil_zone = app
+        .made("/zones", json!({"name": evil, "host_jurisdiction_id": host, "operator_jurisdiction_id": host, "area_mu": "1"}))
+        .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    for (name, z) in [("智能制造产业园", zone), ("物流园", evil_zone)] {
+        let p = app
+            .made("/projects", json!({"name": name, "category": "industrial", "zone_id": z, "total_investment": "100000000"}))
+            .await;
+        let id = p["id"].as_i64().unwrap_or_default();
+        app.admin(
+            "PUT",
+            &format!("/projects/{id}/reports/2023-06"),
+            Some(json!({"completed_investment": "25000000"})),
+        )
+        .await;
+        app.admin("POST", &format!("/projects/{id}/reports/2023-06/approve"), None)
+            .await;
+    }
+    app.made(
+        "/stages",
+        json!({"name": "一年起步", "start_date": "2022-07-01", "end_date": "2023-06-30", "target_completed_investment": "50000000"}),
+    )
+    .await;
+    let (_, leader) = app.user("lingdao", "leader", None).await;
+    let _ = leader;
+    let (_, session) = app.sign_in("lingdao", "password123").await;
+    let session = session.expect("session");
+    let (status, html) = app.page(&session, "/cockpit?as_of=2023-07-07").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("领导驾驶舱"));
+    assert!(
+        html.contains("id=\"completed-investment\">0.50<"),
+        "0.5亿 completed"
+    );
+    assert!(html.contains("id=\"completion-ratio\">25.0<"));
+    for chart in ["stacked", "trend", "part-bars", "progress"] {
+        assert!(
+            html.contains(&format!("<svg class=\"chart {chart}\"")),
+            "{chart} chart drawn"
+        );
+    }
+    assert!(html.contains("目标达成"), "the stage met its target");
+    assert!(
+        !html.contains(evil),
+        "a zone's name is text, in the filter and in the charts"
+    );
+    assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"));
+    // Filtered to one zone, as of a day before any report counted.
+    let (_, html) = app
+        .page(&session, &format!("/cockpit?as_of=2023-06-15&zone_id={zone}"))
+        .await;
+    assert!(html.contains("id=\"project-count\">1<"));
+    assert!(html.contains("id=\"completed-investment\">0.00<"));
+    // The wall display: no header, refreshes itself.
+    let (_, html) = app.page(&session, "/cockpit?wall=1").await;
+    assert!(html.contains("<body class=\"wall\">") && html.contains("http-equiv=\"refresh\""));
+    // An enterprise user has no cockpit.
+    app.user("ent1", "enterprise", Some(mine)).await;
+    let (_, ent) = app.sign_in("ent1", "password123").await;
+    let (status, _) = app.page(&ent.expect("session"), "/cockpit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    the_cockpit_page_reads_at_a_glance,
+    super::the_cockpit_page_reads_at_a_glance
+);

@@ -40,6 +40,21 @@ async fn main() {
         client.goto(&format!("{base}{page}")).await.expect("page");
         save(&client, &out, name).await;
     }
+    // The cockpit is a tall page: taken whole, as of the day the reference figures were published.
+    client.set_window_size(1280, 2300).await.expect("resize");
+    for (page, name) in [
+        ("/cockpit?as_of=2023-07-07", "cockpit"),
+        ("/cockpit?as_of=2023-07-07&wall=1", "cockpit-wall"),
+    ] {
+        client.goto(&format!("{base}{page}")).await.expect("page");
+        save(&client, &out, name).await;
+    }
+    client.set_window_size(1280, 900).await.expect("resize");
+    client
+        .goto(&format!("{base}/projects/1#schedule"))
+        .await
+        .expect("page");
+    save(&client, &out, "project-schedule").await;
     client.goto(&format!("{base}/projects/new")).await.expect("form");
     browser::fill(&client, "f-name", "示例新项目").await;
     browser::fill(&client, "f-total_investment", "7.1亿").await;

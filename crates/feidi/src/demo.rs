@@ -292,10 +292,58 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
         ids.push(created.id);
     }
     history(store, actor, officials[1], &list, &ids).await?;
+    stages(store, actor).await?;
     Ok(DemoSummary {
         projects: list.len(),
         total_investment: total,
     })
+}
+
+/// The programme's three stages (一年起步, 三年起势, 五年成型). Only the first one's result is
+/// published; the targets of the other two are samples, and say so.
+async fn stages(store: &Store, actor: Option<i64>) -> Result<()> {
+    let stages = [
+        json!({
+            "name": "一年起步",
+            "start_date": "2022-06-01",
+            "end_date": "2023-06-30",
+            "target_project_count": "35",
+            "target_total_investment": "13500000000",
+            "target_completed_investment": "3660000000",
+            "note": "长封一体化首批35个项目，总投资135亿元；截至2023年7月已完成投资36.6亿元，目标达成。",
+        }),
+        json!({
+            "name": "三年起势",
+            "start_date": "2023-07-01",
+            "end_date": "2025-06-30",
+            "target_project_count": "50",
+            "target_total_investment": "20000000000",
+            "target_completed_investment": "10000000000",
+            "target_annual_output": "15000000000",
+            "target_jobs": "8000",
+            "sample": true,
+            "note": "示例目标，仅供演示，非公开发布数据。",
+        }),
+        json!({
+            "name": "五年成型",
+            "start_date": "2025-07-01",
+            "end_date": "2027-06-30",
+            "target_project_count": "70",
+            "target_total_investment": "30000000000",
+            "target_completed_investment": "22000000000",
+            "target_annual_output": "40000000000",
+            "target_jobs": "20000",
+            "sample": true,
+            "note": "示例目标，仅供演示，非公开发布数据。",
+        }),
+    ];
+    for stage in stages {
+        let input =
+            feidi_core::programme::StageInput::parse(stage.as_object().unwrap_or(&serde_json::Map::new()))
+                .map_err(|e| anyhow!("demo stage: {e}"))?;
+        store.create(actor, &input, vec![], None).await?;
+    }
+    Ok(())
 }
 
 /// The completed investment as of 2023-07-07, in 万元: published 36.6亿.
@@ -410,10 +458,19 @@ async fn history(
             if *y == 2023 {
                 in_2023 += wan;
             }
+            // The projects behind schedule say why in their latest reports (存在问题).
+            let problems = match n {
+                26 => Some("土地征收补偿未完成，供地滞后，已提请县自然资源局协调"),
+                20 => Some("企业融资未到位，设备采购推迟，年度投资进度滞后"),
+                17 | 23 => Some("雨季影响土方施工，进度略有滞后"),
+                29 => Some("钢结构材料供应延迟，封顶推迟约两周"),
+                _ => None,
+            }
+            .filter(|_| k + 2 >= months.len());
             let input = ReportInput {
                 completed_investment: Money::yuan(wan * 10_000),
                 progress_note: Some(format!("{}月形象进度：按计划推进", m)),
-                problems: None,
+                problems: problems.map(str::to_string),
             };
             let month = format!("{y:04}-{m:02}");
             store

@@ -10,7 +10,9 @@ use feidi_store::Backend;
 use feidi_store::testing::TestDb;
 use feidi_web::{AppState, Application, WebConfig, auth};
 use serde_json::{Map, Value, json};
-use support::browser::{browser, choose, click, driver, fill, text_of, value_of};
+use support::browser::{
+    browser, choose, click, console_errors, count, driver, fill, sign_in, text_of, value_of,
+};
 
 fn map(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
@@ -183,7 +185,13 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         );
     };
     // A step that waits for an element that never comes must fail the test, not hang it.
-    let outcome = tokio::time::timeout(Duration::from_secs(90), steps).await;
+    finish(&browser, steps, 90).await;
+}
+
+/// Runs a test's steps with a time limit, so a step that waits for an element that never comes
+/// fails the test with the page it was on, instead of hanging it; then closes the browser.
+async fn finish(browser: &fantoccini::Client, steps: impl std::future::Future<Output = ()>, seconds: u64) {
+    let outcome = tokio::time::timeout(Duration::from_secs(seconds), steps).await;
     if outcome.is_err() {
         let url = browser
             .current_url()
@@ -191,8 +199,137 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
             .map(|u| u.to_string())
             .unwrap_or_default();
         let source = browser.source().await.unwrap_or_default();
-        let _ = browser.close().await;
+        let _ = browser.clone().close().await;
         panic!("the browser test timed out at {url}:\n{source}");
     }
-    let _ = browser.close().await;
+    let _ = browser.clone().close().await;
+}
+
+/// Signs out through the header's button and waits for the login page.
+async fn sign_out(browser: &fantoccini::Client) {
+    click(browser, "logout").await;
+    browser
+        .wait()
+        .for_element(Locator::Id("login-submit"))
+        .await
+        .expect("the login page");
+}
+
+/// The row of a month's report on a project page, once it says `needle`: after a form is
+/// sent the old page may still be showing, so this polls until the new one does (the test's
+/// own timeout bounds it).
+async fn report_row(browser: &fantoccini::Client, month: &str, needle: &str) -> String {
+    loop {
+        if let Ok(row) = browser.find(Locator::Id(&format!("report-{month}"))).await
+            && let Ok(text) = row.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver: run the README's test command"]
+async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
+    let (_db, store) = TestDb::store(Backend::Sqlite).await;
+    feidi::demo::load(&store, "demo password").await.expect("demo");
+    for (login, name, role) in [
+        ("tongji", "统计员小李", "reporter"),
+        ("ganbu", "干部小王", "staff"),
+    ] {
+        let input =
+            UserInput::parse(&map(json!({"login": login, "name": name, "role": role}))).expect("user");
+        let hash = auth::hash_password("password123".into()).await.expect("hash");
+        store.create_user(None, &input, hash, None).await.expect("user");
+    }
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    let driver = driver().await;
+    let browser = browser(&driver).await;
+    let steps = async {
+        // The leaders' view of the reference programme as published.
+        sign_in(&browser, &base, "admin", "demo password").await;
+        browser
+            .goto(&format!("{base}/cockpit?as_of=2023-07-07"))
+            .await
+            .expect("cockpit");
+        assert_eq!(text_of(&browser, "project-count").await, "35");
+        assert_eq!(text_of(&browser, "total-investment").await, "135.00");
+        assert_eq!(text_of(&browser, "completed-investment").await, "36.60");
+        assert_eq!(text_of(&browser, "completion-ratio").await, "27.1");
+        assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
+        assert!(count(&browser, "#trend rect.bar").await >= 12, "a bar a month");
+        assert!(text_of(&browser, "red-list").await.contains("供地逾期"));
+        let errors = console_errors(&browser).await;
+        assert!(errors.is_empty(), "no console errors: {errors:?}");
+        sign_out(&browser).await;
+
+        // A statistician reports July for 卫材园中园.
+        sign_in(&browser, &base, "tongji", "password123").await;
+        browser
+            .goto(&format!("{base}/projects/1"))
+            .await
+            .expect("project");
+        browser
+            .execute("document.getElementById('r-month').value = '2023-07';", vec![])
+            .await
+            .expect("month");
+        fill(&browser, "r-amount", "12000000").await;
+        fill(&browser, "r-note", "厂房内部装修").await;
+        click(&browser, "r-submit").await;
+        let row = report_row(&browser, "2023-07", "待审核").await;
+        assert!(row.contains("1200.00 万元"), "{row}");
+        sign_out(&browser).await;
+
+        // A cadre finds the figure wrong and returns it with a reason.
+        sign_in(&browser, &base, "ganbu", "password123").await;
+        browser
+            .goto(&format!("{base}/projects/1"))
+            .await
+            .expect("project");
+        fill(&browser, "reason-2023-07", "金额与台账不符，请核实").await;
+        click(&browser, "return-2023-07").await;
+        let row = report_row(&browser, "2023-07", "已退回").await;
+        assert!(row.contains("金额与台账不符"), "{row}");
+        sign_out(&browser).await;
+
+        // The statistician corrects it and sends it again.
+        sign_in(&browser, &base, "tongji", "password123").await;
+        browser
+            .goto(&format!("{base}/projects/1"))
+            .await
+            .expect("project");
+        fill(&browser, "resubmit-amount-2023-07", "10000000").await;
+        click(&browser, "resubmit-button-2023-07").await;
+        let row = report_row(&browser, "2023-07", "待审核").await;
+        assert!(row.contains("1000.00 万元"), "{row}");
+        sign_out(&browser).await;
+
+        // The cadre approves it, and the cockpit counts it: 36.6亿 + 0.1亿.
+        sign_in(&browser, &base, "ganbu", "password123").await;
+        browser
+            .goto(&format!("{base}/projects/1"))
+            .await
+            .expect("project");
+        click(&browser, "approve-2023-07").await;
+        let row = report_row(&browser, "2023-07", "已审核").await;
+        assert!(row.contains("1000.00 万元"), "{row}");
+        browser.goto(&format!("{base}/cockpit")).await.expect("cockpit");
+        assert_eq!(text_of(&browser, "completed-investment").await, "36.70");
+        assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
+        let errors = console_errors(&browser).await;
+        assert!(errors.is_empty(), "no console errors: {errors:?}");
+        // The console check does see errors: a page that is not there logs one.
+        browser.goto(&format!("{base}/no-such-page")).await.expect("404");
+        assert!(!console_errors(&browser).await.is_empty(), "a 404 is logged");
+    };
+    finish(&browser, steps, 120).await;
 }

@@ -2,6 +2,7 @@
 //! style, a CSRF token in every form.
 
 mod admin;
+mod cockpit;
 mod login;
 mod registry;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(registry::routes())
         .merge(admin::routes())
+        .merge(cockpit::routes())
         .fallback(not_found)
 }
 
@@ -38,6 +40,7 @@ pub struct Badge {
     pub role_label: &'static str,
     pub is_admin: bool,
     pub can_audit: bool,
+    pub can_cockpit: bool,
 }
 
 /// What every page's frame needs.
@@ -47,6 +50,8 @@ pub struct Chrome {
     pub csrf: String,
     pub section: &'static str,
     pub notice: Option<String>,
+    /// A class on the page's body: `wall` for the cockpit on a wall display.
+    pub body_class: &'static str,
 }
 
 impl Chrome {
@@ -60,10 +65,12 @@ impl Chrome {
                 role_label: caller.user.role.label(lang),
                 is_admin: principal.is_admin(),
                 can_audit: principal.may(Action::Read, Entity::Audit),
+                can_cockpit: principal.may(Action::Read, Entity::Programme),
             }),
             csrf: caller.csrf().to_string(),
             section,
             notice: None,
+            body_class: "",
         }
     }
 
@@ -74,6 +81,7 @@ impl Chrome {
             csrf,
             section: "",
             notice: None,
+            body_class: "",
         }
     }
 }

@@ -19,7 +19,7 @@ use super::{Chrome, error_page, render, url_encode};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::ApiError;
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Zones};
+use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, Zones};
 use crate::service;
 
 /// Sets a milestone from the project page, then shows the page again.
@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::<Enterprises>())
         .merge(pages::<Zones>())
         .merge(pages::<Jurisdictions>())
+        .merge(pages::<Stages>())
 }
 
 fn pages<K: PageKind>() -> Router<AppState> {
@@ -764,6 +765,8 @@ struct DetailPage {
     milestones: Vec<MilestoneRow>,
     /// Whether the caller may set milestone dates.
     edit_milestones: bool,
+    /// The milestones as a timeline (SVG), planned against actual, today marked.
+    timeline_svg: String,
     /// Investment progress (projects only): label, value, light class (or empty).
     progress: Vec<(&'static str, String, &'static str)>,
     /// Monthly reports (projects only), newest first.
@@ -783,6 +786,9 @@ pub struct ReportRow {
     pub note: String,
     pub problems: String,
     pub return_reason: String,
+    /// The amount in yuan as a form field holds it, and the version a correction must send.
+    pub amount_yuan: String,
+    pub version: i64,
 }
 
 fn report_rows(list: &[feidi_store::Report], lang: Lang) -> Vec<ReportRow> {
@@ -795,6 +801,8 @@ fn report_rows(list: &[feidi_store::Report], lang: Lang) -> Vec<ReportRow> {
             note: r.progress_note.clone().unwrap_or_default(),
             problems: r.problems.clone().unwrap_or_default(),
             return_reason: r.return_reason.clone().unwrap_or_default(),
+            amount_yuan: r.completed_investment.to_string(),
+            version: r.version,
         })
         .collect()
 }
@@ -929,6 +937,46 @@ fn schedule_rows(list: &[service::MilestoneView], lang: Lang) -> Vec<MilestoneRo
         .collect()
 }
 
+/// A project's milestones on one time axis: planned (◇) against actual (●), the slip between
+/// them coloured by the light, today marked.
+fn timeline_svg(list: &[service::MilestoneView], today: chrono::NaiveDate, lang: Lang) -> String {
+    use feidi_core::schedule::variance_words;
+    let rows: Vec<crate::svg::TimelineRow> = list
+        .iter()
+        .map(|m| {
+            let done = m.actual_date.filter(|a| *a <= today);
+            let note = match (done, m.variance_days) {
+                (Some(_), Some(v)) => variance_words(v, lang),
+                _ if today > m.planned_date => {
+                    let days = (today - m.planned_date).num_days();
+                    match lang {
+                        Lang::Zh => format!("逾期{days}天"),
+                        Lang::En => format!("{days} days overdue"),
+                    }
+                }
+                _ => lang.t("schedule.pending").to_string(),
+            };
+            crate::svg::TimelineRow {
+                label: if lang == Lang::Zh {
+                    m.kind.label_zh().to_string()
+                } else {
+                    lang.t(&format!("milestone.{}", m.kind.as_str())).to_string()
+                },
+                planned: m.planned_date,
+                actual: done,
+                light: m.light.as_str(),
+                note,
+            }
+        })
+        .collect();
+    crate::svg::timeline(
+        lang.t("schedule.timeline"),
+        &rows,
+        today,
+        lang.t("schedule.today"),
+    )
+}
+
 async fn detail_page<K: PageKind>(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -966,6 +1014,11 @@ async fn detail_page<K: PageKind>(
                 .map(|o| schedule_rows(&o.milestones, lang))
                 .unwrap_or_default(),
             edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
+            timeline_svg: overview
+                .as_ref()
+                .filter(|o| !o.milestones.is_empty())
+                .map(|o| timeline_svg(&o.milestones, feidi_core::time::today(), lang))
+                .unwrap_or_default(),
             reports: overview
                 .as_ref()
                 .map(|o| report_rows(&o.reports, lang))
@@ -1145,5 +1198,107 @@ async fn delete<K: PageKind>(
     match service::delete::<K>(&state, &caller, id, version).await {
         Ok(()) => Redirect::to(&format!("/{}", K::PATH)).into_response(),
         Err(e) => error_page(&caller, e),
+    }
+}
+
+fn money_cell(m: Option<feidi_core::Money>, lang: Lang) -> Cell {
+    match m {
+        Some(m) => Cell::num(format!("{} {}", m.in_yi(), lang.t("unit.yi"))),
+        None => Cell::num("—"),
+    }
+}
+
+impl PageKind for Stages {
+    const TITLE: &'static str = "nav.stages";
+    const LOOKUPS: &'static [NameList] = &[];
+    const CHECKBOXES: &'static [&'static str] = &["sample"];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.start_date", Some("start_date"), false),
+        ("field.end_date", Some("end_date"), false),
+        ("field.target_project_count", None, true),
+        ("field.target_total_investment", None, true),
+        ("field.target_completed_investment", None, true),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.stage")
+    }
+    fn heading(s: &feidi_store::Stage) -> String {
+        s.name.clone()
+    }
+    fn cells(s: &feidi_store::Stage, _l: &Lookups, lang: Lang) -> Vec<Cell> {
+        let mut name = Cell::link(s.name.clone(), format!("/stages/{}", s.id));
+        if s.sample {
+            name.text = format!("{} （{}）", s.name, lang.t("stage.sample"));
+        }
+        vec![
+            name,
+            Cell::text(s.start_date.clone()),
+            Cell::text(s.end_date.clone()),
+            Cell::num(s.target_project_count.map_or("—".into(), |n| n.to_string())),
+            money_cell(s.target_total_investment, lang),
+            money_cell(s.target_completed_investment, lang),
+        ]
+    }
+    fn details(s: &feidi_store::Stage, _l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.name"), Cell::text(s.name.clone())),
+            (t("field.start_date"), Cell::text(s.start_date.clone())),
+            (t("field.end_date"), Cell::text(s.end_date.clone())),
+            (
+                t("field.target_project_count"),
+                Cell::text(s.target_project_count.map_or("—".into(), |n| n.to_string())),
+            ),
+            (
+                t("field.target_total_investment"),
+                money_cell(s.target_total_investment, lang),
+            ),
+            (
+                t("field.target_completed_investment"),
+                money_cell(s.target_completed_investment, lang),
+            ),
+            (
+                t("field.target_annual_output"),
+                money_cell(s.target_annual_output, lang),
+            ),
+            (
+                t("field.target_jobs"),
+                Cell::text(s.target_jobs.map_or("—".into(), |n| n.to_string())),
+            ),
+            (
+                t("stage.sample"),
+                Cell::text(if s.sample { t("word.yes") } else { t("word.no") }),
+            ),
+            (t("field.note"), opt_text(&s.note)),
+            (t("nav.cockpit"), Cell::link(t("list.view"), "/cockpit".into())),
+            (t("field.updated_at"), Cell::text(stamp_text(&s.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, _l: &Lookups, lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("start_date", "field.start_date", "date", true);
+        f.field("end_date", "field.end_date", "date", true);
+        f.field(
+            "target_project_count",
+            "field.target_project_count",
+            "number",
+            false,
+        );
+        for name in [
+            "target_total_investment",
+            "target_completed_investment",
+            "target_annual_output",
+        ] {
+            let key = match name {
+                "target_total_investment" => "field.target_total_investment",
+                "target_completed_investment" => "field.target_completed_investment",
+                _ => "field.target_annual_output",
+            };
+            f.field(name, key, "text", false).hint = Some(lang.t("hint.money").into());
+        }
+        f.field("target_jobs", "field.target_jobs", "number", false);
+        f.field("sample", "stage.sample", "checkbox", false);
+        f.field("note", "field.note", "textarea", false);
     }
 }

@@ -67,6 +67,8 @@ pub async fn browser(driver: &Driver) -> Client {
                      format!("--user-data-dir={}", profile.display())]
         }),
     );
+    // Keep the page's console errors, so a test can show there are none.
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "SEVERE"}));
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
@@ -144,4 +146,37 @@ pub async fn sign_in(browser: &Client, base: &str, login: &str, password: &str) 
         .for_element(Locator::Css("header nav.main"))
         .await
         .expect("signed in");
+}
+
+/// chromedriver's browser log: what the pages wrote to the console since it was last read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// The console errors (SEVERE entries) the pages logged since the last call.
+pub async fn console_errors(browser: &Client) -> Vec<String> {
+    let log = browser.issue_cmd(BrowserLog).await.expect("the browser log");
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// How many elements match a CSS selector.
+pub async fn count(browser: &Client, css: &str) -> usize {
+    browser
+        .find_all(Locator::Css(css))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
 }

@@ -1,0 +1,302 @@
+//! The programme as a whole (M4, M9): its stages, what it has reached by a day, and the
+//! figures the cockpit reads — per project for the lights, and from the kept report totals for
+//! the sums, so no request reads every report.
+
+use feidi_core::Money;
+use feidi_core::model::Category;
+use feidi_core::programme::{Reached, StageInput};
+use serde::Serialize;
+
+use crate::registry::{Inputs, Record};
+use crate::value::{Cols, Val};
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// A stage of the programme with its targets.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Stage {
+    pub id: i64,
+    pub name: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub target_project_count: Option<i64>,
+    pub target_total_investment: Option<Money>,
+    pub target_completed_investment: Option<Money>,
+    pub target_annual_output: Option<Money>,
+    pub target_jobs: Option<i64>,
+    pub sample: bool,
+    pub note: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Stage {
+    /// The stage as an input again, which is what its progress is judged from.
+    pub fn input(&self) -> StoreResult<StageInput> {
+        let date = |text: &str| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("stage date {text}")))
+        };
+        Ok(StageInput {
+            name: self.name.clone(),
+            start_date: date(&self.start_date)?,
+            end_date: date(&self.end_date)?,
+            target_project_count: self.target_project_count,
+            target_total_investment: self.target_total_investment,
+            target_completed_investment: self.target_completed_investment,
+            target_annual_output: self.target_annual_output,
+            target_jobs: self.target_jobs,
+            sample: self.sample,
+            note: self.note.clone(),
+        })
+    }
+}
+
+impl Record for Stage {
+    const ENTITY: &'static str = "stage";
+    const TABLE: &'static str = "programme_stages";
+    const COLUMNS: &'static str = "id, name, start_date, end_date, target_project_count, target_total_investment, \
+         target_completed_investment, target_annual_output, target_jobs, sample, note, version, created_at, updated_at";
+    const UNIQUE: &'static [&'static str] = &["name"];
+    const SORTABLE: &'static [&'static str] = &["id", "name", "start_date", "end_date"];
+    const FILTERS: &'static [&'static str] = &[];
+
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
+        let money = |col| c.opt_int(col).map(|v| v.map(Money::from_hundredths));
+        Ok(Self {
+            id: c.int("id")?,
+            name: c.text("name")?,
+            start_date: c.text("start_date")?,
+            end_date: c.text("end_date")?,
+            target_project_count: c.opt_int("target_project_count")?,
+            target_total_investment: money("target_total_investment")?,
+            target_completed_investment: money("target_completed_investment")?,
+            target_annual_output: money("target_annual_output")?,
+            target_jobs: c.opt_int("target_jobs")?,
+            sample: c.boolean("sample")?,
+            note: c.opt_text("note")?,
+            version: c.int("version")?,
+            created_at: c.text("created_at")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Inputs for StageInput {
+    type Record = Stage;
+    fn values(&self) -> Vec<(&'static str, Val)> {
+        let money = |m: Option<Money>| Val::from(m.map(Money::hundredths));
+        vec![
+            ("name", self.name.clone().into()),
+            ("start_date", self.start_date.to_string().into()),
+            ("end_date", self.end_date.to_string().into()),
+            ("target_project_count", self.target_project_count.into()),
+            ("target_total_investment", money(self.target_total_investment)),
+            (
+                "target_completed_investment",
+                money(self.target_completed_investment),
+            ),
+            ("target_annual_output", money(self.target_annual_output)),
+            ("target_jobs", self.target_jobs.into()),
+            ("sample", self.sample.into()),
+            ("note", self.note.clone().into()),
+        ]
+    }
+}
+
+/// Which part of the programme a figure covers: all of it, or one zone and/or one category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Part {
+    pub zone_id: Option<i64>,
+    pub category: Option<Category>,
+}
+
+impl Part {
+    /// The SQL condition over a table with `category` and `zone_id` columns (of alias
+    /// `prefix`), its placeholders numbered from `next`, and the values to bind.
+    fn condition(&self, prefix: &str, mut next: usize) -> (String, Vec<Val>) {
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        if let Some(zone) = self.zone_id {
+            sql.push_str(&format!(" AND {prefix}zone_id = ${next}"));
+            values.push(Val::from(zone));
+            next += 1;
+        }
+        if let Some(category) = self.category {
+            sql.push_str(&format!(" AND {prefix}category = ${next}"));
+            values.push(Val::from(category.as_str()));
+        }
+        (sql, values)
+    }
+}
+
+/// One cell of the kept report totals: a month's reports of one category, zone and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalCell {
+    pub month: String,
+    pub category: Category,
+    pub zone_id: i64,
+    /// `approved`, `submitted` or `returned`.
+    pub status: String,
+    pub amount: Money,
+    pub report_count: i64,
+}
+
+/// What a project's light is judged from, as of one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub project_id: i64,
+    pub name: String,
+    pub category: Category,
+    pub zone_id: i64,
+    pub total_investment: Money,
+    /// The greatest lateness in days among its milestones (none without milestones).
+    pub max_lateness: Option<i64>,
+    /// Approved investment of the year up to the cutoff month.
+    pub year_to_date: Money,
+    pub annual_plan: Option<Money>,
+}
+
+/// Days from text date `b` to text date `a`, in the backend's dialect.
+fn days_between(backend: Backend, a: &str, b: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("CAST(julianday({a}) - julianday({b}) AS INTEGER)"),
+        Backend::Postgres => format!("(CAST({a} AS DATE) - CAST({b} AS DATE))"),
+    }
+}
+
+fn category(c: &Cols<'_>) -> StoreResult<Category> {
+    let code = c.text("category")?;
+    Category::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("category {code}")))
+}
+
+impl Store {
+    /// The sum of the data versions of some tables: it changes whenever any of them does, so
+    /// an answer built from them may be kept while it stands still.
+    pub async fn data_versions(&self, tables: &[&str]) -> StoreResult<i64> {
+        let list = (1..=tables.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT CAST(SUM(version) AS BIGINT) FROM data_versions WHERE name IN ({list})");
+        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        for t in tables {
+            query = query.bind(t.to_string());
+        }
+        Ok(query.fetch_one(&self.read).await?)
+    }
+
+    /// The kept report totals of months up to `cutoff` (`YYYY-MM`) in a part of the programme.
+    pub async fn report_cells(&self, part: Part, cutoff: &str) -> StoreResult<Vec<TotalCell>> {
+        let (cond, values) = part.condition("", 2);
+        let sql = format!(
+            "SELECT month, category, zone_id, status, amount, report_count FROM report_totals \
+             WHERE month <= $1 AND report_count > 0{cond} ORDER BY month"
+        );
+        let query = sqlx::query(&sql).bind(cutoff.to_string());
+        let rows = crate::value::bind_all(query, &values)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(TotalCell {
+                    month: c.text("month")?,
+                    category: category(&c)?,
+                    zone_id: c.int("zone_id")?,
+                    status: c.text("status")?,
+                    amount: Money::from_hundredths(c.int("amount")?),
+                    report_count: c.int("report_count")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every project of a part with what its light is judged from on day `as_of`
+    /// (`YYYY-MM-DD`): the year's approved investment up to `cutoff` and its plan for `year`.
+    pub async fn standings(
+        &self,
+        part: Part,
+        as_of: &str,
+        year: i32,
+        cutoff: &str,
+    ) -> StoreResult<Vec<Standing>> {
+        let late = days_between(
+            self.backend,
+            "CASE WHEN actual_date IS NOT NULL AND actual_date <= $1 THEN actual_date ELSE $1 END",
+            "planned_date",
+        );
+        let (cond, values) = part.condition("p.", 5);
+        let sql = format!(
+            "SELECT p.id, p.name, p.category, p.zone_id, p.total_investment, m.late, y.ytd, a.planned_investment \
+             FROM projects p \
+             LEFT JOIN (SELECT project_id, CAST(MAX({late}) AS BIGINT) AS late FROM milestones GROUP BY project_id) m ON m.project_id = p.id \
+             LEFT JOIN (SELECT project_id, CAST(SUM(completed_investment) AS BIGINT) AS ytd FROM monthly_reports \
+                        WHERE status = 'approved' AND month >= $2 AND month <= $3 GROUP BY project_id) y ON y.project_id = p.id \
+             LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $4 \
+             WHERE 1 = 1{cond} ORDER BY p.id"
+        );
+        let query = sqlx::query(&sql)
+            .bind(as_of.to_string())
+            .bind(format!("{year:04}-01"))
+            .bind(cutoff.to_string())
+            .bind(i64::from(year));
+        let rows = crate::value::bind_all(query, &values)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(Standing {
+                    project_id: c.int("id")?,
+                    name: c.text("name")?,
+                    category: category(&c)?,
+                    zone_id: c.int("zone_id")?,
+                    total_investment: Money::from_hundredths(c.int("total_investment")?),
+                    max_lateness: c.opt_int("late")?,
+                    year_to_date: Money::from_hundredths(c.opt_int("ytd")?.unwrap_or(0)),
+                    annual_plan: c.opt_int("planned_investment")?.map(Money::from_hundredths),
+                })
+            })
+            .collect()
+    }
+
+    /// What the programme (or a part) has reached on day `on` (`YYYY-MM-DD`, whose last
+    /// counting month is `cutoff`): today's portfolio, the approved investment, and the
+    /// expected output and jobs of the projects in production by then.
+    pub async fn reached(&self, part: Part, on: &str, cutoff: &str) -> StoreResult<Reached> {
+        let (cond, values) = part.condition("p.", 2);
+        let sql = format!(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(p.total_investment), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(CASE WHEN m.project_id IS NOT NULL THEN p.expected_annual_output ELSE 0 END), 0) AS BIGINT) AS output, \
+             CAST(COALESCE(SUM(CASE WHEN m.project_id IS NOT NULL THEN p.expected_jobs ELSE 0 END), 0) AS BIGINT) AS jobs \
+             FROM projects p LEFT JOIN milestones m ON m.project_id = p.id AND m.kind = 'production_started' \
+             AND m.actual_date IS NOT NULL AND m.actual_date <= $1 WHERE 1 = 1{cond}"
+        );
+        let query = sqlx::query(&sql).bind(on.to_string());
+        let row = crate::value::bind_all(query, &values)
+            .fetch_one(&self.read)
+            .await?;
+        let c = Cols::Row(&row);
+        let completed = self
+            .report_cells(part, cutoff)
+            .await?
+            .iter()
+            .filter(|cell| cell.status == "approved")
+            .map(|cell| cell.amount)
+            .sum();
+        Ok(Reached {
+            project_count: c.int("n")?,
+            total_investment: Money::from_hundredths(c.int("total")?),
+            completed_investment: completed,
+            annual_output: Money::from_hundredths(c.int("output")?),
+            jobs: c.int("jobs")?,
+        })
+    }
+}

@@ -1,0 +1,472 @@
+//! The leaders' cockpit (M9) and the dashboard it shares its figures with: the programme (or
+//! one zone or category of it) as of a day — totals, lights, the red list with its reasons,
+//! the monthly trend, and the stages' progress (M4).
+//!
+//! Built from the totals the database keeps and one pass over the projects for the lights,
+//! then kept in memory under the data versions of every table it reads, so repeated views cost
+//! one small query, and a write on any app server makes the next view build it afresh.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use feidi_core::model::Category;
+use feidi_core::policy::{Action, Entity, Scope};
+use feidi_core::programme::{StageState, TargetProgress};
+use feidi_core::schedule::{
+    Light, MilestoneKind, cutoff_month, elapsed_months, lateness_days, project_light,
+};
+use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
+use feidi_store::{NameList, Part};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::service::require;
+
+/// The tables the cockpit is built from: a write to any of them makes it stale.
+const SOURCES: &[&str] = &[
+    "projects",
+    "zones",
+    "milestones",
+    "monthly_reports",
+    "annual_plans",
+    "settings",
+    "programme_stages",
+];
+
+/// How many of the red projects the cockpit names, worst first.
+pub const RED_LIST_MAX: usize = 100;
+/// How many months the trend shows, ending with the last month that counts.
+pub const TREND_MONTHS: usize = 24;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cockpit {
+    pub as_of: NaiveDate,
+    pub zone_id: Option<i64>,
+    pub category: Option<Category>,
+    /// The last month whose reports count.
+    pub cutoff_month: String,
+    pub project_count: i64,
+    pub total_investment: Money,
+    pub completed_investment: Money,
+    pub pending_investment: Money,
+    pub completion_ratio: Ratio,
+    pub year: i32,
+    pub year_to_date: Money,
+    pub annual_plan: Money,
+    pub by_category: Vec<Share>,
+    pub by_zone: Vec<Share>,
+    pub trend: Vec<TrendMonth>,
+    pub lights: LightCounts,
+    pub red_count: i64,
+    /// The worst red projects (at most [`RED_LIST_MAX`]), each with why it is red.
+    pub red_list: Vec<RedProject>,
+    pub stages: Vec<StageProgress>,
+}
+
+/// One category's or zone's part of the programme.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    /// The category code or the zone id.
+    pub key: String,
+    pub name: String,
+    pub project_count: i64,
+    pub total_investment: Money,
+    pub completed_investment: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendMonth {
+    pub month: String,
+    pub completed_investment: Money,
+    /// Approved since the start, up to and including this month.
+    pub cumulative: Money,
+}
+
+/// How many projects show each light; `none` have neither milestones nor an annual light.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct LightCounts {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub none: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RedProject {
+    pub project_id: i64,
+    pub name: String,
+    pub category: Category,
+    pub zone_id: i64,
+    pub reasons: Vec<RedReason>,
+    /// The problems its latest report names (存在问题), with that report's month.
+    pub problems: Option<String>,
+    pub problems_month: Option<String>,
+}
+
+/// Why a project is red: a milestone late or overdue beyond the threshold, or the year's
+/// investment short of its time-proportional share of the plan.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RedReason {
+    /// Done, but this many days after its plan.
+    MilestoneLate { milestone: MilestoneKind, days: i64 },
+    /// Not done, this many days past its plan.
+    MilestoneOverdue { milestone: MilestoneKind, days: i64 },
+    /// r = (year to date ÷ plan) ÷ (elapsed months ÷ 12) below 0.8.
+    AnnualBehind {
+        ratio: Ratio,
+        year_to_date: Money,
+        annual_plan: Money,
+    },
+}
+
+impl RedReason {
+    pub fn words(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Self::MilestoneLate { milestone, days }, Lang::Zh) => {
+                format!("{}滞后{days}天完成", milestone.label_zh())
+            }
+            (Self::MilestoneLate { milestone, days }, Lang::En) => {
+                format!("{} done {days} days late", milestone.as_str().replace('_', " "))
+            }
+            (Self::MilestoneOverdue { milestone, days }, Lang::Zh) => {
+                format!("{}逾期{days}天未完成", milestone.label_zh())
+            }
+            (Self::MilestoneOverdue { milestone, days }, Lang::En) => {
+                format!("{} overdue by {days} days", milestone.as_str().replace('_', " "))
+            }
+            (Self::AnnualBehind { ratio, .. }, Lang::Zh) => {
+                format!("年度投资序时进度仅{}%", ratio.percent())
+            }
+            (Self::AnnualBehind { ratio, .. }, Lang::En) => {
+                format!("annual investment at {}% of its time share", ratio.percent())
+            }
+        }
+    }
+}
+
+/// A stage and the programme's progress against it, judged on its end date once it has passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageProgress {
+    pub id: i64,
+    pub name: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub sample: bool,
+    pub note: Option<String>,
+    pub state: StageState,
+    /// How much of the stage's time has gone, as of the day judged.
+    pub time_ratio: Ratio,
+    pub targets: Vec<TargetProgress>,
+}
+
+/// Reads the cockpit's part of the programme from a query string: `zone_id`, `category`.
+pub fn part(params: &HashMap<String, String>, lang: Lang) -> ApiResult<Part> {
+    let value = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let zone_id = match value("zone_id") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::Invalid(FieldErrors::one("zone_id", Flaw::NotInteger), lang))?,
+        ),
+    };
+    let category = match value("category") {
+        None => None,
+        Some(v) => Some(Category::parse(v).ok_or_else(|| {
+            ApiError::Invalid(FieldErrors::one("category", Flaw::OneOf(Category::CODES)), lang)
+        })?),
+    };
+    Ok(Part { zone_id, category })
+}
+
+/// The cockpit of a part of the programme as of a day, for those who oversee the programme.
+pub async fn cockpit(
+    state: &AppState,
+    caller: &Caller,
+    as_of: NaiveDate,
+    part: Part,
+) -> ApiResult<Arc<Cockpit>> {
+    require(caller, Action::Read, Entity::Programme)?;
+    if caller.principal().scope() != Scope::All {
+        return Err(ApiError::Forbidden);
+    }
+    // The version is read before the figures, so a write racing the build can only make the
+    // kept cockpit look older than it is (and be built again), never newer.
+    let version = state.store.data_versions(SOURCES).await?;
+    let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
+    if let Some(kept) = state.cockpits.get(&key, version) {
+        return Ok(kept);
+    }
+    let built = Arc::new(build(state, as_of, part, caller.lang()).await?);
+    state.cockpits.put(key, version, built.clone());
+    Ok(built)
+}
+
+async fn build(state: &AppState, as_of: NaiveDate, part: Part, lang: Lang) -> ApiResult<Cockpit> {
+    let store = &state.store;
+    let cutoff = cutoff_month(as_of);
+    let year = as_of.year();
+    let elapsed = elapsed_months(as_of);
+    let rule = store.light_rule().await?;
+    let standings = store.standings(part, &as_of.to_string(), year, &cutoff).await?;
+    let cells = store.report_cells(part, &cutoff).await?;
+    let zone_names: HashMap<i64, String> = store
+        .names(NameList::Zones, Scope::All)
+        .await?
+        .into_iter()
+        .collect();
+
+    // The portfolio (today's) and the lights, in one pass over the projects.
+    let mut lights = LightCounts::default();
+    let mut reds = Vec::new();
+    let mut by_category: BTreeMap<usize, Share> = BTreeMap::new();
+    let mut by_zone: BTreeMap<i64, Share> = BTreeMap::new();
+    let (mut annual_plan, mut year_to_date) = (Money::ZERO, Money::ZERO);
+    for s in &standings {
+        let light = project_light(s.max_lateness, rule, s.year_to_date, s.annual_plan, elapsed);
+        match light {
+            Some(Light::Green) => lights.green += 1,
+            Some(Light::Yellow) => lights.yellow += 1,
+            Some(Light::Red) => {
+                lights.red += 1;
+                reds.push(s);
+            }
+            None => lights.none += 1,
+        }
+        annual_plan += s.annual_plan.unwrap_or(Money::ZERO);
+        year_to_date += s.year_to_date;
+        let position = Category::ALL.iter().position(|c| *c == s.category).unwrap_or(0);
+        let share = by_category.entry(position).or_insert_with(|| Share {
+            key: s.category.as_str().into(),
+            name: s.category.label(lang).into(),
+            project_count: 0,
+            total_investment: Money::ZERO,
+            completed_investment: Money::ZERO,
+        });
+        share.project_count += 1;
+        share.total_investment += s.total_investment;
+        let share = by_zone.entry(s.zone_id).or_insert_with(|| Share {
+            key: s.zone_id.to_string(),
+            name: zone_names.get(&s.zone_id).cloned().unwrap_or_default(),
+            project_count: 0,
+            total_investment: Money::ZERO,
+            completed_investment: Money::ZERO,
+        });
+        share.project_count += 1;
+        share.total_investment += s.total_investment;
+    }
+
+    // The sums of reports, from the kept totals.
+    let (mut completed, mut pending) = (Money::ZERO, Money::ZERO);
+    let mut months: BTreeMap<&str, Money> = BTreeMap::new();
+    for cell in &cells {
+        match cell.status.as_str() {
+            "approved" => {
+                completed += cell.amount;
+                *months.entry(cell.month.as_str()).or_insert(Money::ZERO) += cell.amount;
+                let position = Category::ALL
+                    .iter()
+                    .position(|c| *c == cell.category)
+                    .unwrap_or(0);
+                if let Some(share) = by_category.get_mut(&position) {
+                    share.completed_investment += cell.amount;
+                }
+                if let Some(share) = by_zone.get_mut(&cell.zone_id) {
+                    share.completed_investment += cell.amount;
+                }
+            }
+            "submitted" => pending += cell.amount,
+            _ => {}
+        }
+    }
+    let trend = trend(&months, &cutoff);
+    let project_count = standings.len() as i64;
+    let total_investment: Money = standings.iter().map(|s| s.total_investment).sum();
+    let red_count = reds.len() as i64;
+    let red_list = red_list(state, reds, as_of, rule, elapsed, &cutoff).await?;
+    let mut by_zone: Vec<Share> = by_zone.into_values().collect();
+    by_zone.sort_by(|a, b| {
+        b.total_investment
+            .cmp(&a.total_investment)
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(Cockpit {
+        as_of,
+        zone_id: part.zone_id,
+        category: part.category,
+        cutoff_month: cutoff,
+        project_count,
+        total_investment,
+        completed_investment: completed,
+        pending_investment: pending,
+        completion_ratio: Ratio::of(completed.hundredths(), total_investment.hundredths()),
+        year,
+        year_to_date,
+        annual_plan,
+        by_category: by_category.into_values().collect(),
+        by_zone,
+        trend,
+        lights,
+        red_count,
+        red_list,
+        stages: stages(state, as_of).await?,
+    })
+}
+
+/// The last [`TREND_MONTHS`] months up to the cutoff, with the running total since the start.
+fn trend(months: &BTreeMap<&str, Money>, cutoff: &str) -> Vec<TrendMonth> {
+    let Some((mut y, mut m)) = feidi_core::schedule::parse_month(cutoff) else {
+        return Vec::new();
+    };
+    let mut labels = Vec::with_capacity(TREND_MONTHS);
+    for _ in 0..TREND_MONTHS {
+        labels.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    labels.reverse();
+    let first = labels.first().cloned().unwrap_or_default();
+    let mut cumulative: Money = months
+        .iter()
+        .filter(|(month, _)| **month < first.as_str())
+        .map(|(_, amount)| *amount)
+        .sum();
+    // Months before the programme's first report are left out, so a young programme's chart
+    // is not mostly empty.
+    let start = months.keys().next().map(|m| m.to_string()).unwrap_or_default();
+    labels
+        .into_iter()
+        .filter(|label| *label >= start)
+        .map(|label| {
+            let amount = months.get(label.as_str()).copied().unwrap_or(Money::ZERO);
+            cumulative += amount;
+            TrendMonth {
+                month: label,
+                completed_investment: amount,
+                cumulative,
+            }
+        })
+        .collect()
+}
+
+/// The worst red projects with their reasons: the milestones beyond the threshold, the annual
+/// share behind, and the problems their latest report names.
+async fn red_list(
+    state: &AppState,
+    mut reds: Vec<&feidi_store::Standing>,
+    as_of: NaiveDate,
+    rule: feidi_core::schedule::LightRule,
+    elapsed: u32,
+    cutoff: &str,
+) -> ApiResult<Vec<RedProject>> {
+    reds.sort_by(|a, b| {
+        b.max_lateness
+            .unwrap_or(i64::MIN)
+            .cmp(&a.max_lateness.unwrap_or(i64::MIN))
+            .then(a.project_id.cmp(&b.project_id))
+    });
+    reds.truncate(RED_LIST_MAX);
+    let ids: Vec<i64> = reds.iter().map(|s| s.project_id).collect();
+    let milestones = state.store.milestones_of(&ids).await?;
+    let problems: HashMap<i64, (String, String)> = state
+        .store
+        .latest_problems(&ids, cutoff)
+        .await?
+        .into_iter()
+        .map(|(id, month, text)| (id, (month, text)))
+        .collect();
+    Ok(reds
+        .into_iter()
+        .map(|s| {
+            let mut reasons: Vec<RedReason> = milestones
+                .iter()
+                .filter(|m| m.project_id == s.project_id)
+                .filter_map(|m| {
+                    let days = lateness_days(m.planned_date, m.actual_date, as_of);
+                    if rule.for_lateness(days) != Light::Red {
+                        return None;
+                    }
+                    let done = m.actual_date.is_some_and(|a| a <= as_of);
+                    Some(if done {
+                        RedReason::MilestoneLate {
+                            milestone: m.kind,
+                            days,
+                        }
+                    } else {
+                        RedReason::MilestoneOverdue {
+                            milestone: m.kind,
+                            days,
+                        }
+                    })
+                })
+                .collect();
+            if let Some(plan) = s.annual_plan
+                && feidi_core::schedule::annual_light(s.year_to_date, Some(plan), elapsed) == Some(Light::Red)
+            {
+                reasons.push(RedReason::AnnualBehind {
+                    ratio: Ratio::of(
+                        s.year_to_date.hundredths() * 12,
+                        plan.hundredths() * i64::from(elapsed),
+                    ),
+                    year_to_date: s.year_to_date,
+                    annual_plan: plan,
+                });
+            }
+            let (problems_month, problems) = match problems.get(&s.project_id) {
+                Some((month, text)) => (Some(month.clone()), Some(text.clone())),
+                None => (None, None),
+            };
+            RedProject {
+                project_id: s.project_id,
+                name: s.name.clone(),
+                category: s.category,
+                zone_id: s.zone_id,
+                reasons,
+                problems,
+                problems_month,
+            }
+        })
+        .collect())
+}
+
+/// Every stage with the whole programme's progress against it (stage targets are the whole
+/// programme's, so a zone or category filter does not apply to them).
+async fn stages(state: &AppState, as_of: NaiveDate) -> ApiResult<Vec<StageProgress>> {
+    let list = state
+        .store
+        .list::<feidi_store::Stage>(
+            &feidi_store::ListQuery {
+                page: 1,
+                per_page: 500,
+                sort: Some("start_date".into()),
+                dir: feidi_store::SortDir::Asc,
+                ..Default::default()
+            },
+            Scope::All,
+        )
+        .await?;
+    let mut out = Vec::new();
+    for stage in list.items {
+        let input = stage.input()?;
+        let on = as_of.min(input.end_date);
+        let reached = state
+            .store
+            .reached(Part::default(), &on.to_string(), &cutoff_month(on))
+            .await?;
+        let (state_now, time_ratio, targets) = feidi_core::programme::stage_progress(&input, &reached, as_of);
+        out.push(StageProgress {
+            id: stage.id,
+            name: stage.name,
+            start_date: stage.start_date,
+            end_date: stage.end_date,
+            sample: stage.sample,
+            note: stage.note,
+            state: state_now,
+            time_ratio,
+            targets,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,357 @@
+//! The leaders' cockpit page (领导驾驶舱): the figures of the programme at a glance, with
+//! charts drawn on the server, filters by zone, category and day, a wall-display mode (大屏)
+//! and a print style.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use feidi_core::model::Category;
+use feidi_core::policy::Scope;
+use feidi_core::programme::StageState;
+use feidi_core::{Lang, Money};
+use feidi_store::NameList;
+
+use super::registry::Opt;
+use super::{Chrome, error_page, render, url_encode};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::cockpit::{Cockpit, cockpit, part};
+use crate::error::ApiResult;
+use crate::service;
+use crate::svg;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/cockpit", get(cockpit_page))
+}
+
+pub struct Figure {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub unit: String,
+}
+
+pub struct TargetView {
+    pub label: &'static str,
+    pub reached: String,
+    pub target: String,
+    pub percent: String,
+    pub met: bool,
+    pub bar: String,
+}
+
+pub struct StageView {
+    pub name: String,
+    pub sample: bool,
+    pub dates: String,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    pub time_percent: String,
+    pub note: Option<String>,
+    pub targets: Vec<TargetView>,
+}
+
+pub struct RedView {
+    pub project_id: i64,
+    pub name: String,
+    pub category: &'static str,
+    pub zone: String,
+    pub reasons: Vec<String>,
+    pub problems: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "cockpit.html")]
+struct CockpitPage {
+    c: Chrome,
+    wall: bool,
+    as_of: String,
+    cutoff_month: String,
+    zones: Vec<Opt>,
+    categories: Vec<Opt>,
+    /// The current filters as a query string, for the wall and print links.
+    query: String,
+    scope_label: String,
+    figures: Vec<Figure>,
+    lights_svg: String,
+    category_svg: String,
+    zone_svg: String,
+    trend_svg: String,
+    stages: Vec<StageView>,
+    red_count: i64,
+    reds: Vec<RedView>,
+}
+
+async fn cockpit_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let result: ApiResult<CockpitPage> = async {
+        let lang = caller.lang();
+        let as_of = service::as_of(&params, lang)?;
+        let part = part(&params, lang)?;
+        let data = cockpit(&state, &caller, as_of, part).await?;
+        let zone_names = state.store.names(NameList::Zones, Scope::All).await?;
+        let wall = params.get("wall").is_some_and(|v| v == "1");
+        let mut c = Chrome::for_caller(&caller, "cockpit");
+        c.body_class = if wall { "wall" } else { "" };
+        Ok(view(c, &data, &zone_names, wall, lang))
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+fn yi(m: Money) -> String {
+    m.in_yi()
+}
+
+fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: Lang) -> CockpitPage {
+    let t = |k| lang.t(k);
+    let yi_unit = t("unit.yi");
+    let zone_name = |id: i64| {
+        zone_names
+            .iter()
+            .find(|(z, _)| *z == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let mut query = vec![format!("as_of={}", d.as_of)];
+    if let Some(z) = d.zone_id {
+        query.push(format!("zone_id={z}"));
+    }
+    if let Some(cat) = d.category {
+        query.push(format!("category={}", cat.as_str()));
+    }
+    let scope_label = match (d.zone_id, d.category) {
+        (None, None) => t("cockpit.whole"),
+        _ => "",
+    }
+    .to_string();
+    let scope_label = [
+        Some(scope_label).filter(|s| !s.is_empty()),
+        d.zone_id.map(zone_name),
+        d.category.map(|c| c.label(lang).to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let figures = vec![
+        Figure {
+            id: "project-count",
+            label: t("dash.projects"),
+            value: d.project_count.to_string(),
+            unit: t("unit.count").into(),
+        },
+        Figure {
+            id: "total-investment",
+            label: t("dash.total"),
+            value: yi(d.total_investment),
+            unit: yi_unit.into(),
+        },
+        Figure {
+            id: "completed-investment",
+            label: t("dash.completed"),
+            value: yi(d.completed_investment),
+            unit: yi_unit.into(),
+        },
+        Figure {
+            id: "completion-ratio",
+            label: t("dash.completion"),
+            value: d.completion_ratio.percent(),
+            unit: "%".into(),
+        },
+        Figure {
+            id: "pending-investment",
+            label: t("progress.pending"),
+            value: yi(d.pending_investment),
+            unit: yi_unit.into(),
+        },
+        Figure {
+            id: "year-to-date",
+            label: t("cockpit.ytd"),
+            value: yi(d.year_to_date),
+            unit: format!("{yi_unit} / {} {}", t("cockpit.plan"), yi(d.annual_plan)),
+        },
+    ];
+    let lights_svg = svg::stacked_bar(
+        t("cockpit.lights"),
+        &[
+            svg::Segment {
+                class: "green",
+                count: d.lights.green,
+                legend: format!("{} {}", t("light.green"), d.lights.green),
+            },
+            svg::Segment {
+                class: "yellow",
+                count: d.lights.yellow,
+                legend: format!("{} {}", t("light.yellow"), d.lights.yellow),
+            },
+            svg::Segment {
+                class: "red",
+                count: d.lights.red,
+                legend: format!("{} {}", t("light.red"), d.lights.red),
+            },
+            svg::Segment {
+                class: "none",
+                count: d.lights.none,
+                legend: format!("{} {}", t("light.none"), d.lights.none),
+            },
+        ],
+    );
+    let share_rows = |shares: &[crate::cockpit::Share]| {
+        shares
+            .iter()
+            .map(|s| svg::PartRow {
+                label: s.name.clone(),
+                whole: s.total_investment.hundredths(),
+                part: s.completed_investment.hundredths(),
+                text: format!(
+                    "{} / {} {yi_unit} · {}%",
+                    yi(s.completed_investment),
+                    yi(s.total_investment),
+                    feidi_core::Ratio::of(
+                        s.completed_investment.hundredths(),
+                        s.total_investment.hundredths()
+                    )
+                    .percent()
+                ),
+            })
+            .collect::<Vec<_>>()
+    };
+    let category_svg = svg::part_bars(t("cockpit.by_category"), &share_rows(&d.by_category));
+    // The ten largest zones; the rest are one click away in the zone filter.
+    let zone_svg = svg::part_bars(
+        t("cockpit.by_zone"),
+        &share_rows(&d.by_zone[..d.by_zone.len().min(10)]),
+    );
+    let trend_svg = svg::trend(
+        t("cockpit.trend"),
+        &d.trend
+            .iter()
+            .map(|m| svg::TrendPoint {
+                label: m.month.clone(),
+                amount: m.completed_investment.hundredths(),
+                cumulative: m.cumulative.hundredths(),
+            })
+            .collect::<Vec<_>>(),
+        t("cockpit.month_completed"),
+        t("cockpit.cumulative"),
+        yi_unit,
+    );
+    let stages = d
+        .stages
+        .iter()
+        .map(|s| StageView {
+            name: s.name.clone(),
+            sample: s.sample,
+            dates: format!("{} — {}", s.start_date, s.end_date),
+            state_label: t(match s.state {
+                StageState::Upcoming => "stage.upcoming",
+                StageState::Current => "stage.current",
+                StageState::Met => "stage.met",
+                StageState::Missed => "stage.missed",
+            }),
+            state_class: match s.state {
+                StageState::Upcoming => "upcoming",
+                StageState::Current => "current",
+                StageState::Met => "met",
+                StageState::Missed => "missed",
+            },
+            time_percent: s.time_ratio.percent(),
+            note: s.note.clone(),
+            targets: s
+                .targets
+                .iter()
+                .map(|target| {
+                    let money = |v: &serde_json::Value| {
+                        v.as_str()
+                            .and_then(|m| Money::parse(m).ok())
+                            .map(|m| format!("{} {yi_unit}", m.in_yi()))
+                            .unwrap_or_else(|| v.to_string())
+                    };
+                    let label = match target.measure {
+                        "project_count" => "field.target_project_count",
+                        "total_investment" => "field.target_total_investment",
+                        "completed_investment" => "field.target_completed_investment",
+                        "annual_output" => "field.target_annual_output",
+                        _ => "field.target_jobs",
+                    };
+                    TargetView {
+                        label: t(label),
+                        reached: money(&target.reached),
+                        target: money(&target.target),
+                        percent: target.ratio.percent(),
+                        met: target.met,
+                        bar: svg::progress(
+                            t(label),
+                            target.ratio.ten_thousandths(),
+                            (s.state == StageState::Current).then_some(s.time_ratio.ten_thousandths()),
+                            target.met,
+                        ),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let reds = d
+        .red_list
+        .iter()
+        .map(|r| RedView {
+            project_id: r.project_id,
+            name: r.name.clone(),
+            category: r.category.label(lang),
+            zone: zone_name(r.zone_id),
+            reasons: r.reasons.iter().map(|x| x.words(lang)).collect(),
+            problems: r
+                .problems
+                .as_ref()
+                .map(|p| format!("{}（{}）", p, r.problems_month.clone().unwrap_or_default())),
+        })
+        .collect();
+    CockpitPage {
+        c,
+        wall,
+        as_of: d.as_of.to_string(),
+        cutoff_month: d.cutoff_month.clone(),
+        zones: zone_names
+            .iter()
+            .map(|(id, name)| Opt {
+                value: id.to_string(),
+                label: name.clone(),
+                selected: d.zone_id == Some(*id),
+            })
+            .collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|cat| Opt {
+                value: cat.as_str().into(),
+                label: cat.label(lang).into(),
+                selected: d.category == Some(*cat),
+            })
+            .collect(),
+        query: query
+            .iter()
+            .map(|q| url_encode(q).replace("%3D", "="))
+            .collect::<Vec<_>>()
+            .join("&"),
+        scope_label,
+        figures,
+        lights_svg,
+        category_svg,
+        zone_svg,
+        trend_svg,
+        stages,
+        red_count: d.red_count,
+        reds,
+    }
+}
