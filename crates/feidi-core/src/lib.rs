@@ -6,6 +6,7 @@
 pub mod credit_code;
 pub mod fixed;
 pub mod i18n;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod policy;

@@ -48,6 +48,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_programme.sql"),
         include_str!("../migrations/postgres/0007_programme.sql"),
     ),
+    (
+        8,
+        "imports",
+        include_str!("../migrations/sqlite/0008_imports.sql"),
+        include_str!("../migrations/postgres/0008_imports.sql"),
+    ),
 ];
 
 impl Store {

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/dashboard", get(dashboard))
         .route("/cockpit", get(cockpit))
+        .route("/exports/dispatch", get(export_dispatch))
         .route("/audit", get(audit))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(read_user).patch(update_user))
@@ -232,6 +233,32 @@ async fn cockpit(
     let part = crate::cockpit::part(&params, caller.lang())?;
     let cockpit = crate::cockpit::cockpit(&state, &caller, as_of, part).await?;
     Ok(Json(&*cockpit).into_response())
+}
+
+/// The monthly dispatch report: an Excel workbook (`format=xlsx`, the default) or JSON.
+async fn export_dispatch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let lang = caller.lang();
+    let month = crate::dispatch::month_param(&params, lang)?;
+    let format = params.get("format").map(String::as_str).unwrap_or("xlsx");
+    if !matches!(format, "xlsx" | "json") {
+        return Err(ApiError::Invalid(
+            feidi_core::FieldErrors::one("format", feidi_core::Flaw::OneOf(&["xlsx", "json"])),
+            lang,
+        ));
+    }
+    let report = crate::dispatch::dispatch(&state, &caller, &month).await?;
+    if format == "json" {
+        return Ok(Json(report).into_response());
+    }
+    let bytes = crate::dispatch::workbook(&report, lang).map_err(ApiError::internal)?;
+    Ok(crate::dispatch::xlsx_response(
+        bytes,
+        &format!("dispatch-{month}.xlsx"),
+    ))
 }
 
 async fn audit(

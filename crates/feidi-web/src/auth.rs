@@ -150,7 +150,7 @@ impl Caller {
 
     /// Whether a write may go ahead: bearer-token callers always, session callers only with
     /// the session's token (a cross-site form cannot know it).
-    fn csrf_ok(&self, presented: Option<&str>) -> bool {
+    pub fn csrf_ok(&self, presented: Option<&str>) -> bool {
         match &self.via {
             Via::Token => true,
             Via::Session { csrf, .. } => {

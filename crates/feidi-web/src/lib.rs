@@ -4,7 +4,9 @@
 pub mod api;
 pub mod auth;
 pub mod cockpit;
+pub mod dispatch;
 pub mod error;
+pub mod imports;
 pub mod kinds;
 pub mod memo;
 pub mod openapi;
@@ -89,6 +91,12 @@ pub fn router(state: AppState) -> Router {
         .layer(static_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(static_header(header::CACHE_CONTROL, "no-store"))
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+        // Uploads of import files may be larger than any other request.
+        .merge(
+            pages::upload_routes()
+                .layer(axum::extract::DefaultBodyLimit::max(pages::UPLOAD_MAX_BYTES))
+                .layer(RequestBodyLimitLayer::new(pages::UPLOAD_MAX_BYTES)),
+        )
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

@@ -2,6 +2,7 @@
 //! the generator. `main.rs` only calls [`main_with_args`].
 
 pub mod demo;
+mod exchange;
 pub mod generate;
 
 use std::ffi::OsString;
@@ -74,6 +75,31 @@ enum Command {
     Token(TokenCommand),
     /// Write a deterministic synthetic programme, for benchmarks and load tests.
     Gen(generate::GenArgs),
+    /// Import projects or monthly reports from a CSV or XLSX file (all rows or none).
+    Import {
+        /// `projects` or `reports`.
+        kind: String,
+        file: std::path::PathBuf,
+    },
+    /// Export a report.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// The monthly dispatch report (调度报告) as an Excel workbook.
+    Dispatch {
+        /// The month, YYYY-MM (default: the last month that has ended).
+        #[arg(long)]
+        month: Option<String>,
+        /// Where to write the workbook.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// The workbook's language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -264,6 +290,14 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Gen(args) => {
             let store = open(&cli.database).await?;
             generate::run(&store, &args).await
+        }
+        Command::Import { kind, file } => {
+            let store = open(&cli.database).await?;
+            exchange::import(&store, &kind, &file).await
+        }
+        Command::Export(ExportCommand::Dispatch { month, output, lang }) => {
+            let store = open(&cli.database).await?;
+            exchange::export_dispatch(&store, month, &output, &lang).await
         }
     }
 }

@@ -254,3 +254,96 @@ both_backends!(
     the_generator_is_deterministic,
     super::the_generator_is_deterministic
 );
+
+/// `feidi export dispatch` and `feidi import reports` on the demo programme.
+async fn import_and_export_from_the_command_line(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    feidi::demo::load(&store, "demo password").await.expect("demo");
+    let dir = std::env::temp_dir().join(format!("feidi-cli-exchange-{}-{:?}", std::process::id(), backend));
+    std::fs::create_dir_all(&dir).expect("dir");
+
+    // The June 2023 dispatch report holds all 35 projects and the published total.
+    let out = dir.join("dispatch.xlsx");
+    let (url, path) = (db.url.clone(), out.display().to_string());
+    let (ok, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        feidi(
+            &url,
+            &["export", "dispatch", "--month", "2023-06", "-o", &path],
+            None,
+        )
+    })
+    .await
+    .expect("join");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("35 projects"), "{stdout}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("an Excel workbook");
+    use calamine::Reader;
+    let sheet = book.worksheet_range_at(0).expect("sheet").expect("readable");
+    let names: Vec<String> = sheet
+        .rows()
+        .filter_map(|r| match r.get(1) {
+            Some(calamine::Data::String(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(names.contains(&"卫材园中园".to_string()));
+    let projects = sheet
+        .rows()
+        .filter(|r| matches!(r.get(11), Some(calamine::Data::String(s)) if ["绿灯", "黄灯", "红灯", "未评价"].contains(&s.as_str())))
+        .count();
+    assert_eq!(projects, 35, "one row per project");
+    let total = sheet
+        .rows()
+        .find(|r| matches!(r.get(1), Some(calamine::Data::String(s)) if s == "合计"))
+        .and_then(|r| match r.get(9) {
+            Some(calamine::Data::Float(f)) => Some(*f),
+            _ => None,
+        });
+    assert_eq!(total, Some(366_000.0), "36.6亿 = 366000 万元 since the start");
+
+    // An import with a bad row: a failing status, the row named, nothing written.
+    let bad = dir.join("july.csv");
+    std::fs::write(
+        &bad,
+        "project_id,month,completed_investment\n1,2023-07,100\n2,2023-07,abc\n",
+    )
+    .expect("write");
+    let (url, path) = (db.url.clone(), bad.display().to_string());
+    let (ok, _, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "reports", &path], None))
+            .await
+            .expect("join");
+    assert!(!ok, "a bad row fails the import");
+    assert!(stderr.contains("line 3, completed_investment"), "{stderr}");
+    assert!(
+        store
+            .reports(1)
+            .await
+            .expect("reports")
+            .iter()
+            .all(|r| r.month != "2023-07")
+    );
+    // Corrected: imported, submitted.
+    std::fs::write(
+        &bad,
+        "project_id,month,completed_investment\n1,2023-07,100\n2,2023-07,200.5\n",
+    )
+    .expect("write");
+    let (url, path) = (db.url.clone(), bad.display().to_string());
+    let (ok, stdout, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "reports", &path], None))
+            .await
+            .expect("join");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("imported 2 reports"), "{stdout}");
+    let july = store.report(2, "2023-07").await.expect("imported");
+    assert_eq!(
+        (july.completed_investment.to_string(), july.status.as_str()),
+        ("200.50".to_string(), "submitted")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both_backends!(
+    import_and_export_from_the_command_line,
+    super::import_and_export_from_the_command_line
+);

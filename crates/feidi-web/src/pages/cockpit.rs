@@ -26,7 +26,142 @@ use crate::service;
 use crate::svg;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/cockpit", get(cockpit_page))
+    Router::new()
+        .route("/cockpit", get(cockpit_page))
+        .route("/dispatch", get(dispatch_page))
+}
+
+pub struct DispatchLineView {
+    pub id: i64,
+    pub name: String,
+    pub zone: String,
+    pub total: String,
+    pub plan: String,
+    pub month: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub ytd: String,
+    pub since_start: String,
+    pub completion: String,
+    pub light: &'static str,
+    pub light_class: &'static str,
+    pub note: String,
+    pub problems: String,
+}
+
+pub struct SumView {
+    pub label: String,
+    pub count: i64,
+    pub total: String,
+    pub plan: String,
+    pub month: String,
+    pub ytd: String,
+    pub since_start: String,
+    pub completion: String,
+}
+
+pub struct GroupView {
+    pub lines: Vec<DispatchLineView>,
+    pub sum: SumView,
+}
+
+#[derive(Template)]
+#[template(path = "dispatch.html")]
+struct DispatchPage {
+    c: Chrome,
+    d: crate::dispatch::Dispatch,
+    groups: Vec<GroupView>,
+    total: SumView,
+}
+
+fn sum_view(label: String, s: &crate::dispatch::Subtotal) -> SumView {
+    SumView {
+        label,
+        count: s.project_count,
+        total: s.total_investment.in_wan(),
+        plan: s.annual_plan.in_wan(),
+        month: s.month_amount.in_wan(),
+        ytd: s.year_to_date.in_wan(),
+        since_start: s.since_start.in_wan(),
+        completion: s.completion_ratio.percent(),
+    }
+}
+
+/// The month's dispatch report as a page to read and print (and a link to the workbook).
+async fn dispatch_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let result: ApiResult<DispatchPage> = async {
+        let lang = caller.lang();
+        let t = |k| lang.t(k);
+        let month = crate::dispatch::month_param(&params, lang)?;
+        let d = crate::dispatch::dispatch(&state, &caller, &month).await?;
+        let groups = d
+            .subtotals
+            .iter()
+            .map(|s| GroupView {
+                lines: d
+                    .rows
+                    .iter()
+                    .filter(|l| Some(l.row.category) == s.category)
+                    .map(|l| {
+                        let r = &l.row;
+                        let (status, status_class) = match r.month_status.as_deref() {
+                            Some("approved") => (t("report.approved"), "approved"),
+                            Some("returned") => (t("report.returned"), "returned"),
+                            Some(_) => (t("report.submitted"), "submitted"),
+                            None => (t("dispatch.not_reported"), "missing"),
+                        };
+                        let (light, light_class) = match l.light {
+                            Some(feidi_core::schedule::Light::Green) => (t("light.green"), "green"),
+                            Some(feidi_core::schedule::Light::Yellow) => (t("light.yellow"), "yellow"),
+                            Some(feidi_core::schedule::Light::Red) => (t("light.red"), "red"),
+                            None => (t("light.none"), ""),
+                        };
+                        DispatchLineView {
+                            id: r.project_id,
+                            name: r.name.clone(),
+                            zone: r.zone.clone(),
+                            total: r.total_investment.in_wan(),
+                            plan: r.annual_plan.map(Money::in_wan).unwrap_or_else(|| "—".into()),
+                            month: r.month_amount.map(Money::in_wan).unwrap_or_else(|| "—".into()),
+                            status,
+                            status_class,
+                            ytd: r.year_to_date.in_wan(),
+                            since_start: r.since_start.in_wan(),
+                            completion: l.completion_ratio.percent(),
+                            light,
+                            light_class,
+                            note: r.progress_note.clone().unwrap_or_default(),
+                            problems: r.problems.clone().unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+                sum: sum_view(
+                    format!(
+                        "{}{}",
+                        s.category.map(|c| c.label(lang)).unwrap_or_default(),
+                        t("dispatch.subtotal")
+                    ),
+                    s,
+                ),
+            })
+            .collect();
+        let total = sum_view(t("dispatch.grand_total").into(), &d.total);
+        Ok(DispatchPage {
+            c: Chrome::for_caller(&caller, "dispatch"),
+            d,
+            groups,
+            total,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(&caller, e),
+    }
 }
 
 pub struct Figure {

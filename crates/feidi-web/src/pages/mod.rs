@@ -3,6 +3,7 @@
 
 mod admin;
 mod cockpit;
+mod imports;
 mod login;
 mod registry;
 
@@ -19,6 +20,14 @@ use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::ApiError;
 use crate::service;
+
+/// The upload routes, which take larger bodies than the rest.
+pub fn upload_routes() -> Router<AppState> {
+    imports::routes()
+}
+
+/// The largest upload.
+pub const UPLOAD_MAX_BYTES: usize = imports::UPLOAD_MAX_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,6 +50,7 @@ pub struct Badge {
     pub is_admin: bool,
     pub can_audit: bool,
     pub can_cockpit: bool,
+    pub can_import: bool,
 }
 
 /// What every page's frame needs.
@@ -66,6 +76,8 @@ impl Chrome {
                 is_admin: principal.is_admin(),
                 can_audit: principal.may(Action::Read, Entity::Audit),
                 can_cockpit: principal.may(Action::Read, Entity::Programme),
+                can_import: principal.scope() == feidi_core::policy::Scope::All
+                    && principal.may(Action::Write, Entity::Report),
             }),
             csrf: caller.csrf().to_string(),
             section,

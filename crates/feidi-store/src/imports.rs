@@ -1,0 +1,228 @@
+//! Imports of monthly reports (M9): the rows are checked before anything is written; then
+//! they are published in short transactions, so other writers never wait long behind a large
+//! import, each written report tagged with its import; one that fails while publishing is
+//! taken back whole. An import never replaces a report someone entered: rows of a month that
+//! already has a report are refused before anything is written.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use feidi_core::Money;
+use sqlx::AnyConnection;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::value::{Val, bind_all};
+use crate::writer::TxFuture;
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// One report as an import brings it; it arrives `submitted`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedReport {
+    pub project_id: i64,
+    /// The month as (year, month): a million rows of it stay small.
+    pub month: (i32, u32),
+    pub completed_investment: Money,
+    pub progress_note: Option<String>,
+    pub problems: Option<String>,
+}
+
+/// What the audit log keeps of an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportMeta {
+    pub file_name: String,
+    /// SHA-256 of the file, hex.
+    pub checksum: String,
+    /// Who ran it, as a person reads it ("admin", "command line (root)").
+    pub by: String,
+}
+
+/// Rows per statement, and statements per transaction: each transaction stays well under a
+/// second on SQLite, so a writer queued behind an import waits that long at most.
+const ROWS_PER_STATEMENT: usize = 500;
+const ROWS_PER_TRANSACTION: usize = 20_000;
+
+impl Store {
+    /// The ids of every project.
+    pub async fn project_ids(&self) -> StoreResult<HashSet<i64>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// The (project, month) pairs of some months that already have a report.
+    pub async fn report_keys(&self, months: &[String]) -> StoreResult<HashSet<(i64, String)>> {
+        let mut keys = HashSet::new();
+        for month in months {
+            let ids: Vec<i64> = sqlx::query_scalar("SELECT project_id FROM monthly_reports WHERE month = $1")
+                .bind(month.clone())
+                .fetch_all(&self.read)
+                .await?;
+            keys.extend(ids.into_iter().map(|id| (id, month.clone())));
+        }
+        Ok(keys)
+    }
+
+    /// Publishes checked reports as `submitted`, in short transactions; answers the import's
+    /// id. Any failure takes back what was written and records the import as failed.
+    pub async fn import_reports(
+        &self,
+        actor: Option<i64>,
+        meta: ImportMeta,
+        rows: Vec<ImportedReport>,
+        progress: Arc<dyn Fn(usize) + Send + Sync>,
+    ) -> StoreResult<i64> {
+        let now = feidi_core::time::stamp(feidi_core::time::now());
+        let count = rows.len() as i64;
+        let (file, checksum, stamp) = (meta.file_name.clone(), meta.checksum.clone(), now.clone());
+        let id = self
+            .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
+                Box::pin(async move {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO imports (kind, file_name, checksum, row_count, actor_id, state, created_at) \
+                         VALUES ('reports', $1, $2, $3, $4, 'publishing', $5) RETURNING id",
+                    )
+                    .bind(file)
+                    .bind(checksum)
+                    .bind(count)
+                    .bind(actor)
+                    .bind(stamp)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Ok(id)
+                })
+            })
+            .await?;
+        let rows = Arc::new(rows);
+        let mut written = 0;
+        let mut failure = None;
+        for start in (0..rows.len()).step_by(ROWS_PER_TRANSACTION) {
+            let end = (start + ROWS_PER_TRANSACTION).min(rows.len());
+            let (rows, now, backend) = (rows.clone(), now.clone(), self.backend);
+            let progress = progress.clone();
+            let result = self
+                .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
+                    Box::pin(async move {
+                        let mut done = 0;
+                        for chunk in rows[start..end].chunks(ROWS_PER_STATEMENT) {
+                            done += insert_reports(&mut *tx, backend, chunk, actor, id, &now).await?;
+                            progress(start + done);
+                        }
+                        Ok(done)
+                    })
+                })
+                .await;
+            match result {
+                Ok(done) => written += done,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let note = format!(
+            "import of {written} monthly reports from {} (sha256 {}) by {}",
+            meta.file_name, meta.checksum, meta.by
+        );
+        match failure {
+            None => {
+                self.finish_import(id, actor, "done", note).await?;
+                Ok(id)
+            }
+            Some(err) => {
+                // Take back what was published; the audit log keeps that it was tried.
+                self.finish_import(
+                    id,
+                    actor,
+                    "failed",
+                    format!("{note}: failed and taken back ({err})"),
+                )
+                .await?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Ends an import: `done`, or `failed` with its reports deleted; one audit entry.
+    async fn finish_import(
+        &self,
+        id: i64,
+        actor: Option<i64>,
+        state: &'static str,
+        note: String,
+    ) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                if state == "failed" {
+                    sqlx::query("DELETE FROM monthly_reports WHERE import_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3")
+                    .bind(state)
+                    .bind(feidi_core::time::stamp(feidi_core::time::now()))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let action = if state == "done" {
+                    "import"
+                } else {
+                    "import_failed"
+                };
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(actor, action, "monthly_report", Some(id), note),
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
+
+/// One multi-row insert. The constant columns are written into the statement (an integer id
+/// and a timestamp of our own); the rows' values are bound.
+async fn insert_reports(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    rows: &[ImportedReport],
+    actor: Option<i64>,
+    import_id: i64,
+    now: &str,
+) -> StoreResult<usize> {
+    let actor = actor.map_or("NULL".to_string(), |a| a.to_string());
+    let mut binds = Vec::with_capacity(rows.len() * 5);
+    let mut values = Vec::with_capacity(rows.len());
+    for row in rows {
+        let n = binds.len();
+        let slot = |i: usize| match backend {
+            // Anonymous on SQLite: sqlx looks named parameters up one by one.
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", n + i),
+        };
+        values.push(format!(
+            "({}, {}, {}, {}, {}, 'submitted', {actor}, '{now}', '{now}', '{now}', '{now}', {import_id})",
+            slot(1),
+            slot(2),
+            slot(3),
+            slot(4),
+            slot(5)
+        ));
+        binds.push(Val::from(row.project_id));
+        binds.push(Val::from(format!("{:04}-{:02}", row.month.0, row.month.1)));
+        binds.push(Val::from(row.completed_investment.hundredths()));
+        binds.push(Val::from(row.progress_note.clone()));
+        binds.push(Val::from(row.problems.clone()));
+    }
+    let sql = format!(
+        "INSERT INTO monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
+         submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id) VALUES {}",
+        values.join(", ")
+    );
+    let done = bind_all(sqlx::query(&sql), &binds)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &[]))?;
+    Ok(done.rows_affected() as usize)
+}

@@ -1,0 +1,88 @@
+//! `feidi import` and `feidi export`: bulk data in and out from the command line, with a
+//! progress bar on a terminal.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use feidi_core::Lang;
+use feidi_store::Store;
+use feidi_web::imports::{ImportFailure, ImportKind, Importer, Source};
+
+pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
+    let kind =
+        ImportKind::parse(kind).ok_or_else(|| anyhow!("kind must be projects or reports, not {kind}"))?;
+    if !file.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} rows ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let shown = bar.clone();
+    let progress = Arc::new(move |phase: &'static str, n: usize| {
+        shown.set_message(phase);
+        shown.set_position(n as u64);
+    });
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let by = format!(
+        "command line ({})",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    let outcome = feidi_web::imports::import(
+        store,
+        kind,
+        &name,
+        Source::Path(file.to_path_buf()),
+        Importer { actor: None, by },
+        progress,
+    )
+    .await;
+    bar.finish_and_clear();
+    match outcome {
+        Ok(done) => {
+            println!(
+                "imported {} {} from {} (sha256 {})",
+                done.rows,
+                kind.as_str(),
+                file.display(),
+                done.checksum
+            );
+            Ok(())
+        }
+        Err(ImportFailure::Rows { errors, bad_rows }) => {
+            for e in &errors {
+                eprintln!("{}", feidi_web::imports::describe(e, Lang::En));
+            }
+            if bad_rows > errors.len() {
+                eprintln!("… and more: {bad_rows} bad rows in all");
+            }
+            bail!("{bad_rows} bad rows in {}: nothing was imported", file.display())
+        }
+        Err(other) => bail!("{}: {other}; nothing was imported", file.display()),
+    }
+}
+
+pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path, lang: &str) -> Result<()> {
+    let lang = Lang::parse(lang).ok_or_else(|| anyhow!("lang must be zh or en"))?;
+    let params = month.map(|m| ("month".to_string(), m)).into_iter().collect();
+    let month = feidi_web::dispatch::month_param(&params, lang).map_err(|e| anyhow!("month: {e:?}"))?;
+    let report = feidi_web::dispatch::build(store, &month, lang)
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let bytes = feidi_web::dispatch::workbook(&report, lang).map_err(|e| anyhow!("{e}"))?;
+    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    println!(
+        "wrote the dispatch report of {month} ({} projects) to {}",
+        report.rows.len(),
+        output.display()
+    );
+    Ok(())
+}
