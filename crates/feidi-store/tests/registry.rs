@@ -562,3 +562,91 @@ both_backends!(
     concurrent_writes_each_get_their_own_outcome,
     super::concurrent_writes_each_get_their_own_outcome
 );
+
+/// An import that fails while publishing (here: a report submitted meanwhile for one of its
+/// months, after the first short transaction committed) is taken back whole.
+async fn a_failed_import_is_taken_back_whole(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let mut ids = Vec::new();
+    for name in ["甲", "乙"] {
+        let (p, _) = store
+            .create(
+                None,
+                &project(zone, None, name, "1000", "industrial"),
+                vec![],
+                None,
+            )
+            .await
+            .expect("project");
+        ids.push(p.id);
+    }
+    // 24,000 rows: two projects, 12,000 months each (1900-01 onwards).
+    let rows: Vec<feidi_store::ImportedReport> = ids
+        .iter()
+        .flat_map(|id| {
+            (0..12_000u32).map(move |k| feidi_store::ImportedReport {
+                project_id: *id,
+                month: (1900 + (k / 12) as i32, k % 12 + 1),
+                completed_investment: Money::from_hundredths(100),
+                progress_note: None,
+                problems: None,
+            })
+        })
+        .collect();
+    let (last_y, last_m) = rows[23_000].month;
+    let meanwhile = feidi_core::schedule::ReportInput {
+        completed_investment: Money::from_hundredths(7),
+        progress_note: None,
+        problems: None,
+    };
+    store
+        .submit_report(None, ids[1], format!("{last_y:04}-{last_m:02}"), &meanwhile, None)
+        .await
+        .expect("a report entered meanwhile");
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = seen.clone();
+    let outcome = store
+        .import_reports(
+            None,
+            feidi_store::ImportMeta {
+                file_name: "reports.csv".into(),
+                checksum: "ab".into(),
+                by: "test".into(),
+            },
+            rows,
+            std::sync::Arc::new(move |n| progress.store(n, std::sync::atomic::Ordering::Relaxed)),
+        )
+        .await;
+    assert!(outcome.is_err(), "the clash fails the import");
+    assert!(
+        seen.load(std::sync::atomic::Ordering::Relaxed) >= 20_000,
+        "the first transaction had been published"
+    );
+    assert_eq!(
+        store.reports(ids[0]).await.expect("reports").len(),
+        0,
+        "taken back whole"
+    );
+    let kept = store.reports(ids[1]).await.expect("reports");
+    assert_eq!(kept.len(), 1, "only the report entered meanwhile is left");
+    assert_eq!(kept[0].completed_investment, Money::from_hundredths(7));
+    let audit = store
+        .audit(&AuditQuery {
+            entity: Some("monthly_report".into()),
+            entity_id: None,
+            actor_id: None,
+            page: 1,
+            per_page: 5,
+        })
+        .await
+        .expect("audit");
+    assert_eq!(audit.items[0].action, "import_failed");
+    // The report totals are back where they were: only the one report counts.
+    let sums = store.report_sums("2999-12").await.expect("sums");
+    assert_eq!(sums.submitted_total(), Money::from_hundredths(7));
+}
+both_backends!(
+    a_failed_import_is_taken_back_whole,
+    super::a_failed_import_is_taken_back_whole
+);
