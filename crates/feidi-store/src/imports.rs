@@ -15,9 +15,13 @@ use crate::value::{Val, bind_all};
 use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// One report as an import brings it; it arrives `submitted`.
+/// One report as an import brings it (it arrives `submitted`), or as the generator makes it
+/// (in any state).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedReport {
+    pub status: crate::ReportStatus,
+    /// Why it was returned, for a `returned` one.
+    pub return_reason: Option<String>,
     pub project_id: i64,
     /// The month as (year, month): a million rows of it stay small.
     pub month: (i32, u32),
@@ -93,6 +97,10 @@ impl Store {
                 })
             })
             .await?;
+        // In (project, month) order each project's reports land together in the unique index:
+        // a few pages written per project instead of one page per row.
+        let mut rows = rows;
+        rows.sort_unstable_by_key(|r| (r.project_id, r.month));
         let rows = Arc::new(rows);
         let mut written = 0;
         let mut failure = None;
@@ -103,11 +111,35 @@ impl Store {
             let result = self
                 .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
                     Box::pin(async move {
+                        let clock = std::time::Instant::now();
+                        let before: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM monthly_reports")
+                            .fetch_one(&mut *tx)
+                            .await?;
                         let mut done = 0;
                         for chunk in rows[start..end].chunks(ROWS_PER_STATEMENT) {
                             done += insert_reports(&mut *tx, backend, chunk, actor, id, &now).await?;
                             progress(start + done);
                         }
+                        let inserted = clock.elapsed();
+                        // Imported rows skip the per-row totals trigger: this transaction's
+                        // rows are added to the totals here, at once.
+                        sqlx::query(
+                            "INSERT INTO report_totals (month, category, zone_id, status, amount, report_count) \
+                             SELECT r.month, p.category, p.zone_id, r.status, SUM(r.completed_investment), COUNT(*) \
+                             FROM monthly_reports r JOIN projects p ON p.id = r.project_id \
+                             WHERE r.import_id = $1 AND r.id > $2 GROUP BY r.month, p.category, p.zone_id, r.status \
+                             ON CONFLICT (month, category, zone_id, status) DO UPDATE SET \
+                             amount = report_totals.amount + excluded.amount, \
+                             report_count = report_totals.report_count + excluded.report_count",
+                        )
+                        .bind(id)
+                        .bind(before)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'")
+                            .execute(&mut *tx)
+                            .await?;
+                        tracing::debug!(rows = done, ?inserted, total = ?clock.elapsed(), "import: a transaction's rows written");
                         Ok(done)
                     })
                 })
@@ -192,7 +224,7 @@ async fn insert_reports(
     now: &str,
 ) -> StoreResult<usize> {
     let actor = actor.map_or("NULL".to_string(), |a| a.to_string());
-    let mut binds = Vec::with_capacity(rows.len() * 5);
+    let mut binds = Vec::with_capacity(rows.len() * 8);
     let mut values = Vec::with_capacity(rows.len());
     for row in rows {
         let n = binds.len();
@@ -202,22 +234,30 @@ async fn insert_reports(
             Backend::Postgres => format!("${}", n + i),
         };
         values.push(format!(
-            "({}, {}, {}, {}, {}, 'submitted', {actor}, '{now}', '{now}', '{now}', '{now}', {import_id})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {actor}, '{now}', '{now}', '{now}', '{now}', {import_id})",
             slot(1),
             slot(2),
             slot(3),
             slot(4),
-            slot(5)
+            slot(5),
+            slot(6),
+            slot(7),
+            slot(8)
         ));
         binds.push(Val::from(row.project_id));
         binds.push(Val::from(format!("{:04}-{:02}", row.month.0, row.month.1)));
         binds.push(Val::from(row.completed_investment.hundredths()));
         binds.push(Val::from(row.progress_note.clone()));
         binds.push(Val::from(row.problems.clone()));
+        binds.push(Val::from(row.status.as_str()));
+        binds.push(Val::from(row.return_reason.clone()));
+        let reviewed = row.status != crate::ReportStatus::Submitted;
+        binds.push(Val::from(reviewed.then(|| now.to_string())));
     }
     let sql = format!(
         "INSERT INTO monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
-         submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id) VALUES {}",
+         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id) \
+         VALUES {}",
         values.join(", ")
     );
     let done = bind_all(sqlx::query(&sql), &binds)
@@ -225,4 +265,102 @@ async fn insert_reports(
         .await
         .map_err(|e| StoreError::from_write(e, &[]))?;
     Ok(done.rows_affected() as usize)
+}
+
+/// A milestone as the generator makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMilestone {
+    pub project_id: i64,
+    pub kind: feidi_core::schedule::MilestoneKind,
+    pub planned_date: chrono::NaiveDate,
+    pub actual_date: Option<chrono::NaiveDate>,
+}
+
+impl Store {
+    /// Writes many milestones and annual plans (project, year, amount) in one transaction with
+    /// one audit entry: for generated programmes.
+    pub async fn bulk_schedule(
+        &self,
+        milestones: Vec<NewMilestone>,
+        plans: Vec<(i64, i32, Money)>,
+        note: String,
+    ) -> StoreResult<()> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let now = feidi_core::time::stamp(feidi_core::time::now());
+                for chunk in milestones.chunks(ROWS_PER_STATEMENT) {
+                    let rows = chunk
+                        .iter()
+                        .map(|m| {
+                            vec![
+                                Val::from(m.project_id),
+                                Val::from(m.kind.as_str()),
+                                Val::from(m.planned_date.to_string()),
+                                Val::from(m.actual_date.map(|d| d.to_string())),
+                            ]
+                        })
+                        .collect();
+                    insert_rows(
+                        &mut *tx,
+                        backend,
+                        "milestones (project_id, kind, planned_date, actual_date, created_at, updated_at)",
+                        rows,
+                        &now,
+                    )
+                    .await?;
+                }
+                for chunk in plans.chunks(ROWS_PER_STATEMENT) {
+                    let rows = chunk
+                        .iter()
+                        .map(|(p, y, m)| {
+                            vec![Val::from(*p), Val::from(i64::from(*y)), Val::from(m.hundredths())]
+                        })
+                        .collect();
+                    insert_rows(
+                        &mut *tx,
+                        backend,
+                        "annual_plans (project_id, year, planned_investment, created_at, updated_at)",
+                        rows,
+                        &now,
+                    )
+                    .await?;
+                }
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(None, "bulk_create", "milestone", None, note),
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
+
+/// A multi-row insert of bound values, each row followed by two timestamps of our own.
+async fn insert_rows(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    into: &str,
+    rows: Vec<Vec<Val>>,
+    now: &str,
+) -> StoreResult<()> {
+    let mut binds = Vec::new();
+    let mut values = Vec::with_capacity(rows.len());
+    for row in rows {
+        let slots: Vec<String> = (0..row.len())
+            .map(|i| match backend {
+                Backend::Sqlite => "?".to_string(),
+                Backend::Postgres => format!("${}", binds.len() + i + 1),
+            })
+            .collect();
+        values.push(format!("({}, '{now}', '{now}')", slots.join(", ")));
+        binds.extend(row);
+    }
+    let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
+    bind_all(sqlx::query(&sql), &binds)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &[]))?;
+    Ok(())
 }

@@ -36,7 +36,7 @@ pub use auth::{SessionInfo, ThrottleState};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult};
-pub use imports::{ImportMeta, ImportedReport};
+pub use imports::{ImportMeta, ImportedReport, NewMilestone};
 pub use milestones::Milestone;
 pub use programme::{Part, Stage, Standing, TotalCell};
 pub use records::{Enterprise, Jurisdiction, Project, User, Zone};

@@ -54,6 +54,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_imports.sql"),
         include_str!("../migrations/postgres/0008_imports.sql"),
     ),
+    (
+        9,
+        "import_totals",
+        include_str!("../migrations/sqlite/0009_import_totals.sql"),
+        include_str!("../migrations/postgres/0009_import_totals.sql"),
+    ),
+    (
+        10,
+        "covering_month_index",
+        include_str!("../migrations/sqlite/0010_covering_month_index.sql"),
+        include_str!("../migrations/postgres/0010_covering_month_index.sql"),
+    ),
 ];
 
 impl Store {

@@ -247,24 +247,25 @@ impl Store {
             .bind(format!("{year:04}-01"))
             .bind(cutoff.to_string())
             .bind(i64::from(year));
-        let rows = crate::value::bind_all(query, &values)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok(Standing {
-                    project_id: c.int("id")?,
-                    name: c.text("name")?,
-                    category: category(&c)?,
-                    zone_id: c.int("zone_id")?,
-                    total_investment: Money::from_hundredths(c.int("total_investment")?),
-                    max_lateness: c.opt_int("late")?,
-                    year_to_date: Money::from_hundredths(c.opt_int("ytd")?.unwrap_or(0)),
-                    annual_plan: c.opt_int("planned_investment")?.map(Money::from_hundredths),
-                })
-            })
-            .collect()
+        // Streamed, not fetched whole: fifty thousand rows held at once as driver rows would
+        // cost tens of megabytes; as standings they take a few.
+        use futures_util::TryStreamExt;
+        let mut rows = crate::value::bind_all(query, &values).fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let c = Cols::Row(&row);
+            out.push(Standing {
+                project_id: c.int("id")?,
+                name: c.text("name")?,
+                category: category(&c)?,
+                zone_id: c.int("zone_id")?,
+                total_investment: Money::from_hundredths(c.int("total_investment")?),
+                max_lateness: c.opt_int("late")?,
+                year_to_date: Money::from_hundredths(c.opt_int("ytd")?.unwrap_or(0)),
+                annual_plan: c.opt_int("planned_investment")?.map(Money::from_hundredths),
+            });
+        }
+        Ok(out)
     }
 
     /// What the programme (or a part) has reached on day `on` (`YYYY-MM-DD`, whose last

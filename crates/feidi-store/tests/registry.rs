@@ -586,6 +586,8 @@ async fn a_failed_import_is_taken_back_whole(backend: Backend) {
         .iter()
         .flat_map(|id| {
             (0..12_000u32).map(move |k| feidi_store::ImportedReport {
+                status: feidi_store::ReportStatus::Submitted,
+                return_reason: None,
                 project_id: *id,
                 month: (1900 + (k / 12) as i32, k % 12 + 1),
                 completed_investment: Money::from_hundredths(100),

@@ -36,6 +36,9 @@ const SOURCES: &[&str] = &[
     "programme_stages",
 ];
 
+/// Held while a cockpit is built (see [`cockpit`]).
+static BUILDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// How many of the red projects the cockpit names, worst first.
 pub const RED_LIST_MAX: usize = 100;
 /// How many months the trend shows, ending with the last month that counts.
@@ -197,6 +200,13 @@ pub async fn cockpit(
     // kept cockpit look older than it is (and be built again), never newer.
     let version = state.store.data_versions(SOURCES).await?;
     let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
+    if let Some(kept) = state.cockpits.get(&key, version) {
+        return Ok(kept);
+    }
+    // One build at a time: requests arriving while it runs wait for it and take its result,
+    // rather than each reading the whole programme at once.
+    let _building = BUILDING.lock().await;
+    let version = state.store.data_versions(SOURCES).await?;
     if let Some(kept) = state.cockpits.get(&key, version) {
         return Ok(kept);
     }

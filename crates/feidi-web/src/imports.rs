@@ -99,7 +99,13 @@ pub async fn import(
     match kind {
         ImportKind::Reports => {
             let projects = store.project_ids().await.map_err(ImportFailure::Store)?;
+            let clock = std::time::Instant::now();
             let checked = read_reports(source, today, &projects, &progress)?;
+            tracing::info!(
+                rows = checked.rows.len(),
+                seconds = clock.elapsed().as_secs_f64(),
+                "import: file read and checked"
+            );
             let (rows, checksum) = (checked.rows, checked.checksum);
             let (mut errors, mut bad_rows) = (checked.errors, checked.bad_rows);
             // Months that already have a report are refused: an import never replaces what
@@ -131,6 +137,10 @@ pub async fn import(
                 errors.sort_by_key(|e| e.line);
                 return Err(ImportFailure::Rows { errors, bad_rows });
             }
+            tracing::info!(
+                seconds = clock.elapsed().as_secs_f64(),
+                "import: checked against the database"
+            );
             let count = rows.len();
             let rows: Vec<ImportedReport> = rows.into_iter().map(|(_, r)| r).collect();
             let written = progress.clone();
@@ -299,6 +309,8 @@ fn read_reports(
                     rows.push((
                         line,
                         ImportedReport {
+                            status: feidi_store::ReportStatus::Submitted,
+                            return_reason: None,
                             project_id: r.project_id,
                             month: (y, m),
                             completed_investment: r.completed_investment,

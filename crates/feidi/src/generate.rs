@@ -19,6 +19,10 @@ pub struct GenArgs {
     /// The seed: the same seed gives the same programme.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Months of monthly reports per project, ending with the last month that has ended
+    /// (48: four years); with milestones and annual plans to match. 0: none.
+    #[arg(long, default_value_t = 48)]
+    pub months: u32,
 }
 
 /// SplitMix64: tiny, fast and stable forever, so a seed always gives the same programme
@@ -257,15 +261,172 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
         )
         .await?;
     bar.finish_and_clear();
+    let reports = history(store, args, &mut rng).await?;
     let totals = store.portfolio_totals().await?;
     println!(
-        "generated {} projects ({} 亿元), {} enterprises, 20 zones in {:.1} s",
+        "generated {} projects ({} 亿元), {} enterprises, 20 zones, {reports} monthly reports in {:.1} s",
         totals.project_count,
         totals.total_investment.in_yi(),
         enterprise_count,
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// How many generated reports are written per import.
+const REPORTS_PER_BATCH: usize = 500_000;
+
+/// The projects' history: `months` monthly reports each, ending with the last month that has
+/// ended (most approved, about 1 % returned and 2 % awaiting review, the last month all awaiting
+/// review); milestones (signed and started as planned for most, some late or overdue); and
+/// annual plans that most projects meet and some miss. Answers how many reports it wrote.
+async fn history(store: &Store, args: &GenArgs, rng: &mut Rng) -> Result<usize> {
+    use feidi_core::schedule::MilestoneKind;
+    use feidi_store::{ImportedReport, NewMilestone, ReportStatus};
+    if args.months == 0 {
+        return Ok(0);
+    }
+    let today = feidi_core::time::today();
+    let (mut y, mut m) =
+        feidi_core::schedule::parse_month(&feidi_core::schedule::cutoff_month(today)).unwrap_or((2026, 1));
+    let mut months = Vec::with_capacity(args.months as usize);
+    for _ in 0..args.months {
+        months.push((y, m));
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    months.reverse();
+    let (first_year, first_month) = months[0];
+    let start = chrono::NaiveDate::from_ymd_opt(first_year, first_month, 1).unwrap_or(today);
+    let mut ids: Vec<i64> = store.project_ids().await?.into_iter().collect();
+    ids.sort_unstable();
+    let totals: std::collections::HashMap<i64, Money> = store
+        .standings(
+            feidi_store::Part::default(),
+            &today.to_string(),
+            first_year,
+            "0000-00",
+        )
+        .await?
+        .into_iter()
+        .map(|s| (s.project_id, s.total_investment))
+        .collect();
+    let bar = ProgressBar::new((ids.len() * months.len()) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} reports ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut milestones = Vec::new();
+    let mut plans = Vec::new();
+    let mut batch: Vec<ImportedReport> = Vec::with_capacity(REPORTS_PER_BATCH);
+    let mut written = 0;
+    for id in &ids {
+        // Invested over about five years: a share of the total each month.
+        let total = totals.get(id).copied().unwrap_or(Money::ZERO).hundredths();
+        let per_month = total / 60;
+        let mut by_year: std::collections::BTreeMap<i32, i64> = Default::default();
+        for (k, (y, m)) in months.iter().enumerate() {
+            let amount = per_month / 100 * rng.range(60, 140);
+            *by_year.entry(*y).or_insert(0) += amount;
+            let roll = rng.range(0, 99);
+            let (status, reason) = if k + 1 == months.len() || roll < 2 {
+                (ReportStatus::Submitted, None)
+            } else if roll < 3 {
+                (
+                    ReportStatus::Returned,
+                    Some("金额与台账不符，请核实后重报".to_string()),
+                )
+            } else {
+                (ReportStatus::Approved, None)
+            };
+            batch.push(ImportedReport {
+                status,
+                return_reason: reason,
+                project_id: *id,
+                month: (*y, *m),
+                completed_investment: Money::from_hundredths(amount),
+                progress_note: Some(format!("{m}月形象进度：按计划推进")),
+                problems: (roll >= 97).then(|| "用工紧张，进度略有滞后".to_string()),
+            });
+            if batch.len() == REPORTS_PER_BATCH {
+                written += flush(store, &mut batch, args, &bar, written).await?;
+            }
+        }
+        // Plans: most a little under what the year brings (met), some well over (behind).
+        for (year, amount) in by_year {
+            let factor = if rng.range(0, 99) < 85 {
+                rng.range(80, 100)
+            } else {
+                rng.range(115, 160)
+            };
+            plans.push((*id, year, Money::from_hundredths(amount / 100 * factor)));
+        }
+        let began = start + chrono::Days::new(rng.range(0, 180) as u64);
+        let day = |d: i64| began + chrono::Duration::days(d);
+        let late = rng.range(0, 99);
+        for (kind, planned, actual) in [
+            (MilestoneKind::Signed, day(-60), Some(day(-60))),
+            (
+                MilestoneKind::ConstructionStarted,
+                day(0),
+                Some(day(if late < 5 { 20 } else { 0 })),
+            ),
+            (
+                MilestoneKind::ToppedOut,
+                day(540),
+                (late >= 3).then(|| day(540 - rng.range(-20, 90))),
+            ),
+            (
+                MilestoneKind::Completed,
+                day(1100),
+                (late >= 50).then(|| day(1100 - rng.range(-10, 60))),
+            ),
+        ] {
+            milestones.push(NewMilestone {
+                project_id: *id,
+                kind,
+                planned_date: planned,
+                actual_date: actual.filter(|a| *a <= today),
+            });
+        }
+    }
+    written += flush(store, &mut batch, args, &bar, written).await?;
+    bar.finish_and_clear();
+    store
+        .bulk_schedule(
+            milestones,
+            plans,
+            format!("feidi gen: milestones and annual plans of {} projects", ids.len()),
+        )
+        .await?;
+    Ok(written)
+}
+
+async fn flush(
+    store: &Store,
+    batch: &mut Vec<feidi_store::ImportedReport>,
+    args: &GenArgs,
+    bar: &ProgressBar,
+    before: usize,
+) -> Result<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let rows = std::mem::take(batch);
+    let n = rows.len();
+    let shown = bar.clone();
+    store
+        .import_reports(
+            None,
+            feidi_store::ImportMeta {
+                file_name: format!("feidi gen --seed {}", args.seed),
+                checksum: "-".into(),
+                by: "feidi gen".into(),
+            },
+            rows,
+            std::sync::Arc::new(move |k| shown.set_position((before + k) as u64)),
+        )
+        .await?;
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -215,11 +215,24 @@ async fn the_generator_is_deterministic(backend: Backend) {
             &feidi::generate::GenArgs {
                 projects: 400,
                 seed: 42,
+                months: 12,
             },
         )
         .await
         .expect("gen");
         let t = store.portfolio_totals().await.expect("totals");
+        // A year of reports for each project: most approved, the last month awaiting review.
+        let cutoff = feidi_core::schedule::cutoff_month(feidi_core::time::today());
+        let sums = store.report_sums(&cutoff).await.expect("sums");
+        assert!(sums.approved_total() > sums.submitted_total());
+        let last = store.reports(1).await.expect("reports");
+        assert_eq!(last.len(), 12);
+        assert_eq!(
+            last.iter().find(|r| r.month == cutoff).map(|r| r.status.as_str()),
+            Some("submitted")
+        );
+        assert!(!store.milestones(1).await.expect("milestones").is_empty());
+        assert!(!store.plans(1).await.expect("plans").is_empty());
         assert_eq!(t.project_count, 400);
         let counts: Vec<i64> = t.by_category.iter().map(|c| c.project_count).collect();
         assert_eq!(counts, [240, 100, 60]);
@@ -240,13 +253,14 @@ async fn the_generator_is_deterministic(backend: Backend) {
                 &store,
                 &feidi::generate::GenArgs {
                     projects: 10,
-                    seed: 1
+                    seed: 1,
+                    months: 0,
                 }
             )
             .await
             .is_err()
         );
-        totals.push(t.total_investment);
+        totals.push((t.total_investment, sums.approved_total()));
     }
     assert_eq!(totals[0], totals[1], "the same seed gives the same programme");
 }
