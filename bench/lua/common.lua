@@ -15,3 +15,18 @@ function init(args)
   wrk.headers["Authorization"] = "Bearer " .. token
   wrk.headers["Content-Type"] = "application/json"
 end
+
+-- For the write scripts: each thread walks its own project ids (two threads: odd and even),
+-- so no two requests race for one record. A script sets `setup = walk_setup`.
+local threads_seen = 0
+function walk_setup(thread)
+  thread:set("seed", math.random(1, 1000000))
+  thread:set("tid", threads_seen)
+  threads_seen = threads_seen + 1
+end
+local walked = 0
+function next_project()
+  local id = 1 + ((tid or 0) + 2 * walked) % projects
+  walked = walked + 1
+  return id
+end

@@ -123,17 +123,17 @@ impl Store {
                         let inserted = clock.elapsed();
                         // Imported rows skip the per-row totals trigger: this transaction's
                         // rows are added to the totals here, at once.
-                        sqlx::query(
+                        // The two ids are written into the statement (integers of our own), so
+                        // PostgreSQL plans for this range of ids rather than for any range.
+                        sqlx::query(&format!(
                             "INSERT INTO report_totals (month, category, zone_id, status, amount, report_count) \
                              SELECT r.month, p.category, p.zone_id, r.status, SUM(r.completed_investment), COUNT(*) \
                              FROM monthly_reports r JOIN projects p ON p.id = r.project_id \
-                             WHERE r.import_id = $1 AND r.id > $2 GROUP BY r.month, p.category, p.zone_id, r.status \
+                             WHERE r.id > {before} AND r.import_id = {id} GROUP BY r.month, p.category, p.zone_id, r.status \
                              ON CONFLICT (month, category, zone_id, status) DO UPDATE SET \
                              amount = report_totals.amount + excluded.amount, \
-                             report_count = report_totals.report_count + excluded.report_count",
-                        )
-                        .bind(id)
-                        .bind(before)
+                             report_count = report_totals.report_count + excluded.report_count"
+                        ))
                         .execute(&mut *tx)
                         .await?;
                         sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'")
