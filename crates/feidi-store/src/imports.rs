@@ -76,6 +76,7 @@ impl Store {
         rows: Vec<ImportedReport>,
         progress: Arc<dyn Fn(usize) + Send + Sync>,
     ) -> StoreResult<i64> {
+        self.take_back_abandoned_imports().await?;
         let now = feidi_core::time::stamp(feidi_core::time::now());
         let count = rows.len() as i64;
         let (file, checksum, stamp) = (meta.file_name.clone(), meta.checksum.clone(), now.clone());
@@ -175,6 +176,27 @@ impl Store {
         }
     }
 
+    /// Takes back imports left `publishing` for over an hour — their process died mid-way (a
+    /// live import of a million rows takes well under a minute) — so no half import stays.
+    pub async fn take_back_abandoned_imports(&self) -> StoreResult<usize> {
+        let limit = feidi_core::time::stamp(feidi_core::time::now() - chrono::Duration::hours(1));
+        let stale: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM imports WHERE state = 'publishing' AND created_at < $1")
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        for id in &stale {
+            self.finish_import(
+                *id,
+                None,
+                "failed",
+                format!("import {id} abandoned while publishing (its process ended): taken back"),
+            )
+            .await?;
+        }
+        Ok(stale.len())
+    }
+
     /// Ends an import: `done`, or `failed` with its reports deleted; one audit entry.
     async fn finish_import(
         &self,
@@ -185,18 +207,24 @@ impl Store {
     ) -> StoreResult<()> {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
             Box::pin(async move {
+                // Only a publishing import ends, and once: another server may be taking it back.
+                let ended = sqlx::query(
+                    "UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3 AND state = 'publishing'",
+                )
+                .bind(state)
+                .bind(feidi_core::time::stamp(feidi_core::time::now()))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if ended.rows_affected() == 0 {
+                    return Ok(());
+                }
                 if state == "failed" {
                     sqlx::query("DELETE FROM monthly_reports WHERE import_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query("UPDATE imports SET state = $1, finished_at = $2 WHERE id = $3")
-                    .bind(state)
-                    .bind(feidi_core::time::stamp(feidi_core::time::now()))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
                 let action = if state == "done" {
                     "import"
                 } else {

@@ -152,7 +152,6 @@ pub struct TotalCell {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
     pub project_id: i64,
-    pub name: String,
     pub category: Category,
     pub zone_id: i64,
     pub total_investment: Money,
@@ -234,7 +233,7 @@ impl Store {
         );
         let (cond, values) = part.condition("p.", 5);
         let sql = format!(
-            "SELECT p.id, p.name, p.category, p.zone_id, p.total_investment, m.late, y.ytd, a.planned_investment \
+            "SELECT p.id, p.category, p.zone_id, p.total_investment, m.late, y.ytd, a.planned_investment \
              FROM projects p \
              LEFT JOIN (SELECT project_id, CAST(MAX({late}) AS BIGINT) AS late FROM milestones GROUP BY project_id) m ON m.project_id = p.id \
              LEFT JOIN (SELECT project_id, CAST(SUM(completed_investment) AS BIGINT) AS ytd FROM monthly_reports \
@@ -256,7 +255,6 @@ impl Store {
             let c = Cols::Row(&row);
             out.push(Standing {
                 project_id: c.int("id")?,
-                name: c.text("name")?,
                 category: category(&c)?,
                 zone_id: c.int("zone_id")?,
                 total_investment: Money::from_hundredths(c.int("total_investment")?),
@@ -266,6 +264,24 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The names of some projects (the cockpit's red list), by id.
+    pub async fn project_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, name FROM projects WHERE id IN ({})",
+            crate::value::id_list(ids)
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok((c.int("id")?, c.text("name")?))
+            })
+            .collect()
     }
 
     /// What the programme (or a part) has reached on day `on` (`YYYY-MM-DD`, whose last

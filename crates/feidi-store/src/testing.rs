@@ -137,3 +137,12 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Runs a statement directly, for a test that must put the database into a state no operation
+/// leaves it in (a process that died mid-way).
+pub async fn execute(store: &Store, sql: &str) {
+    sqlx::query(sql)
+        .execute(&store.write)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}

@@ -652,3 +652,69 @@ both_backends!(
     a_failed_import_is_taken_back_whole,
     super::a_failed_import_is_taken_back_whole
 );
+
+/// An import whose process died while publishing is taken back by the next import (or anyone
+/// calling the sweep) once it is an hour old, exactly once.
+async fn an_abandoned_import_is_taken_back(backend: Backend) {
+    let (_db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let (p, _) = store
+        .create(
+            None,
+            &project(zone, None, "甲", "1000", "industrial"),
+            vec![],
+            None,
+        )
+        .await
+        .expect("project");
+    let row = |month: u32| feidi_store::ImportedReport {
+        status: feidi_store::ReportStatus::Submitted,
+        return_reason: None,
+        project_id: p.id,
+        month: (2023, month),
+        completed_investment: Money::from_hundredths(100),
+        progress_note: None,
+        problems: None,
+    };
+    let meta = || feidi_store::ImportMeta {
+        file_name: "reports.csv".into(),
+        checksum: "ab".into(),
+        by: "test".into(),
+    };
+    store
+        .import_reports(None, meta(), vec![row(1), row(2)], std::sync::Arc::new(|_| {}))
+        .await
+        .expect("import");
+    assert_eq!(
+        store.take_back_abandoned_imports().await.expect("sweep"),
+        0,
+        "a finished import stays"
+    );
+    // As if its process had died mid-way two hours ago.
+    feidi_store::testing::execute(
+        &store,
+        "UPDATE imports SET state = 'publishing', created_at = '2000-01-01T00:00:00.000000+08:00'",
+    )
+    .await;
+    store
+        .import_reports(None, meta(), vec![row(3)], std::sync::Arc::new(|_| {}))
+        .await
+        .expect("the next import");
+    let months: Vec<String> = store
+        .reports(p.id)
+        .await
+        .expect("reports")
+        .into_iter()
+        .map(|r| r.month)
+        .collect();
+    assert_eq!(
+        months,
+        ["2023-03"],
+        "the abandoned import was taken back, the new one kept"
+    );
+    assert_eq!(store.take_back_abandoned_imports().await.expect("sweep"), 0);
+}
+both_backends!(
+    an_abandoned_import_is_taken_back,
+    super::an_abandoned_import_is_taken_back
+);

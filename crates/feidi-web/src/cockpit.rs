@@ -380,6 +380,7 @@ async fn red_list(
     reds.truncate(RED_LIST_MAX);
     let ids: Vec<i64> = reds.iter().map(|s| s.project_id).collect();
     let milestones = state.store.milestones_of(&ids).await?;
+    let names: HashMap<i64, String> = state.store.project_names(&ids).await?.into_iter().collect();
     let problems: HashMap<i64, (String, String)> = state
         .store
         .latest_problems(&ids, cutoff)
@@ -430,7 +431,7 @@ async fn red_list(
             };
             RedProject {
                 project_id: s.project_id,
-                name: s.name.clone(),
+                name: names.get(&s.project_id).cloned().unwrap_or_default(),
                 category: s.category,
                 zone_id: s.zone_id,
                 reasons,
