@@ -24,6 +24,16 @@ impl Light {
         }
     }
 
+    /// What a person reads for a light, or for none ("绿灯", "未评价").
+    pub fn words(light: Option<Light>, lang: crate::Lang) -> &'static str {
+        lang.t(match light {
+            Some(Self::Green) => "light.green",
+            Some(Self::Yellow) => "light.yellow",
+            Some(Self::Red) => "light.red",
+            None => "light.none",
+        })
+    }
+
     /// The worst of some lights; `None` when there are none.
     pub fn worst(lights: impl IntoIterator<Item = Light>) -> Option<Light> {
         lights.into_iter().max()

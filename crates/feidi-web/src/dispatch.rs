@@ -139,15 +139,6 @@ pub async fn build(store: &feidi_store::Store, month: &str, lang: Lang) -> ApiRe
     })
 }
 
-fn light_word(light: Option<Light>, lang: Lang) -> &'static str {
-    lang.t(match light {
-        Some(Light::Green) => "light.green",
-        Some(Light::Yellow) => "light.yellow",
-        Some(Light::Red) => "light.red",
-        None => "light.none",
-    })
-}
-
 /// The report as an Excel workbook: a title, a header row, the projects grouped by category
 /// each followed by its subtotal, and the total. Amounts are in 万元 with two decimals.
 pub fn workbook(d: &Dispatch, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -261,7 +252,7 @@ pub fn workbook(d: &Dispatch, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::Xl
             sheet.write_number_with_format(row, 8, wan(r.year_to_date), &num)?;
             sheet.write_number_with_format(row, 9, wan(r.since_start), &num)?;
             sheet.write_number_with_format(row, 10, ratio(line.completion_ratio), &pct)?;
-            sheet.write_string_with_format(row, 11, light_word(line.light, lang), &text)?;
+            sheet.write_string_with_format(row, 11, Light::words(line.light, lang), &text)?;
             sheet.write_string_with_format(row, 12, r.progress_note.clone().unwrap_or_default(), &text)?;
             sheet.write_string_with_format(row, 13, r.problems.clone().unwrap_or_default(), &text)?;
             row += 1;

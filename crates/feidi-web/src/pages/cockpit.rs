@@ -114,12 +114,8 @@ async fn dispatch_page(
                             Some(_) => (t("report.submitted"), "submitted"),
                             None => (t("dispatch.not_reported"), "missing"),
                         };
-                        let (light, light_class) = match l.light {
-                            Some(feidi_core::schedule::Light::Green) => (t("light.green"), "green"),
-                            Some(feidi_core::schedule::Light::Yellow) => (t("light.yellow"), "yellow"),
-                            Some(feidi_core::schedule::Light::Red) => (t("light.red"), "red"),
-                            None => (t("light.none"), ""),
-                        };
+                        let light = feidi_core::schedule::Light::words(l.light, lang);
+                        let light_class = l.light.map_or("", feidi_core::schedule::Light::as_str);
                         DispatchLineView {
                             id: r.project_id,
                             name: r.name.clone(),

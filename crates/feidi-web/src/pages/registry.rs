@@ -857,7 +857,10 @@ fn form_error(caller: &Caller, err: ApiError) -> Response {
 fn progress_rows(p: &service::Progress, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
     let wan = |m: feidi_core::Money| format!("{} {}", m.in_wan(), lang.t("unit.wan"));
     let light = |l: Option<feidi_core::schedule::Light>| match l {
-        Some(l) => (lang.t(&format!("light.{}", l.as_str())).to_string(), l.as_str()),
+        Some(l) => (
+            feidi_core::schedule::Light::words(Some(l), lang).to_string(),
+            l.as_str(),
+        ),
         None => ("—".to_string(), ""),
     };
     let (annual, annual_class) = light(p.annual_light);
@@ -925,11 +928,7 @@ fn schedule_rows(list: &[service::MilestoneView], lang: Lang) -> Vec<MilestoneRo
                         .map(|v| variance_words(v, lang))
                         .unwrap_or_default(),
                     light: m.light.as_str(),
-                    light_label: lang.t(match m.light {
-                        Light::Green => "light.green",
-                        Light::Yellow => "light.yellow",
-                        Light::Red => "light.red",
-                    }),
+                    light_label: Light::words(Some(m.light), lang),
                     version: m.version.to_string(),
                 },
             }
