@@ -388,6 +388,37 @@ pub fn document() -> Value {
         ])}),
     );
     paths.insert(
+        "/exports/dispatch".into(),
+        json!({"get": operation("The monthly dispatch report (调度报告): every project with its month, year to date, since start, completion and light, subtotals per category", vec![
+            query_param("month", json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"})),
+            query_param("format", json!({"enum": ["xlsx", "json"], "default": "xlsx"})),
+        ], None, vec![
+            (
+                "200".to_string(),
+                json!({"description": "the workbook (xlsx) or the report (json)", "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+                    "application/json": {"schema": {"type": "object"}}
+                }}),
+            ),
+            answer("422", "a bad month or format", problem()),
+        ])}),
+    );
+    paths.insert(
+        "/imports/{kind}".into(),
+        json!({"post": {
+            "summary": "Import projects or monthly reports: the file (CSV or XLSX) is the body, its name in X-File-Name; any bad row: 422 naming every bad row (line, field), nothing written",
+            "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"enum": ["projects", "reports"]}}],
+            "requestBody": {"required": true, "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}
+            }},
+            "responses": {
+                "201": {"description": "imported", "content": {"application/json": {"schema": object(&[("kind", text()), ("rows", id()), ("checksum", text())], &["kind", "rows", "checksum"])}}},
+                "422": {"description": "bad rows: `errors` holds {line, field, message} for each", "content": {"application/problem+json": {"schema": {"type": "object"}}}}
+            }
+        }}),
+    );
+    paths.insert(
         "/audit".into(),
         json!({"get": operation("Who changed what, when, before and after", {
             let mut p = paging();

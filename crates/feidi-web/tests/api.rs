@@ -369,6 +369,8 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/projects/{id}/reports/{month}",
         "/projects/{id}/reports/{month}/{action}",
         "/cockpit",
+        "/exports/dispatch",
+        "/imports/{kind}",
         "/stages",
         "/stages/{id}",
     ] {

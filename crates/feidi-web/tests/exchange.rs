@@ -255,6 +255,50 @@ async fn an_import_with_a_bad_row_writes_nothing(backend: Backend) {
     let (_, d) = app.admin("GET", "/dashboard", None).await;
     assert_eq!(d["project_count"], 4);
 
+    // The same through the API: the file is the body.
+    let post = |body: String| {
+        app.client
+            .post(app.url("/api/v1/imports/reports"))
+            .bearer_auth(&app.admin_token)
+            .header("x-file-name", "七月.csv")
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let response = post(format!(
+        "project_id,month,completed_investment\n{first},2023-07,5\n{second},2023-07,x\n"
+    ))
+    .await
+    .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = response.json().await.expect("problem");
+    assert_eq!(
+        problem["errors"],
+        json!([{"line": 3, "field": "completed_investment", "message": "须为数字，最多两位小数，如 12.50"}])
+    );
+    let (_, reports) = app
+        .admin("GET", &format!("/projects/{first}/reports"), None)
+        .await;
+    assert!(
+        reports
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|r| r["month"] != "2023-07"),
+        "nothing written"
+    );
+    let response = post(format!(
+        "project_id,month,completed_investment\n{first},2023-07,5\n{second},2023-07,6\n"
+    ))
+    .await
+    .expect("post");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let done: serde_json::Value = response.json().await.expect("answer");
+    assert_eq!(
+        (done["kind"].as_str(), done["rows"].as_i64()),
+        (Some("reports"), Some(2))
+    );
+
     // A leader reads the programme but imports nothing; the form needs its CSRF token.
     app.user("lingdao", "leader", None).await;
     let (_, leader) = app.sign_in("lingdao", "password123").await;

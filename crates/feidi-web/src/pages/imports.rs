@@ -21,7 +21,79 @@ use crate::imports::{ImportFailure, ImportKind, Importer, Source};
 pub const UPLOAD_MAX_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/imports", get(import_page).post(upload))
+    Router::new()
+        .route("/imports", get(import_page).post(upload))
+        .route("/api/v1/imports/{kind}", axum::routing::post(api_import))
+}
+
+/// `POST /api/v1/imports/{projects|reports}` with the file as the body (CSV or XLSX, told
+/// apart by content), its name in `X-File-Name`: 201 `{kind, rows, checksum}`, or 422 with every
+/// bad row in `errors` as `{line, field, message}` and nothing written.
+async fn api_import(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let lang = caller.lang();
+    let Some(kind) = ImportKind::parse(&kind) else {
+        return ApiError::NotFound.into_response();
+    };
+    if !may(&caller, kind) {
+        return ApiError::Forbidden.into_response();
+    }
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(200).collect::<String>())
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "upload".into());
+    let outcome = crate::imports::import(
+        &state.store,
+        kind,
+        &name,
+        Source::Bytes(body.to_vec()),
+        Importer {
+            actor: Some(caller.user.id),
+            by: caller.user.login.clone(),
+        },
+        Arc::new(|_, _| {}),
+    )
+    .await;
+    let problem = |detail: String, errors: serde_json::Value| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
+            axum::Json(serde_json::json!({
+                "type": "/problems/invalid",
+                "title": "Invalid input",
+                "status": 422,
+                "detail": detail,
+                "errors": errors,
+            })),
+        )
+            .into_response()
+    };
+    match outcome {
+        Ok(done) => (
+            StatusCode::CREATED,
+            axum::Json(serde_json::json!({"kind": kind.as_str(), "rows": done.rows, "checksum": done.checksum})),
+        )
+            .into_response(),
+        Err(ImportFailure::Rows { errors, bad_rows }) => problem(
+            format!("{bad_rows} bad rows: nothing was imported"),
+            errors
+                .iter()
+                .map(|e| serde_json::json!({"line": e.line, "field": e.field, "message": e.flaw.message(lang)}))
+                .collect(),
+        ),
+        Err(ImportFailure::File(why)) => problem(
+            format!("the file cannot be read: {why}"),
+            serde_json::json!([{"field": "file", "message": why}]),
+        ),
+        Err(ImportFailure::Store(e)) => ApiError::from_store(e, lang).into_response(),
+    }
 }
 
 pub struct ErrorLine {
