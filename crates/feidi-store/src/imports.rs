@@ -252,47 +252,31 @@ async fn insert_reports(
     now: &str,
 ) -> StoreResult<usize> {
     let actor = actor.map_or("NULL".to_string(), |a| a.to_string());
-    let mut binds = Vec::with_capacity(rows.len() * 8);
-    let mut values = Vec::with_capacity(rows.len());
-    for row in rows {
-        let n = binds.len();
-        let slot = |i: usize| match backend {
-            // Anonymous on SQLite: sqlx looks named parameters up one by one.
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", n + i),
-        };
-        values.push(format!(
-            "({}, {}, {}, {}, {}, {}, {}, {}, {actor}, '{now}', '{now}', '{now}', '{now}', {import_id})",
-            slot(1),
-            slot(2),
-            slot(3),
-            slot(4),
-            slot(5),
-            slot(6),
-            slot(7),
-            slot(8)
-        ));
-        binds.push(Val::from(row.project_id));
-        binds.push(Val::from(format!("{:04}-{:02}", row.month.0, row.month.1)));
-        binds.push(Val::from(row.completed_investment.hundredths()));
-        binds.push(Val::from(row.progress_note.clone()));
-        binds.push(Val::from(row.problems.clone()));
-        binds.push(Val::from(row.status.as_str()));
-        binds.push(Val::from(row.return_reason.clone()));
-        let reviewed = row.status != crate::ReportStatus::Submitted;
-        binds.push(Val::from(reviewed.then(|| now.to_string())));
-    }
-    let sql = format!(
-        "INSERT INTO monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
-         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id) \
-         VALUES {}",
-        values.join(", ")
-    );
-    let done = bind_all(sqlx::query(&sql), &binds)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_write(e, &[]))?;
-    Ok(done.rows_affected() as usize)
+    let values = rows
+        .iter()
+        .map(|row| {
+            let reviewed = row.status != crate::ReportStatus::Submitted;
+            vec![
+                Val::from(row.project_id),
+                Val::from(format!("{:04}-{:02}", row.month.0, row.month.1)),
+                Val::from(row.completed_investment.hundredths()),
+                Val::from(row.progress_note.clone()),
+                Val::from(row.problems.clone()),
+                Val::from(row.status.as_str()),
+                Val::from(row.return_reason.clone()),
+                Val::from(reviewed.then(|| now.to_string())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        backend,
+        "monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
+         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id)",
+        values,
+        &format!("{actor}, '{now}', '{now}', '{now}', '{now}', {import_id}"),
+    )
+    .await
 }
 
 /// A milestone as the generator makes it.
@@ -334,7 +318,7 @@ impl Store {
                         backend,
                         "milestones (project_id, kind, planned_date, actual_date, created_at, updated_at)",
                         rows,
-                        &now,
+                        &format!("'{now}', '{now}'"),
                     )
                     .await?;
                 }
@@ -350,7 +334,7 @@ impl Store {
                         backend,
                         "annual_plans (project_id, year, planned_investment, created_at, updated_at)",
                         rows,
-                        &now,
+                        &format!("'{now}', '{now}'"),
                     )
                     .await?;
                 }
@@ -365,14 +349,15 @@ impl Store {
     }
 }
 
-/// A multi-row insert of bound values, each row followed by two timestamps of our own.
+/// A multi-row insert of bound values, each row followed by the same constant `tail` (values of
+/// our own: integer ids and timestamps, written into the statement); answers the rows written.
 async fn insert_rows(
     tx: &mut AnyConnection,
     backend: Backend,
     into: &str,
     rows: Vec<Vec<Val>>,
-    now: &str,
-) -> StoreResult<()> {
+    tail: &str,
+) -> StoreResult<usize> {
     let mut binds = Vec::new();
     let mut values = Vec::with_capacity(rows.len());
     for row in rows {
@@ -382,13 +367,13 @@ async fn insert_rows(
                 Backend::Postgres => format!("${}", binds.len() + i + 1),
             })
             .collect();
-        values.push(format!("({}, '{now}', '{now}')", slots.join(", ")));
+        values.push(format!("({}, {tail})", slots.join(", ")));
         binds.extend(row);
     }
     let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
-    bind_all(sqlx::query(&sql), &binds)
+    let done = bind_all(sqlx::query(&sql), &binds)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, &[]))?;
-    Ok(())
+    Ok(done.rows_affected() as usize)
 }

@@ -61,14 +61,12 @@ impl Subtotal {
     }
 }
 
-/// Reads the report's month (`YYYY-MM`, default: the last month that has ended).
+/// Reads a report month from a query string (`month=YYYY-MM`, default: the last month that
+/// has ended), for the dispatch report and the reports-due list alike.
 pub fn month_param(params: &HashMap<String, String>, lang: Lang) -> ApiResult<String> {
-    let today = feidi_core::time::today();
     match params.get("month").map(|m| m.trim()).filter(|m| !m.is_empty()) {
-        None => Ok(feidi_core::schedule::cutoff_month(today)),
-        Some(m) => feidi_core::schedule::report_month(m, today)
-            .map(|(y, m)| format!("{y:04}-{m:02}"))
-            .map_err(|e| ApiError::Invalid(e, lang)),
+        None => Ok(feidi_core::schedule::cutoff_month(feidi_core::time::today())),
+        Some(m) => crate::service::month_of(m, lang),
     }
 }
 

@@ -568,7 +568,7 @@ pub async fn set_light_rule(
     Ok(state.store.set_light_rule(Some(caller.user.id), rule).await?)
 }
 
-fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> {
+pub(crate) fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> {
     feidi_core::schedule::report_month(text, feidi_core::time::today())
         .map(|(y, m)| format!("{y:04}-{m:02}"))
         .map_err(|e| ApiError::Invalid(e, lang))
@@ -820,10 +820,7 @@ pub async fn reports_due(
         return Err(ApiError::Forbidden);
     }
     let today = feidi_core::time::today();
-    let month = match params.get("month").map(|m| m.trim()).filter(|m| !m.is_empty()) {
-        Some(m) => month_of(m, lang)?,
-        None => feidi_core::schedule::cutoff_month(today),
-    };
+    let month = crate::dispatch::month_param(params, lang)?;
     let (year, mon) = feidi_core::schedule::parse_month(&month).unwrap_or((today.year(), today.month()));
     let month_end = feidi_core::schedule::month_end(year, mon).unwrap_or(today);
     let due_day = state.store.report_due_day().await?;
