@@ -3,6 +3,8 @@
 //! Everything here is pure so that it can be unit- and property-tested in isolation; the
 //! storage and web layers parse input into these types at the edge ("parse, don't validate").
 
+pub mod appeals;
+pub mod calendar;
 pub mod credit_code;
 pub mod fixed;
 pub mod i18n;

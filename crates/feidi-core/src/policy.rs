@@ -32,6 +32,12 @@ pub enum Entity {
     Report,
     /// The programme as a whole: its stages and goals (M4) and the cockpit (M9).
     Programme,
+    /// Enterprise appeals (M5); what one may do to a given appeal is `appeals::may_act`'s.
+    Appeal,
+    /// The working-day calendar and the appeal categories.
+    Calendar,
+    /// Task forces and officials' absences.
+    Organisation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +79,14 @@ impl Principal {
                     Programme
                 )
                 | (Role::Staff, Write, Programme)
+                | (_, Read, Appeal | Calendar)
+                | (Role::Enterprise | Role::Staff | Role::Leader, Write, Appeal)
+                | (
+                    Role::Leader | Role::Staff | Role::Finance | Role::Reporter,
+                    Read,
+                    Organisation
+                )
+                | (Role::Staff | Role::Leader, Write, Organisation)
         )
     }
 
@@ -116,5 +130,9 @@ mod tests {
         assert!(who(Role::Leader, None).may(Action::Read, Entity::Programme));
         assert!(!who(Role::Enterprise, Some(1)).may(Action::Read, Entity::Programme));
         assert!(!who(Role::Leader, None).may(Action::Write, Entity::Programme));
+        // Enterprises submit appeals; only admins keep the calendar.
+        assert!(who(Role::Enterprise, Some(1)).may(Action::Write, Entity::Appeal));
+        assert!(!who(Role::Staff, None).may(Action::Write, Entity::Calendar));
+        assert!(!who(Role::Enterprise, Some(1)).may(Action::Read, Entity::Organisation));
     }
 }

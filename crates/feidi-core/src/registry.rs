@@ -67,6 +67,7 @@ pub struct EnterpriseInput {
     pub industry: String,
     pub a_official_id: Option<i64>,
     pub b_official_id: Option<i64>,
+    pub task_force_id: Option<i64>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub address: Option<String>,
@@ -83,6 +84,7 @@ impl EnterpriseInput {
         if a_official_id.is_some() && a_official_id == b_official_id {
             input.flag("b_official_id", same_official());
         }
+        let task_force_id = input.id("task_force_id", Need::Optional);
         let contact_name = input.text("contact_name", Need::Optional, SHORT_MAX);
         let contact_phone = input.text("contact_phone", Need::Optional, 30);
         let address = input.text("address", Need::Optional, NAME_MAX);
@@ -96,9 +98,33 @@ impl EnterpriseInput {
             industry,
             a_official_id,
             b_official_id,
+            task_force_id,
             contact_name,
             contact_phone,
             address,
+        })
+    }
+}
+
+/// A task force (工作专班) and its leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskForceInput {
+    pub name: String,
+    pub leader_id: i64,
+    pub description: Option<String>,
+}
+
+impl TaskForceInput {
+    pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
+        let mut input = Input::new(map);
+        let name = input.required_text("name", NAME_MAX);
+        let leader_id = input.id("leader_id", Need::Required);
+        let description = input.text("description", Need::Optional, 2000);
+        input.finish()?;
+        Ok(Self {
+            name,
+            leader_id: leader_id.unwrap_or_default(),
+            description,
         })
     }
 }

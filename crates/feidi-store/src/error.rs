@@ -13,6 +13,9 @@ pub enum StoreError {
     /// state it is in.
     #[error("not allowed while the record is {0}")]
     WrongState(&'static str),
+    /// The caller may see the record but not do this to it.
+    #[error("not allowed")]
+    Forbidden,
     /// Other records still refer to this one.
     #[error("the record is still referred to by other records")]
     InUse,

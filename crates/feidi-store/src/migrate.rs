@@ -66,6 +66,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_covering_month_index.sql"),
         include_str!("../migrations/postgres/0010_covering_month_index.sql"),
     ),
+    (
+        11,
+        "appeals",
+        include_str!("../migrations/sqlite/0011_appeals.sql"),
+        include_str!("../migrations/postgres/0011_appeals.sql"),
+    ),
 ];
 
 impl Store {

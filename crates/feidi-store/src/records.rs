@@ -1,7 +1,9 @@
 //! The stored records of the registry and accounts, as the API shows them.
 
 use feidi_core::model::{Category, Role};
-use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, UserInput, ZoneInput};
+use feidi_core::registry::{
+    EnterpriseInput, JurisdictionInput, ProjectInput, TaskForceInput, UserInput, ZoneInput,
+};
 use feidi_core::{AreaMu, Lang, Money};
 use serde::Serialize;
 
@@ -142,6 +144,8 @@ pub struct Enterprise {
     pub industry: String,
     pub a_official_id: Option<i64>,
     pub b_official_id: Option<i64>,
+    /// The task force (工作专班) that serves it.
+    pub task_force_id: Option<i64>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub address: Option<String>,
@@ -153,10 +157,10 @@ pub struct Enterprise {
 impl Record for Enterprise {
     const ENTITY: &'static str = "enterprise";
     const TABLE: &'static str = "enterprises";
-    const COLUMNS: &'static str = "id, name, credit_code, industry, a_official_id, b_official_id, contact_name, contact_phone, address, version, created_at, updated_at";
+    const COLUMNS: &'static str = "id, name, credit_code, industry, a_official_id, b_official_id, task_force_id, contact_name, contact_phone, address, version, created_at, updated_at";
     const UNIQUE: &'static [&'static str] = &["credit_code"];
     const SORTABLE: &'static [&'static str] = &["id", "name", "industry"];
-    const FILTERS: &'static [&'static str] = &["industry", "a_official_id", "b_official_id"];
+    const FILTERS: &'static [&'static str] = &["industry", "a_official_id", "b_official_id", "task_force_id"];
     const SCOPE_COLUMN: Option<&'static str> = Some("id");
 
     fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
@@ -167,6 +171,7 @@ impl Record for Enterprise {
             industry: c.text("industry")?,
             a_official_id: c.opt_int("a_official_id")?,
             b_official_id: c.opt_int("b_official_id")?,
+            task_force_id: c.opt_int("task_force_id")?,
             contact_name: c.opt_text("contact_name")?,
             contact_phone: c.opt_text("contact_phone")?,
             address: c.opt_text("address")?,
@@ -192,6 +197,7 @@ impl Inputs for EnterpriseInput {
             ("industry", self.industry.clone().into()),
             ("a_official_id", self.a_official_id.into()),
             ("b_official_id", self.b_official_id.into()),
+            ("task_force_id", self.task_force_id.into()),
             ("contact_name", self.contact_name.clone().into()),
             ("contact_phone", self.contact_phone.clone().into()),
             ("address", self.address.clone().into()),
@@ -201,6 +207,7 @@ impl Inputs for EnterpriseInput {
         vec![
             Reference::official("a_official_id", self.a_official_id),
             Reference::official("b_official_id", self.b_official_id),
+            Reference::new("task_force_id", "task_forces", self.task_force_id),
         ]
     }
 }
@@ -375,5 +382,58 @@ impl Inputs for UserInput {
     }
     fn references(&self) -> Vec<Reference> {
         vec![Reference::new("enterprise_id", "enterprises", self.enterprise_id)]
+    }
+}
+
+/// A task force (工作专班): a leader and members who serve some enterprises' appeals.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TaskForce {
+    pub id: i64,
+    pub name: String,
+    pub leader_id: i64,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Record for TaskForce {
+    const ENTITY: &'static str = "task_force";
+    const TABLE: &'static str = "task_forces";
+    const COLUMNS: &'static str = "id, name, leader_id, description, version, created_at, updated_at";
+    const UNIQUE: &'static [&'static str] = &["name"];
+    const SORTABLE: &'static [&'static str] = &["id", "name"];
+    const FILTERS: &'static [&'static str] = &["leader_id"];
+
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
+        Ok(Self {
+            id: c.int("id")?,
+            name: c.text("name")?,
+            leader_id: c.int("leader_id")?,
+            description: c.opt_text("description")?,
+            version: c.int("version")?,
+            created_at: c.text("created_at")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Inputs for TaskForceInput {
+    type Record = TaskForce;
+    fn values(&self) -> Vec<(&'static str, Val)> {
+        vec![
+            ("name", self.name.clone().into()),
+            ("leader_id", self.leader_id.into()),
+            ("description", self.description.clone().into()),
+        ]
+    }
+    fn references(&self) -> Vec<Reference> {
+        vec![Reference::official("leader_id", Some(self.leader_id))]
     }
 }

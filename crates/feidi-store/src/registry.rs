@@ -320,22 +320,7 @@ impl Store {
                     let audit = AuditWrite::change(actor, "create", I::Record::ENTITY, record.id(), None, Some(&record));
                     write_audit(&mut *conn, audit).await?;
                     if let (Some(user), Some(key)) = (actor, claim) {
-                        sqlx::query(
-                            "INSERT INTO idempotency_keys (user_id, key, entity, entity_id, created_at) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(user)
-                        .bind(key)
-                        .bind(I::Record::ENTITY)
-                        .bind(record.id())
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await
-                        // A concurrent request with the same key won: this one is undone.
-                        .map_err(|e| match &e {
-                            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
-                            _ => StoreError::Db(e),
-                        })?;
+                        claim_key(&mut *conn, user, key, I::Record::ENTITY, record.id(), now).await?;
                     }
                     Ok(record)
                 })
@@ -354,6 +339,19 @@ impl Store {
     }
 
     async fn replay<T: Record>(&self, user: i64, key: &str) -> StoreResult<Option<T>> {
+        let Some(id) = self.replayed_id(user, key, T::ENTITY).await? else {
+            return Ok(None);
+        };
+        match self.get::<T>(id, Scope::All).await {
+            Ok(record) => Ok(Some(record)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The id of the record a user's earlier request with this key created, if any; a key
+    /// used for another kind of record is a 422 naming it.
+    pub(crate) async fn replayed_id(&self, user: i64, key: &str, entity: &str) -> StoreResult<Option<i64>> {
         let row =
             sqlx::query("SELECT entity, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
                 .bind(user)
@@ -361,8 +359,8 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?;
         let Some(row) = row else { return Ok(None) };
-        let entity: String = row.try_get(0)?;
-        if entity != T::ENTITY {
+        let used_for: String = row.try_get(0)?;
+        if used_for != entity {
             return Err(FieldErrors::one(
                 "Idempotency-Key",
                 Flaw::Rule(
@@ -372,12 +370,7 @@ impl Store {
             )
             .into());
         }
-        let id: i64 = row.try_get(1)?;
-        match self.get::<T>(id, Scope::All).await {
-            Ok(record) => Ok(Some(record)),
-            Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+        Ok(Some(row.try_get(1)?))
     }
 
     /// Replaces a record's fields if `version` is still the stored one; otherwise
@@ -626,4 +619,32 @@ impl Store {
         })
         .await
     }
+}
+
+/// Records that a user's request with an idempotency key created record `id`, in the same
+/// transaction; a concurrent request with the same key that got there first makes this one
+/// [`StoreError::Conflict`], and it is undone.
+pub(crate) async fn claim_key(
+    conn: &mut AnyConnection,
+    user: i64,
+    key: String,
+    entity: &'static str,
+    id: i64,
+    now: String,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, entity, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user)
+    .bind(key)
+    .bind(entity)
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+        _ => StoreError::Db(e),
+    })?;
+    Ok(())
 }

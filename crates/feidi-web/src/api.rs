@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, Zones};
+use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 use crate::service;
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
@@ -37,7 +37,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -81,6 +81,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Enterprises>())
         .merge(crud::<Projects>())
         .merge(crud::<Stages>())
+        .merge(crud::<TaskForces>())
+        .merge(crate::appeals::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

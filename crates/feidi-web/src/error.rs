@@ -41,12 +41,18 @@ impl ApiError {
     pub fn from_store(err: StoreError, lang: Lang) -> Self {
         match err {
             StoreError::NotFound => Self::NotFound,
+            StoreError::Forbidden => Self::Forbidden,
             StoreError::Conflict => Self::Conflict(STALE),
             StoreError::InUse => Self::Conflict(IN_USE),
             StoreError::WrongState(state) => Self::Conflict(match state {
                 "approved" => "not allowed: the report is approved and locked (an admin may reopen it)",
                 "submitted" => "not allowed: the report is awaiting review",
                 "returned" => "not allowed: the report was returned and awaits resubmission",
+                "appeal submitted" => "not allowed: the appeal awaits acknowledgement",
+                "appeal acknowledged" => "not allowed: the appeal is acknowledged and being handled",
+                "appeal resolved" => "not allowed: the appeal is resolved and awaits the enterprise's rating",
+                "appeal closed" => "not allowed: the appeal is closed",
+                "appeal reopened" => "not allowed: the appeal is reopened and awaits acknowledgement",
                 _ => "not allowed in the record's present state",
             }),
             StoreError::Invalid(errors) => Self::Invalid(errors, lang),

@@ -36,6 +36,8 @@ pub struct Enterprises;
 pub struct Projects;
 /// The programme's stages (M4).
 pub struct Stages;
+/// Task forces (工作专班, M5).
+pub struct TaskForces;
 
 impl Kind for Jurisdictions {
     type Input = JurisdictionInput;
@@ -73,6 +75,7 @@ impl Kind for Enterprises {
         ("industry", FilterType::Text),
         ("a_official_id", FilterType::Id),
         ("b_official_id", FilterType::Id),
+        ("task_force_id", FilterType::Id),
     ];
     const SCHEMA: &'static str = "Enterprise";
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
@@ -105,5 +108,17 @@ impl Kind for Stages {
     const SCHEMA: &'static str = "Stage";
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
         feidi_core::programme::StageInput::parse(map)
+    }
+}
+
+impl Kind for TaskForces {
+    type Input = feidi_core::registry::TaskForceInput;
+    type Record = feidi_store::TaskForce;
+    const PATH: &'static str = "task-forces";
+    const ENTITY: Entity = Entity::Organisation;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[("leader_id", FilterType::Id)];
+    const SCHEMA: &'static str = "TaskForce";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        feidi_core::registry::TaskForceInput::parse(map)
     }
 }

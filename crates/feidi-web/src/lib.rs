@@ -2,6 +2,7 @@
 //! security headers. Handlers parse and authorise, then call the store; they hold no SQL.
 
 pub mod api;
+pub mod appeals;
 pub mod auth;
 pub mod cockpit;
 pub mod dispatch;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub credentials: std::sync::Arc<memo::CredentialMemo>,
     pub answers: std::sync::Arc<memo::AnswerMemo>,
     pub cockpits: std::sync::Arc<memo::ValueMemo<cockpit::Cockpit>>,
+    /// The appeal figures, per minute (overdue moves with the clock) and data version.
+    pub appeal_figures: std::sync::Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             credentials: Default::default(),
             answers: Default::default(),
             cockpits: Default::default(),
+            appeal_figures: Default::default(),
         }
     }
 }

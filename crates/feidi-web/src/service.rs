@@ -350,6 +350,38 @@ pub struct AppealCounts {
     pub open: i64,
     pub overdue: i64,
     pub escalated: i64,
+    /// Acknowledged by their deadline, of those acknowledged.
+    pub ack_on_time_rate: feidi_core::Ratio,
+    /// Resolved by their deadline, of those resolved.
+    pub resolve_on_time_rate: feidi_core::Ratio,
+    /// Satisfied or basically satisfied, of those rated.
+    pub satisfaction_rate: feidi_core::Ratio,
+}
+
+impl AppealCounts {
+    pub fn of(f: &feidi_store::AppealFigures) -> Self {
+        Self {
+            open: f.open,
+            overdue: f.overdue,
+            escalated: f.escalated,
+            ack_on_time_rate: feidi_core::Ratio::of(f.acknowledged_on_time, f.acknowledged),
+            resolve_on_time_rate: feidi_core::Ratio::of(f.resolved_on_time, f.resolved),
+            satisfaction_rate: feidi_core::Ratio::of(f.satisfied, f.rated),
+        }
+    }
+}
+
+/// The appeal figures now, kept per minute and per data version of the appeals.
+pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_store::AppealFigures>> {
+    let now = feidi_core::time::now();
+    let minute = now.format("%Y-%m-%dT%H:%M").to_string();
+    let version = state.store.data_version("appeals").await?;
+    if let Some(kept) = state.appeal_figures.get(&minute, version) {
+        return Ok(kept);
+    }
+    let figures = std::sync::Arc::new(state.store.appeal_figures(now).await?);
+    state.appeal_figures.put(minute, version, figures.clone());
+    Ok(figures)
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -402,7 +434,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller, as_of: chrono::NaiveDa
             })
             .collect(),
         lights: c.lights,
-        appeals: AppealCounts::default(),
+        appeals: AppealCounts::of(&*appeal_figures(state).await?),
         land: LandFigures::default(),
     })
 }
@@ -576,7 +608,7 @@ pub(crate) fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> 
 
 /// The version a `PUT` may send: the one read (1 or more), or 0 for "there is none yet", so a
 /// first report never replaces one that someone else sent meanwhile.
-fn optional_version(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<Option<i64>> {
+pub(crate) fn optional_version(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<Option<i64>> {
     match body.get("version") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),

@@ -86,3 +86,33 @@ pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path
     );
     Ok(())
 }
+
+/// `feidi calendar import FILE`: a year's holidays and 调休 workdays, all rows or none.
+pub async fn import_calendar(store: &Store, file: &Path) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let days = match feidi_web::appeals::parse_calendar_csv(&bytes) {
+        Ok(days) => days,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("line {}: {}: {}", e.line, e.field, e.message);
+            }
+            bail!(
+                "{} bad rows in {}: nothing was imported",
+                errors.len(),
+                file.display()
+            );
+        }
+    };
+    let count = days.len();
+    store
+        .put_calendar_days(
+            None,
+            days,
+            None,
+            format!("calendar import of {count} dates from {}", file.display()),
+        )
+        .await
+        .map_err(|e| anyhow!(e))?;
+    println!("marked {count} dates from {}", file.display());
+    Ok(())
+}

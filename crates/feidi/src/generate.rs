@@ -161,6 +161,7 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
                 industry: industry.into(),
                 a_official_id: None,
                 b_official_id: None,
+                task_force_id: None,
                 contact_name: None,
                 contact_phone: None,
                 address: None,

@@ -84,6 +84,18 @@ enum Command {
     /// Export a report.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Run the appeal deadline sweep (handover and escalation) once, now.
+    Sweep,
+    /// The working-day calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    /// Mark the dates of a CSV file (header `date,kind[,name]`, kind holiday or workday): a
+    /// year's published schedule. Any bad row: nothing written.
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -299,6 +311,24 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&cli.database).await?;
             exchange::export_dispatch(&store, month, &output, &lang).await
         }
+        Command::Sweep => {
+            let store = open(&cli.database).await?;
+            let started = std::time::Instant::now();
+            let report = store.sweep(feidi_core::time::now()).await.map_err(store_error)?;
+            println!(
+                "swept {} appeals in {:.1} s: {} handed over, {} escalated, {} overdue",
+                report.appeals,
+                started.elapsed().as_secs_f64(),
+                report.handed_over,
+                report.escalated,
+                report.overdue
+            );
+            Ok(())
+        }
+        Command::Calendar(CalendarCommand::Import { file }) => {
+            let store = open(&cli.database).await?;
+            exchange::import_calendar(&store, &file).await
+        }
     }
 }
 
@@ -339,9 +369,30 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = app.local_addr()?;
+    // The appeal sweep, every minute. Safe with several app servers: each step happens once.
+    let sweeper = store.clone();
+    let sweep = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match sweeper.sweep(feidi_core::time::now()).await {
+                Ok(r) if r.appeals > 0 => tracing::info!(
+                    appeals = r.appeals,
+                    handed_over = r.handed_over,
+                    escalated = r.escalated,
+                    overdue = r.overdue,
+                    "sweep"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "sweep failed; next minute it is tried again"),
+            }
+        }
+    });
     tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");
     app.serve(shutdown_signal()).await?;
+    sweep.abort();
     store.close().await;
     tracing::info!("feidi stopped");
     Ok(())

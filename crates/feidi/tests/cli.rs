@@ -361,3 +361,51 @@ both_backends!(
     import_and_export_from_the_command_line,
     super::import_and_export_from_the_command_line
 );
+
+async fn the_calendar_and_the_sweep_from_the_command_line(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    // The national schedule as published (the shared reference data).
+    let schedule = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/cn-holidays-2023-2026.csv"
+    );
+    let (ok, out, err) = feidi(&db.url, &["calendar", "import", schedule], None);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("marked "), "{out}");
+    let calendar = store.calendar().await.expect("calendar");
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    assert!(!calendar.is_working_day(day("2023-10-02")), "National Day");
+    assert!(calendar.is_working_day(day("2023-10-07")), "a 调休 Saturday");
+    let before = store.calendar_days(Some(2024)).await.expect("days").len();
+
+    // A bad file names its rows and writes nothing.
+    let dir = std::env::temp_dir().join(format!("feidi-calendar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "date,kind,name\n2024-12-30,holiday,x\n2024-12-31,rest,x\n").expect("write");
+    let (ok, _, err) = feidi(
+        &db.url,
+        &["calendar", "import", bad.to_str().unwrap_or_default()],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("line 3: kind"), "{err}");
+    assert_eq!(store.calendar_days(Some(2024)).await.expect("days").len(), before);
+    assert!(
+        store
+            .calendar()
+            .await
+            .expect("calendar")
+            .is_working_day(day("2024-12-30"))
+    );
+
+    // The sweep runs once, now, and says what it did.
+    let (ok, out, err) = feidi(&db.url, &["sweep"], None);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("swept 0 appeals"), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+both_backends!(
+    the_calendar_and_the_sweep_from_the_command_line,
+    super::the_calendar_and_the_sweep_from_the_command_line
+);

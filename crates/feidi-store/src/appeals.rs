@@ -1,0 +1,1340 @@
+//! Enterprise appeals (M5) in storage: the working-day calendar, appeal categories, officials'
+//! absences, appeals with their timeline, and the sweep. The rules themselves are
+//! `feidi_core::appeals`'; here an appeal's row becomes an `AppealState`, a rule is applied to
+//! it, and the row, its new events and the audit entry are written in one transaction.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use feidi_core::appeals::{Act, AppealState, AppealStatus, Event, HandlerRole, Officials, Rating, may_act};
+use feidi_core::calendar::{Calendar, DayKind};
+use feidi_core::policy::{Principal, Scope};
+use feidi_core::time::{parse_instant, stamp};
+use feidi_core::{FieldErrors, Flaw};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::registry::Page;
+use crate::value::{Cols, Val, bind_all};
+use crate::writer::TxFuture;
+use crate::{Backend, Store, StoreError, StoreResult};
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+fn instant(col: &str, text: &str) -> StoreResult<DateTime<FixedOffset>> {
+    parse_instant(text).ok_or_else(|| corrupt(col, text))
+}
+
+fn for_update(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    }
+}
+
+/// A date to mark: holiday or workday, with the holiday's name.
+pub type MarkedDay = (NaiveDate, DayKind, Option<String>);
+
+/// A date the calendar marks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CalendarDay {
+    pub date: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+/// An appeal category and its resolve time.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AppealCategory {
+    pub key: String,
+    pub name: String,
+    pub resolve_working_days: i64,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+/// An official's absence, dates inclusive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Absence {
+    pub id: i64,
+    pub user_id: i64,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    pub version: i64,
+    pub created_at: String,
+}
+
+/// An enterprise whose A and B official would both be away on some day.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AbsenceClash {
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    /// The other official of the pair, away too.
+    pub other_official_id: i64,
+    /// The first and last day both are away.
+    pub from: String,
+    pub to: String,
+}
+
+const APPEAL_COLUMNS: &str = "id, enterprise_id, project_id, category, title, description, status, handler_id, \
+     handler_role, b_official_id, task_force_leader_id, resolve_working_days, submitted_at, submitted_by, ack_due_at, \
+     resolve_due_at, due_at, next_due_at, overdue, escalated_at, acknowledged_at, ack_on_time, resolved_at, resolved_by, \
+     resolution, resolved_on_time, rating, rating_comment, rated_at, returns, reopens, version, created_at, updated_at";
+
+/// Instants as the API writes them: stored with microseconds (fixed width, so text order is
+/// time order), shown without a zero fraction, so a deadline reads `2023-10-08T00:00:00+08:00`.
+fn instant_out<S: serde::Serializer>(stamp: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&stamp.replace(".000000+", "+"))
+}
+
+fn opt_instant_out<S: serde::Serializer>(stamp: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match stamp {
+        Some(t) => instant_out(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// An appeal as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Appeal {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub project_id: Option<i64>,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub handler_id: Option<i64>,
+    pub handler_role: String,
+    pub b_official_id: Option<i64>,
+    pub task_force_leader_id: Option<i64>,
+    pub resolve_working_days: i64,
+    #[serde(serialize_with = "instant_out")]
+    pub submitted_at: String,
+    pub submitted_by: Option<i64>,
+    #[serde(serialize_with = "opt_instant_out")]
+    pub ack_due_at: Option<String>,
+    #[serde(serialize_with = "instant_out")]
+    pub resolve_due_at: String,
+    /// The handler's current deadline while it is open.
+    #[serde(serialize_with = "opt_instant_out")]
+    pub due_at: Option<String>,
+    #[serde(skip)]
+    pub next_due_at: Option<String>,
+    pub overdue: bool,
+    pub escalated: bool,
+    #[serde(serialize_with = "opt_instant_out")]
+    pub escalated_at: Option<String>,
+    #[serde(serialize_with = "opt_instant_out")]
+    pub acknowledged_at: Option<String>,
+    pub ack_on_time: Option<bool>,
+    #[serde(serialize_with = "opt_instant_out")]
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<i64>,
+    pub resolution: Option<String>,
+    pub resolved_on_time: Option<bool>,
+    pub rating: Option<String>,
+    pub rating_comment: Option<String>,
+    #[serde(serialize_with = "opt_instant_out")]
+    pub rated_at: Option<String>,
+    pub returns: i64,
+    pub reopens: i64,
+    pub version: i64,
+    #[serde(serialize_with = "instant_out")]
+    pub created_at: String,
+    #[serde(serialize_with = "instant_out")]
+    pub updated_at: String,
+}
+
+impl Appeal {
+    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
+        let opt_bool = |col: &str| -> StoreResult<Option<bool>> { Ok(c.opt_int(col)?.map(|v| v != 0)) };
+        let escalated_at = c.opt_text("escalated_at")?;
+        Ok(Self {
+            id: c.int("id")?,
+            enterprise_id: c.int("enterprise_id")?,
+            project_id: c.opt_int("project_id")?,
+            category: c.text("category")?,
+            title: c.text("title")?,
+            description: c.text("description")?,
+            status: c.text("status")?,
+            handler_id: c.opt_int("handler_id")?,
+            handler_role: c.text("handler_role")?,
+            b_official_id: c.opt_int("b_official_id")?,
+            task_force_leader_id: c.opt_int("task_force_leader_id")?,
+            resolve_working_days: c.int("resolve_working_days")?,
+            submitted_at: c.text("submitted_at")?,
+            submitted_by: c.opt_int("submitted_by")?,
+            ack_due_at: c.opt_text("ack_due_at")?,
+            resolve_due_at: c.text("resolve_due_at")?,
+            due_at: c.opt_text("due_at")?,
+            next_due_at: c.opt_text("next_due_at")?,
+            overdue: c.int("overdue")? != 0,
+            escalated: escalated_at.is_some(),
+            escalated_at,
+            acknowledged_at: c.opt_text("acknowledged_at")?,
+            ack_on_time: opt_bool("ack_on_time")?,
+            resolved_at: c.opt_text("resolved_at")?,
+            resolved_by: c.opt_int("resolved_by")?,
+            resolution: c.opt_text("resolution")?,
+            resolved_on_time: opt_bool("resolved_on_time")?,
+            rating: c.opt_text("rating")?,
+            rating_comment: c.opt_text("rating_comment")?,
+            rated_at: c.opt_text("rated_at")?,
+            returns: c.int("returns")?,
+            reopens: c.int("reopens")?,
+            version: c.int("version")?,
+            created_at: c.text("created_at")?,
+            updated_at: c.text("updated_at")?,
+        })
+    }
+
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        Self::from_cols(&Cols::Row(row))
+    }
+
+    /// The rules' view of this appeal.
+    pub fn state(&self) -> StoreResult<AppealState> {
+        Ok(AppealState {
+            status: AppealStatus::parse(&self.status).ok_or_else(|| corrupt("status", &self.status))?,
+            role: HandlerRole::parse(&self.handler_role)
+                .ok_or_else(|| corrupt("handler_role", &self.handler_role))?,
+            handler: self.handler_id,
+            ack_due_at: self
+                .ack_due_at
+                .as_deref()
+                .map(|t| instant("ack_due_at", t))
+                .transpose()?,
+            resolve_due_at: instant("resolve_due_at", &self.resolve_due_at)?,
+            overdue: self.overdue,
+            escalated_at: self
+                .escalated_at
+                .as_deref()
+                .map(|t| instant("escalated_at", t))
+                .transpose()?,
+            b: self.b_official_id,
+            task_force_leader: self.task_force_leader_id,
+            resolved_by: self.resolved_by,
+            resolve_working_days: u32::try_from(self.resolve_working_days).unwrap_or(1),
+            returns: u32::try_from(self.returns).unwrap_or_default(),
+        })
+    }
+
+    /// Takes the rules' new state into the record (and what derives from it).
+    fn take_state(&mut self, state: &AppealState) {
+        self.status = state.status.as_str().to_string();
+        self.handler_role = state.role.as_str().to_string();
+        self.handler_id = state.handler;
+        self.ack_due_at = state.ack_due_at.map(stamp);
+        self.resolve_due_at = stamp(state.resolve_due_at);
+        self.overdue = state.overdue;
+        self.escalated_at = state.escalated_at.map(stamp);
+        self.escalated = self.escalated_at.is_some();
+        self.resolved_by = state.resolved_by;
+        self.returns = i64::from(state.returns);
+        self.next_due_at = state.next_due_at().map(stamp);
+        self.due_at = state
+            .status
+            .is_open()
+            .then(|| stamp(state.ack_due_at.unwrap_or(state.resolve_due_at)));
+    }
+}
+
+/// One step of an appeal's timeline.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AppealEvent {
+    pub id: i64,
+    pub appeal_id: i64,
+    #[serde(serialize_with = "instant_out")]
+    pub at: String,
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub handler_id: Option<i64>,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// A new appeal, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAppeal {
+    pub enterprise_id: i64,
+    pub project_id: Option<i64>,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    /// Only admins loading history set it; otherwise now.
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+}
+
+/// What a person does to an appeal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppealAction {
+    Acknowledge,
+    Return { reason: String },
+    Reassign { to: i64, note: Option<String> },
+    Resolve { resolution: String },
+    Rate { rating: Rating, comment: Option<String> },
+    Reopen { reason: String },
+}
+
+impl AppealAction {
+    pub fn act(&self) -> Act {
+        match self {
+            AppealAction::Acknowledge => Act::Acknowledge,
+            AppealAction::Return { .. } => Act::Return,
+            AppealAction::Reassign { .. } => Act::Reassign,
+            AppealAction::Resolve { .. } => Act::Resolve,
+            AppealAction::Rate { .. } => Act::Rate,
+            AppealAction::Reopen { .. } => Act::Reopen,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            AppealAction::Acknowledge => "acknowledge",
+            AppealAction::Return { .. } => "return",
+            AppealAction::Reassign { .. } => "reassign",
+            AppealAction::Resolve { .. } => "resolve",
+            AppealAction::Rate { .. } => "rate",
+            AppealAction::Reopen { .. } => "reopen",
+        }
+    }
+}
+
+/// Which appeals a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppealFilter {
+    pub status: Option<AppealStatus>,
+    pub handler_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// Open and past the resolve deadline.
+    pub overdue: bool,
+    /// Escalated (督办) and not closed: the leaders' supervision list.
+    pub escalated: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// What one run of the sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    pub appeals: usize,
+    pub handed_over: usize,
+    pub escalated: usize,
+    pub overdue: usize,
+}
+
+/// The programme's appeal figures: counts now, and the rates over every appeal so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppealFigures {
+    pub total: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub escalated: i64,
+    pub acknowledged: i64,
+    pub acknowledged_on_time: i64,
+    pub resolved: i64,
+    pub resolved_on_time: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub returns: i64,
+}
+
+/// Appeals the sweep takes per transaction: short enough that other writers wait little.
+const SWEEP_BATCH: i64 = 500;
+
+/// The calendar as last read, with the data version it was read at: every deadline needs
+/// it, and it changes a few times a year.
+#[derive(Default)]
+pub(crate) struct CalendarCache(Mutex<Option<(i64, Arc<Calendar>)>>);
+
+async fn calendar_in(conn: &mut AnyConnection, cache: &CalendarCache) -> StoreResult<Arc<Calendar>> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'calendar_days'")
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Ok(held) = cache.0.lock()
+        && let Some((v, calendar)) = held.as_ref()
+        && *v == version
+    {
+        return Ok(calendar.clone());
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT day, kind FROM calendar_days")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut days = Vec::with_capacity(rows.len());
+    for (day, kind) in rows {
+        let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| corrupt("calendar day", &day))?;
+        let kind = DayKind::parse(&kind).ok_or_else(|| corrupt("calendar kind", &kind))?;
+        days.push((date, kind));
+    }
+    let calendar = Arc::new(Calendar::new(days));
+    if let Ok(mut held) = cache.0.lock() {
+        *held = Some((version, calendar.clone()));
+    }
+    Ok(calendar)
+}
+
+async fn is_absent(conn: &mut AnyConnection, user: i64, day: &str) -> StoreResult<bool> {
+    let hit: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM absences WHERE user_id = $1 AND from_date <= $2 AND to_date >= $2 LIMIT 1",
+    )
+    .bind(user)
+    .bind(day.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(hit.is_some())
+}
+
+/// Writes a batch of events (and answers nothing): one statement.
+async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Event)]) -> StoreResult<()> {
+    for chunk in rows.chunks(300) {
+        let mut sql = String::from(
+            "INSERT INTO appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail) VALUES ",
+        );
+        let mut binds = Vec::with_capacity(chunk.len() * 7);
+        for (i, (appeal, e)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let base = i * 7;
+            let slots: Vec<String> = (1..=7)
+                .map(|k| match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}", base + k),
+                })
+                .collect();
+            sql.push_str(&format!("({})", slots.join(", ")));
+            binds.extend([
+                Val::from(*appeal),
+                Val::from(stamp(e.at)),
+                Val::from(e.kind.as_str()),
+                Val::from(e.actor),
+                Val::from(e.handler),
+                Val::from(e.reason.map(|r| r.as_str().to_string())),
+                Val::from(e.detail.clone()),
+            ]);
+        }
+        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Counts and on-time figures over all appeals, as of `now` (overdue: open and past the
+    /// resolve deadline). One pass over the table; the pages keep the answer per data version.
+    pub async fn appeal_figures(&self, now: DateTime<FixedOffset>) -> StoreResult<AppealFigures> {
+        let row = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(CASE WHEN due_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
+             CAST(COALESCE(SUM(CASE WHEN due_at IS NOT NULL AND resolve_due_at <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, \
+             CAST(COALESCE(SUM(CASE WHEN due_at IS NOT NULL AND escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated, \
+             CAST(COALESCE(SUM(CASE WHEN ack_on_time IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS acknowledged, \
+             CAST(COALESCE(SUM(CASE WHEN ack_on_time = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS acknowledged_on_time, \
+             CAST(COALESCE(SUM(CASE WHEN resolved_on_time IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
+             CAST(COALESCE(SUM(CASE WHEN resolved_on_time = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved_on_time, \
+             CAST(COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS rated, \
+             CAST(COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied, \
+             CAST(COALESCE(SUM(returns), 0) AS BIGINT) AS returns FROM appeals",
+        )
+        .bind(stamp(now))
+        .fetch_one(&self.read)
+        .await?;
+        let c = Cols::Row(&row);
+        Ok(AppealFigures {
+            total: c.int("total")?,
+            open: c.int("open")?,
+            overdue: c.int("overdue")?,
+            escalated: c.int("escalated")?,
+            acknowledged: c.int("acknowledged")?,
+            acknowledged_on_time: c.int("acknowledged_on_time")?,
+            resolved: c.int("resolved")?,
+            resolved_on_time: c.int("resolved_on_time")?,
+            rated: c.int("rated")?,
+            satisfied: c.int("satisfied")?,
+            returns: c.int("returns")?,
+        })
+    }
+}
+
+/// Writes an appeal's changed columns, if its version is still `version`; answers the row.
+async fn write_appeal(conn: &mut AnyConnection, a: &Appeal, version: i64) -> StoreResult<Appeal> {
+    let now = stamp(feidi_core::time::now());
+    let sql = format!(
+        "UPDATE appeals SET status = $1, handler_id = $2, handler_role = $3, ack_due_at = $4, resolve_due_at = $5, \
+         due_at = $6, next_due_at = $7, overdue = $8, escalated_at = $9, acknowledged_at = $10, ack_on_time = $11, \
+         resolved_at = $12, resolved_by = $13, resolution = $14, resolved_on_time = $15, rating = $16, \
+         rating_comment = $17, rated_at = $18, returns = $19, reopens = $20, version = version + 1, updated_at = $21 \
+         WHERE id = $22 AND version = $23 RETURNING {APPEAL_COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(a.status.clone())
+        .bind(a.handler_id)
+        .bind(a.handler_role.clone())
+        .bind(a.ack_due_at.clone())
+        .bind(a.resolve_due_at.clone())
+        .bind(a.due_at.clone())
+        .bind(a.next_due_at.clone())
+        .bind(i64::from(a.overdue))
+        .bind(a.escalated_at.clone())
+        .bind(a.acknowledged_at.clone())
+        .bind(a.ack_on_time.map(i64::from))
+        .bind(a.resolved_at.clone())
+        .bind(a.resolved_by)
+        .bind(a.resolution.clone())
+        .bind(a.resolved_on_time.map(i64::from))
+        .bind(a.rating.clone())
+        .bind(a.rating_comment.clone())
+        .bind(a.rated_at.clone())
+        .bind(a.returns)
+        .bind(a.reopens)
+        .bind(now)
+        .bind(a.id)
+        .bind(version)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref()
+        .map(Appeal::from_row)
+        .transpose()?
+        .ok_or(StoreError::Conflict)
+}
+
+impl Store {
+    /// The working-day calendar as it stands.
+    pub async fn calendar(&self) -> StoreResult<Arc<Calendar>> {
+        let mut conn = self.read.acquire().await?;
+        calendar_in(&mut conn, &self.calendar).await
+    }
+
+    /// The dates the calendar marks, optionally of one year, in order.
+    pub async fn calendar_days(&self, year: Option<i32>) -> StoreResult<Vec<CalendarDay>> {
+        let (from, to) = match year {
+            Some(y) => (format!("{y:04}-01-01"), format!("{y:04}-12-31")),
+            None => ("0000-01-01".to_string(), "9999-12-31".to_string()),
+        };
+        let rows = sqlx::query(
+            "SELECT day, kind, name, version, updated_at FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(CalendarDay {
+                    date: c.text("day")?,
+                    kind: c.text("kind")?,
+                    name: c.opt_text("name")?,
+                    version: c.int("version")?,
+                    updated_at: c.text("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks dates (one, or a year's schedule from a file) as holidays or workdays, in one
+    /// transaction with one audit entry; answers how many were written.
+    pub async fn put_calendar_days(
+        &self,
+        actor: Option<i64>,
+        days: Vec<MarkedDay>,
+        version: Option<i64>,
+        note: String,
+    ) -> StoreResult<usize> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
+            Box::pin(async move {
+                let now = stamp(feidi_core::time::now());
+                for (day, kind, name) in &days {
+                    let day = day.format("%Y-%m-%d").to_string();
+                    let held: Option<i64> = sqlx::query_scalar("SELECT version FROM calendar_days WHERE day = $1")
+                        .bind(day.clone())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let (Some(v), Some(h)) = (version, held)
+                        && v != h
+                    {
+                        return Err(StoreError::Conflict);
+                    }
+                    let sql = if held.is_some() {
+                        "UPDATE calendar_days SET kind = $1, name = $2, version = version + 1, updated_at = $3 WHERE day = $4"
+                    } else {
+                        "INSERT INTO calendar_days (kind, name, created_at, updated_at, day) VALUES ($1, $2, $3, $3, $4)"
+                    };
+                    sqlx::query(sql)
+                        .bind(kind.as_str())
+                        .bind(name.clone())
+                        .bind(now.clone())
+                        .bind(day)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                write_audit(&mut *tx, AuditWrite::event(actor, "update", "calendar", None, note)).await?;
+                Ok(days.len())
+            })
+        })
+        .await
+    }
+
+    /// Unmarks a date: the weekly rule applies to it again.
+    pub async fn delete_calendar_day(&self, actor: Option<i64>, day: NaiveDate) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let day = day.format("%Y-%m-%d").to_string();
+                let gone = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+                    .bind(day.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                if gone.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(actor, "delete", "calendar", None, format!("{day} unmarked")),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    pub async fn appeal_categories(&self) -> StoreResult<Vec<AppealCategory>> {
+        let rows = sqlx::query(
+            "SELECT key, name, resolve_working_days, version, updated_at FROM appeal_categories ORDER BY key",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(category_from_row).collect()
+    }
+
+    /// Creates or replaces a category.
+    pub async fn put_appeal_category(
+        &self,
+        actor: Option<i64>,
+        key: String,
+        name: String,
+        resolve_working_days: u32,
+        version: Option<i64>,
+    ) -> StoreResult<AppealCategory> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, AppealCategory> {
+            Box::pin(async move {
+                let columns = "key, name, resolve_working_days, version, updated_at";
+                let sql = format!("SELECT {columns} FROM appeal_categories WHERE key = $1{}", for_update(backend));
+                let row = sqlx::query(&sql).bind(key.clone()).fetch_optional(&mut *tx).await?;
+                let before = row.as_ref().map(category_from_row).transpose()?;
+                if let (Some(v), Some(b)) = (version, &before)
+                    && v != b.version
+                {
+                    return Err(StoreError::Conflict);
+                }
+                let now = stamp(feidi_core::time::now());
+                let sql = if before.is_some() {
+                    format!(
+                        "UPDATE appeal_categories SET name = $1, resolve_working_days = $2, version = version + 1, \
+                         updated_at = $3 WHERE key = $4 RETURNING {columns}"
+                    )
+                } else {
+                    format!(
+                        "INSERT INTO appeal_categories (name, resolve_working_days, created_at, updated_at, key) \
+                         VALUES ($1, $2, $3, $3, $4) RETURNING {columns}"
+                    )
+                };
+                let row = sqlx::query(&sql)
+                    .bind(name)
+                    .bind(i64::from(resolve_working_days))
+                    .bind(now)
+                    .bind(key.clone())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let after = category_from_row(&row)?;
+                let action = if before.is_some() { "update" } else { "create" };
+                write_audit(
+                    &mut *tx,
+                    AuditWrite {
+                        note: Some(key),
+                        ..AuditWrite::change(actor, action, "appeal_category", 0, before.as_ref(), Some(&after))
+                    },
+                )
+                .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// Records an absence; answers it and the enterprises whose A and B would then both be
+    /// away on some day (a warning: the absence stands).
+    pub async fn add_absence(
+        &self,
+        actor: Option<i64>,
+        user_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+    ) -> StoreResult<(Absence, Vec<AbsenceClash>)> {
+        let absence = self
+            .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Absence> {
+                Box::pin(async move {
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    let now = stamp(feidi_core::time::now());
+                    let row = sqlx::query(
+                        "INSERT INTO absences (user_id, from_date, to_date, reason, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id, user_id, from_date, to_date, reason, version, created_at",
+                    )
+                    .bind(user_id)
+                    .bind(from.format("%Y-%m-%d").to_string())
+                    .bind(to.format("%Y-%m-%d").to_string())
+                    .bind(reason)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let absence = absence_from_row(&row)?;
+                    write_audit(
+                        &mut *tx,
+                        AuditWrite::change(actor, "create", "absence", absence.id, None, Some(&absence)),
+                    )
+                    .await?;
+                    Ok(absence)
+                })
+            })
+            .await?;
+        let clashes = self.absence_clashes(&absence).await?;
+        Ok((absence, clashes))
+    }
+
+    /// The enterprises (and projects' pairs) for which `absence`'s official and the other of
+    /// the pair are away on the same days.
+    pub async fn absence_clashes(&self, absence: &Absence) -> StoreResult<Vec<AbsenceClash>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.name, o.user_id AS other, o.from_date, o.to_date FROM enterprises e \
+             JOIN absences o ON o.user_id = CASE WHEN e.a_official_id = $1 THEN e.b_official_id ELSE e.a_official_id END \
+             WHERE (e.a_official_id = $1 OR e.b_official_id = $1) AND o.from_date <= $3 AND o.to_date >= $2 \
+             ORDER BY e.id, o.from_date",
+        )
+        .bind(absence.user_id)
+        .bind(absence.from.clone())
+        .bind(absence.to.clone())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                let (from, to) = (c.text("from_date")?, c.text("to_date")?);
+                Ok(AbsenceClash {
+                    enterprise_id: c.int("id")?,
+                    enterprise_name: c.text("name")?,
+                    other_official_id: c.int("other")?,
+                    from: from.max(absence.from.clone()),
+                    to: to.min(absence.to.clone()),
+                })
+            })
+            .collect()
+    }
+
+    /// An official's absences, latest first.
+    pub async fn absences_of(&self, user_id: i64) -> StoreResult<Vec<Absence>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, from_date, to_date, reason, version, created_at FROM absences \
+             WHERE user_id = $1 ORDER BY from_date DESC, id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(absence_from_row).collect()
+    }
+
+    /// Absences overlapping `from..=to`, of everyone, in order.
+    pub async fn absences_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Absence>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, from_date, to_date, reason, version, created_at FROM absences \
+             WHERE from_date <= $2 AND to_date >= $1 ORDER BY from_date, id",
+        )
+        .bind(from.format("%Y-%m-%d").to_string())
+        .bind(to.format("%Y-%m-%d").to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(absence_from_row).collect()
+    }
+
+    pub async fn delete_absence(&self, actor: Option<i64>, user_id: i64, id: i64) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT id, user_id, from_date, to_date, reason, version, created_at FROM absences \
+                     WHERE id = $1 AND user_id = $2",
+                )
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let before = row
+                    .as_ref()
+                    .map(absence_from_row)
+                    .transpose()?
+                    .ok_or(StoreError::NotFound)?;
+                sqlx::query("DELETE FROM absences WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::change(actor, "delete", "absence", id, Some(&before), None),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    /// Submits an appeal: its handler by the AB rule (the project's own pair if it has one),
+    /// its deadlines by the calendar, its first events, in one transaction.
+    /// With an idempotency key this actor used before, answers the appeal submitted then and
+    /// writes nothing; the flag tells which happened.
+    pub async fn submit_appeal(
+        &self,
+        actor: Option<i64>,
+        input: NewAppeal,
+        idempotency_key: Option<String>,
+    ) -> StoreResult<(Appeal, bool)> {
+        if let (Some(user), Some(key)) = (actor, &idempotency_key)
+            && let Some(id) = self.replayed_appeal(user, key).await?
+        {
+            return Ok((self.appeal(id, Scope::All).await?, false));
+        }
+        let (cache, backend) = (self.calendar.clone(), self.backend);
+        let claim = idempotency_key.clone();
+        let written = self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Appeal> {
+            Box::pin(async move {
+                let mut errors = Vec::new();
+                let mut flag = |field: &str, flaw: Flaw| errors.push(feidi_core::FieldError { field: field.into(), flaw });
+                let days: Option<i64> =
+                    sqlx::query_scalar("SELECT resolve_working_days FROM appeal_categories WHERE key = $1")
+                        .bind(input.category.clone())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if days.is_none() {
+                    flag("category", Flaw::NoSuchRecord);
+                }
+                let enterprise: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+                    "SELECT e.a_official_id, e.b_official_id, t.leader_id FROM enterprises e \
+                     LEFT JOIN task_forces t ON t.id = e.task_force_id WHERE e.id = $1",
+                )
+                .bind(input.enterprise_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if enterprise.is_none() {
+                    flag("enterprise_id", Flaw::NoSuchRecord);
+                }
+                let mut pair = None;
+                if let Some(project) = input.project_id {
+                    let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+                        "SELECT enterprise_id, a_official_id, b_official_id FROM projects WHERE id = $1",
+                    )
+                    .bind(project)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match row {
+                        Some((owner, a, b)) if owner == Some(input.enterprise_id) => {
+                            if a.is_some() || b.is_some() {
+                                pair = Some((a, b));
+                            }
+                        }
+                        Some(_) => flag(
+                            "project_id",
+                            Flaw::Rule("项目不属于该企业", "the project is not this enterprise's"),
+                        ),
+                        None => flag("project_id", Flaw::NoSuchRecord),
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(FieldErrors(errors).into());
+                }
+                let (Some(days), Some((a, b, leader))) = (days, enterprise) else {
+                    return Err(StoreError::NotFound);
+                };
+                let (a, b) = pair.unwrap_or((a, b));
+                let now = feidi_core::time::now();
+                let submitted_at = input.submitted_at.unwrap_or(now);
+                let day = submitted_at.date_naive().format("%Y-%m-%d").to_string();
+                let officials = Officials {
+                    a,
+                    b,
+                    a_absent: match a {
+                        Some(a) => is_absent(&mut *tx, a, &day).await?,
+                        None => false,
+                    },
+                    b_absent: match b {
+                        Some(b) => is_absent(&mut *tx, b, &day).await?,
+                        None => false,
+                    },
+                    task_force_leader: leader,
+                };
+                let calendar = calendar_in(&mut *tx, &cache).await?;
+                let days = u32::try_from(days).unwrap_or(1);
+                let (mut state, mut events) = AppealState::submit(&officials, &calendar, submitted_at, actor, days);
+                // An appeal loaded from history meets the rules that fell due since at once.
+                events.extend(state.sweep(&calendar, now));
+                let stamp_now = stamp(now);
+                let due_at = state.status.is_open().then(|| stamp(state.ack_due_at.unwrap_or(state.resolve_due_at)));
+                let row = sqlx::query(&format!(
+                    "INSERT INTO appeals (enterprise_id, project_id, category, title, description, status, handler_id, \
+                     handler_role, b_official_id, task_force_leader_id, resolve_working_days, submitted_at, submitted_by, \
+                     ack_due_at, resolve_due_at, due_at, next_due_at, overdue, escalated_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+                     RETURNING {APPEAL_COLUMNS}"
+                ))
+                .bind(input.enterprise_id)
+                .bind(input.project_id)
+                .bind(input.category.clone())
+                .bind(input.title.clone())
+                .bind(input.description.clone())
+                .bind(state.status.as_str())
+                .bind(state.handler)
+                .bind(state.role.as_str())
+                .bind(b)
+                .bind(leader)
+                .bind(i64::from(days))
+                .bind(stamp(submitted_at))
+                .bind(actor)
+                .bind(state.ack_due_at.map(stamp))
+                .bind(stamp(state.resolve_due_at))
+                .bind(due_at)
+                .bind(state.next_due_at().map(stamp))
+                .bind(i64::from(state.overdue))
+                .bind(state.escalated_at.map(stamp))
+                .bind(stamp_now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, &[]))?;
+                let appeal = Appeal::from_row(&row)?;
+                let rows: Vec<(i64, Event)> = events.into_iter().map(|e| (appeal.id, e)).collect();
+                write_events(&mut *tx, backend, &rows).await?;
+                write_audit(&mut *tx, AuditWrite::change(actor, "create", "appeal", appeal.id, None, Some(&appeal)))
+                    .await?;
+                if let (Some(user), Some(key)) = (actor, claim) {
+                    crate::registry::claim_key(&mut *tx, user, key, "appeal", appeal.id, appeal.created_at.clone()).await?;
+                }
+                Ok(appeal)
+            })
+        })
+        .await;
+        match (written, actor, idempotency_key) {
+            (Ok(appeal), _, _) => Ok((appeal, true)),
+            (Err(StoreError::Conflict), Some(user), Some(key)) => {
+                match self.replayed_appeal(user, &key).await? {
+                    Some(id) => Ok((self.appeal(id, Scope::All).await?, false)),
+                    None => Err(StoreError::Conflict),
+                }
+            }
+            (Err(e), _, _) => Err(e),
+        }
+    }
+
+    async fn replayed_appeal(&self, user: i64, key: &str) -> StoreResult<Option<i64>> {
+        self.replayed_id(user, key, "appeal").await
+    }
+
+    /// One appeal, if the caller may see it.
+    pub async fn appeal(&self, id: i64, scope: Scope) -> StoreResult<Appeal> {
+        let row = sqlx::query(&format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        let appeal = row
+            .as_ref()
+            .map(Appeal::from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)?;
+        match scope {
+            Scope::Enterprise(e) if e != appeal.enterprise_id => Err(StoreError::NotFound),
+            _ => Ok(appeal),
+        }
+    }
+
+    /// An appeal's timeline, oldest first.
+    pub async fn appeal_events(&self, id: i64, scope: Scope) -> StoreResult<Vec<AppealEvent>> {
+        self.appeal(id, scope).await?;
+        let rows = sqlx::query(
+            "SELECT id, appeal_id, at, kind, actor_id, handler_id, reason, detail FROM appeal_events \
+             WHERE appeal_id = $1 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(AppealEvent {
+                    id: c.int("id")?,
+                    appeal_id: c.int("appeal_id")?,
+                    at: c.text("at")?,
+                    kind: c.text("kind")?,
+                    actor_id: c.opt_int("actor_id")?,
+                    handler_id: c.opt_int("handler_id")?,
+                    reason: c.opt_text("reason")?,
+                    detail: c.opt_text("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A page of appeals, newest first (an inbox: by deadline, see `inbox`).
+    pub async fn appeals(&self, filter: &AppealFilter, scope: Scope) -> StoreResult<Page<Appeal>> {
+        let mut clauses = Vec::new();
+        let mut binds = Vec::new();
+        let bind = |clause: &str, value: Val, binds: &mut Vec<Val>| {
+            binds.push(value);
+            clause.replace('?', &format!("${}", binds.len()))
+        };
+        if let Scope::Enterprise(e) = scope {
+            clauses.push(bind("enterprise_id = ?", e.into(), &mut binds));
+        }
+        if let Some(e) = filter.enterprise_id {
+            clauses.push(bind("enterprise_id = ?", e.into(), &mut binds));
+        }
+        if let Some(s) = filter.status {
+            clauses.push(bind("status = ?", s.as_str().into(), &mut binds));
+        }
+        if let Some(h) = filter.handler_id {
+            clauses.push(bind("handler_id = ?", h.into(), &mut binds));
+        }
+        if filter.overdue {
+            let now = stamp(feidi_core::time::now());
+            clauses.push(bind(
+                "status IN ('submitted', 'acknowledged', 'reopened') AND resolve_due_at <= ?",
+                now.into(),
+                &mut binds,
+            ));
+        }
+        if filter.escalated {
+            clauses.push("escalated_at IS NOT NULL AND status <> 'closed'".to_string());
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let order = if filter.escalated || filter.overdue {
+            "due_at, id"
+        } else {
+            "id DESC"
+        };
+        self.appeal_page(&filter_sql, order, binds, filter.page, filter.per_page)
+            .await
+    }
+
+    /// The appeals an official handles, open, by deadline (50 to a page); a leader's inbox
+    /// also holds the appeals the leaders hold (escalated with no task force).
+    pub async fn inbox(
+        &self,
+        user_id: i64,
+        leader: bool,
+        page: i64,
+        per_page: i64,
+    ) -> StoreResult<Page<Appeal>> {
+        let filter = if leader {
+            " WHERE due_at IS NOT NULL AND (handler_id = $1 OR handler_id IS NULL)"
+        } else {
+            " WHERE due_at IS NOT NULL AND handler_id = $1"
+        };
+        self.appeal_page(filter, "due_at, id", vec![user_id.into()], page, per_page)
+            .await
+    }
+
+    async fn appeal_page(
+        &self,
+        filter: &str,
+        order: &str,
+        binds: Vec<Val>,
+        page: i64,
+        per_page: i64,
+    ) -> StoreResult<Page<Appeal>> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 500);
+        let total: i64 = {
+            let sql = format!("SELECT COUNT(*) FROM appeals{filter}");
+            let row = bind_all(sqlx::query(&sql), &binds).fetch_one(&self.read).await?;
+            sqlx::Row::try_get::<i64, _>(&row, 0)?
+        };
+        let sql = format!(
+            "SELECT {APPEAL_COLUMNS} FROM appeals{filter} ORDER BY {order} LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.read).await?;
+        let items = rows
+            .iter()
+            .map(Appeal::from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// A person acts on an appeal: the rules decide whether they may and what follows. A
+    /// stale `version`: 409; not the caller's to see: 404; not theirs to do: 403 (as
+    /// `StoreError::Forbidden`); not in this state: 409.
+    pub async fn act_on_appeal(
+        &self,
+        who: Principal,
+        id: i64,
+        version: Option<i64>,
+        action: AppealAction,
+    ) -> StoreResult<Appeal> {
+        let (cache, backend) = (self.calendar.clone(), self.backend);
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Appeal> {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {APPEAL_COLUMNS} FROM appeals WHERE id = $1{}",
+                    for_update(backend)
+                );
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?;
+                let before = row
+                    .as_ref()
+                    .map(Appeal::from_row)
+                    .transpose()?
+                    .ok_or(StoreError::NotFound)?;
+                if let Scope::Enterprise(e) = who.scope()
+                    && e != before.enterprise_id
+                {
+                    return Err(StoreError::NotFound);
+                }
+                if version.is_some_and(|v| v != before.version) {
+                    return Err(StoreError::Conflict);
+                }
+                let mut state = before.state()?;
+                if !may_act(&who, before.enterprise_id, &state, action.act()) {
+                    return Err(StoreError::Forbidden);
+                }
+                let calendar = calendar_in(&mut *tx, &cache).await?;
+                let now = feidi_core::time::now();
+                // Rules that fell due before this step (the sweep may not have run yet) are
+                // applied first, so the step meets the appeal as the rules have it.
+                let mut events = state.sweep(&calendar, now);
+                let mut after = before.clone();
+                let actor = who.user_id;
+                let wrong = |e: feidi_core::appeals::NotNow| StoreError::WrongState(appeal_state(e.0));
+                match &action {
+                    AppealAction::Acknowledge => {
+                        let (e, on_time) = state.acknowledge(actor, now).map_err(wrong)?;
+                        events.extend(e);
+                        after.acknowledged_at = Some(stamp(now));
+                        after.ack_on_time.get_or_insert(on_time);
+                    }
+                    AppealAction::Return { reason } => {
+                        events.extend(state.give_back(actor, now, reason.clone()).map_err(wrong)?)
+                    }
+                    AppealAction::Reassign { to, note } => {
+                        let exists: Option<String> =
+                            sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND active = TRUE")
+                                .bind(*to)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        match exists.as_deref() {
+                            Some("staff" | "leader" | "admin") => {}
+                            _ => return Err(FieldErrors::one("handler_id", Flaw::NoSuchRecord).into()),
+                        }
+                        events.extend(
+                            state
+                                .reassign(actor, *to, now, &calendar, note.clone())
+                                .map_err(wrong)?,
+                        )
+                    }
+                    AppealAction::Resolve { resolution } => {
+                        let (e, on_time) = state.resolve(actor, now, resolution.clone()).map_err(wrong)?;
+                        events.extend(e);
+                        after.resolved_at = Some(stamp(now));
+                        after.resolution = Some(resolution.clone());
+                        after.resolved_on_time.get_or_insert(on_time);
+                    }
+                    AppealAction::Rate { rating, comment } => {
+                        events.extend(
+                            state
+                                .rate(actor, *rating, comment.clone(), now, &calendar)
+                                .map_err(wrong)?,
+                        );
+                        after.rating = Some(rating.as_str().to_string());
+                        after.rating_comment = comment.clone();
+                        after.rated_at = Some(stamp(now));
+                        if !rating.is_satisfied() {
+                            after.reopens += 1;
+                        }
+                    }
+                    AppealAction::Reopen { reason } => {
+                        events.extend(
+                            state
+                                .reopen(actor, reason.clone(), now, &calendar)
+                                .map_err(wrong)?,
+                        );
+                        after.reopens += 1;
+                    }
+                }
+                after.take_state(&state);
+                let after = write_appeal(&mut *tx, &after, before.version).await?;
+                let rows: Vec<(i64, Event)> = events.into_iter().map(|e| (id, e)).collect();
+                write_events(&mut *tx, backend, &rows).await?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::change(
+                        Some(actor),
+                        action.name(),
+                        "appeal",
+                        id,
+                        Some(&before),
+                        Some(&after),
+                    ),
+                )
+                .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// Applies every handover and escalation due by `now` to every open appeal, in short
+    /// transactions. Each step happens once: a step moves the appeal's `next_due_at` past
+    /// `now`, so a second run (or another app server's, at the same time) finds nothing.
+    pub async fn sweep(&self, now: DateTime<FixedOffset>) -> StoreResult<SweepReport> {
+        let mut report = SweepReport::default();
+        loop {
+            let (cache, backend) = (self.calendar.clone(), self.backend);
+            let batch = self
+                .in_write_tx(
+                    move |tx: &mut AnyConnection| -> TxFuture<'_, (SweepReport, usize)> {
+                        Box::pin(async move {
+                            // Several app servers sweeping at once each take different appeals.
+                            let lock = match backend {
+                                Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+                                Backend::Sqlite => "",
+                            };
+                            let sql = format!(
+                                "SELECT {APPEAL_COLUMNS} FROM appeals WHERE next_due_at <= $1 \
+                             ORDER BY next_due_at LIMIT {SWEEP_BATCH}{lock}"
+                            );
+                            let rows = sqlx::query(&sql).bind(stamp(now)).fetch_all(&mut *tx).await?;
+                            let calendar = calendar_in(&mut *tx, &cache).await?;
+                            let mut batch = SweepReport::default();
+                            let mut events = Vec::new();
+                            let mut audit = Vec::new();
+                            for row in &rows {
+                                let before = Appeal::from_row(row)?;
+                                let mut state = before.state()?;
+                                let steps = state.sweep(&calendar, now);
+                                let mut after = before.clone();
+                                after.take_state(&state);
+                                if steps.is_empty() {
+                                    // Only the stored next_due_at was behind; set it right.
+                                    write_appeal(&mut *tx, &after, before.version).await?;
+                                    continue;
+                                }
+                                batch.appeals += 1;
+                                for step in &steps {
+                                    match step.kind {
+                                        feidi_core::appeals::EventKind::HandedOver => batch.handed_over += 1,
+                                        feidi_core::appeals::EventKind::Escalated => batch.escalated += 1,
+                                        feidi_core::appeals::EventKind::Overdue => batch.overdue += 1,
+                                        _ => {}
+                                    }
+                                }
+                                let note = steps
+                                    .iter()
+                                    .map(|s| s.kind.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ");
+                                write_appeal(&mut *tx, &after, before.version).await?;
+                                audit.push((before.id, note));
+                                events.extend(steps.into_iter().map(|e| (before.id, e)));
+                            }
+                            write_events(&mut *tx, backend, &events).await?;
+                            write_audits(&mut *tx, backend, &audit).await?;
+                            Ok((batch, rows.len()))
+                        })
+                    },
+                )
+                .await?;
+            let (batch, read) = batch;
+            if read == 0 {
+                break;
+            }
+            report.appeals += batch.appeals;
+            report.handed_over += batch.handed_over;
+            report.escalated += batch.escalated;
+            report.overdue += batch.overdue;
+        }
+        Ok(report)
+    }
+}
+
+/// The sweep's audit entries, one per appeal it moved, in one statement per few hundred.
+async fn write_audits(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, String)]) -> StoreResult<()> {
+    let at = stamp(feidi_core::time::now());
+    for chunk in rows.chunks(400) {
+        let mut sql =
+            String::from("INSERT INTO audit_log (at, actor_id, action, entity, entity_id, note) VALUES ");
+        let mut binds = Vec::with_capacity(chunk.len() * 2);
+        for (i, (id, note)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let (a, b) = match backend {
+                Backend::Sqlite => ("?".to_string(), "?".to_string()),
+                Backend::Postgres => (format!("${}", i * 2 + 1), format!("${}", i * 2 + 2)),
+            };
+            sql.push_str(&format!("('{at}', NULL, 'sweep', 'appeal', {a}, {b})"));
+            binds.push(Val::from(*id));
+            binds.push(Val::from(note.clone()));
+        }
+        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn category_from_row(row: &AnyRow) -> StoreResult<AppealCategory> {
+    let c = Cols::Row(row);
+    Ok(AppealCategory {
+        key: c.text("key")?,
+        name: c.text("name")?,
+        resolve_working_days: c.int("resolve_working_days")?,
+        version: c.int("version")?,
+        updated_at: c.text("updated_at")?,
+    })
+}
+
+fn absence_from_row(row: &AnyRow) -> StoreResult<Absence> {
+    let c = Cols::Row(row);
+    Ok(Absence {
+        id: c.int("id")?,
+        user_id: c.int("user_id")?,
+        from: c.text("from_date")?,
+        to: c.text("to_date")?,
+        reason: c.text("reason")?,
+        version: c.int("version")?,
+        created_at: c.text("created_at")?,
+    })
+}
+
+/// The state an appeal action was refused in, as `StoreError::WrongState` names it.
+fn appeal_state(status: AppealStatus) -> &'static str {
+    match status {
+        AppealStatus::Submitted => "appeal submitted",
+        AppealStatus::Acknowledged => "appeal acknowledged",
+        AppealStatus::Resolved => "appeal resolved",
+        AppealStatus::Closed => "appeal closed",
+        AppealStatus::Reopened => "appeal reopened",
+    }
+}

@@ -1,0 +1,667 @@
+//! Enterprise appeals (M5) through the API, on both databases: deadlines by the working-day
+//! calendar, the AB rule at submission, the sweep's handover and escalation, the enterprise's
+//! view, and the steps of an appeal's life.
+
+mod common;
+
+use common::TestApp;
+use feidi_store::{Backend, both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The people around one enterprise: A and B officials, a task force with its leader and a
+/// member, and the enterprise's own user.
+struct Park {
+    enterprise: i64,
+    a: (i64, String),
+    b: (i64, String),
+    leader: (i64, String),
+    member: (i64, String),
+    firm: (i64, String),
+    task_force: i64,
+}
+
+async fn park(app: &TestApp) -> Park {
+    let (_, enterprise) = app.ground().await;
+    let a = app.user("official_a", "staff", None).await;
+    let b = app.user("official_b", "staff", None).await;
+    let leader = app.user("tf_leader", "staff", None).await;
+    let member = app.user("tf_member", "staff", None).await;
+    let firm = app.user("firm", "enterprise", Some(enterprise)).await;
+    let task_force = app
+        .made("/task-forces", json!({"name": "卫材专班", "leader_id": leader.0}))
+        .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let (status, body) = app
+        .admin(
+            "PATCH",
+            &format!("/enterprises/{enterprise}"),
+            Some(json!({"a_official_id": a.0, "b_official_id": b.0, "task_force_id": task_force, "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    Park {
+        enterprise,
+        a,
+        b,
+        leader,
+        member,
+        firm,
+        task_force,
+    }
+}
+
+/// The 2023 National Day week as published: 9-29 to 10-06 off, then two 调休 workdays.
+async fn national_day_2023(app: &TestApp) {
+    for day in [
+        "2023-09-29",
+        "2023-09-30",
+        "2023-10-01",
+        "2023-10-02",
+        "2023-10-03",
+        "2023-10-04",
+        "2023-10-05",
+        "2023-10-06",
+    ] {
+        let (status, body) = app
+            .admin(
+                "PUT",
+                &format!("/calendar/{day}"),
+                Some(json!({"kind": "holiday", "name": "国庆节"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for day in ["2023-10-07", "2023-10-08"] {
+        let (status, body) = app
+            .admin(
+                "PUT",
+                &format!("/calendar/{day}"),
+                Some(json!({"kind": "workday"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["kind"], "workday");
+    }
+}
+
+async fn history(app: &TestApp, park: &Park, category: &str, submitted_at: &str) -> Value {
+    let (status, appeal) = app
+        .admin(
+            "POST",
+            "/appeals",
+            Some(json!({
+                "enterprise_id": park.enterprise, "category": category, "title": "用电增容",
+                "description": "新厂房需要增容到2000千伏安", "submitted_at": submitted_at
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{appeal}");
+    appeal
+}
+
+async fn timeline(app: &TestApp, token: &str, id: &Value) -> Vec<(String, String)> {
+    let (status, events) = app
+        .call(token, "GET", &format!("/appeals/{id}/events"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    events
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or_default().to_string(),
+                e["at"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn kinds(events: &[(String, String)]) -> Vec<&str> {
+    events.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+fn at<'e>(events: &'e [(String, String)], kind: &str) -> Option<&'e str> {
+    events.iter().find(|(k, _)| k == kind).map(|(_, a)| a.as_str())
+}
+
+async fn deadlines_follow_the_working_day_calendar(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    national_day_2023(&app).await;
+
+    // The day before a week of holidays followed by two 调休 workdays: A must acknowledge by
+    // the end of the first 调休 day; the resolve deadline is the 5th working day.
+    let appeal = history(&app, &park, "land", "2023-09-28T10:00:00+08:00").await;
+    assert_eq!(appeal["resolve_due_at"], "2023-10-12T00:00:00+08:00");
+    let events = timeline(&app, &app.admin_token, &appeal["id"]).await;
+    assert_eq!(
+        kinds(&events),
+        ["submitted", "assigned", "handed_over", "escalated", "overdue"],
+        "loaded from history, every rule that fell due is applied in deadline order"
+    );
+    assert_eq!(at(&events, "handed_over"), Some("2023-10-08T00:00:00+08:00"));
+    assert_eq!(at(&events, "escalated"), Some("2023-10-09T00:00:00+08:00"));
+    assert_eq!(at(&events, "overdue"), Some("2023-10-12T00:00:00+08:00"));
+    assert_eq!(appeal["handler_id"], park.leader.0);
+    assert_eq!(appeal["handler_role"], "escalated");
+
+    // A Friday submission is due for acknowledgement at the end of Monday.
+    let friday = history(&app, &park, "approvals", "2024-03-08T16:00:00+08:00").await;
+    let events = timeline(&app, &app.admin_token, &friday["id"]).await;
+    assert_eq!(at(&events, "handed_over"), Some("2024-03-12T00:00:00+08:00"));
+    assert_eq!(friday["resolve_due_at"], "2024-03-16T00:00:00+08:00");
+
+    // 马上办 is due at the end of the next working day: A's miss hands it to B and, the
+    // resolve deadline passing at the same instant, escalates it.
+    let urgent = history(&app, &park, "urgent", "2024-03-08T16:00:00+08:00").await;
+    assert_eq!(urgent["resolve_due_at"], "2024-03-12T00:00:00+08:00");
+    let events = timeline(&app, &app.admin_token, &urgent["id"]).await;
+    assert_eq!(
+        kinds(&events),
+        ["submitted", "assigned", "handed_over", "overdue", "escalated"]
+    );
+    assert!(events[2..].iter().all(|(_, a)| a == "2024-03-12T00:00:00+08:00"));
+
+    // A category's resolve time is the admins' to set.
+    let (status, category) = app
+        .admin(
+            "PUT",
+            "/appeal-categories/land",
+            Some(json!({"name": "用地", "resolve_working_days": 10})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{category}");
+    let longer = history(&app, &park, "land", "2024-03-08T16:00:00+08:00").await;
+    assert_eq!(longer["resolve_due_at"], "2024-03-23T00:00:00+08:00");
+    let (status, bad) = app
+        .admin(
+            "PUT",
+            "/appeal-categories/land",
+            Some(json!({"name": "用地", "resolve_working_days": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "resolve_working_days");
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "PUT",
+            "/calendar/2024-05-01",
+            Some(json!({"kind": "holiday"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins keep the calendar");
+}
+both_backends!(
+    deadlines_follow_the_working_day_calendar,
+    super::deadlines_follow_the_working_day_calendar
+);
+
+async fn submit_now(app: &TestApp, token: &str, enterprise: Option<i64>) -> (StatusCode, Value) {
+    let mut body = json!({"category": "utilities", "title": "停水", "description": "园区东区停水三天"});
+    if let Some(e) = enterprise {
+        body["enterprise_id"] = json!(e);
+    }
+    app.call(token, "POST", "/appeals", Some(body)).await
+}
+
+async fn a_and_b_decide_who_handles_it(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let today = feidi_core::time::today().format("%Y-%m-%d").to_string();
+
+    let (status, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{appeal}");
+    assert_eq!(appeal["enterprise_id"], park.enterprise);
+    assert_eq!(
+        (appeal["handler_id"].as_i64(), appeal["handler_role"].as_str()),
+        (Some(park.a.0), Some("A"))
+    );
+    assert_eq!(appeal["status"], "submitted");
+    assert!(
+        appeal["ack_due_at"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("T00:00:00+08:00"))
+    );
+
+    // A away today: B at once, and the timeline says why.
+    let (status, absence) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &format!("/users/{}/absences", park.a.0),
+            Some(json!({"from": today, "to": today, "reason": "出差"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{absence}");
+    assert_eq!(absence["warnings"], json!([]), "B is not away");
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(
+        (appeal["handler_id"].as_i64(), appeal["handler_role"].as_str()),
+        (Some(park.b.0), Some("B"))
+    );
+    let (_, events) = app
+        .call(
+            &park.firm.1,
+            "GET",
+            &format!("/appeals/{}/events", appeal["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(events[1]["kind"], "handed_over");
+    assert_eq!(events[1]["reason"], "a_absent");
+
+    // B away too: the warning names the enterprise, and the task force leader takes it.
+    let (status, absence) = app
+        .admin(
+            "POST",
+            &format!("/users/{}/absences", park.b.0),
+            Some(json!({"from": today, "to": today, "reason": "病假"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(absence["warnings"][0]["enterprise_id"], park.enterprise);
+    assert_eq!(absence["warnings"][0]["other_official_id"], park.a.0);
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(
+        (appeal["handler_id"].as_i64(), appeal["handler_role"].as_str()),
+        (Some(park.leader.0), Some("assigned"))
+    );
+
+    // With no task force either, the leaders hold it (escalated, no handler).
+    let (_, e) = app
+        .admin("GET", &format!("/enterprises/{}", park.enterprise), None)
+        .await;
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/enterprises/{}", park.enterprise),
+            Some(json!({"task_force_id": null, "version": e["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(appeal["handler_id"], Value::Null);
+    assert_eq!(appeal["handler_role"], "escalated");
+    assert_eq!(appeal["escalated"], true);
+
+    // No A at all (and B back): B, "no A".
+    let (_, absences) = app
+        .admin("GET", &format!("/users/{}/absences", park.b.0), None)
+        .await;
+    let (status, _) = app
+        .admin(
+            "DELETE",
+            &format!("/users/{}/absences/{}", park.b.0, absences[0]["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, e) = app
+        .admin("GET", &format!("/enterprises/{}", park.enterprise), None)
+        .await;
+    app.admin(
+        "PATCH",
+        &format!("/enterprises/{}", park.enterprise),
+        Some(json!({"a_official_id": null, "version": e["version"]})),
+    )
+    .await;
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(appeal["handler_id"], park.b.0);
+    let (_, events) = app
+        .admin("GET", &format!("/appeals/{}/events", appeal["id"]), None)
+        .await;
+    assert_eq!(events[1]["reason"], "no_a");
+    let _ = (park.member, park.task_force);
+}
+both_backends!(
+    a_and_b_decide_who_handles_it,
+    super::a_and_b_decide_who_handles_it
+);
+
+async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let id = appeal["id"].clone();
+    let due = |v: &Value| feidi_core::time::parse_instant(v.as_str().unwrap_or_default()).expect("instant");
+    let a_due = due(&appeal["ack_due_at"]);
+
+    let before = app
+        .store
+        .sweep(a_due - chrono::Duration::seconds(1))
+        .await
+        .expect("sweep");
+    assert_eq!(before.appeals, 0, "nothing is due a second before A's deadline");
+    let report = app.store.sweep(a_due).await.expect("sweep");
+    assert_eq!((report.appeals, report.handed_over), (1, 1));
+    let (_, handed) = app.admin("GET", &format!("/appeals/{id}"), None).await;
+    assert_eq!(
+        (handed["handler_id"].as_i64(), handed["handler_role"].as_str()),
+        (Some(park.b.0), Some("B"))
+    );
+    let events = timeline(&app, &park.firm.1, &id).await;
+    assert_eq!(
+        feidi_core::time::parse_instant(at(&events, "handed_over").unwrap_or_default()),
+        Some(a_due),
+        "stamped with A's deadline"
+    );
+
+    // Again at once: nothing more.
+    let again = app.store.sweep(a_due).await.expect("sweep");
+    assert_eq!(again.appeals, 0);
+    let (_, same) = app.admin("GET", &format!("/appeals/{id}"), None).await;
+    assert_eq!(same["version"], handed["version"]);
+    assert_eq!(timeline(&app, &park.firm.1, &id).await.len(), events.len());
+
+    // B misses too: escalated (督办) to the task force leader, on the supervision list.
+    let b_due = due(&handed["ack_due_at"]);
+    let report = app
+        .store
+        .sweep(b_due + chrono::Duration::hours(30))
+        .await
+        .expect("sweep");
+    assert_eq!(report.escalated, 1);
+    let (_, escalated) = app.admin("GET", &format!("/appeals/{id}"), None).await;
+    assert_eq!(escalated["handler_id"], park.leader.0);
+    assert_eq!(escalated["handler_role"], "escalated");
+    let events = timeline(&app, &park.firm.1, &id).await;
+    assert_eq!(
+        feidi_core::time::parse_instant(at(&events, "escalated").unwrap_or_default()),
+        Some(b_due)
+    );
+    let (_, supervised) = app.admin("GET", "/appeals?escalated=true", None).await;
+    assert_eq!(supervised["total"], 1);
+    let (_, leader_inbox) = app.call(&park.leader.1, "GET", "/inbox", None).await;
+    assert_eq!(leader_inbox["items"][0]["id"], id);
+    let (_, a_inbox) = app.call(&park.a.1, "GET", "/inbox", None).await;
+    assert_eq!(a_inbox["total"], 0);
+
+    // The dashboard counts it: open and escalated; not yet past its resolve deadline.
+    let (_, dashboard) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(dashboard["appeals"]["open"], 1, "{dashboard}");
+    assert_eq!(dashboard["appeals"]["escalated"], 1);
+    assert_eq!(dashboard["appeals"]["overdue"], 0);
+    assert_eq!(
+        dashboard["appeals"]["ack_on_time_rate"], "0.0000",
+        "none acknowledged yet"
+    );
+}
+both_backends!(
+    the_sweep_hands_over_then_escalates_and_twice_changes_nothing,
+    super::the_sweep_hands_over_then_escalates_and_twice_changes_nothing
+);
+
+async fn an_appeal_s_life_and_who_may_touch_it(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let other = app
+        .made(
+            "/enterprises",
+            json!({"name": "别家", "credit_code": "91350100M000100Y43", "industry": "x"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let (_, stranger) = app.user("stranger", "enterprise", Some(other)).await;
+
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let id = appeal["id"].clone();
+    let path = |action: &str| format!("/appeals/{id}/{action}");
+
+    // Another enterprise knows nothing of it.
+    for (method, p) in [
+        ("GET", format!("/appeals/{id}")),
+        ("GET", format!("/appeals/{id}/events")),
+        ("POST", path("rate")),
+    ] {
+        let (status, _) = app
+            .call(&stranger, method, &p, Some(json!({"rating": "satisfied"})))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {p}");
+    }
+    let (_, list) = app.call(&stranger, "GET", "/appeals", None).await;
+    assert_eq!(list["total"], 0);
+    let (status, _) = submit_now(&app, &stranger, Some(park.enterprise)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an enterprise submits for itself only"
+    );
+
+    // Only the handler acknowledges; a stale version is refused.
+    let (status, _) = app.call(&park.b.1, "POST", &path("acknowledge"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &path("acknowledge"),
+            Some(json!({"version": 99})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, acked) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &path("acknowledge"),
+            Some(json!({"version": appeal["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{acked}");
+    assert_eq!(acked["status"], "acknowledged");
+    assert_eq!(acked["ack_on_time"], true);
+    let (status, _) = app.call(&park.a.1, "POST", &path("acknowledge"), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "acknowledged already");
+
+    // Resolving needs the resolution; then the enterprise rates it.
+    let (status, bad) = app
+        .call(&park.a.1, "POST", &path("resolve"), Some(json!({})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "resolution");
+    let (status, resolved) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &path("resolve"),
+            Some(json!({"resolution": "已协调水务公司恢复供水"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(resolved["status"], "resolved");
+    let (status, bad) = app
+        .call(
+            &park.firm.1,
+            "POST",
+            &path("rate"),
+            Some(json!({"rating": "great"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "rating");
+
+    // Unsatisfied reopens it, back to whoever resolved it, with a new resolve deadline.
+    let (status, reopened) = app
+        .call(
+            &park.firm.1,
+            "POST",
+            &path("rate"),
+            Some(json!({"rating": "unsatisfied", "comment": "仍然停水"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reopened}");
+    assert_eq!(reopened["status"], "reopened");
+    assert_eq!(reopened["handler_id"], park.a.0);
+    assert_eq!(reopened["reopens"], 1);
+    let events = timeline(&app, &park.firm.1, &id).await;
+    assert_eq!(
+        kinds(&events),
+        [
+            "submitted",
+            "assigned",
+            "acknowledged",
+            "resolved",
+            "rated",
+            "reopened"
+        ]
+    );
+    let (status, _) = app
+        .call(
+            &park.firm.1,
+            "POST",
+            &path("rate"),
+            Some(json!({"rating": "satisfied"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a reopened appeal is not rated");
+
+    // A gives it back (退单): the task force leader holds it and reassigns it.
+    let (status, _) = app
+        .call(&park.a.1, "POST", &path("return"), Some(json!({})))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a return needs its reason"
+    );
+    let (status, returned) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &path("return"),
+            Some(json!({"reason": "属供水片区，非本人包联"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (returned["handler_id"].as_i64(), returned["returns"].as_i64()),
+        (Some(park.leader.0), Some(1))
+    );
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &path("reassign"),
+            Some(json!({"handler_id": park.member.0})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the task force leader (or a leader) reassigns"
+    );
+    let (status, reassigned) = app
+        .call(
+            &park.leader.1,
+            "POST",
+            &path("reassign"),
+            Some(json!({"handler_id": park.member.0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reassigned}");
+    assert_eq!(
+        (
+            reassigned["handler_id"].as_i64(),
+            reassigned["handler_role"].as_str()
+        ),
+        (Some(park.member.0), Some("assigned"))
+    );
+    assert_eq!(
+        reassigned["resolve_due_at"], reopened["resolve_due_at"],
+        "a handover never moves it"
+    );
+    let (_, inbox) = app.call(&park.member.1, "GET", "/inbox", None).await;
+    assert_eq!(inbox["items"][0]["id"], id);
+    assert_eq!(inbox["per_page"], 50);
+
+    // The rates count the acknowledgement and the resolution, in time, and the unsatisfied rating.
+    let (_, dashboard) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(dashboard["appeals"]["ack_on_time_rate"], "1.0000", "{dashboard}");
+    assert_eq!(dashboard["appeals"]["resolve_on_time_rate"], "1.0000");
+    assert_eq!(dashboard["appeals"]["satisfaction_rate"], "0.0000");
+
+    // Every step is audited.
+    let (_, audit) = app
+        .admin("GET", &format!("/audit?entity=appeal&entity_id={id}"), None)
+        .await;
+    assert!(audit["total"].as_i64().unwrap_or_default() >= 6, "{audit}");
+}
+both_backends!(
+    an_appeal_s_life_and_who_may_touch_it,
+    super::an_appeal_s_life_and_who_may_touch_it
+);
+
+async fn bad_appeals_write_nothing_and_keys_replay(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (status, bad) = app
+        .call(
+            &park.firm.1,
+            "POST",
+            "/appeals",
+            Some(json!({"category": "snow", "description": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"title"), "{bad}");
+    let (status, bad) = app
+        .call(
+            &park.firm.1,
+            "POST",
+            "/appeals",
+            Some(json!({"category": "snow", "title": "t", "description": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "category");
+    let (status, bad) = app
+        .call(
+            &park.a.1,
+            "POST",
+            "/appeals",
+            Some(json!({"enterprise_id": park.enterprise, "category": "other", "title": "t", "description": "x", "submitted_at": "2023-01-01T00:00:00+08:00"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only admins load history"
+    );
+    assert_eq!(bad["errors"][0]["field"], "submitted_at");
+    let (_, list) = app.admin("GET", "/appeals", None).await;
+    assert_eq!(list["total"], 0, "nothing was written");
+
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/appeals"))
+            .bearer_auth(&park.firm.1)
+            .header("Idempotency-Key", "appeal-1")
+            .json(&json!({"category": "other", "title": "t", "description": "x"}))
+            .send()
+    };
+    let first = send().await.expect("first");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.expect("json");
+    let second = send().await.expect("second");
+    assert_eq!(second.status(), StatusCode::OK);
+    let second: Value = second.json().await.expect("json");
+    assert_eq!(first["id"], second["id"]);
+    let (_, list) = app.admin("GET", "/appeals", None).await;
+    assert_eq!(list["total"], 1);
+}
+both_backends!(
+    bad_appeals_write_nothing_and_keys_replay,
+    super::bad_appeals_write_nothing_and_keys_replay
+);
