@@ -426,7 +426,35 @@ async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
     Ok(())
 }
 
+/// The tables `names_of` reads names from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Enterprises,
+    Users,
+}
+
 impl Store {
+    /// The names of some enterprises or users, by id: for a page of appeals.
+    pub async fn names_of(
+        &self,
+        table: Named,
+        ids: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let table = match table {
+            Named::Enterprises => "enterprises",
+            Named::Users => "users",
+        };
+        let sql = format!(
+            "SELECT id, name FROM {table} WHERE id IN ({})",
+            crate::value::id_list(ids)
+        );
+        let rows: Vec<(i64, String)> = sqlx::query_as(&sql).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Counts and on-time figures over all appeals, as of `now` (overdue: open and past the
     /// resolve deadline). One pass over the table; the pages keep the answer per data version.
     pub async fn appeal_figures(&self, now: DateTime<FixedOffset>) -> StoreResult<AppealFigures> {

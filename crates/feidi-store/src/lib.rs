@@ -34,7 +34,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use appeals::{
     Absence, AbsenceClash, Appeal, AppealAction, AppealCategory, AppealEvent, AppealFigures, AppealFilter,
-    CalendarDay, MarkedDay, NewAppeal, SweepReport,
+    CalendarDay, MarkedDay, Named, NewAppeal, SweepReport,
 };
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{SessionInfo, ThrottleState};

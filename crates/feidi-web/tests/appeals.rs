@@ -665,3 +665,181 @@ both_backends!(
     bad_appeals_write_nothing_and_keys_replay,
     super::bad_appeals_write_nothing_and_keys_replay
 );
+
+async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let page = |token: &str, path: &str| {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let post = |token: &str, path: &str, form: Vec<(&str, String)>| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token.to_string())
+            .form(&form)
+            .send()
+    };
+
+    // The enterprise portal: the form, and its own appeals only.
+    let html = page(&park.firm.1, "/appeals")
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("id=\"appeal-form\""), "the submission form");
+    assert!(
+        !html.contains("name=\"enterprise_id\""),
+        "an enterprise submits for itself"
+    );
+    let sent = post(
+        &park.firm.1,
+        "/appeals",
+        vec![
+            ("category", "utilities".into()),
+            ("title", "<script>停电</script>".into()),
+            ("description", "东区停电".into()),
+        ],
+    )
+    .await
+    .expect("submit");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let at = sent
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(at.starts_with("/appeals/"), "{at}");
+    let html = page(&park.firm.1, &at)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("&#60;script&#62;停电"), "user text is escaped");
+    assert!(!html.contains("<script>停电"));
+    assert!(
+        !html.contains("id=\"do-acknowledge\""),
+        "the enterprise does not acknowledge"
+    );
+
+    // A missing title: the form says so and nothing is written.
+    let bad = post(
+        &park.firm.1,
+        "/appeals",
+        vec![("category", "utilities".into()), ("description", "x".into())],
+    )
+    .await
+    .expect("submit");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"appeal-error\"")
+    );
+
+    // A's inbox lists it with its time left; A acknowledges and resolves it on its page.
+    let inbox = page(&park.a.1, "/inbox")
+        .await
+        .expect("inbox")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(inbox.contains(&format!("href=\"{at}\"")), "{inbox}");
+    assert!(inbox.contains("剩余"), "the time left");
+    let html = page(&park.a.1, &at)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("id=\"do-acknowledge\""));
+    let version = |html: &str| {
+        html.split("name=\"version\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let done = post(
+        &park.a.1,
+        &format!("{at}/acknowledge"),
+        vec![("version", version(&html))],
+    )
+    .await
+    .expect("ack");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let stale = post(
+        &park.a.1,
+        &format!("{at}/resolve"),
+        vec![("version", version(&html)), ("resolution", "x".into())],
+    )
+    .await
+    .expect("stale");
+    assert_eq!(
+        stale.status(),
+        StatusCode::CONFLICT,
+        "the page's version is old: said, nothing lost"
+    );
+    let html = page(&park.a.1, &at)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    let done = post(
+        &park.a.1,
+        &format!("{at}/resolve"),
+        vec![("version", version(&html)), ("resolution", "已恢复供电".into())],
+    )
+    .await
+    .expect("resolve");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+
+    // The enterprise rates it unsatisfied: reopened, and the timeline shows every step.
+    let html = page(&park.firm.1, &at)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("id=\"do-rate\""));
+    let done = post(
+        &park.firm.1,
+        &format!("{at}/rate"),
+        vec![
+            ("version", version(&html)),
+            ("rating", "unsatisfied".into()),
+            ("comment", "".into()),
+        ],
+    )
+    .await
+    .expect("rate");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let html = page(&park.firm.1, &at)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    for kind in [
+        "submitted",
+        "assigned",
+        "acknowledged",
+        "resolved",
+        "rated",
+        "reopened",
+    ] {
+        assert!(html.contains(&format!("data-kind=\"{kind}\"")), "{kind}");
+    }
+    assert!(html.contains("重新办理"));
+}
+both_backends!(
+    the_appeal_pages_take_an_appeal_through_its_life,
+    super::the_appeal_pages_take_an_appeal_through_its_life
+);

@@ -333,3 +333,107 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
     };
     finish(&browser, steps, 120).await;
 }
+
+/// Waits until the element `id` holds `needle` (after a form is sent the old page may still be
+/// showing); the test's own timeout bounds it.
+async fn wait_for_text(browser: &fantoccini::Client, id: &str, needle: &str) -> String {
+    loop {
+        if let Ok(element) = browser.find(Locator::Id(id)).await
+            && let Ok(text) = element.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver: run the README's test command"]
+async fn an_appeal_is_submitted_acknowledged_resolved_and_reopened_by_an_unsatisfied_rating() {
+    let (_db, store) = TestDb::store(Backend::Sqlite).await;
+    let mut ids = Vec::new();
+    for (login, name, role) in [
+        ("guanjia", "包联干部老张", "staff"),
+        ("bjiao", "B角小赵", "staff"),
+    ] {
+        let input =
+            UserInput::parse(&map(json!({"login": login, "name": name, "role": role}))).expect("user");
+        let hash = auth::hash_password("password123".into()).await.expect("hash");
+        ids.push(
+            store
+                .create_user(None, &input, hash, None)
+                .await
+                .expect("user")
+                .0
+                .id,
+        );
+    }
+    let enterprise = feidi_core::registry::EnterpriseInput::parse(&map(json!({
+        "name": "长垣卫材有限公司", "credit_code": "91110000802100433B", "industry": "卫材",
+        "a_official_id": ids[0], "b_official_id": ids[1]
+    })))
+    .expect("enterprise");
+    let enterprise = store
+        .create(None, &enterprise, vec![], None)
+        .await
+        .expect("enterprise")
+        .0;
+    let input = UserInput::parse(&map(
+        json!({"login": "qiye", "name": "企业联络员", "role": "enterprise", "enterprise_id": enterprise.id}),
+    ))
+    .expect("user");
+    let hash = auth::hash_password("password123".into()).await.expect("hash");
+    store.create_user(None, &input, hash, None).await.expect("user");
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    let driver = driver().await;
+    let browser = browser(&driver).await;
+    let steps = async {
+        // The enterprise reports a blockage through its portal.
+        sign_in(&browser, &base, "qiye", "password123").await;
+        browser.goto(&format!("{base}/appeals")).await.expect("appeals");
+        choose(&browser, "f-category", "水电气暖（5个工作日）").await;
+        fill(&browser, "f-title", "新厂房用电增容").await;
+        fill(&browser, "f-description", "需增容至2000千伏安，供电所尚未答复").await;
+        click(&browser, "appeal-submit").await;
+        let details = wait_for_text(&browser, "appeal-details", "待签收").await;
+        assert!(details.contains("包联干部老张"), "A handles it: {details}");
+        let url = browser.current_url().await.expect("url").to_string();
+        sign_out(&browser).await;
+
+        // A finds it in the inbox, acknowledges it and resolves it.
+        sign_in(&browser, &base, "guanjia", "password123").await;
+        browser.goto(&format!("{base}/inbox")).await.expect("inbox");
+        assert!(text_of(&browser, "inbox").await.contains("新厂房用电增容"));
+        browser.goto(&url).await.expect("appeal");
+        click(&browser, "do-acknowledge").await;
+        wait_for_text(&browser, "appeal-details", "办理中").await;
+        fill(&browser, "f-resolution", "已协调供电公司，下周完成增容").await;
+        click(&browser, "do-resolve").await;
+        wait_for_text(&browser, "appeal-details", "已办结待评价").await;
+        sign_out(&browser).await;
+
+        // The enterprise is not satisfied: the appeal reopens, back to A.
+        sign_in(&browser, &base, "qiye", "password123").await;
+        browser.goto(&url).await.expect("appeal");
+        choose(&browser, "f-rating", "不满意").await;
+        fill(&browser, "f-comment", "增容时间太晚").await;
+        click(&browser, "do-rate").await;
+        let details = wait_for_text(&browser, "appeal-details", "重新办理").await;
+        assert!(details.contains("包联干部老张"), "{details}");
+        let timeline = text_of(&browser, "appeal-timeline").await;
+        for step in ["提交", "签收", "办结", "评价", "重新办理"] {
+            assert!(timeline.contains(step), "{step} in {timeline}");
+        }
+        let errors = console_errors(&browser).await;
+        assert!(errors.is_empty(), "no console errors: {errors:?}");
+    };
+    finish(&browser, steps, 120).await;
+}

@@ -2,6 +2,7 @@
 //! style, a CSRF token in every form.
 
 mod admin;
+mod appeals;
 mod cockpit;
 mod imports;
 mod login;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(cockpit::routes())
+        .merge(appeals::routes())
         .fallback(not_found)
 }
 
@@ -51,6 +53,8 @@ pub struct Badge {
     pub can_audit: bool,
     pub can_cockpit: bool,
     pub can_import: bool,
+    /// Officials have an inbox of appeals; enterprises do not.
+    pub can_inbox: bool,
 }
 
 /// What every page's frame needs.
@@ -78,6 +82,7 @@ impl Chrome {
                 can_cockpit: principal.may(Action::Read, Entity::Programme),
                 can_import: principal.scope() == feidi_core::policy::Scope::All
                     && principal.may(Action::Write, Entity::Report),
+                can_inbox: principal.scope() == feidi_core::policy::Scope::All,
             }),
             csrf: caller.csrf().to_string(),
             section,

@@ -1,0 +1,516 @@
+//! The appeal pages (M5): the list with the submission form (the enterprise portal for an
+//! enterprise user), one appeal with its timeline and the actions the viewer may take, and the
+//! official's inbox by deadline. Every write goes through the same operations as the API.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, FixedOffset};
+use feidi_core::Lang;
+use feidi_core::appeals::{Act, AppealStatus, may_act};
+use feidi_core::model::Role;
+use feidi_core::policy::{Action, Entity};
+use feidi_store::{Appeal, NameList, Named};
+
+use super::{Chrome, error_page, render};
+use crate::AppState;
+use crate::appeals as ops;
+use crate::auth::{FormInput, PageCaller};
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/appeals", get(list_page).post(submit))
+        .route("/appeals/{id}", get(appeal_page))
+        .route("/appeals/{id}/{action}", post(act))
+        .route("/inbox", get(inbox_page))
+}
+
+/// "2023-10-08T00:00:00.000000+08:00" → "2023-10-08 00:00".
+fn when(stamp: &str) -> String {
+    stamp
+        .get(..16)
+        .map(|s| s.replace('T', " "))
+        .unwrap_or_else(|| stamp.to_string())
+}
+
+/// The time left to a deadline, or how long it is past: "剩余 2天3小时" / "超时 5小时".
+pub fn time_left(due: DateTime<FixedOffset>, now: DateTime<FixedOffset>, lang: Lang) -> (String, bool) {
+    let late = due <= now;
+    let span = if late { now - due } else { due - now };
+    let (days, hours, minutes) = (span.num_days(), span.num_hours() % 24, span.num_minutes() % 60);
+    let amount = match lang {
+        Lang::Zh if days > 0 => format!("{days}天{hours}小时"),
+        Lang::Zh if hours > 0 => format!("{hours}小时{minutes}分"),
+        Lang::Zh => format!("{minutes}分"),
+        Lang::En if days > 0 => format!("{days} d {hours} h"),
+        Lang::En if hours > 0 => format!("{hours} h {minutes} min"),
+        Lang::En => format!("{minutes} min"),
+    };
+    let text = match (lang, late) {
+        (Lang::Zh, false) => format!("剩余 {amount}"),
+        (Lang::Zh, true) => format!("超时 {amount}"),
+        (Lang::En, false) => format!("{amount} left"),
+        (Lang::En, true) => format!("{amount} overdue"),
+    };
+    (text, late)
+}
+
+fn word(lang: Lang, prefix: &str, key: &str) -> String {
+    let full = format!("{prefix}.{key}");
+    match lang.t(&full) {
+        "?" => key.to_string(),
+        text => text.to_string(),
+    }
+}
+
+pub struct Row {
+    id: i64,
+    title: String,
+    enterprise: String,
+    category: String,
+    status: String,
+    handler: String,
+    role: String,
+    deadline: String,
+    left: String,
+    late: bool,
+}
+
+async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>, ApiError> {
+    let enterprises: Vec<i64> = items.iter().map(|a| a.enterprise_id).collect();
+    let handlers: Vec<i64> = items.iter().filter_map(|a| a.handler_id).collect();
+    let enterprise_names = state.store.names_of(Named::Enterprises, &enterprises).await?;
+    let handler_names = state.store.names_of(Named::Users, &handlers).await?;
+    let now = feidi_core::time::now();
+    Ok(items
+        .iter()
+        .map(|a| {
+            let due = a.due_at.as_deref().and_then(feidi_core::time::parse_instant);
+            let (left, late) = due.map_or((String::from("—"), false), |d| time_left(d, now, lang));
+            Row {
+                id: a.id,
+                title: a.title.clone(),
+                enterprise: enterprise_names
+                    .get(&a.enterprise_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                category: a.category.clone(),
+                status: word(lang, "appeal_status", &a.status),
+                handler: a
+                    .handler_id
+                    .and_then(|h| handler_names.get(&h).cloned())
+                    .unwrap_or_else(|| lang.t("appeal.leaders").to_string()),
+                role: word(lang, "handler_role", &a.handler_role),
+                deadline: a.due_at.as_deref().map_or("—".into(), when),
+                left,
+                late,
+            }
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "appeals.html")]
+struct ListPage {
+    c: Chrome,
+    filter: &'static str,
+    enterprise_user: bool,
+    rows: Vec<Row>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    may_submit: bool,
+    enterprises: Vec<(i64, String)>,
+    categories: Vec<(String, String, i64)>,
+    title: String,
+    description: String,
+    error: Option<String>,
+}
+
+fn pager(base: &str, page: i64, per_page: i64, total: i64) -> (Option<String>, Option<String>) {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let prev = (page > 1).then(|| format!("{base}{sep}page={}", page - 1));
+    let next = (page * per_page < total).then(|| format!("{base}{sep}page={}", page + 1));
+    (prev, next)
+}
+
+async fn list_view(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    params: &HashMap<String, String>,
+) -> Result<ListPage, ApiError> {
+    let lang = caller.lang();
+    crate::service::require(caller, Action::Read, Entity::Appeal)?;
+    let filter = ops::appeal_filter(params, lang)?;
+    let scope = caller.principal().scope();
+    let page = state.store.appeals(&filter, scope).await?;
+    let (base, which) = if filter.overdue {
+        ("/appeals?overdue=true", "overdue")
+    } else if filter.escalated {
+        ("/appeals?escalated=true", "escalated")
+    } else {
+        ("/appeals", "")
+    };
+    let (prev, next) = pager(base, page.page, page.per_page, page.total);
+    let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
+    let enterprise_user = caller.user.role == Role::Enterprise;
+    let enterprises = if may_submit && !enterprise_user {
+        state.store.names(NameList::Enterprises, scope).await?
+    } else {
+        Vec::new()
+    };
+    let categories = state
+        .store
+        .appeal_categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.key, c.name, c.resolve_working_days))
+        .collect();
+    Ok(ListPage {
+        c: Chrome::for_caller(caller, "appeals"),
+        filter: which,
+        enterprise_user,
+        rows: rows(state, &page.items, lang).await?,
+        total: page.total,
+        prev,
+        next,
+        may_submit,
+        enterprises,
+        categories,
+        title: String::new(),
+        description: String::new(),
+        error: None,
+    })
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    match list_view(&state, &caller, &params).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let mut body = fields.clone();
+    body.remove("_csrf");
+    match ops::submit_appeal(&state, &caller, &body, None).await {
+        Ok((appeal, _)) => Redirect::to(&format!("/appeals/{}", appeal.id)).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller, &HashMap::new()).await {
+            Ok(mut view) => {
+                view.error = Some(
+                    errors
+                        .0
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "{}：{}",
+                                word(lang, "appeal_field", &e.field),
+                                e.flaw.message(lang)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                );
+                view.title = body
+                    .get("title")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                view.description = body
+                    .get("description")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+pub struct EventRow {
+    at: String,
+    kind: String,
+    step: String,
+    by: String,
+    handler: String,
+    note: String,
+}
+
+pub struct ActionForm {
+    name: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "appeal.html")]
+struct AppealPage {
+    c: Chrome,
+    id: i64,
+    version: i64,
+    title: String,
+    details: Vec<(&'static str, String)>,
+    events: Vec<EventRow>,
+    actions: Vec<ActionForm>,
+    officials: Vec<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn appeal_view(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    id: i64,
+) -> Result<AppealPage, ApiError> {
+    let lang = caller.lang();
+    crate::service::require(caller, Action::Read, Entity::Appeal)?;
+    let scope = caller.principal().scope();
+    let appeal = state.store.appeal(id, scope).await?;
+    let events = state.store.appeal_events(id, scope).await?;
+    let mut people: Vec<i64> = events
+        .iter()
+        .flat_map(|e| [e.actor_id, e.handler_id])
+        .flatten()
+        .collect();
+    people.extend(appeal.handler_id);
+    let names = state.store.names_of(Named::Users, &people).await?;
+    let enterprise = state
+        .store
+        .names_of(Named::Enterprises, &[appeal.enterprise_id])
+        .await?;
+    let name = |id: Option<i64>| match id {
+        Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+        None => lang.t("appeal.leaders").to_string(),
+    };
+    let now = feidi_core::time::now();
+    let left = |due: &Option<String>| {
+        due.as_deref()
+            .and_then(feidi_core::time::parse_instant)
+            .map_or("—".to_string(), |d| {
+                format!(
+                    "{}（{}）",
+                    when(&feidi_core::time::stamp(d)),
+                    time_left(d, now, lang).0
+                )
+            })
+    };
+    let t = |k| lang.t(k);
+    let mut details = vec![
+        (
+            t("field.enterprise"),
+            enterprise.get(&appeal.enterprise_id).cloned().unwrap_or_default(),
+        ),
+        (t("appeal.category"), appeal.category.clone()),
+        (t("appeal.status"), word(lang, "appeal_status", &appeal.status)),
+        (t("appeal.handler"), name(appeal.handler_id)),
+        (t("appeal.role"), word(lang, "handler_role", &appeal.handler_role)),
+        (t("appeal.submitted_at"), when(&appeal.submitted_at)),
+        (t("appeal.ack_due"), left(&appeal.ack_due_at)),
+        (
+            t("appeal.resolve_due"),
+            left(&Some(appeal.resolve_due_at.clone())),
+        ),
+        (t("appeal.description"), appeal.description.clone()),
+    ];
+    if let Some(r) = &appeal.resolution {
+        details.push((t("appeal.resolution"), r.clone()));
+    }
+    if let Some(r) = &appeal.rating {
+        details.push((t("appeal.rating"), word(lang, "rating", r)));
+    }
+    if appeal.escalated {
+        details.push((
+            t("appeal.supervised"),
+            appeal.escalated_at.as_deref().map_or(String::new(), when),
+        ));
+    }
+    let state_now = appeal.state()?;
+    let who = caller.principal();
+    let status = state_now.status;
+    let open = status.is_open();
+    let candidates: [(Act, &'static str, &'static str, bool); 6] = [
+        (
+            Act::Acknowledge,
+            "acknowledge",
+            "appeal.do_acknowledge",
+            status.awaits_acknowledgement(),
+        ),
+        (
+            Act::Resolve,
+            "resolve",
+            "appeal.do_resolve",
+            status == AppealStatus::Acknowledged,
+        ),
+        (
+            Act::Return,
+            "return",
+            "appeal.do_return",
+            open && appeal.handler_id.is_some(),
+        ),
+        (Act::Reassign, "reassign", "appeal.do_reassign", open),
+        (
+            Act::Rate,
+            "rate",
+            "appeal.do_rate",
+            status == AppealStatus::Resolved,
+        ),
+        (
+            Act::Reopen,
+            "reopen",
+            "appeal.do_reopen",
+            matches!(status, AppealStatus::Resolved | AppealStatus::Closed) && who.role != Role::Enterprise,
+        ),
+    ];
+    let actions: Vec<ActionForm> = candidates
+        .into_iter()
+        .filter(|(act, _, _, now_possible)| {
+            *now_possible && may_act(&who, appeal.enterprise_id, &state_now, *act)
+        })
+        .map(|(_, name, label, _)| ActionForm {
+            name,
+            label: lang.t(label),
+        })
+        .collect();
+    let officials = if actions.iter().any(|a| a.name == "reassign") {
+        state.store.names(NameList::Officials, scope).await?
+    } else {
+        Vec::new()
+    };
+    Ok(AppealPage {
+        c: Chrome::for_caller(caller, "appeals"),
+        id: appeal.id,
+        version: appeal.version,
+        title: format!("#{} {}", appeal.id, appeal.title),
+        details,
+        events: events
+            .iter()
+            .map(|e| EventRow {
+                at: when(&e.at),
+                kind: e.kind.clone(),
+                step: word(lang, "event", &e.kind),
+                by: e
+                    .actor_id
+                    .map_or_else(|| lang.t("appeal.system").to_string(), |a| name(Some(a))),
+                handler: name(e.handler_id),
+                note: match (&e.reason, &e.detail) {
+                    (Some(r), Some(d)) => format!("{}：{d}", word(lang, "reason", r)),
+                    (Some(r), None) => word(lang, "reason", r),
+                    (None, Some(d)) => d.clone(),
+                    (None, None) => String::new(),
+                },
+            })
+            .collect(),
+        actions,
+        officials,
+        error: None,
+    })
+}
+
+async fn appeal_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+) -> Response {
+    match appeal_view(&state, &caller, id).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(i64, String)>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    let mut body = fields;
+    body.remove("_csrf");
+    for optional in ["comment", "note"] {
+        if body
+            .get(optional)
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| v.trim().is_empty())
+        {
+            body.remove(optional);
+        }
+    }
+    match ops::act_on_appeal(&state, &caller, id, &action, &body).await {
+        Ok(_) => Redirect::to(&format!("/appeals/{id}")).into_response(),
+        Err(err @ (ApiError::Invalid(..) | ApiError::Conflict(_))) => {
+            let lang = caller.lang();
+            let message = match &err {
+                ApiError::Invalid(errors, _) => errors
+                    .0
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}：{}",
+                            word(lang, "appeal_field", &e.field),
+                            e.flaw.message(lang)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                _ => lang.t("appeal.changed").to_string(),
+            };
+            match appeal_view(&state, &caller, id).await {
+                Ok(mut view) => {
+                    view.error = Some(message);
+                    let status = if matches!(err, ApiError::Invalid(..)) {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    } else {
+                        StatusCode::CONFLICT
+                    };
+                    render(status, &view)
+                }
+                Err(e) => error_page(&caller, e),
+            }
+        }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+async fn inbox_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = caller.lang();
+    let view = async {
+        let (page, per_page) = ops::page_params(&params, lang)?;
+        let found = ops::caller_inbox(&state, &caller, page, per_page).await?;
+        let (prev, next) = pager("/inbox", found.page, found.per_page, found.total);
+        Ok::<_, ApiError>(InboxPage {
+            c: Chrome::for_caller(&caller, "inbox"),
+            rows: rows(&state, &found.items, lang).await?,
+            total: found.total,
+            prev,
+            next,
+        })
+    };
+    match view.await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
