@@ -69,6 +69,22 @@ fn word(lang: Lang, prefix: &str, key: &str) -> String {
     }
 }
 
+/// A form's bad fields in one line: "标题：必填；类别：…".
+fn field_messages(errors: &feidi_core::FieldErrors, lang: Lang) -> String {
+    errors
+        .0
+        .iter()
+        .map(|e| {
+            format!(
+                "{}：{}",
+                word(lang, "appeal_field", &e.field),
+                e.flaw.message(lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 pub struct Row {
     id: i64,
     title: String,
@@ -208,20 +224,7 @@ async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
         Ok((appeal, _)) => Redirect::to(&format!("/appeals/{}", appeal.id)).into_response(),
         Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller, &HashMap::new()).await {
             Ok(mut view) => {
-                view.error = Some(
-                    errors
-                        .0
-                        .iter()
-                        .map(|e| {
-                            format!(
-                                "{}：{}",
-                                word(lang, "appeal_field", &e.field),
-                                e.flaw.message(lang)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                );
+                view.error = Some(field_messages(&errors, lang));
                 view.title = body
                     .get("title")
                     .and_then(|v| v.as_str())
@@ -450,18 +453,7 @@ async fn act(
         Err(err @ (ApiError::Invalid(..) | ApiError::Conflict(_))) => {
             let lang = caller.lang();
             let message = match &err {
-                ApiError::Invalid(errors, _) => errors
-                    .0
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{}：{}",
-                            word(lang, "appeal_field", &e.field),
-                            e.flaw.message(lang)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("；"),
+                ApiError::Invalid(errors, _) => field_messages(errors, lang),
                 _ => lang.t("appeal.changed").to_string(),
             };
             match appeal_view(&state, &caller, id).await {
