@@ -948,8 +948,10 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::from_write(e, &[]))?;
                 let appeal = Appeal::from_row(&row)?;
-                let rows: Vec<(i64, Event)> = events.into_iter().map(|e| (appeal.id, e)).collect();
+                let rows: Vec<(i64, Event)> = events.iter().map(|e| (appeal.id, e.clone())).collect();
                 write_events(&mut *tx, backend, &rows).await?;
+                let shown = serde_json::to_value(&appeal).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(shown, appeal.id, events)]).await?;
                 write_audit(&mut *tx, AuditWrite::change(actor, "create", "appeal", appeal.id, None, Some(&appeal)))
                     .await?;
                 if let (Some(user), Some(key)) = (actor, claim) {
@@ -1214,8 +1216,10 @@ impl Store {
                 }
                 after.take_state(&state);
                 let after = write_appeal(&mut *tx, &after, before.version).await?;
-                let rows: Vec<(i64, Event)> = events.into_iter().map(|e| (id, e)).collect();
+                let rows: Vec<(i64, Event)> = events.iter().map(|e| (id, e.clone())).collect();
                 write_events(&mut *tx, backend, &rows).await?;
+                let shown = serde_json::to_value(&after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(shown, id, events)]).await?;
                 write_audit(
                     &mut *tx,
                     AuditWrite::change(
@@ -1259,6 +1263,7 @@ impl Store {
                             let mut batch = SweepReport::default();
                             let mut events = Vec::new();
                             let mut audit = Vec::new();
+                            let mut told = Vec::new();
                             for row in &rows {
                                 let before = Appeal::from_row(row)?;
                                 let mut state = before.state()?;
@@ -1284,12 +1289,16 @@ impl Store {
                                     .map(|s| s.kind.as_str())
                                     .collect::<Vec<_>>()
                                     .join(", ");
-                                write_appeal(&mut *tx, &after, before.version).await?;
+                                let after = write_appeal(&mut *tx, &after, before.version).await?;
                                 audit.push((before.id, note));
-                                events.extend(steps.into_iter().map(|e| (before.id, e)));
+                                events.extend(steps.iter().map(|e| (before.id, e.clone())));
+                                let shown = serde_json::to_value(&after)
+                                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                                told.push((shown, before.id, steps));
                             }
                             write_events(&mut *tx, backend, &events).await?;
                             write_audits(&mut *tx, backend, &audit).await?;
+                            crate::webhooks::queue_deliveries(&mut *tx, backend, &told).await?;
                             Ok((batch, rows.len()))
                         })
                     },

@@ -21,6 +21,7 @@ mod records;
 mod registry;
 mod reports;
 mod value;
+mod webhooks;
 mod writer;
 
 #[cfg(feature = "testing")]
@@ -50,6 +51,7 @@ pub use reports::{
     AnnualPlan, LateReport, MissingReport, ProjectSums, Report, ReportStatus, ReportSums, Review,
 };
 pub use value::{Cols, Val};
+pub use webhooks::{Attempt, Delivery, DueDelivery, Outcome, RETRY_FOR, Webhook, WebhookInput, back_off};
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,6 +72,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_appeals.sql"),
         include_str!("../migrations/postgres/0011_appeals.sql"),
     ),
+    (
+        12,
+        "webhooks",
+        include_str!("../migrations/sqlite/0012_webhooks.sql"),
+        include_str!("../migrations/postgres/0012_webhooks.sql"),
+    ),
 ];
 
 impl Store {

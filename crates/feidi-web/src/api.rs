@@ -83,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Stages>())
         .merge(crud::<TaskForces>())
         .merge(crate::appeals::routes())
+        .merge(crate::webhooks::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

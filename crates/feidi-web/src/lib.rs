@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pages;
 pub mod service;
 pub mod svg;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -843,3 +843,174 @@ both_backends!(
     the_appeal_pages_take_an_appeal_through_its_life,
     super::the_appeal_pages_take_an_appeal_through_its_life
 );
+
+/// A webhook receiver that records what it gets and answers the statuses it is given, in turn
+/// (then 204).
+async fn receiver(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(Headers, String)>>>) {
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<(Headers, String)>>> = Arc::default();
+    let answers = Arc::new(Mutex::new(statuses));
+    let (g, a) = (got.clone(), answers.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let (g, a) = (g.clone(), a.clone());
+            async move {
+                let pairs = ["x-feidi-event", "x-feidi-delivery", "x-feidi-signature"]
+                    .iter()
+                    .map(|h| {
+                        headers
+                            .get(*h)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                    .collect();
+                g.lock().expect("lock").push((pairs, body));
+                let mut a = a.lock().expect("lock");
+                let status = if a.is_empty() { 204 } else { a.remove(0) };
+                axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::NO_CONTENT)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/hook"), got)
+}
+
+type Headers = Vec<String>;
+
+async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backend) {
+    use hmac::Mac;
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (url, got) = receiver(vec![500]).await;
+    let secret = "a secret of sixteen or more";
+
+    let (status, bad) = app
+        .admin(
+            "POST",
+            "/webhooks",
+            Some(json!({"url": "ftp://x", "secret": "short", "events": ["nope"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["url", "secret", "events"]);
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            "/webhooks",
+            Some(json!({"url": url, "secret": secret, "events": ["submitted"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admins register endpoints");
+    let (status, hook) = app
+        .admin(
+            "POST",
+            "/webhooks",
+            Some(json!({"url": url, "secret": secret, "events": ["submitted", "acknowledged"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    assert!(hook.get("secret").is_none(), "the secret is not shown again");
+
+    // A submission queues one delivery (the endpoint does not want "assigned").
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let deliveries = format!("/webhooks/{}/deliveries", hook["id"]);
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(log["total"], 1, "{log}");
+    assert_eq!(log["items"][0]["event"], "submitted");
+
+    // The receiver fails first: recorded, retried after the back-off with the same bytes.
+    let client = feidi_web::webhooks::client();
+    let now = feidi_core::time::now();
+    let tried = feidi_web::webhooks::deliver_due(&app.store, &client, now)
+        .await
+        .expect("deliver");
+    assert_eq!(tried, 1);
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(log["items"][0]["state"], "pending");
+    assert_eq!(log["items"][0]["attempt_log"][0]["status_code"], 500);
+    assert_eq!(
+        feidi_web::webhooks::deliver_due(&app.store, &client, now)
+            .await
+            .expect("deliver"),
+        0,
+        "not due yet"
+    );
+    let later = now + chrono::Duration::seconds(31);
+    assert_eq!(
+        feidi_web::webhooks::deliver_due(&app.store, &client, later)
+            .await
+            .expect("deliver"),
+        1
+    );
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(log["items"][0]["state"], "delivered");
+    assert_eq!(log["items"][0]["attempts"], 2);
+
+    let got = got.lock().expect("lock").clone();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].1, got[1].1, "every attempt sends the same body");
+    let (headers, body) = &got[1];
+    assert_eq!(headers[0], "submitted");
+    assert_eq!(headers[1], log["items"][0]["id"].to_string());
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(body.as_bytes());
+    assert_eq!(
+        headers[2],
+        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    );
+    let sent: Value = serde_json::from_str(body).expect("JSON body");
+    assert_eq!(sent["id"], log["items"][0]["id"]);
+    assert_eq!(sent["event"], "submitted");
+    assert_eq!(sent["appeal"]["id"], appeal["id"]);
+    assert!(sent["occurred_at"].as_str().is_some_and(|t| t.contains("+08:00")));
+
+    // A receiver that is gone: the appeal goes on; after 24 hours the delivery gives up.
+    let (_, edited) = app
+        .admin("PATCH", &format!("/webhooks/{}", hook["id"]), Some(json!({"url": "http://127.0.0.1:9/hook", "events": ["acknowledged"], "version": hook["version"]})))
+        .await;
+    assert_eq!(edited["url"], "http://127.0.0.1:9/hook");
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &format!("/appeals/{}/acknowledge", appeal["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let now = feidi_core::time::now();
+    assert_eq!(
+        feidi_web::webhooks::deliver_due(&app.store, &client, now)
+            .await
+            .expect("deliver"),
+        1
+    );
+    let day_later = now + chrono::Duration::hours(25);
+    assert_eq!(
+        feidi_web::webhooks::deliver_due(&app.store, &client, day_later)
+            .await
+            .expect("deliver"),
+        1
+    );
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(log["items"][0]["event"], "acknowledged");
+    assert_eq!(log["items"][0]["state"], "failed", "{log}");
+    assert!(log["items"][0]["last_error"].as_str().is_some());
+}
+both_backends!(
+    webhooks_are_signed_retried_and_never_hold_an_appeal_up,
+    super::webhooks_are_signed_retried_and_never_hold_an_appeal_up
+);

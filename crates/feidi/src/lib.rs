@@ -389,10 +389,13 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
             }
         }
     });
+    // Webhook deliveries queued in the database, sent by whichever server claims them first.
+    let sender = tokio::spawn(feidi_web::webhooks::run_sender(store.clone()));
     tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");
     app.serve(shutdown_signal()).await?;
     sweep.abort();
+    sender.abort();
     store.close().await;
     tracing::info!("feidi stopped");
     Ok(())

@@ -1,0 +1,488 @@
+//! Outgoing webhooks for appeal events (api.md, Webhooks). A delivery is queued in the same
+//! transaction as the event it tells of, so none is lost; any app server claims due deliveries
+//! with a lease and sends them; every attempt is logged. A receiver that fails is retried with
+//! exponential back-off for 24 hours and never holds an appeal up.
+
+use chrono::{DateTime, Duration, FixedOffset};
+use feidi_core::appeals::Event;
+use feidi_core::time::{parse_instant, stamp};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::registry::Page;
+use crate::value::{Cols, Val, bind_all};
+use crate::writer::TxFuture;
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// How long deliveries are retried after they were queued.
+pub const RETRY_FOR: Duration = Duration::hours(24);
+
+/// The wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, … at most an hour.
+pub fn back_off(attempts: i64) -> Duration {
+    let doublings = attempts.clamp(1, 8) - 1;
+    (Duration::seconds(30) * (1 << doublings)).min(Duration::hours(1))
+}
+
+/// A registered endpoint. Its secret is never shown again after it is set.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: i64,
+    pub url: String,
+    pub events: Vec<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An endpoint as an admin sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookInput {
+    pub url: String,
+    /// None keeps the stored secret (on an update).
+    pub secret: Option<String>,
+    pub events: Vec<String>,
+    pub active: bool,
+}
+
+/// One attempt to deliver.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Attempt {
+    pub at: String,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+/// A delivery and its attempts, for `GET /webhooks/{id}/deliveries`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    pub occurred_at: String,
+    pub appeal_id: i64,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    pub attempt_log: Vec<Attempt>,
+}
+
+/// A delivery claimed for sending: where, with what secret, and the exact body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub url: String,
+    pub secret: String,
+    pub event: String,
+    pub body: String,
+    pub attempts: i64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+impl Outcome {
+    pub fn delivered(&self) -> bool {
+        self.status_code.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+const WEBHOOK_COLUMNS: &str = "id, url, events, active, version, created_at, updated_at";
+
+fn webhook_from_row(row: &AnyRow) -> StoreResult<Webhook> {
+    let c = Cols::Row(row);
+    Ok(Webhook {
+        id: c.int("id")?,
+        url: c.text("url")?,
+        events: c
+            .text("events")?
+            .split(',')
+            .filter(|e| !e.is_empty())
+            .map(str::to_string)
+            .collect(),
+        active: c.int("active")? != 0,
+        version: c.int("version")?,
+        created_at: c.text("created_at")?,
+        updated_at: c.text("updated_at")?,
+    })
+}
+
+/// Queues a delivery of each event to each active endpoint that wants it, with the appeal as
+/// it stands after the step; in the caller's transaction.
+pub(crate) async fn queue_deliveries(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    items: &[(serde_json::Value, i64, Vec<Event>)],
+) -> StoreResult<()> {
+    if items.iter().all(|(_, _, events)| events.is_empty()) {
+        return Ok(());
+    }
+    let hooks: Vec<(i64, String)> = sqlx::query_as("SELECT id, events FROM webhooks WHERE active = 1")
+        .fetch_all(&mut *conn)
+        .await?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let now = stamp(feidi_core::time::now());
+    let mut rows: Vec<[Val; 5]> = Vec::new();
+    for (appeal, appeal_id, events) in items {
+        let json = appeal.to_string();
+        for event in events {
+            for (hook, wanted) in &hooks {
+                if wanted.split(',').any(|k| k == event.kind.as_str()) {
+                    rows.push([
+                        Val::from(*hook),
+                        Val::from(event.kind.as_str()),
+                        Val::from(stamp(event.at)),
+                        Val::from(*appeal_id),
+                        Val::from(json.clone()),
+                    ]);
+                }
+            }
+        }
+    }
+    for chunk in rows.chunks(300) {
+        let mut sql = String::from(
+            "INSERT INTO webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_json, state, \
+             next_attempt_at, created_at) VALUES ",
+        );
+        let mut binds = Vec::with_capacity(chunk.len() * 5);
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let slots: Vec<String> = (1..=5)
+                .map(|k| match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}", i * 5 + k),
+                })
+                .collect();
+            sql.push_str(&format!("({}, 'pending', '{now}', '{now}')", slots.join(", ")));
+            binds.extend(row.iter().cloned());
+        }
+        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_webhook(&self, actor: Option<i64>, input: WebhookInput) -> StoreResult<Webhook> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Webhook> {
+            Box::pin(async move {
+                let now = stamp(feidi_core::time::now());
+                let row = sqlx::query(&format!(
+                    "INSERT INTO webhooks (url, secret, events, active, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING {WEBHOOK_COLUMNS}"
+                ))
+                .bind(input.url)
+                .bind(input.secret.unwrap_or_default())
+                .bind(input.events.join(","))
+                .bind(i64::from(input.active))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let hook = webhook_from_row(&row)?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::change(actor, "create", "webhook", hook.id, None, Some(&hook)),
+                )
+                .await?;
+                Ok(hook)
+            })
+        })
+        .await
+    }
+
+    pub async fn webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        let rows = sqlx::query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id"))
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(webhook_from_row).collect()
+    }
+
+    pub async fn webhook(&self, id: i64) -> StoreResult<Webhook> {
+        let row = sqlx::query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref()
+            .map(webhook_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Replaces an endpoint's settings if `version` is still the stored one.
+    pub async fn update_webhook(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        version: i64,
+        input: WebhookInput,
+    ) -> StoreResult<Webhook> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Webhook> {
+            Box::pin(async move {
+                let row = sqlx::query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let before = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::NotFound)?;
+                if before.version != version {
+                    return Err(StoreError::Conflict);
+                }
+                let row = sqlx::query(&format!(
+                    "UPDATE webhooks SET url = $1, secret = COALESCE($2, secret), events = $3, active = $4, \
+                     version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7 RETURNING {WEBHOOK_COLUMNS}"
+                ))
+                .bind(input.url)
+                .bind(input.secret)
+                .bind(input.events.join(","))
+                .bind(i64::from(input.active))
+                .bind(stamp(feidi_core::time::now()))
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let after = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::Conflict)?;
+                write_audit(&mut *tx, AuditWrite::change(actor, "update", "webhook", id, Some(&before), Some(&after)))
+                    .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// Removes an endpoint and its deliveries.
+    pub async fn delete_webhook(&self, actor: Option<i64>, id: i64) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let row = sqlx::query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let before = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::NotFound)?;
+                // Attempts and deliveries go with it (cascades, spelled out for SQLite
+                // connections that may not enforce them).
+                sqlx::query(
+                    "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM webhooks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                write_audit(&mut *tx, AuditWrite::change(actor, "delete", "webhook", id, Some(&before), None)).await
+            })
+        })
+        .await
+    }
+
+    /// An endpoint's deliveries, newest first, each with its attempts.
+    pub async fn deliveries(&self, webhook_id: i64, page: i64, per_page: i64) -> StoreResult<Page<Delivery>> {
+        self.webhook(webhook_id).await?;
+        let (page, per_page) = (page.max(1), per_page.clamp(1, 500));
+        let total: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM webhook_deliveries WHERE webhook_id = $1",
+        )
+        .bind(webhook_id)
+        .fetch_one(&self.read)
+        .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, webhook_id, event, occurred_at, appeal_id, state, attempts, next_attempt_at, last_status, \
+             last_error, created_at, delivered_at FROM webhook_deliveries WHERE webhook_id = $1 \
+             ORDER BY id DESC LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        ))
+        .bind(webhook_id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let c = Cols::Row(row);
+            let id = c.int("id")?;
+            let attempts = sqlx::query(
+                "SELECT at, status_code, error, duration_ms FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?;
+            let attempt_log = attempts
+                .iter()
+                .map(|a| {
+                    let a = Cols::Row(a);
+                    Ok(Attempt {
+                        at: a.text("at")?,
+                        status_code: a.opt_int("status_code")?,
+                        error: a.opt_text("error")?,
+                        duration_ms: a.int("duration_ms")?,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            items.push(Delivery {
+                id,
+                webhook_id: c.int("webhook_id")?,
+                event: c.text("event")?,
+                occurred_at: c.text("occurred_at")?,
+                appeal_id: c.int("appeal_id")?,
+                state: c.text("state")?,
+                attempts: c.int("attempts")?,
+                next_attempt_at: c.opt_text("next_attempt_at")?,
+                last_status: c.opt_int("last_status")?,
+                last_error: c.opt_text("last_error")?,
+                created_at: c.text("created_at")?,
+                delivered_at: c.opt_text("delivered_at")?,
+                attempt_log,
+            });
+        }
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Claims up to `limit` deliveries due at `now` for `lease` (another server skips them
+    /// meanwhile; a server that dies mid-send lets the lease run out and another retries).
+    pub async fn claim_deliveries(
+        &self,
+        now: DateTime<FixedOffset>,
+        lease: Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<DueDelivery>> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Vec<DueDelivery>> {
+            Box::pin(async move {
+                let lock = match backend {
+                    Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+                    Backend::Sqlite => "",
+                };
+                let at = stamp(now);
+                let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                    "SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 \
+                     AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY next_attempt_at, id LIMIT {limit}{lock}"
+                ))
+                .bind(at.clone())
+                .fetch_all(&mut *tx)
+                .await?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let list = crate::value::id_list(&ids);
+                sqlx::query(&format!("UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN ({list})"))
+                    .bind(stamp(now + lease))
+                    .execute(&mut *tx)
+                    .await?;
+                let rows = sqlx::query(&format!(
+                    "SELECT d.id, h.url, h.secret, d.event, d.occurred_at, d.appeal_json, d.attempts, d.created_at \
+                     FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook_id WHERE d.id IN ({list}) ORDER BY d.id"
+                ))
+                .fetch_all(&mut *tx)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let c = Cols::Row(row);
+                        let id = c.int("id")?;
+                        let event = c.text("event")?;
+                        let occurred = c.text("occurred_at")?.replace(".000000+", "+");
+                        // The body as api.md has it; built from stored parts, so every attempt
+                        // sends (and signs) the same bytes.
+                        let body = format!(
+                            "{{\"id\":{id},\"event\":{},\"occurred_at\":{},\"appeal\":{}}}",
+                            serde_json::Value::String(event.clone()),
+                            serde_json::Value::String(occurred),
+                            c.text("appeal_json")?
+                        );
+                        let created = c.text("created_at")?;
+                        Ok(DueDelivery {
+                            id,
+                            url: c.text("url")?,
+                            secret: c.text("secret")?,
+                            event,
+                            body,
+                            attempts: c.int("attempts")?,
+                            created_at: parse_instant(&created)
+                                .ok_or_else(|| StoreError::Corrupt(format!("created_at: {created}")))?,
+                        })
+                    })
+                    .collect()
+            })
+        })
+        .await
+    }
+
+    /// Records an attempt: delivered on a 2xx; otherwise retried after the back-off, or
+    /// failed for good once that would pass 24 hours after it was queued.
+    pub async fn record_attempt(
+        &self,
+        delivery: &DueDelivery,
+        at: DateTime<FixedOffset>,
+        outcome: Outcome,
+    ) -> StoreResult<()> {
+        let attempts = delivery.attempts + 1;
+        let (state, next) = if outcome.delivered() {
+            ("delivered", None)
+        } else {
+            let next = at + back_off(attempts);
+            if next > delivery.created_at + RETRY_FOR {
+                ("failed", None)
+            } else {
+                ("pending", Some(stamp(next)))
+            }
+        };
+        let id = delivery.id;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let at = stamp(at);
+                sqlx::query(
+                    "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(at.clone())
+                .bind(outcome.status_code)
+                .bind(outcome.error.clone())
+                .bind(outcome.duration_ms)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = $3, claimed_until = NULL, \
+                     last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
+                )
+                .bind(state)
+                .bind(attempts)
+                .bind(next)
+                .bind(outcome.status_code)
+                .bind(outcome.error)
+                .bind((state == "delivered").then_some(at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_from_half_a_minute_to_an_hour() {
+        let secs: Vec<i64> = (1..=10).map(|n| back_off(n).num_seconds()).collect();
+        assert_eq!(secs, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
+    }
+}

@@ -1,0 +1,256 @@
+//! Outgoing webhooks (api.md, Webhooks): the admin API for endpoints and their delivery log,
+//! and the sender that any app server runs. Deliveries are queued by the store with each
+//! appeal event; the sender claims due ones, POSTs the exact stored body signed with
+//! HMAC-SHA256 under the endpoint's secret, and records every attempt.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use feidi_core::appeals::EventKind;
+use feidi_core::{Flaw, Input, Lang, Need};
+use feidi_store::{DueDelivery, Outcome, Store, StoreResult, WebhookInput};
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+
+use crate::AppState;
+use crate::api::JsonBody;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list).post(create))
+        .route("/webhooks/{id}", get(read).patch(update).delete(remove))
+        .route("/webhooks/{id}/deliveries", get(deliveries))
+}
+
+fn admin(caller: &Caller) -> ApiResult<()> {
+    if caller.principal().is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Reads an endpoint's settings; on an update a missing secret keeps the stored one.
+pub fn parse_webhook(body: &Map<String, Value>, creating: bool, lang: Lang) -> ApiResult<WebhookInput> {
+    let mut input = Input::new(body);
+    let url = input.text("url", Need::Required, 2000).unwrap_or_default();
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+        input.flag(
+            "url",
+            Flaw::Rule(
+                "须以 https:// 或 http:// 开头",
+                "must start with https:// or http://",
+            ),
+        );
+    }
+    let need = if creating { Need::Required } else { Need::Optional };
+    let secret = input.text("secret", need, 200);
+    if secret.as_ref().is_some_and(|s| s.chars().count() < 16) {
+        input.flag(
+            "secret",
+            Flaw::Rule("至少16个字符", "must be at least 16 characters"),
+        );
+    }
+    let mut events = Vec::new();
+    match body.get("events") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for item in list {
+                match item.as_str().and_then(EventKind::parse) {
+                    Some(kind) => events.push(kind.as_str().to_string()),
+                    None => {
+                        input.flag(
+                            "events",
+                            Flaw::Rule(
+                                "须为办理过程的环节，如 submitted、acknowledged、escalated",
+                                "must be timeline kinds such as submitted, acknowledged, escalated",
+                            ),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+        _ => input.flag("events", Flaw::Required),
+    }
+    events.dedup();
+    let active = match body.get("active") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            input.flag(
+                "active",
+                Flaw::Rule("须为 true 或 false", "must be true or false"),
+            );
+            true
+        }
+    };
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
+    Ok(WebhookInput {
+        url,
+        secret,
+        events,
+        active,
+    })
+}
+
+async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    admin(&caller)?;
+    Ok(Json(state.store.webhooks().await?).into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    admin(&caller)?;
+    let input = parse_webhook(&body, true, caller.lang())?;
+    let hook = state.store.create_webhook(Some(caller.user.id), input).await?;
+    Ok((StatusCode::CREATED, Json(hook)).into_response())
+}
+
+async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    admin(&caller)?;
+    Ok(Json(state.store.webhook(id).await?).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    admin(&caller)?;
+    let lang = caller.lang();
+    let version = crate::service::version_of(&body, lang)?;
+    let input = parse_webhook(&body, false, lang)?;
+    let hook = state
+        .store
+        .update_webhook(Some(caller.user.id), id, version, input)
+        .await
+        .map_err(|e| ApiError::from_store(e, lang))?;
+    Ok(Json(hook).into_response())
+}
+
+async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    admin(&caller)?;
+    state.store.delete_webhook(Some(caller.user.id), id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    admin(&caller)?;
+    let (page, per_page) = crate::appeals::page_params(&params, caller.lang())?;
+    Ok(Json(state.store.deliveries(id, page, per_page).await?).into_response())
+}
+
+/// `sha256=<hex>`: the HMAC-SHA256 of the exact body under the endpoint's secret.
+pub fn signature(secret: &str, body: &str) -> String {
+    // HMAC takes a key of any length, so this cannot fail.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The HTTP client deliveries go out with: a bounded wait, no redirects followed.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("feidi-webhooks/1")
+        .build()
+        .unwrap_or_default()
+}
+
+async fn send(client: &reqwest::Client, delivery: &DueDelivery) -> Outcome {
+    let started = std::time::Instant::now();
+    let answer = client
+        .post(&delivery.url)
+        .header("content-type", "application/json")
+        .header("x-feidi-event", &delivery.event)
+        .header("x-feidi-delivery", delivery.id.to_string())
+        .header("x-feidi-signature", signature(&delivery.secret, &delivery.body))
+        .body(delivery.body.clone())
+        .send()
+        .await;
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    match answer {
+        Ok(response) => {
+            let status = i64::from(response.status().as_u16());
+            let ok = response.status().is_success();
+            Outcome {
+                status_code: Some(status),
+                error: (!ok).then(|| format!("HTTP {status}")),
+                duration_ms,
+            }
+        }
+        Err(e) => Outcome {
+            status_code: None,
+            error: Some(e.to_string().chars().take(500).collect()),
+            duration_ms,
+        },
+    }
+}
+
+/// Sends the deliveries due at `now` (a batch of at most 20, at once); answers how many were
+/// tried. A receiver's failure is recorded and retried later; it never fails the caller.
+pub async fn deliver_due(
+    store: &Store,
+    client: &reqwest::Client,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> StoreResult<usize> {
+    let due = store
+        .claim_deliveries(now, chrono::Duration::seconds(60), 20)
+        .await?;
+    let mut sending = tokio::task::JoinSet::new();
+    for delivery in due.iter().cloned() {
+        let client = client.clone();
+        sending.spawn(async move {
+            let outcome = send(&client, &delivery).await;
+            (delivery, outcome)
+        });
+    }
+    let tried = due.len();
+    while let Some(done) = sending.join_next().await {
+        if let Ok((delivery, outcome)) = done {
+            let at = feidi_core::time::now().max(now);
+            store.record_attempt(&delivery, at, outcome).await?;
+        }
+    }
+    Ok(tried)
+}
+
+/// The sender loop `feidi serve` runs: every two seconds, batches until none is due.
+pub async fn run_sender(store: Store) {
+    let client = client();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            match deliver_due(&store, &client, feidi_core::time::now()).await {
+                Ok(20) => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "webhook deliveries: tried again shortly");
+                    break;
+                }
+            }
+        }
+    }
+}
