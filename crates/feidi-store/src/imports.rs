@@ -407,7 +407,7 @@ impl Store {
 
 /// A multi-row insert of bound values, each row followed by the same constant `tail` (values of
 /// our own: integer ids and timestamps, written into the statement); answers the rows written.
-async fn insert_rows(
+pub(crate) async fn insert_rows(
     tx: &mut AnyConnection,
     backend: Backend,
     into: &str,

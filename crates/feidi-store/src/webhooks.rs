@@ -423,52 +423,56 @@ impl Store {
         .await
     }
 
-    /// Records an attempt: delivered on a 2xx; otherwise retried after the back-off, or
-    /// failed for good once that would pass 24 hours after it was queued.
-    pub async fn record_attempt(
+    /// Records attempts (a batch sent at once, in one transaction): delivered on a 2xx;
+    /// otherwise retried after the back-off, or failed for good once that would pass 24 hours
+    /// after it was queued.
+    pub async fn record_attempts(
         &self,
-        delivery: &DueDelivery,
-        at: DateTime<FixedOffset>,
-        outcome: Outcome,
+        done: Vec<(DueDelivery, DateTime<FixedOffset>, Outcome)>,
     ) -> StoreResult<()> {
-        let attempts = delivery.attempts + 1;
-        let (state, next) = if outcome.delivered() {
-            ("delivered", None)
-        } else {
-            let next = at + back_off(attempts);
-            if next > delivery.created_at + RETRY_FOR {
-                ("failed", None)
-            } else {
-                ("pending", Some(stamp(next)))
-            }
-        };
-        let id = delivery.id;
+        if done.is_empty() {
+            return Ok(());
+        }
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
             Box::pin(async move {
-                let at = stamp(at);
-                sqlx::query(
-                    "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(at.clone())
-                .bind(outcome.status_code)
-                .bind(outcome.error.clone())
-                .bind(outcome.duration_ms)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = $3, claimed_until = NULL, \
-                     last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
-                )
-                .bind(state)
-                .bind(attempts)
-                .bind(next)
-                .bind(outcome.status_code)
-                .bind(outcome.error)
-                .bind((state == "delivered").then_some(at))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                for (delivery, at, outcome) in &done {
+                    let attempts = delivery.attempts + 1;
+                    let (state, next) = if outcome.delivered() {
+                        ("delivered", None)
+                    } else {
+                        let next = *at + back_off(attempts);
+                        if next > delivery.created_at + RETRY_FOR {
+                            ("failed", None)
+                        } else {
+                            ("pending", Some(stamp(next)))
+                        }
+                    };
+                    let at = stamp(*at);
+                    sqlx::query(
+                        "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(delivery.id)
+                    .bind(at.clone())
+                    .bind(outcome.status_code)
+                    .bind(outcome.error.clone())
+                    .bind(outcome.duration_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = $3, claimed_until = NULL, \
+                         last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
+                    )
+                    .bind(state)
+                    .bind(attempts)
+                    .bind(next)
+                    .bind(outcome.status_code)
+                    .bind(outcome.error.clone())
+                    .bind((state == "delivered").then_some(at))
+                    .bind(delivery.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 Ok(())
             })
         })

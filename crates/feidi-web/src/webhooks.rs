@@ -226,12 +226,14 @@ pub async fn deliver_due(
         });
     }
     let tried = due.len();
-    while let Some(done) = sending.join_next().await {
-        if let Ok((delivery, outcome)) = done {
-            let at = feidi_core::time::now().max(now);
-            store.record_attempt(&delivery, at, outcome).await?;
+    let mut done = Vec::with_capacity(tried);
+    while let Some(sent) = sending.join_next().await {
+        if let Ok((delivery, outcome)) = sent {
+            done.push((delivery, feidi_core::time::now().max(now), outcome));
         }
     }
+    // One transaction for the batch: the sender takes the single writer once, not 20 times.
+    store.record_attempts(done).await?;
     Ok(tried)
 }
 

@@ -23,6 +23,11 @@ pub struct GenArgs {
     /// (48: four years); with milestones and annual plans to match. 0: none.
     #[arg(long, default_value_t = 48)]
     pub months: u32,
+    /// Enterprise appeals (M5), with 100 officials, 10 task forces and some absences: a tenth
+    /// open and never swept (submitted over the last 20 days), the rest a closed history over
+    /// three years. 0: none.
+    #[arg(long, default_value_t = 0)]
+    pub appeals: u64,
 }
 
 /// SplitMix64: tiny, fast and stable forever, so a seed always gives the same programme
@@ -263,6 +268,11 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
         .await?;
     bar.finish_and_clear();
     let reports = history(store, args, &mut rng).await?;
+    if args.appeals > 0 {
+        let (appeals, events) =
+            appeals(store, args, &mut rng, first_enterprise, enterprise_count as i64).await?;
+        println!("generated {appeals} appeals with {events} timeline events, 100 officials, 10 task forces");
+    }
     let totals = store.portfolio_totals().await?;
     println!(
         "generated {} projects ({} 亿元), {} enterprises, 20 zones, {reports} monthly reports in {:.1} s",
@@ -428,6 +438,229 @@ async fn flush(
         )
         .await?;
     Ok(n)
+}
+
+const APPEAL_TOPICS: &[(&str, &str, &str)] = &[
+    ("land", "用地指标尚未落实", "二期厂房用地指标未下达，影响开工"),
+    (
+        "approvals",
+        "施工许可办理缓慢",
+        "施工许可材料已齐，审批超过二十天未办结",
+    ),
+    ("finance", "流动资金贷款困难", "订单增加，需流动资金贷款两千万元"),
+    ("labour", "招工难", "技术工人缺口八十人，请协助对接职业院校"),
+    ("utilities", "用电增容", "新生产线投产，需增容至两千千伏安"),
+    ("policy", "奖补资金未兑现", "去年技改奖补资金尚未拨付"),
+    ("other", "厂区道路破损", "厂区门前道路破损，影响货车通行"),
+    ("urgent", "突发停水", "园区东区停水，生产线停产"),
+];
+
+/// Officials, task forces, absences and `args.appeals` appeals built by the real rules: a
+/// tenth open (submitted over the last 20 days and not yet swept, so `feidi sweep` has the
+/// handovers and escalations to do), the rest closed over three years — most acknowledged and
+/// resolved in time and rated satisfied, some late (handed over or escalated first), a few
+/// rated unsatisfied, reopened and resolved again. Answers (appeals, events).
+async fn appeals(
+    store: &Store,
+    args: &GenArgs,
+    rng: &mut Rng,
+    first_enterprise: i64,
+    enterprise_count: i64,
+) -> Result<(usize, usize)> {
+    use feidi_core::appeals::{AppealState, Officials, Rating};
+    use feidi_core::calendar::Calendar;
+    use feidi_core::registry::{TaskForceInput, UserInput};
+    use feidi_store::GeneratedAppeal;
+
+    // Every official shares one password hash (hashing is the slow part); tokens are issued
+    // with `feidi token issue official001`.
+    let hash = feidi_web::auth::hash_password("official password 1".into())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing the officials' password: {e}"))?;
+    let mut officials = Vec::new();
+    for n in 1..=100 {
+        let input = UserInput {
+            login: format!("official{n:03}"),
+            name: format!("生成·包联干部{n:03}"),
+            role: feidi_core::model::Role::Staff,
+            enterprise_id: None,
+            phone: None,
+            active: true,
+            lang: feidi_core::Lang::Zh,
+        };
+        officials.push(store.create_user(None, &input, hash.clone(), None).await?.0.id);
+    }
+    let mut task_forces = Vec::new();
+    for t in 0..10 {
+        let input = TaskForceInput {
+            name: format!("生成·服务专班{:02}", t + 1),
+            leader_id: officials[90 + t],
+            description: None,
+        };
+        task_forces.push((
+            store.create(None, &input, vec![], None).await?.0.id,
+            officials[90 + t],
+        ));
+    }
+    let pairs: Vec<(i64, i64, i64, i64)> = (0..enterprise_count)
+        .map(|k| {
+            let a = officials[(k % 90) as usize];
+            let b = officials[((k + 1) % 90) as usize];
+            (first_enterprise + k, a, b, task_forces[(k % 10) as usize].0)
+        })
+        .collect();
+    store.bulk_assign_officials(pairs).await?;
+    let today = feidi_core::time::today();
+    for (n, official) in officials.iter().enumerate().take(30) {
+        let from = today + chrono::Duration::days(rng.range(-200, 60));
+        let to = from + chrono::Duration::days(rng.range(0, 6));
+        let reason = ["出差", "培训", "休假", "病假"][n % 4];
+        store
+            .add_absence(None, *official, from, to, reason.into())
+            .await?;
+    }
+
+    let calendar = Calendar::default();
+    let now = feidi_core::time::now();
+    let open = args.appeals / 10;
+    let bar = ProgressBar::new(args.appeals);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} appeals ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let (mut written, mut events_written) = (0usize, 0usize);
+    let mut batch = Vec::with_capacity(50_000);
+    for i in 0..args.appeals {
+        let k = rng.range(0, enterprise_count - 1);
+        let (category, title, description) = *rng.pick(APPEAL_TOPICS);
+        let days = if category == "urgent" { 1 } else { 5 };
+        let officials_of = Officials {
+            a: Some(officials[(k % 90) as usize]),
+            b: Some(officials[((k + 1) % 90) as usize]),
+            a_absent: false,
+            b_absent: false,
+            task_force_leader: Some(task_forces[(k % 10) as usize].1),
+        };
+        let minutes = |rng: &mut Rng, lo: i64, hi: i64| chrono::Duration::minutes(rng.range(lo, hi));
+        let mut g = if i < open {
+            let submitted_at = now - minutes(rng, 10, 20 * 24 * 60);
+            let (state, events) = AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
+            GeneratedAppeal {
+                enterprise_id: first_enterprise + k,
+                category: category.into(),
+                title: title.into(),
+                description: description.into(),
+                submitted_at,
+                state,
+                acknowledged_at: None,
+                ack_on_time: None,
+                resolved_at: None,
+                resolution: None,
+                resolved_on_time: None,
+                rating: None,
+                reopens: 0,
+                events,
+            }
+        } else {
+            let submitted_at = now - chrono::Duration::days(30) - minutes(rng, 0, 3 * 365 * 24 * 60);
+            let (mut state, mut events) =
+                AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
+            // Acknowledged within hours (85 %), or a day or two late, after the sweep moved it.
+            let ack_at = submitted_at
+                + if rng.range(0, 99) < 85 {
+                    minutes(rng, 20, 600)
+                } else {
+                    minutes(rng, 2000, 4000)
+                };
+            events.extend(state.sweep(&calendar, ack_at));
+            let who = state.handler.unwrap_or(officials_of.a.unwrap_or_default());
+            let (e, ack_on_time) = state.acknowledge(who, ack_at).unwrap_or_default();
+            events.extend(e);
+            let resolve_at = ack_at
+                + if rng.range(0, 99) < 80 {
+                    minutes(rng, 60, 3000)
+                } else {
+                    minutes(rng, 8000, 14000)
+                };
+            events.extend(state.sweep(&calendar, resolve_at));
+            let resolver = state.handler.unwrap_or(who);
+            let (e, resolved_on_time) = state
+                .resolve(resolver, resolve_at, "已协调解决".into())
+                .unwrap_or_default();
+            events.extend(e);
+            let roll = rng.range(0, 99);
+            let rating = if roll < 80 {
+                Rating::Satisfied
+            } else if roll < 95 {
+                Rating::BasicallySatisfied
+            } else {
+                Rating::Unsatisfied
+            };
+            let rated_at = resolve_at + minutes(rng, 60, 2000);
+            events.extend(
+                state
+                    .rate(0, rating, None, rated_at, &calendar)
+                    .unwrap_or_default(),
+            );
+            let mut reopens = 0;
+            let mut final_rating = rating;
+            if rating == Rating::Unsatisfied {
+                reopens = 1;
+                let again = rated_at + minutes(rng, 30, 600);
+                let (e, _) = state.acknowledge(resolver, again).unwrap_or_default();
+                events.extend(e);
+                let done = again + minutes(rng, 600, 3000);
+                events.extend(state.sweep(&calendar, done));
+                let (e, _) = state
+                    .resolve(resolver, done, "已再次协调解决".into())
+                    .unwrap_or_default();
+                events.extend(e);
+                final_rating = Rating::BasicallySatisfied;
+                events.extend(
+                    state
+                        .rate(0, final_rating, None, done + minutes(rng, 60, 600), &calendar)
+                        .unwrap_or_default(),
+                );
+            }
+            // The enterprise's rating has no user in generated data.
+            for e in &mut events {
+                if e.actor == Some(0) {
+                    e.actor = None;
+                }
+            }
+            GeneratedAppeal {
+                enterprise_id: first_enterprise + k,
+                category: category.into(),
+                title: title.into(),
+                description: description.into(),
+                submitted_at,
+                state,
+                acknowledged_at: Some(ack_at),
+                ack_on_time: Some(ack_on_time),
+                resolved_at: Some(resolve_at),
+                resolution: Some("已协调解决".into()),
+                resolved_on_time: Some(resolved_on_time),
+                rating: Some(final_rating),
+                reopens,
+                events,
+            }
+        };
+        g.events.sort_by_key(|e| e.at);
+        batch.push(g);
+        if batch.len() == 50_000 || i + 1 == args.appeals {
+            let n = batch.len();
+            events_written += store
+                .bulk_appeals(
+                    std::mem::take(&mut batch),
+                    format!("feidi gen: {n} appeals, seed {}", args.seed),
+                )
+                .await?;
+            written += n;
+            bar.set_position(written as u64);
+        }
+    }
+    bar.finish_and_clear();
+    Ok((written, events_written))
 }
 
 #[cfg(test)]

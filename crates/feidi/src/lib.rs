@@ -59,6 +59,10 @@ struct ServeArgs {
     /// Hours a login session lasts.
     #[arg(long, env = "FEIDI_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
+    /// Seconds between appeal sweeps (handover and escalation); 0: none here (run `feidi
+    /// sweep` from a scheduler instead). Any number of servers may sweep.
+    #[arg(long, env = "FEIDI_SWEEP_EVERY", default_value_t = 60)]
+    sweep_every: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -371,8 +375,12 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
     let addr = app.local_addr()?;
     // The appeal sweep, every minute. Safe with several app servers: each step happens once.
     let sweeper = store.clone();
+    let every = args.sweep_every;
     let sweep = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        if every == 0 {
+            return;
+        }
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

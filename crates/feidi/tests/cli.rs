@@ -216,6 +216,7 @@ async fn the_generator_is_deterministic(backend: Backend) {
                 projects: 400,
                 seed: 42,
                 months: 12,
+                appeals: 2000,
             },
         )
         .await
@@ -255,10 +256,27 @@ async fn the_generator_is_deterministic(backend: Backend) {
                     projects: 10,
                     seed: 1,
                     months: 0,
+                    appeals: 0,
                 }
             )
             .await
             .is_err()
+        );
+        // Appeals built by the rules: a tenth open and never swept, the rest closed and rated.
+        let figures = store
+            .appeal_figures(feidi_core::time::now())
+            .await
+            .expect("figures");
+        assert_eq!((figures.total, figures.open), (2000, 200));
+        assert_eq!(figures.rated, 1800);
+        assert!(
+            figures.satisfied > 1700 && figures.acknowledged_on_time > 1400,
+            "{figures:?}"
+        );
+        let swept = store.sweep(feidi_core::time::now()).await.expect("sweep");
+        assert!(
+            swept.handed_over > 100,
+            "most open appeals are past A's deadline: {swept:?}"
         );
         totals.push((t.total_investment, sums.approved_total()));
     }
