@@ -35,7 +35,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use appeals::{
     Absence, AbsenceClash, Appeal, AppealAction, AppealCategory, AppealEvent, AppealFigures, AppealFilter,
-    CalendarDay, GeneratedAppeal, MarkedDay, Named, NewAppeal, SweepReport,
+    AppealGroup, AppealStats, CalendarDay, GeneratedAppeal, MarkedDay, Named, NewAppeal, SweepReport,
 };
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{SessionInfo, ThrottleState};

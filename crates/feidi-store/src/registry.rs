@@ -145,16 +145,13 @@ fn like_pattern(text: &str) -> String {
 
 impl Store {
     /// An expression that turns one row's `columns` into a JSON array (as text).
-    fn json_row(&self, columns: &str) -> String {
-        match self.backend {
-            Backend::Sqlite => format!("json_array({columns})"),
-            Backend::Postgres => format!("CAST(json_build_array({columns}) AS TEXT)"),
-        }
+    pub(crate) fn json_row(&self, columns: &str) -> String {
+        json_row_of(self.backend, columns)
     }
 
     /// An aggregate that turns the rows of `columns` into one JSON array of arrays (as text),
     /// in `order`: positional, so the keys are not repeated in every row.
-    fn json_rows(&self, columns: &str, order: &str) -> String {
+    pub(crate) fn json_rows(&self, columns: &str, order: &str) -> String {
         match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order})"),
             Backend::Postgres => format!(
@@ -533,6 +530,8 @@ pub enum NameList {
     Enterprises,
     /// Active leaders and staff: those who can be a record's A or B official.
     Officials,
+    /// Task forces (工作专班).
+    TaskForces,
 }
 
 impl Store {
@@ -543,6 +542,7 @@ impl Store {
             (NameList::Zones, _) => "SELECT id, name FROM zones ORDER BY name, id",
             (NameList::Enterprises, Scope::All) => "SELECT id, name FROM enterprises ORDER BY name, id",
             (NameList::Enterprises, Scope::Enterprise(_)) => "SELECT id, name FROM enterprises WHERE id = $1",
+            (NameList::TaskForces, _) => "SELECT id, name FROM task_forces ORDER BY name, id",
             (NameList::Officials, _) => {
                 "SELECT id, name FROM users WHERE role IN ('leader', 'staff') AND active = TRUE ORDER BY name, id"
             }
@@ -647,4 +647,12 @@ pub(crate) async fn claim_key(
         _ => StoreError::Db(e),
     })?;
     Ok(())
+}
+
+/// An expression that turns one row's `columns` into a JSON array (as text).
+pub(crate) fn json_row_of(backend: Backend, columns: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_array({columns})"),
+        Backend::Postgres => format!("CAST(json_build_array({columns}) AS TEXT)"),
+    }
 }

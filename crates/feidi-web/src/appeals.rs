@@ -27,6 +27,7 @@ use crate::service::require;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/appeals", get(list).post(submit))
+        .route("/appeals/stats", get(stats))
         .route("/appeals/{id}", get(read))
         .route("/appeals/{id}/events", get(events))
         .route("/appeals/{id}/{action}", post(act))
@@ -655,6 +656,65 @@ pub fn parse_calendar_csv(bytes: &[u8]) -> Result<Vec<feidi_store::MarkedDay>, V
         }
     }
     if errors.is_empty() { Ok(days) } else { Err(errors) }
+}
+
+/// One group of the statistics with its rates, as the API and the cockpit show it.
+fn group_json(g: &feidi_store::AppealGroup, name: Option<&str>) -> Value {
+    let mut value = json!({
+        "key": g.key,
+        "total": g.total,
+        "open": g.open,
+        "returns": g.returns,
+        "ack_on_time_rate": feidi_core::Ratio::of(g.acknowledged_on_time, g.acknowledged),
+        "resolve_on_time_rate": feidi_core::Ratio::of(g.resolved_on_time, g.resolved),
+        "satisfaction_rate": feidi_core::Ratio::of(g.satisfied, g.rated),
+    });
+    if let (Some(name), Value::Object(map)) = (name, &mut value) {
+        map.insert("name".into(), Value::String(name.to_string()));
+    }
+    value
+}
+
+/// Appeal statistics by category, official and month of submission, for appeals submitted in
+/// `from..=to` (leaders, staff, admins).
+pub async fn appeal_statistics(
+    state: &AppState,
+    caller: &Caller,
+    params: &HashMap<String, String>,
+) -> ApiResult<Value> {
+    let lang = caller.lang();
+    require(caller, Action::Read, Entity::Organisation)?;
+    let from = params.get("from").map(|f| date_of(f, "from", lang)).transpose()?;
+    let to = params.get("to").map(|t| date_of(t, "to", lang)).transpose()?;
+    let stats = state.store.appeal_stats(from, to).await?;
+    let ids: Vec<i64> = stats
+        .by_official
+        .iter()
+        .filter_map(|g| g.key.parse().ok())
+        .collect();
+    let names = state.store.names_of(feidi_store::Named::Users, &ids).await?;
+    Ok(json!({
+        "from": from,
+        "to": to,
+        "by_category": stats.by_category.iter().map(|g| group_json(g, None)).collect::<Vec<_>>(),
+        "by_official": stats.by_official.iter().map(|g| {
+            let name = g.key.parse::<i64>().ok().and_then(|id| names.get(&id).cloned());
+            let mut v = group_json(g, Some(name.as_deref().unwrap_or(lang.t("appeal.leaders"))));
+            if let Value::Object(map) = &mut v {
+                map.insert("official_id".into(), g.key.parse::<i64>().ok().map_or(Value::Null, Value::from));
+            }
+            v
+        }).collect::<Vec<_>>(),
+        "by_month": stats.by_month.iter().map(|g| group_json(g, None)).collect::<Vec<_>>(),
+    }))
+}
+
+async fn stats(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    Ok(Json(appeal_statistics(&state, &caller, &params).await?).into_response())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, Zones};
+use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 
 fn money() -> Value {
     json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "yuan, exactly two decimals"})
@@ -63,6 +63,7 @@ fn schemas() -> Map<String, Value> {
         ("industry", text()),
         ("a_official_id", nullable(id())),
         ("b_official_id", nullable(id())),
+        ("task_force_id", nullable(id())),
         ("contact_name", nullable(text())),
         ("contact_phone", nullable(text())),
         ("address", nullable(text())),
@@ -214,7 +215,20 @@ fn schemas() -> Map<String, Value> {
                 ),
                 ("by_category", json!({"type": "array"})),
                 ("lights", json!({"type": "object"})),
-                ("appeals", json!({"type": "object"})),
+                (
+                    "appeals",
+                    object(
+                        &[
+                            ("open", id()),
+                            ("overdue", id()),
+                            ("escalated", id()),
+                            ("ack_on_time_rate", ratio()),
+                            ("resolve_on_time_rate", ratio()),
+                            ("satisfaction_rate", ratio()),
+                        ],
+                        &["open", "overdue", "escalated"],
+                    ),
+                ),
                 ("land", json!({"type": "object"})),
             ],
             &[
@@ -227,7 +241,236 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     out.insert("AuditEntry".into(), json!({"type": "object"}));
+    appeal_schemas(&mut out);
     out
+}
+
+fn ratio() -> Value {
+    json!({"type": "string", "pattern": "^[0-9]+\\.[0-9]{4}$"})
+}
+
+/// The schemas of appeals (M5), their calendar, organisation and webhooks.
+fn appeal_schemas(out: &mut Map<String, Value>) {
+    let task_force = vec![
+        ("name", text()),
+        ("leader_id", id()),
+        ("description", nullable(text())),
+    ];
+    out.insert(
+        "TaskForce".into(),
+        object(
+            &stamped(task_force.clone()),
+            &["id", "name", "leader_id", "version"],
+        ),
+    );
+    out.insert(
+        "TaskForceInput".into(),
+        object(&task_force, &["name", "leader_id"]),
+    );
+    let status = json!({"enum": ["submitted", "acknowledged", "resolved", "closed", "reopened"]});
+    let role = json!({"enum": ["A", "B", "assigned", "escalated"]});
+    out.insert(
+        "Appeal".into(),
+        object(
+            &stamped(vec![
+                ("enterprise_id", id()),
+                ("project_id", nullable(id())),
+                ("category", text()),
+                ("title", text()),
+                ("description", text()),
+                ("status", status),
+                ("handler_id", nullable(id())),
+                ("handler_role", role),
+                ("submitted_at", instant()),
+                ("ack_due_at", nullable(instant())),
+                ("resolve_due_at", instant()),
+                ("due_at", nullable(instant())),
+                ("overdue", json!({"type": "boolean"})),
+                ("escalated", json!({"type": "boolean"})),
+                ("acknowledged_at", nullable(instant())),
+                ("resolved_at", nullable(instant())),
+                ("resolution", nullable(text())),
+                (
+                    "rating",
+                    nullable(json!({"enum": ["satisfied", "basically_satisfied", "unsatisfied"]})),
+                ),
+                ("returns", id()),
+                ("reopens", id()),
+            ]),
+            &[
+                "id",
+                "status",
+                "handler_id",
+                "handler_role",
+                "ack_due_at",
+                "resolve_due_at",
+                "version",
+            ],
+        ),
+    );
+    out.insert(
+        "AppealInput".into(),
+        object(
+            &[
+                ("enterprise_id", id()),
+                ("project_id", nullable(id())),
+                ("category", text()),
+                ("title", text()),
+                ("description", text()),
+                ("submitted_at", instant()),
+            ],
+            &["category", "title", "description"],
+        ),
+    );
+    out.insert(
+        "AppealEvent".into(),
+        object(
+            &[
+                ("at", instant()),
+                ("kind", json!({"enum": feidi_core::appeals::EventKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()})),
+                ("actor_id", nullable(id())),
+                ("handler_id", nullable(id())),
+                ("reason", nullable(text())),
+                ("detail", nullable(text())),
+            ],
+            &["at", "kind"],
+        ),
+    );
+    out.insert(
+        "Webhook".into(),
+        object(
+            &stamped(vec![
+                ("url", text()),
+                ("events", json!({"type": "array", "items": text()})),
+                ("active", json!({"type": "boolean"})),
+            ]),
+            &["id", "url", "events", "active", "version"],
+        ),
+    );
+    out.insert(
+        "WebhookInput".into(),
+        object(
+            &[
+                ("url", text()),
+                ("secret", json!({"type": "string", "minLength": 16})),
+                ("events", json!({"type": "array", "items": text()})),
+                ("active", json!({"type": "boolean"})),
+            ],
+            &["url", "secret", "events"],
+        ),
+    );
+}
+
+/// The paths of appeals (M5), their calendar, organisation and webhooks.
+fn appeal_paths(paths: &mut Map<String, Value>) {
+    let date = || json!({"type": "string", "format": "date"});
+    let path_text =
+        |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
+    paths.insert(
+        "/appeals".into(),
+        json!({
+            "get": operation("List appeals, newest first (an enterprise user: its own)", {
+                let mut p = paging();
+                p.push(query_param("status", json!({"enum": ["submitted", "acknowledged", "resolved", "closed", "reopened"]})));
+                p.push(query_param("handler_id", id()));
+                p.push(query_param("enterprise_id", id()));
+                p.push(query_param("overdue", json!({"type": "boolean"})));
+                p.push(query_param("escalated", json!({"type": "boolean"})));
+                p
+            }, None, vec![answer("200", "a page", Some(page_of("Appeal")))]),
+            "post": operation("Submit an appeal: its handler by the AB rule, its deadlines by the working-day calendar; Idempotency-Key honoured", vec![], Some("AppealInput"), vec![
+                answer("201", "submitted", Some(reference("Appeal"))),
+                answer("422", "invalid fields", problem()),
+            ]),
+        }),
+    );
+    paths.insert(
+        "/appeals/stats".into(),
+        json!({"get": operation("Appeal statistics by category, official and month of submission: counts, on-time acknowledgement and resolution rates, satisfaction rate, returns", vec![query_param("from", date()), query_param("to", date())], None, vec![answer("200", "the statistics", Some(json!({"type": "object"})))])}),
+    );
+    paths.insert(
+        "/appeals/{id}".into(),
+        json!({"get": operation("One appeal (another enterprise's: 404)", vec![path_id()], None, vec![answer("200", "the appeal", Some(reference("Appeal"))), answer("404", "no such appeal", problem())])}),
+    );
+    paths.insert(
+        "/appeals/{id}/events".into(),
+        json!({"get": operation("The appeal's timeline, oldest first", vec![path_id()], None, vec![answer("200", "the events", Some(json!({"type": "array", "items": reference("AppealEvent")})))])}),
+    );
+    paths.insert(
+        "/appeals/{id}/{action}".into(),
+        json!({"post": {
+            "summary": "Act on an appeal: acknowledge; return {reason}; reassign {handler_id, note?}; resolve {resolution}; rate {rating, comment?} (unsatisfied reopens); reopen {reason}. Optional `version`: a stale one is 409",
+            "parameters": [path_id(), {"name": "action", "in": "path", "required": true, "schema": {"enum": ["acknowledge", "return", "reassign", "resolve", "rate", "reopen"]}}],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {
+                "200": {"description": "the appeal after the action", "content": {"application/json": {"schema": reference("Appeal")}}},
+                "403": {"description": "not the caller's to do"},
+                "409": {"description": "not in this state, or stale version"},
+                "422": {"description": "invalid fields"}
+            }
+        }}),
+    );
+    paths.insert(
+        "/inbox".into(),
+        json!({"get": operation("The caller's open appeals by deadline, 50 to a page (leaders: also those the leaders hold)", paging(), None, vec![answer("200", "a page", Some(page_of("Appeal")))])}),
+    );
+    paths.insert(
+        "/appeal-categories".into(),
+        json!({"get": operation("Appeal categories and their resolve time in working days", vec![], None, vec![answer("200", "the categories", Some(json!({"type": "array"})))])}),
+    );
+    paths.insert(
+        "/appeal-categories/{key}".into(),
+        json!({"put": operation("Create or replace a category (admins): {name, resolve_working_days}", vec![path_text("key")], None, vec![answer("200", "the category", Some(json!({"type": "object"}))), answer("422", "invalid fields", problem())])}),
+    );
+    paths.insert(
+        "/calendar".into(),
+        json!({"get": operation("The dates the working-day calendar marks", vec![query_param("year", id())], None, vec![answer("200", "the dates", Some(json!({"type": "array"})))])}),
+    );
+    paths.insert(
+        "/calendar/{date}".into(),
+        json!({
+            "put": operation("Mark a date (admins): {kind: holiday | workday, name?}", vec![path_text("date")], None, vec![answer("200", "the date", Some(json!({"type": "object"}))), answer("422", "invalid fields", problem())]),
+            "delete": operation("Unmark a date (admins)", vec![path_text("date")], None, vec![answer("204", "unmarked", None)]),
+        }),
+    );
+    paths.insert(
+        "/users/{id}/absences".into(),
+        json!({
+            "get": operation("An official's absences", vec![path_id()], None, vec![answer("200", "the absences", Some(json!({"type": "array"})))]),
+            "post": operation("Record an absence {from, to, reason} (dates inclusive); `warnings` names enterprises whose A and B would both be away", vec![path_id()], None, vec![answer("201", "recorded", Some(json!({"type": "object"}))), answer("422", "invalid fields", problem())]),
+        }),
+    );
+    paths.insert(
+        "/users/{id}/absences/{absence_id}".into(),
+        json!({"delete": operation("Remove an absence", vec![path_id(), json!({"name": "absence_id", "in": "path", "required": true, "schema": id()})], None, vec![answer("204", "removed", None)])}),
+    );
+    paths.insert(
+        "/absences".into(),
+        json!({"get": operation("Everyone's absences overlapping from..to", vec![query_param("from", date()), query_param("to", date())], None, vec![answer("200", "the absences", Some(json!({"type": "array"})))])}),
+    );
+    paths.insert(
+        "/webhooks".into(),
+        json!({
+            "get": operation("Registered endpoints (admins)", vec![], None, vec![answer("200", "the endpoints", Some(json!({"type": "array", "items": reference("Webhook")})))]),
+            "post": operation("Register an endpoint (admins): each appeal event it wants is POSTed as {id, event, occurred_at, appeal} with X-Feidi-Event, X-Feidi-Delivery and X-Feidi-Signature: sha256=HMAC-SHA256(body, secret); retried with back-off for 24 hours", vec![], Some("WebhookInput"), vec![answer("201", "registered", Some(reference("Webhook"))), answer("422", "invalid fields", problem())]),
+        }),
+    );
+    paths.insert(
+        "/webhooks/{id}".into(),
+        json!({
+            "get": operation("One endpoint (admins)", vec![path_id()], None, vec![answer("200", "the endpoint", Some(reference("Webhook")))]),
+            "patch": operation("Change an endpoint (admins); send its version", vec![path_id()], Some("WebhookInput"), vec![answer("200", "changed", Some(reference("Webhook"))), answer("409", "stale version", problem())]),
+            "delete": operation("Remove an endpoint and its deliveries (admins)", vec![path_id()], None, vec![answer("204", "removed", None)]),
+        }),
+    );
+    paths.insert(
+        "/webhooks/{id}/deliveries".into(),
+        json!({"get": operation("An endpoint's deliveries, newest first, each with every attempt", {
+            let mut p = vec![path_id()];
+            p.extend(paging());
+            p
+        }, None, vec![answer("200", "a page", Some(json!({"type": "object"})))])}),
+    );
 }
 
 fn reference(name: &str) -> Value {
@@ -346,6 +589,8 @@ pub fn document() -> Value {
     crud_paths::<Enterprises>(&mut paths);
     crud_paths::<Projects>(&mut paths);
     crud_paths::<Stages>(&mut paths);
+    crud_paths::<TaskForces>(&mut paths);
+    appeal_paths(&mut paths);
     paths.insert(
         "/users".into(),
         json!({

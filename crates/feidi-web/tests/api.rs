@@ -373,6 +373,17 @@ async fn dashboard_totals_and_openapi(backend: Backend) {
         "/imports/{kind}",
         "/stages",
         "/stages/{id}",
+        "/appeals",
+        "/appeals/{id}",
+        "/appeals/{id}/events",
+        "/appeals/{id}/{action}",
+        "/inbox",
+        "/appeal-categories/{key}",
+        "/calendar/{date}",
+        "/users/{id}/absences",
+        "/task-forces",
+        "/webhooks",
+        "/webhooks/{id}/deliveries",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }

@@ -586,6 +586,26 @@ async fn an_appeal_s_life_and_who_may_touch_it(backend: Backend) {
     assert_eq!(dashboard["appeals"]["resolve_on_time_rate"], "1.0000");
     assert_eq!(dashboard["appeals"]["satisfaction_rate"], "0.0000");
 
+    // Statistics by category, official and month.
+    let (status, stats) = app.admin("GET", "/appeals/stats", None).await;
+    assert_eq!(status, StatusCode::OK, "{stats}");
+    assert_eq!(stats["by_category"][0]["key"], "utilities");
+    assert_eq!(stats["by_category"][0]["total"], 1);
+    assert_eq!(stats["by_category"][0]["ack_on_time_rate"], "1.0000");
+    assert_eq!(
+        stats["by_official"][0]["official_id"], park.member.0,
+        "the current handler"
+    );
+    assert_eq!(stats["by_official"][0]["name"], "tf_member");
+    assert_eq!(stats["by_official"][0]["returns"], 1);
+    let month = feidi_core::time::today().format("%Y-%m").to_string();
+    assert_eq!(stats["by_month"][0]["key"], month);
+    let (status, stats) = app.admin("GET", "/appeals/stats?to=2020-01-01", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(stats["by_category"], json!([]), "nothing submitted by then");
+    let (status, _) = app.call(&park.firm.1, "GET", "/appeals/stats", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // Every step is audited.
     let (_, audit) = app
         .admin("GET", &format!("/audit?entity=appeal&entity_id={id}"), None)
@@ -1013,4 +1033,128 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
 both_backends!(
     webhooks_are_signed_retried_and_never_hold_an_appeal_up,
     super::webhooks_are_signed_retried_and_never_hold_an_appeal_up
+);
+
+async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let page = |token: &str, path: &str| {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let post = |token: &str, path: &str, form: Vec<(&str, String)>| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token.to_string())
+            .form(&form)
+            .send()
+    };
+
+    // An admin pastes a schedule; a bad row is named and nothing is marked.
+    let bad = post(
+        &app.admin_token,
+        "/calendar/import",
+        vec![("csv", "date,kind\n2026-10-01,holiday\n2026-10-09,rest\n".into())],
+    )
+    .await
+    .expect("import");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"calendar-errors\"")
+    );
+    let (_, days) = app.admin("GET", "/calendar?year=2026", None).await;
+    assert_eq!(days, json!([]));
+    let good = post(
+        &app.admin_token,
+        "/calendar/import",
+        vec![(
+            "csv",
+            "date,kind,name\n2026-10-01,holiday,国庆节\n2026-10-10,workday,国庆节\n".into(),
+        )],
+    )
+    .await
+    .expect("import");
+    assert_eq!(good.status(), StatusCode::OK);
+    let html = good.text().await.unwrap_or_default();
+    assert!(html.contains("2026-10-10") && html.contains("调休上班"), "{html}");
+    let (_, days) = app.admin("GET", "/calendar?year=2026", None).await;
+    assert_eq!(days.as_array().map(Vec::len), Some(2));
+    let html = page(&park.a.1, "/calendar?year=2026")
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        html.contains("国庆节") && !html.contains("id=\"calendar-form\""),
+        "staff read it, admins keep it"
+    );
+
+    // B records an absence overlapping A's: the page warns about the enterprise.
+    let today = feidi_core::time::today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+    let done = post(
+        &park.a.1,
+        "/absences",
+        vec![("from", day(1)), ("to", day(3)), ("reason", "出差".into())],
+    )
+    .await
+    .expect("absence");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "no clash: back to the list");
+    let warned = post(
+        &park.b.1,
+        "/absences",
+        vec![("from", day(2)), ("to", day(5)), ("reason", "培训".into())],
+    )
+    .await
+    .expect("absence");
+    assert_eq!(warned.status(), StatusCode::OK);
+    let html = warned.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"absence-warnings\"") && html.contains("示例卫材公司"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&day(2)) && html.contains(&day(3)),
+        "the days both are away"
+    );
+    let bad = post(
+        &park.b.1,
+        "/absences",
+        vec![("from", day(5)), ("to", day(2)), ("reason", "x".into())],
+    )
+    .await
+    .expect("absence");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, mine) = app
+        .call(&park.b.1, "GET", &format!("/users/{}/absences", park.b.0), None)
+        .await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(1), "the bad one was not kept");
+
+    // The task force pages list it with its leader; the enterprise page names its task force.
+    let html = page(&park.a.1, "/task-forces")
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("卫材专班") && html.contains("tf_leader"), "{html}");
+    let html = page(&park.a.1, &format!("/enterprises/{}", park.enterprise))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("卫材专班"));
+    let (status, _) = app.call(&park.firm.1, "GET", "/task-forces", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not for enterprises");
+}
+both_backends!(
+    the_calendar_absence_and_task_force_pages,
+    super::the_calendar_absence_and_task_force_pages
 );

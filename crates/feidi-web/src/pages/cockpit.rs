@@ -216,6 +216,8 @@ struct CockpitPage {
     stages: Vec<StageView>,
     red_count: i64,
     reds: Vec<RedView>,
+    /// The appeals (M5) now: (label, value, element id).
+    appeals: Vec<(&'static str, String, &'static str)>,
 }
 
 async fn cockpit_page(
@@ -232,7 +234,37 @@ async fn cockpit_page(
         let wall = params.get("wall").is_some_and(|v| v == "1");
         let mut c = Chrome::for_caller(&caller, "cockpit");
         c.body_class = if wall { "wall" } else { "" };
-        Ok(view(c, &data, &zone_names, wall, lang))
+        let mut page = view(c, &data, &zone_names, wall, lang);
+        let a = service::AppealCounts::of(&*service::appeal_figures(&state).await?);
+        page.appeals = vec![
+            (lang.t("cockpit.appeals_open"), a.open.to_string(), "appeals-open"),
+            (
+                lang.t("cockpit.appeals_overdue"),
+                a.overdue.to_string(),
+                "appeals-overdue",
+            ),
+            (
+                lang.t("cockpit.appeals_escalated"),
+                a.escalated.to_string(),
+                "appeals-escalated",
+            ),
+            (
+                lang.t("cockpit.ack_on_time"),
+                format!("{} %", a.ack_on_time_rate.percent()),
+                "appeals-ack-rate",
+            ),
+            (
+                lang.t("cockpit.resolve_on_time"),
+                format!("{} %", a.resolve_on_time_rate.percent()),
+                "appeals-resolve-rate",
+            ),
+            (
+                lang.t("cockpit.satisfaction"),
+                format!("{} %", a.satisfaction_rate.percent()),
+                "appeals-satisfaction",
+            ),
+        ];
+        Ok(page)
     }
     .await;
     match result {
@@ -450,6 +482,7 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
         })
         .collect();
     CockpitPage {
+        appeals: Vec::new(),
         c,
         wall,
         as_of: d.as_of.to_string(),

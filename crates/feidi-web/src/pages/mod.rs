@@ -6,6 +6,7 @@ mod appeals;
 mod cockpit;
 mod imports;
 mod login;
+mod organisation;
 mod registry;
 
 use askama::Template;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(cockpit::routes())
         .merge(appeals::routes())
+        .merge(organisation::routes())
         .fallback(not_found)
 }
 

@@ -19,7 +19,7 @@ use super::{Chrome, error_page, render, url_encode};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::ApiError;
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, Zones};
+use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 use crate::service;
 
 /// Sets a milestone from the project page, then shows the page again.
@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::<Zones>())
         .merge(pages::<Jurisdictions>())
         .merge(pages::<Stages>())
+        .merge(pages::<TaskForces>())
 }
 
 fn pages<K: PageKind>() -> Router<AppState> {
@@ -156,6 +157,7 @@ impl Lookups {
             NameList::Zones => "zones",
             NameList::Enterprises => "enterprises",
             NameList::Officials => "officials",
+            NameList::TaskForces => "task_forces",
         }
     }
     pub async fn load(state: &AppState, scope: Scope, lists: &[NameList]) -> Result<Self, ApiError> {
@@ -428,6 +430,13 @@ impl PageKind for Projects {
         f.field("expected_jobs", "field.expected_jobs", "number", false);
         f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
         f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
+        f.lookup(
+            "task_force_id",
+            "field.task_force",
+            false,
+            l,
+            NameList::TaskForces,
+        );
         f.field("contact_name", "field.contact_name", "text", false);
         f.field("contact_phone", "field.contact_phone", "text", false);
         f.field("description", "field.description", "textarea", false);
@@ -456,7 +465,7 @@ fn categories(lang: Lang) -> Vec<(String, String)> {
 
 impl PageKind for Enterprises {
     const TITLE: &'static str = "nav.enterprises";
-    const LOOKUPS: &'static [NameList] = &[NameList::Officials];
+    const LOOKUPS: &'static [NameList] = &[NameList::Officials, NameList::TaskForces];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
         ("field.name", Some("name"), false),
         ("field.credit_code", None, false),
@@ -493,6 +502,14 @@ impl PageKind for Enterprises {
                 t("field.b_official"),
                 l.cell(NameList::Officials, e.b_official_id, "users"),
             ),
+            (
+                t("field.task_force"),
+                l.cell(NameList::TaskForces, e.task_force_id, "task-forces"),
+            ),
+            (
+                t("nav.appeals"),
+                Cell::link(t("list.view"), format!("/appeals?enterprise_id={}", e.id)),
+            ),
             (t("field.contact_name"), opt_text(&e.contact_name)),
             (t("field.contact_phone"), opt_text(&e.contact_phone)),
             (t("field.address"), opt_text(&e.address)),
@@ -509,6 +526,13 @@ impl PageKind for Enterprises {
         f.field("industry", "field.industry", "text", true);
         f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
         f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
+        f.lookup(
+            "task_force_id",
+            "field.task_force",
+            false,
+            l,
+            NameList::TaskForces,
+        );
         f.field("contact_name", "field.contact_name", "text", false);
         f.field("contact_phone", "field.contact_phone", "text", false);
         f.field("address", "field.address", "text", false);
@@ -1299,5 +1323,45 @@ impl PageKind for Stages {
         f.field("target_jobs", "field.target_jobs", "number", false);
         f.field("sample", "stage.sample", "checkbox", false);
         f.field("note", "field.note", "textarea", false);
+    }
+}
+
+impl PageKind for TaskForces {
+    const TITLE: &'static str = "nav.task_forces";
+    const LOOKUPS: &'static [NameList] = &[NameList::Officials];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] =
+        &[("field.name", Some("name"), false), ("field.leader", None, false)];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.task_force")
+    }
+    fn heading(t: &feidi_store::TaskForce) -> String {
+        t.name.clone()
+    }
+    fn cells(t: &feidi_store::TaskForce, l: &Lookups, _lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(t.name.clone(), format!("/task-forces/{}", t.id)),
+            l.cell(NameList::Officials, Some(t.leader_id), "users"),
+        ]
+    }
+    fn details(t: &feidi_store::TaskForce, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let w = |k| lang.t(k);
+        vec![
+            (w("field.name"), Cell::text(t.name.clone())),
+            (
+                w("field.leader"),
+                l.cell(NameList::Officials, Some(t.leader_id), "users"),
+            ),
+            (w("field.description"), opt_text(&t.description)),
+            (
+                w("nav.enterprises"),
+                Cell::link(w("list.view"), format!("/enterprises?task_force_id={}", t.id)),
+            ),
+            (w("field.updated_at"), Cell::text(stamp_text(&t.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.lookup("leader_id", "field.leader", true, l, NameList::Officials);
+        f.field("description", "field.description", "textarea", false);
     }
 }

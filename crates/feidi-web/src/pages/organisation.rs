@@ -1,0 +1,310 @@
+//! The working-day calendar page (admins mark holidays and 调休 workdays, one at a time or a
+//! year's schedule pasted as CSV) and the absences page (officials record when they are away;
+//! the page warns when an enterprise's A and B would both be away).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use feidi_core::Lang;
+use feidi_core::policy::{Action, Entity};
+use feidi_store::{NameList, Named};
+use serde_json::Value;
+
+use super::{Chrome, error_page, render};
+use crate::AppState;
+use crate::appeals as ops;
+use crate::auth::{Caller, FormInput, PageCaller};
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/calendar", get(calendar_page).post(mark_day))
+        .route("/calendar/import", post(import_days))
+        .route("/calendar/{date}/delete", post(unmark_day))
+        .route("/absences", get(absences_page).post(add_absence))
+        .route("/absences/{user}/{id}/delete", post(delete_absence))
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    c: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    days: Vec<(String, String, String)>,
+    may_edit: bool,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+async fn calendar_view(state: &AppState, caller: &Caller, year: i32) -> Result<CalendarPage, ApiError> {
+    crate::service::require(caller, Action::Read, Entity::Calendar)?;
+    let lang = caller.lang();
+    let this = feidi_core::time::today().year();
+    let days = state
+        .store
+        .calendar_days(Some(year))
+        .await?
+        .into_iter()
+        .map(|d| {
+            let kind = lang.t(if d.kind == "holiday" {
+                "calendar.holiday"
+            } else {
+                "calendar.workday"
+            });
+            (d.date, kind.to_string(), d.name.unwrap_or_default())
+        })
+        .collect();
+    Ok(CalendarPage {
+        c: Chrome::for_caller(caller, "calendar"),
+        year,
+        years: (this - 3..=this + 1).collect(),
+        days,
+        may_edit: caller.principal().may(Action::Write, Entity::Calendar),
+        notice: None,
+        errors: Vec::new(),
+    })
+}
+
+async fn calendar_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let year = params
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1900..=9999).contains(y))
+        .unwrap_or_else(|| feidi_core::time::today().year());
+    match calendar_view(&state, &caller, year).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+fn year_of(date: &str) -> i32 {
+    date.get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or_else(|| feidi_core::time::today().year())
+}
+
+async fn mark_day(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let date = fields
+        .get("date")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut body = fields.clone();
+    body.remove("_csrf");
+    body.remove("date");
+    if body
+        .get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| n.trim().is_empty())
+    {
+        body.remove("name");
+    }
+    match ops::put_calendar_day(&state, &caller, &date, &body).await {
+        Ok(_) => Redirect::to(&format!("/calendar?year={}", year_of(&date))).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => match calendar_view(&state, &caller, year_of(&date)).await {
+            Ok(mut view) => {
+                view.errors = errors
+                    .0
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                    .collect();
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn unmark_day(State(state): State<AppState>, Path(date): Path<String>, form: FormInput) -> Response {
+    let caller = form.caller;
+    match ops::delete_calendar_day(&state, &caller, &date).await {
+        Ok(()) => Redirect::to(&format!("/calendar?year={}", year_of(&date))).into_response(),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn import_days(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let lang = caller.lang();
+    if !caller.principal().may(Action::Write, Entity::Calendar) {
+        return error_page(&caller, ApiError::Forbidden);
+    }
+    let text = fields.get("csv").and_then(Value::as_str).unwrap_or_default();
+    let year = feidi_core::time::today().year();
+    match ops::parse_calendar_csv(text.as_bytes()) {
+        Ok(days) => {
+            let count = days.len();
+            let first = days.first().map_or(year, |d| d.0.year());
+            let note = format!("calendar import of {count} dates from the calendar page");
+            match state
+                .store
+                .put_calendar_days(Some(caller.user.id), days, None, note)
+                .await
+            {
+                Ok(_) => match calendar_view(&state, &caller, first).await {
+                    Ok(mut view) => {
+                        view.notice = Some(match lang {
+                            Lang::Zh => format!("已标记 {count} 个日期。"),
+                            Lang::En => format!("{count} dates marked."),
+                        });
+                        render(StatusCode::OK, &view)
+                    }
+                    Err(e) => error_page(&caller, e),
+                },
+                Err(e) => error_page(&caller, ApiError::from_store(e, lang)),
+            }
+        }
+        Err(errors) => match calendar_view(&state, &caller, year).await {
+            Ok(mut view) => {
+                view.errors = errors
+                    .iter()
+                    .map(|e| format!("{} {}: {}: {}", lang.t("import.line"), e.line, e.field, e.message))
+                    .collect();
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
+    }
+}
+
+pub struct AbsenceRow {
+    id: i64,
+    user_id: i64,
+    official: String,
+    from: String,
+    to: String,
+    reason: String,
+    may_delete: bool,
+}
+
+#[derive(Template)]
+#[template(path = "absences.html")]
+struct AbsencesPage {
+    c: Chrome,
+    rows: Vec<AbsenceRow>,
+    me: i64,
+    officials: Vec<(i64, String)>,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage, ApiError> {
+    crate::service::require(caller, Action::Read, Entity::Organisation)?;
+    let today = feidi_core::time::today();
+    let absences = state
+        .store
+        .absences_between(today, today + chrono::Duration::days(120))
+        .await?;
+    let ids: Vec<i64> = absences.iter().map(|a| a.user_id).collect();
+    let names = state.store.names_of(Named::Users, &ids).await?;
+    let keeps_others = caller.principal().may(Action::Write, Entity::Organisation);
+    let officials = if keeps_others {
+        state
+            .store
+            .names(NameList::Officials, caller.principal().scope())
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(AbsencesPage {
+        c: Chrome::for_caller(caller, "absences"),
+        rows: absences
+            .into_iter()
+            .map(|a| AbsenceRow {
+                may_delete: keeps_others || a.user_id == caller.user.id,
+                official: names.get(&a.user_id).cloned().unwrap_or_default(),
+                id: a.id,
+                user_id: a.user_id,
+                from: a.from,
+                to: a.to,
+                reason: a.reason,
+            })
+            .collect(),
+        me: caller.user.id,
+        officials,
+        warnings: Vec::new(),
+        error: None,
+    })
+}
+
+async fn absences_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
+    match absences_view(&state, &caller).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let lang = caller.lang();
+    let user = fields
+        .get("user_id")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(caller.user.id);
+    let outcome = ops::record_absence(&state, &caller, user, &fields).await;
+    let mut view = match absences_view(&state, &caller).await {
+        Ok(view) => view,
+        Err(e) => return error_page(&caller, e),
+    };
+    match outcome {
+        Ok(answer) => {
+            let clashes = answer["warnings"].as_array().cloned().unwrap_or_default();
+            if clashes.is_empty() {
+                return Redirect::to("/absences").into_response();
+            }
+            view.warnings = clashes
+                .iter()
+                .map(|w| {
+                    let name = w["enterprise_name"].as_str().unwrap_or_default();
+                    let (from, to) = (
+                        w["from"].as_str().unwrap_or_default(),
+                        w["to"].as_str().unwrap_or_default(),
+                    );
+                    match lang {
+                        Lang::Zh => format!("{name}：{from} 至 {to} A、B角均不在岗"),
+                        Lang::En => format!("{name}: A and B both away from {from} to {to}"),
+                    }
+                })
+                .collect();
+            render(StatusCode::OK, &view)
+        }
+        Err(ApiError::Invalid(errors, lang)) => {
+            view.error = Some(
+                errors
+                    .0
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn delete_absence(
+    State(state): State<AppState>,
+    Path((user, id)): Path<(i64, i64)>,
+    form: FormInput,
+) -> Response {
+    let caller = form.caller;
+    match ops::remove_absence(&state, &caller, user, id).await {
+        Ok(()) => Redirect::to("/absences").into_response(),
+        Err(e) => error_page(&caller, e),
+    }
+}
