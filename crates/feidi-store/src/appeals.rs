@@ -369,7 +369,7 @@ pub struct AppealFigures {
 }
 
 /// Appeals the sweep takes per transaction: short enough that other writers wait little.
-const SWEEP_BATCH: i64 = 200;
+const SWEEP_BATCH: usize = 500;
 
 /// The calendar as last read, with the data version it was read at: every deadline needs
 /// it, and it changes a few times a year.
@@ -1304,24 +1304,44 @@ impl Store {
         let mut report = SweepReport::default();
         let select = self.json_row(APPEAL_COLUMNS);
         loop {
-            let (cache, backend, select) = (self.calendar.clone(), self.backend, select.clone());
-            let (batch, read) = self
-                .in_write_tx(
-                    move |tx: &mut AnyConnection| -> TxFuture<'_, (SweepReport, usize)> {
-                        Box::pin(async move { sweep_batch(tx, backend, &cache, &select, now).await })
-                    },
-                )
+            // The due appeals, taken in id order: neighbours share pages, so a transaction
+            // rewrites far fewer pages than in deadline order (each appeal's steps are its own,
+            // so the order among appeals does not matter).
+            let mut ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM appeals WHERE next_due_at <= $1")
+                .bind(stamp(now))
+                .fetch_all(&self.read)
                 .await?;
-            if read == 0 {
+            ids.sort_unstable();
+            let mut read_any = false;
+            for chunk in ids.chunks(SWEEP_BATCH) {
+                let (cache, backend, select, chunk) = (
+                    self.calendar.clone(),
+                    self.backend,
+                    select.clone(),
+                    chunk.to_vec(),
+                );
+                let (batch, read) = self
+                    .in_write_tx(
+                        move |tx: &mut AnyConnection| -> TxFuture<'_, (SweepReport, usize)> {
+                            Box::pin(
+                                async move { sweep_batch(tx, backend, &cache, &select, now, &chunk).await },
+                            )
+                        },
+                    )
+                    .await?;
+                read_any |= read > 0;
+                report.appeals += batch.appeals;
+                report.handed_over += batch.handed_over;
+                report.escalated += batch.escalated;
+                report.overdue += batch.overdue;
+                // A breath between batches lets other writers in — other app servers' too,
+                // whose wait for SQLite's lock is a sleep-and-retry rather than a queue.
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            // Done when nothing is due, or what is listed is being swept by another server.
+            if !read_any {
                 break;
             }
-            report.appeals += batch.appeals;
-            report.handed_over += batch.handed_over;
-            report.escalated += batch.escalated;
-            report.overdue += batch.overdue;
-            // A breath between batches lets other writers in — other app servers' too, whose
-            // wait for SQLite's lock is a sleep-and-retry rather than a queue.
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         }
         Ok(report)
     }
@@ -1335,14 +1355,17 @@ async fn sweep_batch(
     cache: &CalendarCache,
     select: &str,
     now: DateTime<FixedOffset>,
+    ids: &[i64],
 ) -> StoreResult<(SweepReport, usize)> {
     // Several app servers sweeping at once each take different appeals.
     let lock = match backend {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // Still due (another server may have swept some meanwhile), and not being swept elsewhere.
     let sql = format!(
-        "SELECT {select} FROM appeals WHERE next_due_at <= $1 ORDER BY next_due_at LIMIT {SWEEP_BATCH}{lock}"
+        "SELECT {select} FROM appeals WHERE id IN ({}) AND next_due_at <= $1 ORDER BY id{lock}",
+        crate::value::id_list(ids)
     );
     let rows: Vec<String> = sqlx::query_scalar(&sql)
         .bind(stamp(now))
@@ -1405,8 +1428,10 @@ async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
         let mut binds = Vec::with_capacity(chunk.len() * 9);
         for (version, a) in chunk {
             let n = binds.len();
+            // SQLite takes anonymous `?` in order: numbered ones cost sqlx a name lookup per
+            // parameter per parameter (a fifth of the sweep's time with 1,800 of them).
             let slot = |k: usize, ty: &str| match backend {
-                Backend::Sqlite => format!("CAST(?{} AS {ty})", n + k),
+                Backend::Sqlite => format!("CAST(? AS {ty})"),
                 Backend::Postgres => format!("CAST(${} AS {ty})", n + k),
             };
             values.push(format!(

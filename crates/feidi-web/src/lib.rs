@@ -58,6 +58,8 @@ pub struct AppState {
     pub cockpits: std::sync::Arc<memo::ValueMemo<cockpit::Cockpit>>,
     /// The appeal figures, per minute (overdue moves with the clock) and data version.
     pub appeal_figures: std::sync::Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
+    /// Officials' inboxes, per data version of appeals, enterprises and users.
+    pub inboxes: std::sync::Arc<memo::ValueMemo<appeals::Inbox>>,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
             answers: Default::default(),
             cockpits: Default::default(),
             appeal_figures: Default::default(),
+            inboxes: Default::default(),
         }
     }
 }

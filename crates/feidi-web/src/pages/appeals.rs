@@ -103,8 +103,17 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
     let handlers: Vec<i64> = items.iter().filter_map(|a| a.handler_id).collect();
     let enterprise_names = state.store.names_of(Named::Enterprises, &enterprises).await?;
     let handler_names = state.store.names_of(Named::Users, &handlers).await?;
+    Ok(named_rows(items, &enterprise_names, &handler_names, lang))
+}
+
+fn named_rows(
+    items: &[Appeal],
+    enterprise_names: &HashMap<i64, String>,
+    handler_names: &HashMap<i64, String>,
+    lang: Lang,
+) -> Vec<Row> {
     let now = feidi_core::time::now();
-    Ok(items
+    items
         .iter()
         .map(|a| {
             let due = a.due_at.as_deref().and_then(feidi_core::time::parse_instant);
@@ -128,7 +137,7 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
                 late,
             }
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Template)]
@@ -491,11 +500,12 @@ async fn inbox_page(
     let lang = caller.lang();
     let view = async {
         let (page, per_page) = ops::page_params(&params, lang)?;
-        let found = ops::caller_inbox(&state, &caller, page, per_page).await?;
+        let inbox = ops::caller_inbox(&state, &caller, page, per_page).await?;
+        let found = &inbox.page;
         let (prev, next) = pager("/inbox", found.page, found.per_page, found.total);
         Ok::<_, ApiError>(InboxPage {
             c: Chrome::for_caller(&caller, "inbox"),
-            rows: rows(&state, &found.items, lang).await?,
+            rows: named_rows(&found.items, &inbox.enterprises, &inbox.handlers, lang),
             total: found.total,
             prev,
             next,
