@@ -78,6 +78,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_webhooks.sql"),
         include_str!("../migrations/postgres/0012_webhooks.sql"),
     ),
+    (
+        13,
+        "open_appeals_by_resolve_due",
+        include_str!("../migrations/sqlite/0013_open_appeals_by_resolve_due.sql"),
+        include_str!("../migrations/postgres/0013_open_appeals_by_resolve_due.sql"),
+    ),
 ];
 
 impl Store {

@@ -371,17 +371,23 @@ impl AppealCounts {
     }
 }
 
-/// The appeal figures now, kept per minute and per data version of the appeals.
+/// The appeal figures now: the counts and rates kept per data version of the appeals (any
+/// server's write is seen at once), the overdue count read from its index as of now.
 pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_store::AppealFigures>> {
-    let now = feidi_core::time::now();
-    let minute = now.format("%Y-%m-%dT%H:%M").to_string();
     let version = state.store.data_version("appeals").await?;
-    if let Some(kept) = state.appeal_figures.get(&minute, version) {
-        return Ok(kept);
-    }
-    let figures = std::sync::Arc::new(state.store.appeal_figures(now).await?);
-    state.appeal_figures.put(minute, version, figures.clone());
-    Ok(figures)
+    let kept = match state.appeal_figures.get("all", version) {
+        Some(kept) => kept,
+        None => {
+            let figures = std::sync::Arc::new(state.store.appeal_figures().await?);
+            state.appeal_figures.put("all".into(), version, figures.clone());
+            figures
+        }
+    };
+    let overdue = state.store.overdue_count(feidi_core::time::now()).await?;
+    Ok(std::sync::Arc::new(feidi_store::AppealFigures {
+        overdue,
+        ..(*kept).clone()
+    }))
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

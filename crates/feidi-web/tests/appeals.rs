@@ -195,6 +195,14 @@ async fn deadlines_follow_the_working_day_calendar(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only admins keep the calendar");
+
+    // All four loaded appeals are open and past their resolve deadline: overdue and escalated.
+    let (_, dashboard) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(dashboard["appeals"]["open"], 4, "{dashboard}");
+    assert_eq!(dashboard["appeals"]["overdue"], 4);
+    assert_eq!(dashboard["appeals"]["escalated"], 4);
+    let (_, overdue) = app.admin("GET", "/appeals?overdue=true", None).await;
+    assert_eq!(overdue["total"], 4);
 }
 both_backends!(
     deadlines_follow_the_working_day_calendar,
