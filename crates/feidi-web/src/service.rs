@@ -372,10 +372,16 @@ impl AppealCounts {
 }
 
 /// The appeal figures now: the counts and rates kept per data version of the appeals (any
-/// server's write is seen at once), the overdue count read from its index as of now.
+/// server's write is seen at once); the overdue count, which moves with the clock, read from
+/// its index and kept for the minute.
 pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_store::AppealFigures>> {
+    let now = feidi_core::time::now();
     let version = state.store.data_version("appeals").await?;
-    let kept = match state.appeal_figures.get("all", version) {
+    let minute = format!("at {}", now.format("%Y-%m-%dT%H:%M"));
+    if let Some(kept) = state.appeal_figures.get(&minute, version) {
+        return Ok(kept);
+    }
+    let base = match state.appeal_figures.get("all", version) {
         Some(kept) => kept,
         None => {
             let figures = std::sync::Arc::new(state.store.appeal_figures().await?);
@@ -383,11 +389,10 @@ pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_
             figures
         }
     };
-    let overdue = state.store.overdue_count(feidi_core::time::now()).await?;
-    Ok(std::sync::Arc::new(feidi_store::AppealFigures {
-        overdue,
-        ..(*kept).clone()
-    }))
+    let overdue = state.store.overdue_count(now).await?;
+    let figures = std::sync::Arc::new(feidi_store::AppealFigures { overdue, ..(*base).clone() });
+    state.appeal_figures.put(minute, version, figures.clone());
+    Ok(figures)
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
