@@ -272,7 +272,11 @@ impl AppealState {
         if !self.status.awaits_acknowledgement() {
             return Err(NotNow(self.status));
         }
-        let on_time = self.ack_due_at.is_none_or(|due| at <= due);
+        // With no deadline in force, it was on time unless a missed deadline escalated it.
+        let on_time = match self.ack_due_at {
+            Some(due) => at <= due,
+            None => self.role != HandlerRole::Escalated,
+        };
         self.status = AppealStatus::Acknowledged;
         self.ack_due_at = None;
         // Whoever acknowledges an appeal the leaders hold takes it on.
@@ -301,6 +305,8 @@ impl AppealState {
         self.role = if self.task_force_leader.is_some() {
             HandlerRole::Assigned
         } else {
+            // With no task force the leaders hold it: on their supervision list.
+            self.escalated_at.get_or_insert(at);
             HandlerRole::Escalated
         };
         self.ack_due_at = None;
@@ -413,6 +419,10 @@ impl AppealState {
         self.status = AppealStatus::Reopened;
         if let Some(resolver) = self.resolved_by {
             self.handler = Some(resolver);
+            // The resolver holds it again with an acknowledgement deadline the sweep enforces.
+            if self.role == HandlerRole::Escalated {
+                self.role = HandlerRole::Assigned;
+            }
         }
         self.ack_due_at = Some(calendar.deadline(at, 1));
         self.resolve_due_at = calendar.deadline(at, self.resolve_working_days);
@@ -508,7 +518,7 @@ pub enum Act {
 /// Whether `who` may do `act` to an appeal of `enterprise_id` in `state` (reading it is
 /// `Principal::scope`'s answer). The handler acts on it (the leaders when no one else holds
 /// it); the task force leader and the leaders reassign; the enterprise rates (staff may
-/// record its rating for it); admins may do anything.
+/// record its rating for it); leaders and staff reopen; admins may do anything.
 pub fn may_act(who: &Principal, enterprise_id: i64, state: &AppealState, act: Act) -> bool {
     let admin = who.role == Role::Admin;
     let own_enterprise = who.role == Role::Enterprise && who.enterprise_id == Some(enterprise_id);
@@ -517,7 +527,8 @@ pub fn may_act(who: &Principal, enterprise_id: i64, state: &AppealState, act: Ac
         Act::Acknowledge | Act::Resolve | Act::Return => admin || holds,
         Act::Reassign => admin || who.role == Role::Leader || state.task_force_leader == Some(who.user_id),
         Act::Rate => admin || own_enterprise || who.role == Role::Staff,
-        Act::Reopen => admin || own_enterprise || matches!(who.role, Role::Leader | Role::Staff),
+        // The enterprise reopens by rating the result unsatisfied.
+        Act::Reopen => admin || matches!(who.role, Role::Leader | Role::Staff),
     }
 }
 
@@ -729,6 +740,76 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(kinds(&events), ["rated", "closed"]);
         assert_eq!(closing.next_due_at(), None);
+    }
+
+    #[test]
+    fn acknowledging_after_an_escalation_is_late_and_only_leaders_and_staff_reopen() {
+        let calendar = Calendar::default();
+        let (mut state, _) =
+            AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
+        state.sweep(&calendar, at("2024-03-11T10:00:00+08:00"));
+        assert_eq!(state.role, HandlerRole::Escalated);
+        let (_, on_time) = state
+            .acknowledge(20, at("2024-03-11T10:05:00+08:00"))
+            .unwrap_or_default();
+        assert!(!on_time, "an escalated appeal was acknowledged late");
+        let who = |role, enterprise_id| Principal {
+            user_id: 5,
+            role,
+            enterprise_id,
+        };
+        assert!(!may_act(&who(Role::Enterprise, Some(3)), 3, &state, Act::Reopen));
+        assert!(may_act(&who(Role::Enterprise, Some(3)), 3, &state, Act::Rate));
+        assert!(may_act(&who(Role::Staff, None), 3, &state, Act::Reopen));
+    }
+
+    #[test]
+    fn with_no_task_force_a_return_goes_to_the_leaders_supervision_list() {
+        let calendar = Calendar::default();
+        let alone = Officials {
+            task_force_leader: None,
+            ..officials()
+        };
+        let (mut state, _) = AppealState::submit(&alone, &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
+        assert!(
+            state
+                .give_back(11, at("2024-03-06T11:00:00+08:00"), "not ours".into())
+                .is_ok()
+        );
+        assert_eq!((state.handler, state.role), (None, HandlerRole::Escalated));
+        assert!(state.escalated_at.is_some());
+    }
+
+    #[test]
+    fn a_reopened_appeal_s_acknowledgement_is_enforced_again() {
+        let calendar = Calendar::default();
+        let (mut state, _) =
+            AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
+        state.sweep(&calendar, at("2024-03-11T10:00:00+08:00"));
+        assert!(state.acknowledge(20, at("2024-03-11T11:00:00+08:00")).is_ok());
+        assert!(
+            state
+                .resolve(20, at("2024-03-11T12:00:00+08:00"), "done".into())
+                .is_ok()
+        );
+        assert!(
+            state
+                .rate(
+                    5,
+                    Rating::Unsatisfied,
+                    None,
+                    at("2024-03-12T09:00:00+08:00"),
+                    &calendar
+                )
+                .is_ok()
+        );
+        assert_eq!((state.handler, state.role), (Some(20), HandlerRole::Assigned));
+        let events = state.sweep(&calendar, at("2024-03-14T00:00:00+08:00"));
+        assert_eq!(
+            kinds(&events),
+            ["escalated"],
+            "its acknowledgement deadline passed"
+        );
     }
 
     #[test]

@@ -1113,7 +1113,8 @@ impl Store {
             ));
         }
         if filter.escalated {
-            clauses.push("escalated_at IS NOT NULL AND status <> 'closed'".to_string());
+            // The supervision list: escalated and still open.
+            clauses.push("escalated_at IS NOT NULL AND due_at IS NOT NULL".to_string());
         }
         let filter_sql = if clauses.is_empty() {
             String::new()
@@ -1216,14 +1217,15 @@ impl Store {
                     return Err(StoreError::Conflict);
                 }
                 let mut state = before.state()?;
-                if !may_act(&who, before.enterprise_id, &state, action.act()) {
-                    return Err(StoreError::Forbidden);
-                }
                 let calendar = calendar_in(&mut *tx, &cache).await?;
                 let now = feidi_core::time::now();
                 // Rules that fell due before this step (the sweep may not have run yet) are
-                // applied first, so the step meets the appeal as the rules have it.
+                // applied first, so who may act, and whether in time, is judged on the appeal
+                // as the rules have it now.
                 let mut events = state.sweep(&calendar, now);
+                if !may_act(&who, before.enterprise_id, &state, action.act()) {
+                    return Err(StoreError::Forbidden);
+                }
                 let mut after = before.clone();
                 let actor = who.user_id;
                 let wrong = |e: feidi_core::appeals::NotNow| StoreError::WrongState(appeal_state(e.0));

@@ -390,7 +390,10 @@ pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_
         }
     };
     let overdue = state.store.overdue_count(now).await?;
-    let figures = std::sync::Arc::new(feidi_store::AppealFigures { overdue, ..(*base).clone() });
+    let figures = std::sync::Arc::new(feidi_store::AppealFigures {
+        overdue,
+        ..(*base).clone()
+    });
     state.appeal_figures.put(minute, version, figures.clone());
     Ok(figures)
 }

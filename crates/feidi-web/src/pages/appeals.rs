@@ -347,7 +347,10 @@ async fn appeal_view(
             appeal.escalated_at.as_deref().map_or(String::new(), when),
         ));
     }
-    let state_now = appeal.state()?;
+    // The actions offered are those the rules allow now (the sweep may not have run yet).
+    let mut state_now = appeal.state()?;
+    let calendar = state.store.calendar().await?;
+    state_now.sweep(&calendar, feidi_core::time::now());
     let who = caller.principal();
     let status = state_now.status;
     let open = status.is_open();
@@ -381,7 +384,7 @@ async fn appeal_view(
             Act::Reopen,
             "reopen",
             "appeal.do_reopen",
-            matches!(status, AppealStatus::Resolved | AppealStatus::Closed) && who.role != Role::Enterprise,
+            matches!(status, AppealStatus::Resolved | AppealStatus::Closed),
         ),
     ];
     let actions: Vec<ActionForm> = candidates
