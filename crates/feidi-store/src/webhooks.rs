@@ -308,28 +308,34 @@ impl Store {
         .bind(webhook_id)
         .fetch_all(&self.read)
         .await?;
+        // Every attempt of the page's deliveries in one query.
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|row| Cols::Row(row).int("id"))
+            .collect::<StoreResult<_>>()?;
+        let mut logs: std::collections::HashMap<i64, Vec<Attempt>> = Default::default();
+        if !ids.is_empty() {
+            let attempts = sqlx::query(&format!(
+                "SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts \
+                 WHERE delivery_id IN ({}) ORDER BY id",
+                crate::value::id_list(&ids)
+            ))
+            .fetch_all(&self.read)
+            .await?;
+            for a in &attempts {
+                let a = Cols::Row(a);
+                logs.entry(a.int("delivery_id")?).or_default().push(Attempt {
+                    at: a.text("at")?,
+                    status_code: a.opt_int("status_code")?,
+                    error: a.opt_text("error")?,
+                    duration_ms: a.int("duration_ms")?,
+                });
+            }
+        }
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             let c = Cols::Row(row);
             let id = c.int("id")?;
-            let attempts = sqlx::query(
-                "SELECT at, status_code, error, duration_ms FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id",
-            )
-            .bind(id)
-            .fetch_all(&self.read)
-            .await?;
-            let attempt_log = attempts
-                .iter()
-                .map(|a| {
-                    let a = Cols::Row(a);
-                    Ok(Attempt {
-                        at: a.text("at")?,
-                        status_code: a.opt_int("status_code")?,
-                        error: a.opt_text("error")?,
-                        duration_ms: a.int("duration_ms")?,
-                    })
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
             items.push(Delivery {
                 id,
                 webhook_id: c.int("webhook_id")?,
@@ -343,7 +349,7 @@ impl Store {
                 last_error: c.opt_text("last_error")?,
                 created_at: c.text("created_at")?,
                 delivered_at: c.opt_text("delivered_at")?,
-                attempt_log,
+                attempt_log: logs.remove(&id).unwrap_or_default(),
             });
         }
         Ok(Page {

@@ -771,6 +771,26 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
             .contains("id=\"appeal-error\"")
     );
 
+    // The list's page links keep its filters.
+    submit_now(&app, &park.firm.1, None).await;
+    let html = page(
+        &app.admin_token,
+        &format!("/appeals?enterprise_id={}&per_page=1", park.enterprise),
+    )
+    .await
+    .expect("page")
+    .text()
+    .await
+    .unwrap_or_default();
+    let link = html
+        .rsplit_once("· <a href=\"")
+        .map(|(_, rest)| rest.split('"').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    assert!(
+        link.contains(&format!("enterprise_id={}", park.enterprise)) && link.contains("page=2"),
+        "the next page of this enterprise's list: {link}"
+    );
+
     // A's inbox lists it with its time left; A acknowledges and resolves it on its page.
     let inbox = page(&park.a.1, "/inbox")
         .await

@@ -31,13 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox", get(inbox_page))
 }
 
-/// "2023-10-08T00:00:00.000000+08:00" → "2023-10-08 00:00".
-fn when(stamp: &str) -> String {
-    stamp
-        .get(..16)
-        .map(|s| s.replace('T', " "))
-        .unwrap_or_else(|| stamp.to_string())
-}
+use super::registry::stamp_text as when;
 
 /// The time left to a deadline, or how long it is past: "剩余 2天3小时" / "超时 5小时".
 pub fn time_left(due: DateTime<FixedOffset>, now: DateTime<FixedOffset>, lang: Lang) -> (String, bool) {
@@ -175,14 +169,32 @@ async fn list_view(
     let filter = ops::appeal_filter(params, lang)?;
     let scope = caller.principal().scope();
     let page = state.store.appeals(&filter, scope).await?;
-    let (base, which) = if filter.overdue {
-        ("/appeals?overdue=true", "overdue")
+    let which = if filter.overdue {
+        "overdue"
     } else if filter.escalated {
-        ("/appeals?escalated=true", "escalated")
+        "escalated"
     } else {
-        ("/appeals", "")
+        ""
     };
-    let (prev, next) = pager(base, page.page, page.per_page, page.total);
+    // The page links keep every filter of this list.
+    let mut kept: Vec<String> = [
+        "status",
+        "handler_id",
+        "enterprise_id",
+        "overdue",
+        "escalated",
+        "per_page",
+    ]
+    .iter()
+    .filter_map(|k| params.get(*k).map(|v| format!("{k}={}", super::url_encode(v))))
+    .collect();
+    kept.sort();
+    let base = if kept.is_empty() {
+        "/appeals".to_string()
+    } else {
+        format!("/appeals?{}", kept.join("&"))
+    };
+    let (prev, next) = pager(&base, page.page, page.per_page, page.total);
     let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
     let enterprise_user = caller.user.role == Role::Enterprise;
     let enterprises = if may_submit && !enterprise_user {

@@ -306,7 +306,7 @@ pub trait PageKind: Kind {
     fn filters(_form: &mut FormBuilder<'_>, _lookups: &Lookups, _lang: Lang) {}
 }
 
-fn stamp_text(stamp: &str) -> String {
+pub(super) fn stamp_text(stamp: &str) -> String {
     // "2023-07-07T10:00:00.000000+08:00" → "2023-07-07 10:00"
     stamp
         .get(..16)
