@@ -495,33 +495,28 @@ async fn plan_submission(
 /// Writes a batch of events (and answers nothing): one statement.
 async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Event)]) -> StoreResult<()> {
     for chunk in rows.chunks(300) {
-        let mut sql = String::from(
-            "INSERT INTO appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail) VALUES ",
-        );
-        let mut binds = Vec::with_capacity(chunk.len() * 7);
-        for (i, (appeal, e)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let base = i * 7;
-            let slots: Vec<String> = (1..=7)
-                .map(|k| match backend {
-                    Backend::Sqlite => "?".to_string(),
-                    Backend::Postgres => format!("${}", base + k),
-                })
-                .collect();
-            sql.push_str(&format!("({})", slots.join(", ")));
-            binds.extend([
-                Val::from(*appeal),
-                Val::from(stamp(e.at)),
-                Val::from(e.kind.as_str()),
-                Val::from(e.actor),
-                Val::from(e.handler),
-                Val::from(e.reason.map(|r| r.as_str().to_string())),
-                Val::from(e.detail.clone()),
-            ]);
-        }
-        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+        let values = chunk
+            .iter()
+            .map(|(appeal, e)| {
+                vec![
+                    Val::from(*appeal),
+                    Val::from(stamp(e.at)),
+                    Val::from(e.kind.as_str()),
+                    Val::from(e.actor),
+                    Val::from(e.handler),
+                    Val::from(e.reason.map(|r| r.as_str().to_string())),
+                    Val::from(e.detail.clone()),
+                ]
+            })
+            .collect();
+        crate::imports::insert_rows(
+            &mut *conn,
+            backend,
+            "appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail)",
+            values,
+            "",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -1489,22 +1484,18 @@ async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
 async fn write_audits(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, String)]) -> StoreResult<()> {
     let at = stamp(feidi_core::time::now());
     for chunk in rows.chunks(400) {
-        let mut sql =
-            String::from("INSERT INTO audit_log (at, actor_id, action, entity, entity_id, note) VALUES ");
-        let mut binds = Vec::with_capacity(chunk.len() * 2);
-        for (i, (id, note)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let (a, b) = match backend {
-                Backend::Sqlite => ("?".to_string(), "?".to_string()),
-                Backend::Postgres => (format!("${}", i * 2 + 1), format!("${}", i * 2 + 2)),
-            };
-            sql.push_str(&format!("('{at}', NULL, 'sweep', 'appeal', {a}, {b})"));
-            binds.push(Val::from(*id));
-            binds.push(Val::from(note.clone()));
-        }
-        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+        let values = chunk
+            .iter()
+            .map(|(id, note)| vec![Val::from(*id), Val::from(note.clone())])
+            .collect();
+        crate::imports::insert_rows(
+            &mut *conn,
+            backend,
+            "audit_log (entity_id, note, at, actor_id, action, entity)",
+            values,
+            &format!("'{at}', NULL, 'sweep', 'appeal'"),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -406,7 +406,8 @@ impl Store {
 }
 
 /// A multi-row insert of bound values, each row followed by the same constant `tail` (values of
-/// our own: integer ids and timestamps, written into the statement); answers the rows written.
+/// our own: integer ids and timestamps, written into the statement; empty for none); answers
+/// the rows written.
 pub(crate) async fn insert_rows(
     tx: &mut AnyConnection,
     backend: Backend,
@@ -423,7 +424,11 @@ pub(crate) async fn insert_rows(
                 Backend::Postgres => format!("${}", binds.len() + i + 1),
             })
             .collect();
-        values.push(format!("({}, {tail})", slots.join(", ")));
+        values.push(if tail.is_empty() {
+            format!("({})", slots.join(", "))
+        } else {
+            format!("({}, {tail})", slots.join(", "))
+        });
         binds.extend(row);
     }
     let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));

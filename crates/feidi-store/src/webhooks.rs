@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
 use crate::registry::Page;
-use crate::value::{Cols, Val, bind_all};
+use crate::value::{Cols, Val};
 use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
@@ -137,13 +137,13 @@ pub(crate) async fn queue_deliveries(
         return Ok(());
     }
     let now = stamp(feidi_core::time::now());
-    let mut rows: Vec<[Val; 5]> = Vec::new();
+    let mut rows: Vec<Vec<Val>> = Vec::new();
     for (appeal, appeal_id, events) in items {
         let json = appeal.to_string();
         for event in events {
             for (hook, wanted) in &hooks {
                 if wanted.split(',').any(|k| k == event.kind.as_str()) {
-                    rows.push([
+                    rows.push(vec![
                         Val::from(*hook),
                         Val::from(event.kind.as_str()),
                         Val::from(stamp(event.at)),
@@ -155,25 +155,14 @@ pub(crate) async fn queue_deliveries(
         }
     }
     for chunk in rows.chunks(300) {
-        let mut sql = String::from(
-            "INSERT INTO webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_json, state, \
-             next_attempt_at, created_at) VALUES ",
-        );
-        let mut binds = Vec::with_capacity(chunk.len() * 5);
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let slots: Vec<String> = (1..=5)
-                .map(|k| match backend {
-                    Backend::Sqlite => "?".to_string(),
-                    Backend::Postgres => format!("${}", i * 5 + k),
-                })
-                .collect();
-            sql.push_str(&format!("({}, 'pending', '{now}', '{now}')", slots.join(", ")));
-            binds.extend(row.iter().cloned());
-        }
-        bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
+        crate::imports::insert_rows(
+            &mut *conn,
+            backend,
+            "webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_json, state, next_attempt_at, created_at)",
+            chunk.to_vec(),
+            &format!("'pending', '{now}', '{now}'"),
+        )
+        .await?;
     }
     Ok(())
 }
