@@ -3,6 +3,7 @@
 //! `feidi_core::appeals`'; here an appeal's row becomes an `AppealState`, a rule is applied to
 //! it, and the row, its new events and the audit entry are written in one transaction.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -1005,8 +1006,7 @@ impl Store {
                 let appeal = Appeal::from_json_row(&row)?;
                 let rows: Vec<(i64, Event)> = events.iter().map(|e| (appeal.id, e.clone())).collect();
                 write_events(&mut *tx, backend, &rows).await?;
-                let shown = serde_json::to_value(&appeal).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(shown, appeal.id, events)]).await?;
+                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(appeal.id, appeal.version, events)]).await?;
                 write_audit(&mut *tx, AuditWrite::change(actor, "create", "appeal", appeal.id, None, Some(&appeal)))
                     .await?;
                 if let (Some(user), Some(key)) = (actor, claim) {
@@ -1283,8 +1283,7 @@ impl Store {
                 let after = write_appeal(&mut *tx, backend, &after, before.version).await?;
                 let rows: Vec<(i64, Event)> = events.iter().map(|e| (id, e.clone())).collect();
                 write_events(&mut *tx, backend, &rows).await?;
-                let shown = serde_json::to_value(&after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(shown, id, events)]).await?;
+                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(id, after.version, events)]).await?;
                 write_audit(
                     &mut *tx,
                     AuditWrite::change(
@@ -1353,6 +1352,28 @@ impl Store {
     }
 }
 
+/// The appeals with these ids as the API shows them (JSON text), for webhook bodies.
+pub(crate) async fn appeals_as_shown(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, String>> {
+    let select = crate::registry::json_row_of(backend, APPEAL_COLUMNS);
+    let rows: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT {select} FROM appeals WHERE id IN ({})",
+        crate::value::id_list(ids)
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|text| {
+            let appeal = Appeal::from_json_text(text)?;
+            let shown = serde_json::to_string(&appeal).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((appeal.id, shown))
+        })
+        .collect()
+}
+
 /// One sweep transaction: up to `SWEEP_BATCH` due appeals, the rules applied to each, the
 /// rows updated in one statement, their events, audit entries and webhook deliveries written.
 async fn sweep_batch(
@@ -1381,9 +1402,6 @@ async fn sweep_batch(
         return Ok((SweepReport::default(), 0));
     }
     let calendar = calendar_in(&mut *tx, cache).await?;
-    let hooks: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM webhooks WHERE active = 1")
-        .fetch_one(&mut *tx)
-        .await?;
     let mut batch = SweepReport::default();
     let (mut events, mut audit, mut told, mut changed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for text in &rows {
@@ -1409,11 +1427,8 @@ async fn sweep_batch(
                 .join(", ");
             audit.push((before.id, note));
             events.extend(steps.iter().map(|e| (before.id, e.clone())));
-            if hooks > 0 {
-                after.version += 1;
-                let shown = serde_json::to_value(&after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                told.push((shown, before.id, steps));
-            }
+            // The version `update_swept` gives it.
+            told.push((before.id, before.version + 1, steps));
         }
         // (With no step, only the stored next_due_at was behind: it is set right.)
         changed.push((before.version, after));

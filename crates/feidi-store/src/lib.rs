@@ -148,6 +148,20 @@ impl Store {
         Ok(())
     }
 
+    /// For a command that writes much at once in its own process (`feidi sweep`, `import`,
+    /// `gen`): the single SQLite writer gets a 64 MB page cache, so the index pages its
+    /// transactions keep coming back to stay in memory instead of being read again from the
+    /// operating system at every statement (the sweep's updates take half the time). A server
+    /// keeps the 2 MB default: its writes are small and its memory is bounded.
+    pub async fn for_bulk_work(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA cache_size = -65536")
+                .execute(&self.write)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes the pools, waiting for connections in use.
     pub async fn close(&self) {
         self.write.close().await;

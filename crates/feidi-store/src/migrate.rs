@@ -84,6 +84,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_open_appeals_by_resolve_due.sql"),
         include_str!("../migrations/postgres/0013_open_appeals_by_resolve_due.sql"),
     ),
+    (
+        14,
+        "delivery_bodies_at_first_send",
+        include_str!("../migrations/sqlite/0014_delivery_bodies_at_first_send.sql"),
+        include_str!("../migrations/postgres/0014_delivery_bodies_at_first_send.sql"),
+    ),
 ];
 
 impl Store {

@@ -120,12 +120,14 @@ fn webhook_from_row(row: &AnyRow) -> StoreResult<Webhook> {
     })
 }
 
-/// Queues a delivery of each event to each active endpoint that wants it, with the appeal as
-/// it stands after the step; in the caller's transaction.
+/// Queues a delivery of each event to each active endpoint that wants it; in the caller's
+/// transaction. `items` are (appeal id, the appeal's version after the events, the events).
+/// The appeal itself is read when a delivery is first sent (see `claim_deliveries`): a copy
+/// per delivery made the sweep write hundreds of megabytes.
 pub(crate) async fn queue_deliveries(
     conn: &mut AnyConnection,
     backend: Backend,
-    items: &[(serde_json::Value, i64, Vec<Event>)],
+    items: &[(i64, i64, Vec<Event>)],
 ) -> StoreResult<()> {
     if items.iter().all(|(_, _, events)| events.is_empty()) {
         return Ok(());
@@ -138,8 +140,7 @@ pub(crate) async fn queue_deliveries(
     }
     let now = stamp(feidi_core::time::now());
     let mut rows: Vec<Vec<Val>> = Vec::new();
-    for (appeal, appeal_id, events) in items {
-        let json = appeal.to_string();
+    for (appeal_id, version, events) in items {
         for event in events {
             for (hook, wanted) in &hooks {
                 if wanted.split(',').any(|k| k == event.kind.as_str()) {
@@ -148,7 +149,7 @@ pub(crate) async fn queue_deliveries(
                         Val::from(event.kind.as_str()),
                         Val::from(stamp(event.at)),
                         Val::from(*appeal_id),
-                        Val::from(json.clone()),
+                        Val::from(*version),
                     ]);
                 }
             }
@@ -158,7 +159,7 @@ pub(crate) async fn queue_deliveries(
         crate::imports::insert_rows(
             &mut *conn,
             backend,
-            "webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_json, state, next_attempt_at, created_at)",
+            "webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_version, state, next_attempt_at, created_at)",
             chunk.to_vec(),
             &format!("'pending', '{now}', '{now}'"),
         )
@@ -391,6 +392,25 @@ impl Store {
                     .bind(stamp(now + lease))
                     .execute(&mut *tx)
                     .await?;
+                // A delivery's first send fixes its appeal (as it stands now; its `version` says
+                // whether it moved on since the event), so that every attempt sends these bytes.
+                let unfixed: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT id, appeal_id FROM webhook_deliveries WHERE id IN ({list}) AND appeal_json IS NULL"
+                ))
+                .fetch_all(&mut *tx)
+                .await?;
+                if !unfixed.is_empty() {
+                    let appeal_ids: Vec<i64> = unfixed.iter().map(|(_, a)| *a).collect();
+                    let shown = crate::appeals::appeals_as_shown(&mut *tx, backend, &appeal_ids).await?;
+                    for (delivery, appeal) in &unfixed {
+                        let json = shown.get(appeal).map(String::as_str).unwrap_or("null");
+                        sqlx::query("UPDATE webhook_deliveries SET appeal_json = $1 WHERE id = $2")
+                            .bind(json)
+                            .bind(*delivery)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
                 let rows = sqlx::query(&format!(
                     "SELECT d.id, h.url, h.secret, d.event, d.occurred_at, d.appeal_json, d.attempts, d.created_at \
                      FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook_id WHERE d.id IN ({list}) ORDER BY d.id"

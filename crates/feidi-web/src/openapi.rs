@@ -452,7 +452,7 @@ fn appeal_paths(paths: &mut Map<String, Value>) {
         "/webhooks".into(),
         json!({
             "get": operation("Registered endpoints (admins)", vec![], None, vec![answer("200", "the endpoints", Some(json!({"type": "array", "items": reference("Webhook")})))]),
-            "post": operation("Register an endpoint (admins): each appeal event it wants is POSTed as {id, event, occurred_at, appeal} with X-Feidi-Event, X-Feidi-Delivery and X-Feidi-Signature: sha256=HMAC-SHA256(body, secret); retried with back-off for 24 hours", vec![], Some("WebhookInput"), vec![answer("201", "registered", Some(reference("Webhook"))), answer("422", "invalid fields", problem())]),
+            "post": operation("Register an endpoint (admins): each appeal event it wants is POSTed as {id, event, occurred_at, appeal} (the appeal as it stands at the first attempt, normally moments after the event; every retry sends the same bytes) with X-Feidi-Event, X-Feidi-Delivery and X-Feidi-Signature: sha256=HMAC-SHA256(body, secret); retried with back-off for 24 hours", vec![], Some("WebhookInput"), vec![answer("201", "registered", Some(reference("Webhook"))), answer("422", "invalid fields", problem())]),
         }),
     );
     paths.insert(

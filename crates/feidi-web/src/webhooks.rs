@@ -1,7 +1,8 @@
 //! Outgoing webhooks (api.md, Webhooks): the admin API for endpoints and their delivery log,
 //! and the sender that any app server runs. Deliveries are queued by the store with each
-//! appeal event; the sender claims due ones, POSTs the exact stored body signed with
-//! HMAC-SHA256 under the endpoint's secret, and records every attempt.
+//! appeal event; the sender claims due ones (the first claim fixes the body, with the appeal
+//! as it stands then), POSTs those exact bytes signed with HMAC-SHA256 under the endpoint's
+//! secret, and records every attempt.
 
 use std::collections::HashMap;
 

@@ -996,6 +996,28 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
         0,
         "not due yet"
     );
+    // The appeal moves on meanwhile (A gives it back, the leader hands it to A again; the
+    // endpoint wants neither): the retry still sends the bytes of the first attempt.
+    let step = |name: &str| format!("/appeals/{}/{name}", appeal["id"]);
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &step("return"),
+            Some(json!({"reason": "核对包联关系"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, moved) = app
+        .call(
+            &park.leader.1,
+            "POST",
+            &step("reassign"),
+            Some(json!({"handler_id": park.a.0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["handler_role"], "assigned");
     let later = now + chrono::Duration::seconds(31);
     assert_eq!(
         feidi_web::webhooks::deliver_due(&app.store, &client, later)
@@ -1023,6 +1045,11 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     assert_eq!(sent["id"], log["items"][0]["id"]);
     assert_eq!(sent["event"], "submitted");
     assert_eq!(sent["appeal"]["id"], appeal["id"]);
+    assert_eq!(
+        (&sent["appeal"]["handler_role"], &sent["appeal"]["version"]),
+        (&json!("A"), &appeal["version"]),
+        "the appeal as it stood at the first attempt"
+    );
     assert!(sent["occurred_at"].as_str().is_some_and(|t| t.contains("+08:00")));
 
     // A receiver that is gone: the appeal goes on; after 24 hours the delivery gives up.

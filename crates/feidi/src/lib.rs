@@ -190,6 +190,13 @@ async fn open(url: &str) -> Result<Store> {
         .with_context(|| format!("cannot open the database {}", feidi_store::redact(url)))
 }
 
+/// The database for a command that writes much at once in this process.
+async fn open_for_bulk_work(url: &str) -> Result<Store> {
+    let store = open(url).await?;
+    store.for_bulk_work().await.map_err(store_error)?;
+    Ok(store)
+}
+
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
@@ -304,11 +311,11 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Gen(args) => {
-            let store = open(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database).await?;
             generate::run(&store, &args).await
         }
         Command::Import { kind, file } => {
-            let store = open(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database).await?;
             exchange::import(&store, &kind, &file).await
         }
         Command::Export(ExportCommand::Dispatch { month, output, lang }) => {
@@ -316,7 +323,7 @@ async fn run(cli: Cli) -> Result<()> {
             exchange::export_dispatch(&store, month, &output, &lang).await
         }
         Command::Sweep => {
-            let store = open(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database).await?;
             let started = std::time::Instant::now();
             let report = store.sweep(feidi_core::time::now()).await.map_err(store_error)?;
             println!(
