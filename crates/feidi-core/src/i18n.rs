@@ -279,6 +279,10 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("login.locked", "尝试次数过多，账户已暂时锁定，请稍后再试。", "Too many attempts: locked for a while. Try again later."),
     ("login.submit", "登录", "Sign in"),
     ("login.title", "登录", "Sign in"),
+    ("member.add", "添加成员", "Add a member"),
+    ("member.official", "干部", "Official"),
+    ("member.remove", "移出", "Remove"),
+    ("member.title", "成员", "Members"),
     ("milestone.completed", "竣工", "Completed"),
     ("milestone.construction_started", "开工", "Construction started"),
     ("milestone.full_output", "达产达效", "Full output"),
@@ -370,6 +374,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("unit.count", "个", "in all"),
     ("unit.wan", "万元", "10k yuan"),
     ("unit.yi", "亿元", "100M yuan"),
+    ("user.inactive", "已停用", "inactive"),
     ("word.no", "否", "no"),
     ("word.yes", "是", "yes"),
 ];

@@ -16,6 +16,7 @@ mod error;
 mod imports;
 mod migrate;
 mod milestones;
+mod organisation;
 mod programme;
 mod records;
 mod registry;
@@ -44,6 +45,7 @@ pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
 pub use milestones::Milestone;
+pub use organisation::TaskForceMember;
 pub use programme::{Part, Stage, Standing, TotalCell};
 pub use records::{Enterprise, Jurisdiction, Project, TaskForce, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
@@ -148,8 +150,7 @@ impl Store {
         Ok(())
     }
 
-    /// For a command that writes much at once in its own process (`feidi sweep`, `import`,
-    /// `gen`): the single SQLite writer gets a 64 MB page cache, so the index pages its
+    /// For a command that writes much at once in its own process (`feidi sweep`, `gen`): the single SQLite writer gets a 64 MB page cache, so the index pages its
     /// transactions keep coming back to stay in memory instead of being read again from the
     /// operating system at every statement (the sweep's updates take half the time). A server
     /// keeps the 2 MB default: its writes are small and its memory is bounded.

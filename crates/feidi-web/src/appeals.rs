@@ -42,6 +42,11 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(delete_absence),
         )
         .route("/absences", get(absences_between))
+        .route("/task-forces/{id}/members", get(members))
+        .route(
+            "/task-forces/{id}/members/{user_id}",
+            put(add_member).delete(remove_member),
+        )
 }
 
 fn invalid(lang: Lang) -> impl Fn(FieldErrors) -> ApiError {
@@ -749,6 +754,51 @@ async fn stats(
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     Ok(Json(appeal_statistics(&state, &caller, &params).await?).into_response())
+}
+
+async fn members(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    require(&caller, Action::Read, Entity::Organisation)?;
+    Ok(Json(state.store.task_force_members(id).await?).into_response())
+}
+
+/// Puts an official on a task force: 201 when added, 200 when already on it.
+pub async fn put_member(state: &AppState, caller: &Caller, id: i64, user_id: i64) -> ApiResult<bool> {
+    require(caller, Action::Write, Entity::Organisation)?;
+    Ok(state
+        .store
+        .add_task_force_member(Some(caller.user.id), id, user_id)
+        .await?)
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    let added = put_member(&state, &caller, id, user_id).await?;
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(state.store.task_force_members(id).await?)).into_response())
+}
+
+pub async fn take_member_off(state: &AppState, caller: &Caller, id: i64, user_id: i64) -> ApiResult<()> {
+    require(caller, Action::Write, Entity::Organisation)?;
+    Ok(state
+        .store
+        .remove_task_force_member(Some(caller.user.id), id, user_id)
+        .await?)
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    take_member_off(&state, &caller, id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[cfg(test)]

@@ -445,6 +445,17 @@ fn appeal_paths(paths: &mut Map<String, Value>) {
         json!({"delete": operation("Remove an absence", vec![path_id(), json!({"name": "absence_id", "in": "path", "required": true, "schema": id()})], None, vec![answer("204", "removed", None)])}),
     );
     paths.insert(
+        "/task-forces/{id}/members".into(),
+        json!({"get": operation("A task force's members [{user_id, name, login, role, active}], by name", vec![path_id()], None, vec![answer("200", "the members", Some(json!({"type": "array"}))), answer("404", "no such task force", problem())])}),
+    );
+    paths.insert(
+        "/task-forces/{id}/members/{user_id}".into(),
+        json!({
+            "put": operation("Put an official (an active leader or staff member) on the task force; the answer is the members", vec![path_id(), json!({"name": "user_id", "in": "path", "required": true, "schema": id()})], None, vec![answer("201", "added", Some(json!({"type": "array"}))), answer("200", "already a member", Some(json!({"type": "array"}))), answer("422", "not an official", problem())]),
+            "delete": operation("Take an official off the task force", vec![path_id(), json!({"name": "user_id", "in": "path", "required": true, "schema": id()})], None, vec![answer("204", "removed", None), answer("404", "not a member", problem())]),
+        }),
+    );
+    paths.insert(
         "/absences".into(),
         json!({"get": operation("Everyone's absences overlapping from..to", vec![query_param("from", date()), query_param("to", date())], None, vec![answer("200", "the absences", Some(json!({"type": "array"})))])}),
     );

@@ -1208,6 +1208,126 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     assert!(html.contains("卫材专班"));
     let (status, _) = app.call(&park.firm.1, "GET", "/task-forces", None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not for enterprises");
+
+    // Members: an admin puts officials on the task force (twice changes nothing), an
+    // enterprise user cannot be one nor change them, each change is audited.
+    let members = format!("/task-forces/{}/members", park.task_force);
+    let (status, list) = app
+        .admin("PUT", &format!("{members}/{}", park.member.0), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{list}");
+    assert_eq!(list[0]["name"], "tf_member");
+    let (status, list) = app
+        .admin("PUT", &format!("{members}/{}", park.member.0), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "already on it");
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let (status, bad) = app
+        .admin("PUT", &format!("{members}/{}", park.firm.0), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "user_id", "{bad}");
+    let (status, _) = app
+        .admin("PUT", &format!("/task-forces/999999/members/{}", park.a.0), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(&park.firm.1, "PUT", &format!("{members}/{}", park.a.0), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "enterprises do not change task forces"
+    );
+    let (status, list) = app.call(&park.a.1, "GET", &members, None).await;
+    assert_eq!(
+        (status, list[0]["user_id"].as_i64()),
+        (StatusCode::OK, Some(park.member.0))
+    );
+
+    // A returned appeal: the leader's reassignment list offers the task force's members first.
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "POST",
+            &format!("/appeals/{}/return", appeal["id"]),
+            Some(json!({"reason": "非本人包联"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = page(&park.leader.1, &format!("/appeals/{}", appeal["id"]))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    let first = html
+        .split("name=\"handler_id\"")
+        .nth(1)
+        .and_then(|select| select.split("<option").nth(1))
+        .unwrap_or_default();
+    assert!(first.contains("tf_member（成员）"), "{first}");
+
+    // The page: the task force links to it; an admin adds A through the form and takes the
+    // member off; the list follows.
+    let html = page(&app.admin_token, &format!("/task-forces/{}", park.task_force))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains(&format!("href=\"{members}\"")), "{html}");
+    let added = post(
+        &app.admin_token,
+        &members,
+        vec![("user_id", park.a.0.to_string())],
+    )
+    .await
+    .expect("add");
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let removed = post(
+        &app.admin_token,
+        &format!("{members}/{}/delete", park.member.0),
+        vec![],
+    )
+    .await
+    .expect("remove");
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let html = page(&app.admin_token, &members)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    let table = html
+        .split("id=\"member-list\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    assert!(
+        table.contains("official_a") && !table.contains("tf_member"),
+        "{table}"
+    );
+    let (status, _) = app.call(&park.firm.1, "GET", &members, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not for enterprises");
+    let refused = page(&park.firm.1, &members).await.expect("page");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let (_, audit) = app
+        .admin(
+            "GET",
+            &format!("/audit?entity=task_force&entity_id={}", park.task_force),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["action"].as_str())
+        .filter(|a| a.ends_with("_member"))
+        .collect();
+    assert_eq!(actions.len(), 3, "two additions and a removal: {audit}");
 }
 both_backends!(
     the_calendar_absence_and_task_force_pages,

@@ -502,6 +502,13 @@ async fn appeals(
             officials[90 + t],
         ));
     }
+    // Each of the 90 A/B officials serves on one task force (the one of the enterprises it
+    // is A for, k % 10).
+    for (k, official) in officials.iter().enumerate().take(90) {
+        store
+            .add_task_force_member(None, task_forces[k % 10].0, *official)
+            .await?;
+    }
     let pairs: Vec<(i64, i64, i64, i64)> = (0..enterprise_count)
         .map(|k| {
             let a = officials[(k % 90) as usize];

@@ -315,7 +315,8 @@ async fn run(cli: Cli) -> Result<()> {
             generate::run(&store, &args).await
         }
         Command::Import { kind, file } => {
-            let store = open_for_bulk_work(&cli.database).await?;
+            // (A larger page cache does not speed the import up: it only costs memory.)
+            let store = open(&cli.database).await?;
             exchange::import(&store, &kind, &file).await
         }
         Command::Export(ExportCommand::Dispatch { month, output, lang }) => {

@@ -270,6 +270,16 @@ async fn the_generator_is_deterministic(backend: Backend) {
             figures.satisfied > 1700 && figures.acknowledged_on_time > 1400,
             "{figures:?}"
         );
+        // Ten task forces, each with nine of the A/B officials on it.
+        let forces = store
+            .list::<feidi_store::TaskForce>(&Default::default(), Scope::All)
+            .await
+            .expect("task forces");
+        assert_eq!(forces.total, 10);
+        for force in &forces.items {
+            let members = store.task_force_members(force.id).await.expect("members");
+            assert_eq!(members.len(), 9, "{}", force.name);
+        }
         let swept = store.sweep(feidi_core::time::now()).await.expect("sweep");
         assert!(
             swept.handed_over > 100,

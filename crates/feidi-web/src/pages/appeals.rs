@@ -410,7 +410,35 @@ async fn appeal_view(
         })
         .collect();
     let officials = if actions.iter().any(|a| a.name == "reassign") {
-        state.store.names(NameList::Officials, scope).await?
+        // The enterprise's task force members first: the leader mostly hands work to them.
+        let enterprise =
+            crate::service::get::<crate::kinds::Enterprises>(state, caller, appeal.enterprise_id).await?;
+        let members: Vec<i64> = match enterprise.task_force_id {
+            Some(tf) => state
+                .store
+                .task_force_members(tf)
+                .await?
+                .iter()
+                .map(|m| m.user_id)
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut all = state.store.names(NameList::Officials, scope).await?;
+        all.sort_by_key(|(id, _)| !members.contains(id));
+        all.into_iter()
+            .map(|(id, name)| {
+                if members.contains(&id) {
+                    let tag = lang.t("member.title");
+                    let shown = match lang {
+                        feidi_core::Lang::Zh => format!("{name}（{tag}）"),
+                        feidi_core::Lang::En => format!("{name} ({tag})"),
+                    };
+                    (id, shown)
+                } else {
+                    (id, name)
+                }
+            })
+            .collect()
     } else {
         Vec::new()
     };

@@ -1,6 +1,6 @@
 //! The working-day calendar page (admins mark holidays and 调休 workdays, one at a time or a
 //! year's schedule pasted as CSV) and the absences page (officials record when they are away;
-//! the page warns when an enterprise's A and B would both be away).
+//! the page warns when an enterprise's A and B would both be away) and a task force's members.
 
 use std::collections::HashMap;
 
@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{date}/delete", post(unmark_day))
         .route("/absences", get(absences_page).post(add_absence))
         .route("/absences/{user}/{id}/delete", post(delete_absence))
+        .route("/task-forces/{id}/members", get(members_page).post(add_member))
+        .route("/task-forces/{id}/members/{user}/delete", post(remove_member))
 }
 
 #[derive(Template)]
@@ -305,6 +307,123 @@ async fn delete_absence(
     let caller = form.caller;
     match ops::remove_absence(&state, &caller, user, id).await {
         Ok(()) => Redirect::to("/absences").into_response(),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub login: String,
+    pub role: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+pub struct MembersPage {
+    c: Chrome,
+    id: i64,
+    name: String,
+    title: String,
+    members: Vec<MemberRow>,
+    may_edit: bool,
+    /// Officials not yet on it.
+    candidates: Vec<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn members_view(state: &AppState, caller: &Caller, id: i64) -> Result<MembersPage, ApiError> {
+    let task_force = crate::service::get::<crate::kinds::TaskForces>(state, caller, id).await?;
+    let lang = caller.lang();
+    let members = state.store.task_force_members(id).await?;
+    let may_edit = caller.principal().may(Action::Write, Entity::Organisation);
+    let candidates = if may_edit {
+        state
+            .store
+            .names(NameList::Officials, caller.principal().scope())
+            .await?
+            .into_iter()
+            .filter(|(uid, _)| members.iter().all(|m| m.user_id != *uid))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(MembersPage {
+        c: Chrome::for_caller(caller, "task-forces"),
+        id,
+        title: format!("{} · {}", task_force.name, lang.t("member.title")),
+        name: task_force.name,
+        members: members
+            .into_iter()
+            .map(|m| MemberRow {
+                role: feidi_core::model::Role::parse(&m.role)
+                    .map(|r| r.label(lang).to_string())
+                    .unwrap_or(m.role),
+                user_id: m.user_id,
+                name: m.name,
+                login: m.login,
+                active: m.active,
+            })
+            .collect(),
+        may_edit,
+        candidates,
+        error: None,
+    })
+}
+
+async fn members_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+) -> Response {
+    match members_view(&state, &caller, id).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn add_member(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let user = fields
+        .get("user_id")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<i64>().ok());
+    let outcome = match user {
+        Some(user) => ops::put_member(&state, &caller, id, user).await.map(|_| ()),
+        None => Err(ApiError::Invalid(
+            feidi_core::FieldErrors::one("user_id", feidi_core::Flaw::Required),
+            caller.lang(),
+        )),
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/task-forces/{id}/members")).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => match members_view(&state, &caller, id).await {
+            Ok(mut view) => {
+                view.error = Some(
+                    errors
+                        .0
+                        .iter()
+                        .map(|e| format!("{}: {}", lang.t("member.official"), e.flaw.message(lang)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    Path((id, user)): Path<(i64, i64)>,
+    form: FormInput,
+) -> Response {
+    let caller = form.caller;
+    match ops::take_member_off(&state, &caller, id, user).await {
+        Ok(()) => Redirect::to(&format!("/task-forces/{id}/members")).into_response(),
         Err(e) => error_page(&caller, e),
     }
 }

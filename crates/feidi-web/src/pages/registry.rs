@@ -1353,6 +1353,10 @@ impl PageKind for TaskForces {
             ),
             (w("field.description"), opt_text(&t.description)),
             (
+                w("member.title"),
+                Cell::link(w("list.view"), format!("/task-forces/{}/members", t.id)),
+            ),
+            (
                 w("nav.enterprises"),
                 Cell::link(w("list.view"), format!("/enterprises?task_force_id={}", t.id)),
             ),
