@@ -1339,9 +1339,9 @@ impl Store {
                 report.handed_over += batch.handed_over;
                 report.escalated += batch.escalated;
                 report.overdue += batch.overdue;
-                // A breath between batches lets other writers in — other app servers' too,
-                // whose wait for SQLite's lock is a sleep-and-retry rather than a queue.
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                // A breath between batches lets other writers in — other processes' too, whose
+                // writers try for the lock every millisecond (`begin_immediate`).
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
             }
             // Done when nothing is due, or what is listed is being swept by another server.
             if !read_any {

@@ -109,10 +109,14 @@ impl Store {
             Backend::Sqlite => {
                 let url = sqlite_url_with_create(url);
                 let options = AnyConnectOptions::from_str(&url)?;
-                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                // The writer waits for another process's write lock itself (see `begin`), so
+                // SQLite's own busy handler, which sleeps ever longer, is off for it.
+                let write = sqlite_pool(1, 0).connect_with(options.clone()).await?;
                 // Four readers keep two cores busy while one waits on the disk; each holds its
                 // own page cache (up to 2 MB), so more of them would cost memory, not speed.
-                let read = sqlite_pool(4).connect_with(options).await?;
+                let read = sqlite_pool(4, LOCK_WAIT.as_millis() as u64)
+                    .connect_with(options)
+                    .await?;
                 let writer = Some(writer::Writer::start(write.clone()));
                 Ok(Self {
                     read,
@@ -171,15 +175,53 @@ impl Store {
 
     /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
     /// transaction that reads then writes never fails half-way on another process's commit.
+    /// Several processes starting at once wait for one another here (see `begin_immediate`).
     async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.write.begin().await?,
-        })
+        if self.backend == Backend::Postgres {
+            return Ok(self.write.begin().await?);
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match self.write.begin_with("BEGIN IMMEDIATE").await {
+                Err(e) if is_busy(&e) && started.elapsed() < LOCK_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 }
 
-fn sqlite_pool(max: u32) -> AnyPoolOptions {
+/// How long a writer waits for the database's write lock before giving up.
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether an error is SQLite's "database is locked" (SQLITE_BUSY and its extended codes).
+pub(crate) fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| c & 0xff == 5)
+            || d.message().contains("database is locked")
+    })
+}
+
+/// `BEGIN IMMEDIATE` on SQLite, waiting for another process's write lock by polling every
+/// millisecond. SQLite's own busy handler sleeps longer and longer (up to 100 ms a try), so a
+/// server's write waiting on `feidi sweep` in another process would miss the short gaps the
+/// sweep leaves between its transactions and wait for hundreds of milliseconds.
+pub(crate) async fn begin_immediate(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let started = std::time::Instant::now();
+    loop {
+        match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+            Err(e) if is_busy(&e) && started.elapsed() < LOCK_WAIT => {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            other => return other.map(|_| ()),
+        }
+    }
+}
+
+fn sqlite_pool(max: u32, busy_timeout_ms: u64) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
@@ -189,12 +231,15 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         // A connection to a local file does not go stale; pinging it before every use would be
         // one more trip to its worker thread per query.
         .test_before_acquire(false)
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
                 // Durability is never traded for speed: WAL with a full sync at every commit.
                 conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000;",
+                    format!(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                         PRAGMA busy_timeout = {busy_timeout_ms};"
+                    )
+                    .as_str(),
                 )
                 .await?;
                 Ok(())

@@ -78,7 +78,7 @@ async fn serve_group(pool: &AnyPool, group: Vec<Request>) {
         Ok(conn) => conn,
         Err(e) => return fail_all(group.into_iter().map(|r| r.reply), &e.to_string()),
     };
-    if let Err(e) = exec(&mut conn, "BEGIN IMMEDIATE").await {
+    if let Err(e) = crate::begin_immediate(&mut conn).await {
         // The connection's state is unknown: never hand it out again.
         let _ = conn.detach().close().await;
         return fail_all(group.into_iter().map(|r| r.reply), &e.to_string());

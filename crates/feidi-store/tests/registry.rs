@@ -718,3 +718,50 @@ both_backends!(
     an_abandoned_import_is_taken_back,
     super::an_abandoned_import_is_taken_back
 );
+
+/// Another app server (another process) holding the write lock: a write here waits for it and
+/// then succeeds, rather than failing or sleeping long past its release; and two servers
+/// starting on one database at once both come up.
+async fn a_write_waits_for_another_servers_write(backend: Backend) {
+    use sqlx::Connection;
+    let (db, store) = TestDb::store(backend).await;
+    let (other, third) = tokio::join!(Store::open(&db.url), Store::open(&db.url));
+    let other = other.expect("a second server starts");
+    third.expect("a third starts at the same moment").close().await;
+    let mut holder = sqlx::AnyConnection::connect(&db.url).await.expect("connect");
+    let take = match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    sqlx::query(take).execute(&mut holder).await.expect("begin");
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE jurisdictions IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut holder)
+            .await
+            .expect("lock");
+    }
+    let writer = tokio::spawn(async move {
+        let input = JurisdictionInput::parse(&map(json!({"name": "新乡市"}))).expect("input");
+        let (created, _) = other
+            .create(None, &input, vec![], None)
+            .await
+            .expect("waits, then writes");
+        (created.id, std::time::Instant::now())
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(!writer.is_finished(), "the write waits while the lock is held");
+    let released = std::time::Instant::now();
+    sqlx::query("COMMIT").execute(&mut holder).await.expect("commit");
+    let (id, done) = writer.await.expect("join");
+    assert!(id > 0);
+    assert!(done >= released, "it wrote only after the release");
+    let all = store
+        .list::<feidi_store::Jurisdiction>(&ListQuery::default(), Scope::All)
+        .await
+        .expect("list");
+    assert_eq!(all.total, 1);
+}
+both_backends!(
+    a_write_waits_for_another_servers_write,
+    super::a_write_waits_for_another_servers_write
+);
