@@ -2,7 +2,7 @@
 # feidi against the ceiling server, in the same run: wrk, 2 threads, 16 connections, loopback.
 #   bench/run.sh [sqlite|postgres|both] [seconds per endpoint]
 # Prints, per endpoint, requests/s, p50 and p99 latency and the ratio to the ceiling's figure,
-# and feidi's peak memory (RSS) under the load. Needs wrk (Debian package wrk).
+# and feidi's peak memory (RSS) under the load. Needs wrk (Debian package wrk; installed if missing).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -14,7 +14,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+if ! command -v wrk >/dev/null; then
+  echo "== installing wrk" >&2
+  as_root apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null || true
+fi
+command -v wrk >/dev/null || { echo "bench: wrk is needed (Debian package wrk) and could not be installed" >&2; exit 1; }
 (cd "$root" && cargo build --release --quiet)
 feidi=$root/target/release/feidi
 

@@ -353,6 +353,15 @@ pub struct SweepReport {
     pub overdue: usize,
 }
 
+impl SweepReport {
+    fn add(&mut self, other: &SweepReport) {
+        self.appeals += other.appeals;
+        self.handed_over += other.handed_over;
+        self.escalated += other.escalated;
+        self.overdue += other.overdue;
+    }
+}
+
 /// The programme's appeal figures: counts now, and the rates over every appeal so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AppealFigures {
@@ -369,8 +378,14 @@ pub struct AppealFigures {
     pub returns: i64,
 }
 
-/// Appeals the sweep takes per transaction: short enough that other writers wait little.
-const SWEEP_BATCH: usize = 500;
+/// The sweep works in steps of this many appeals...
+const SWEEP_STEP: usize = 50;
+/// ...and ends its transaction once it has worked this long (or after `SWEEP_STEPS_MAX`
+/// steps), so that another writer — a request on this server or another — waits for at most
+/// about this plus one commit, on any machine. Longer transactions would sweep faster (fewer
+/// commits) at the cost of every other writer's latency while it runs.
+const SWEEP_SLICE: std::time::Duration = std::time::Duration::from_millis(10);
+const SWEEP_STEPS_MAX: usize = 20;
 
 /// The calendar as last read, with the data version it was read at: every deadline needs
 /// it, and it changes a few times a year.
@@ -1318,29 +1333,35 @@ impl Store {
                 .await?;
             ids.sort_unstable();
             let mut read_any = false;
-            for chunk in ids.chunks(SWEEP_BATCH) {
-                let (cache, backend, select, chunk) = (
-                    self.calendar.clone(),
-                    self.backend,
-                    select.clone(),
-                    chunk.to_vec(),
-                );
-                let (batch, read) = self
+            let mut rest: &[i64] = &ids;
+            while !rest.is_empty() {
+                let (cache, backend, select) = (self.calendar.clone(), self.backend, select.clone());
+                let slice = rest[..rest.len().min(SWEEP_STEP * SWEEP_STEPS_MAX)].to_vec();
+                let (batch, read, used) = self
                     .in_write_tx(
-                        move |tx: &mut AnyConnection| -> TxFuture<'_, (SweepReport, usize)> {
-                            Box::pin(
-                                async move { sweep_batch(tx, backend, &cache, &select, now, &chunk).await },
-                            )
+                        move |tx: &mut AnyConnection| -> TxFuture<'_, (SweepReport, usize, usize)> {
+                            Box::pin(async move {
+                                let started = std::time::Instant::now();
+                                let (mut batch, mut read, mut used) = (SweepReport::default(), 0, 0);
+                                for step in slice.chunks(SWEEP_STEP) {
+                                    let (b, r) = sweep_batch(tx, backend, &cache, &select, now, step).await?;
+                                    batch.add(&b);
+                                    read += r;
+                                    used += step.len();
+                                    if started.elapsed() >= SWEEP_SLICE {
+                                        break;
+                                    }
+                                }
+                                Ok((batch, read, used))
+                            })
                         },
                     )
                     .await?;
+                rest = &rest[used..];
                 read_any |= read > 0;
-                report.appeals += batch.appeals;
-                report.handed_over += batch.handed_over;
-                report.escalated += batch.escalated;
-                report.overdue += batch.overdue;
-                // A breath between batches lets other writers in — other processes' too, whose
-                // writers try for the lock every millisecond (`begin_immediate`).
+                report.add(&batch);
+                // A breath between transactions lets other writers in — other processes' too,
+                // whose writers try for the lock every millisecond (`begin_immediate`).
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;
             }
             // Done when nothing is due, or what is listed is being swept by another server.
@@ -1374,7 +1395,7 @@ pub(crate) async fn appeals_as_shown(
         .collect()
 }
 
-/// One sweep transaction: up to `SWEEP_BATCH` due appeals, the rules applied to each, the
+/// One step of a sweep transaction: up to `SWEEP_STEP` due appeals, the rules applied to each, the
 /// rows updated in one statement, their events, audit entries and webhook deliveries written.
 async fn sweep_batch(
     tx: &mut AnyConnection,
