@@ -396,6 +396,15 @@ async fn calendar_in(conn: &mut AnyConnection, cache: &CalendarCache) -> StoreRe
     let version: i64 = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'calendar_days'")
         .fetch_one(&mut *conn)
         .await?;
+    calendar_at(conn, cache, version).await
+}
+
+/// The calendar at data version `version`: the one held if it is that one, else read again.
+async fn calendar_at(
+    conn: &mut AnyConnection,
+    cache: &CalendarCache,
+    version: i64,
+) -> StoreResult<Arc<Calendar>> {
     if let Ok(held) = cache.0.lock()
         && let Some((v, calendar)) = held.as_ref()
         && *v == version
@@ -429,9 +438,14 @@ async fn is_absent(conn: &mut AnyConnection, user: i64, day: &str) -> StoreResul
     Ok(hit.is_some())
 }
 
+/// Whether an official is away on `$3`, as a column of the submission's one query.
+const ABSENT: &str = "CAST(CASE WHEN EXISTS (SELECT 1 FROM absences x WHERE x.user_id = {who} \
+     AND x.from_date <= $3 AND x.to_date >= $3) THEN 1 ELSE 0 END AS BIGINT)";
+
 /// Checks a new appeal's references and gathers what the rules need: its officials on the
 /// day of submission (the project's own pair if it has one), the category's resolve time and
-/// the calendar.
+/// the calendar. One query answers all of it for an appeal without a project: each statement
+/// is a round trip to SQLite's worker thread, and submissions are the hot write.
 async fn plan_submission(
     conn: &mut AnyConnection,
     cache: &CalendarCache,
@@ -444,25 +458,37 @@ async fn plan_submission(
             flaw,
         })
     };
-    let days: Option<i64> =
-        sqlx::query_scalar("SELECT resolve_working_days FROM appeal_categories WHERE key = $1")
-            .bind(input.category.clone())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let submitted_at = input.submitted_at.unwrap_or_else(feidi_core::time::now);
+    let day = submitted_at.date_naive().format("%Y-%m-%d").to_string();
+    let sql = format!(
+        "SELECT (SELECT CAST(resolve_working_days AS BIGINT) FROM appeal_categories WHERE key = $1) AS days, \
+         e.id AS enterprise, e.a_official_id, e.b_official_id, t.leader_id, {a_absent} AS a_absent, \
+         {b_absent} AS b_absent, \
+         (SELECT version FROM data_versions WHERE name = 'calendar_days') AS calendar_version \
+         FROM (SELECT 1 AS one) o LEFT JOIN enterprises e ON e.id = $2 \
+         LEFT JOIN task_forces t ON t.id = e.task_force_id",
+        a_absent = ABSENT.replace("{who}", "e.a_official_id"),
+        b_absent = ABSENT.replace("{who}", "e.b_official_id"),
+    );
+    let row = sqlx::query(&sql)
+        .bind(input.category.clone())
+        .bind(input.enterprise_id)
+        .bind(day.clone())
+        .fetch_one(&mut *conn)
+        .await?;
+    let c = Cols::Row(&row);
+    let days = c.opt_int("days")?;
     if days.is_none() {
         flag("category", Flaw::NoSuchRecord);
     }
-    let enterprise: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT e.a_official_id, e.b_official_id, t.leader_id FROM enterprises e \
-         LEFT JOIN task_forces t ON t.id = e.task_force_id WHERE e.id = $1",
-    )
-    .bind(input.enterprise_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if enterprise.is_none() {
+    let found = c.opt_int("enterprise")?.is_some();
+    if !found {
         flag("enterprise_id", Flaw::NoSuchRecord);
     }
-    let mut pair = None;
+    let (mut a, mut b) = (c.opt_int("a_official_id")?, c.opt_int("b_official_id")?);
+    let (mut a_absent, mut b_absent) = (c.int("a_absent")? == 1, c.int("b_absent")? == 1);
+    let leader = c.opt_int("leader_id")?;
+    let calendar_version = c.int("calendar_version")?;
     if let Some(project) = input.project_id {
         let row: Option<(Option<i64>, Option<i64>, Option<i64>)> =
             sqlx::query_as("SELECT enterprise_id, a_official_id, b_official_id FROM projects WHERE id = $1")
@@ -470,9 +496,18 @@ async fn plan_submission(
                 .fetch_optional(&mut *conn)
                 .await?;
         match row {
-            Some((owner, a, b)) if owner == Some(input.enterprise_id) => {
-                if a.is_some() || b.is_some() {
-                    pair = Some((a, b));
+            Some((owner, pa, pb)) if owner == Some(input.enterprise_id) => {
+                // The project's own pair handles its appeals.
+                if pa.is_some() || pb.is_some() {
+                    (a, b) = (pa, pb);
+                    a_absent = match a {
+                        Some(a) => is_absent(&mut *conn, a, &day).await?,
+                        None => false,
+                    };
+                    b_absent = match b {
+                        Some(b) => is_absent(&mut *conn, b, &day).await?,
+                        None => false,
+                    };
                 }
             }
             Some(_) => flag(
@@ -485,26 +520,17 @@ async fn plan_submission(
     if !errors.is_empty() {
         return Err(FieldErrors(errors).into());
     }
-    let (Some(days), Some((a, b, leader))) = (days, enterprise) else {
+    let Some(days) = days else {
         return Err(StoreError::NotFound);
     };
-    let (a, b) = pair.unwrap_or((a, b));
-    let submitted_at = input.submitted_at.unwrap_or_else(feidi_core::time::now);
-    let day = submitted_at.date_naive().format("%Y-%m-%d").to_string();
     let officials = Officials {
         a,
         b,
-        a_absent: match a {
-            Some(a) => is_absent(&mut *conn, a, &day).await?,
-            None => false,
-        },
-        b_absent: match b {
-            Some(b) => is_absent(&mut *conn, b, &day).await?,
-            None => false,
-        },
+        a_absent: a.is_some() && a_absent,
+        b_absent: b.is_some() && b_absent,
         task_force_leader: leader,
     };
-    let calendar = calendar_in(&mut *conn, cache).await?;
+    let calendar = calendar_at(&mut *conn, cache, calendar_version).await?;
     Ok((officials, u32::try_from(days).unwrap_or(1), calendar))
 }
 
