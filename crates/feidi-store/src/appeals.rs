@@ -605,18 +605,18 @@ impl Store {
     /// Counts and on-time figures over all appeals. `overdue` is left at 0: it moves with
     /// the clock, not with the data, and `overdue_count` reads it.
     pub async fn appeal_figures(&self) -> StoreResult<AppealFigures> {
+        // Kept with every write by triggers (migration 15), in sixteen shards.
         let row = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
-             CAST(COALESCE(SUM(CASE WHEN due_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
-             0 AS overdue, \
-             CAST(COALESCE(SUM(CASE WHEN due_at IS NOT NULL AND escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated, \
-             CAST(COALESCE(SUM(CASE WHEN ack_on_time IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS acknowledged, \
-             CAST(COALESCE(SUM(CASE WHEN ack_on_time = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS acknowledged_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN resolved_on_time IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
-             CAST(COALESCE(SUM(CASE WHEN resolved_on_time = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS rated, \
-             CAST(COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied, \
-             CAST(COALESCE(SUM(returns), 0) AS BIGINT) AS returns FROM appeals",
+            "SELECT CAST(COALESCE(SUM(total_count), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(open_count), 0) AS BIGINT) AS open, 0 AS overdue, \
+             CAST(COALESCE(SUM(escalated_count), 0) AS BIGINT) AS escalated, \
+             CAST(COALESCE(SUM(acknowledged), 0) AS BIGINT) AS acknowledged, \
+             CAST(COALESCE(SUM(acknowledged_on_time), 0) AS BIGINT) AS acknowledged_on_time, \
+             CAST(COALESCE(SUM(resolved), 0) AS BIGINT) AS resolved, \
+             CAST(COALESCE(SUM(resolved_on_time), 0) AS BIGINT) AS resolved_on_time, \
+             CAST(COALESCE(SUM(rated), 0) AS BIGINT) AS rated, \
+             CAST(COALESCE(SUM(satisfied), 0) AS BIGINT) AS satisfied, \
+             CAST(COALESCE(SUM(return_count), 0) AS BIGINT) AS returns FROM appeal_totals",
         )
         .fetch_one(&self.read)
         .await?;

@@ -90,6 +90,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_delivery_bodies_at_first_send.sql"),
         include_str!("../migrations/postgres/0014_delivery_bodies_at_first_send.sql"),
     ),
+    (
+        15,
+        "appeal_totals",
+        include_str!("../migrations/sqlite/0015_appeal_totals.sql"),
+        include_str!("../migrations/postgres/0015_appeal_totals.sql"),
+    ),
 ];
 
 impl Store {

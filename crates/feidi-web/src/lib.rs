@@ -58,6 +58,9 @@ pub struct AppState {
     pub cockpits: std::sync::Arc<memo::ValueMemo<cockpit::Cockpit>>,
     /// The appeal figures, per minute (overdue moves with the clock) and data version.
     pub appeal_figures: std::sync::Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
+    /// Held while the appeal figures are worked out again, so that requests arriving meanwhile
+    /// wait for that one answer instead of each counting a million appeals at once.
+    pub appeal_figures_busy: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Officials' inboxes, per data version of appeals, enterprises and users.
     pub inboxes: std::sync::Arc<memo::ValueMemo<appeals::Inbox>>,
 }
@@ -71,6 +74,7 @@ impl AppState {
             answers: Default::default(),
             cockpits: Default::default(),
             appeal_figures: Default::default(),
+            appeal_figures_busy: Default::default(),
             inboxes: Default::default(),
         }
     }

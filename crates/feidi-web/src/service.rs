@@ -381,6 +381,10 @@ pub async fn appeal_figures(state: &AppState) -> ApiResult<std::sync::Arc<feidi_
     if let Some(kept) = state.appeal_figures.get(&minute, version) {
         return Ok(kept);
     }
+    let _one_at_a_time = state.appeal_figures_busy.lock().await;
+    if let Some(kept) = state.appeal_figures.get(&minute, version) {
+        return Ok(kept);
+    }
     let base = match state.appeal_figures.get("all", version) {
         Some(kept) => kept,
         None => {

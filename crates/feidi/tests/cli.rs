@@ -285,6 +285,10 @@ async fn the_generator_is_deterministic(backend: Backend) {
             swept.handed_over > 100,
             "most open appeals are past A's deadline: {swept:?}"
         );
+        // The figures kept with the writes follow the sweep's updates.
+        let after = store.appeal_figures().await.expect("figures");
+        assert_eq!((after.total, after.open), (2000, 200));
+        assert_eq!(after.escalated as usize, swept.escalated, "{after:?} {swept:?}");
         totals.push((t.total_investment, sums.approved_total()));
     }
     assert_eq!(totals[0], totals[1], "the same seed gives the same programme");
