@@ -412,14 +412,29 @@ impl Store {
                 if !unfixed.is_empty() {
                     let appeal_ids: Vec<i64> = unfixed.iter().map(|(_, a)| *a).collect();
                     let shown = crate::appeals::appeals_as_shown(&mut *tx, backend, &appeal_ids).await?;
+                    // One statement for the batch: the sender shares the one writer with requests.
+                    let mut values = Vec::with_capacity(unfixed.len());
+                    let mut binds = Vec::with_capacity(unfixed.len() * 2);
                     for (delivery, appeal) in &unfixed {
-                        let json = shown.get(appeal).map(String::as_str).unwrap_or("null");
-                        sqlx::query("UPDATE webhook_deliveries SET appeal_json = $1 WHERE id = $2")
-                            .bind(json)
-                            .bind(*delivery)
-                            .execute(&mut *tx)
-                            .await?;
+                        values.push(match backend {
+                            Backend::Sqlite => "(CAST(? AS BIGINT), CAST(? AS TEXT))".to_string(),
+                            Backend::Postgres => format!(
+                                "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
+                                binds.len() + 1,
+                                binds.len() + 2
+                            ),
+                        });
+                        binds.push(Val::from(*delivery));
+                        binds.push(Val::from(shown.get(appeal).cloned().unwrap_or_else(|| "null".into())));
                     }
+                    let sql = format!(
+                        "WITH v (id, json) AS (VALUES {}) UPDATE webhook_deliveries SET appeal_json = v.json \
+                         FROM v WHERE webhook_deliveries.id = v.id",
+                        values.join(", ")
+                    );
+                    crate::value::bind_all(sqlx::query(&sql), &binds)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 let rows = sqlx::query(&format!(
                     "SELECT d.id, h.url, h.secret, d.event, d.occurred_at, d.appeal_json, d.attempts, d.created_at \
