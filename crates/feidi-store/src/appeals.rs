@@ -1369,8 +1369,10 @@ impl Store {
                             Box::pin(async move {
                                 let started = std::time::Instant::now();
                                 let (mut batch, mut read, mut used) = (SweepReport::default(), 0, 0);
+                                let calendar = calendar_in(&mut *tx, &cache).await?;
                                 for step in slice.chunks(SWEEP_STEP) {
-                                    let (b, r) = sweep_batch(tx, backend, &cache, &select, now, step).await?;
+                                    let (b, r) =
+                                        sweep_batch(tx, backend, &calendar, &select, now, step).await?;
                                     batch.add(&b);
                                     read += r;
                                     used += step.len();
@@ -1426,7 +1428,7 @@ pub(crate) async fn appeals_as_shown(
 async fn sweep_batch(
     tx: &mut AnyConnection,
     backend: Backend,
-    cache: &CalendarCache,
+    calendar: &Calendar,
     select: &str,
     now: DateTime<FixedOffset>,
     ids: &[i64],
@@ -1448,13 +1450,12 @@ async fn sweep_batch(
     if rows.is_empty() {
         return Ok((SweepReport::default(), 0));
     }
-    let calendar = calendar_in(&mut *tx, cache).await?;
     let mut batch = SweepReport::default();
     let (mut events, mut audit, mut told, mut changed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for text in &rows {
         let before = Appeal::from_json_text(text)?;
         let mut state = before.state()?;
-        let steps = state.sweep(&calendar, now);
+        let steps = state.sweep(calendar, now);
         let mut after = before.clone();
         after.take_state(&state);
         if !steps.is_empty() {
