@@ -408,7 +408,8 @@ async fn the_calendar_and_the_sweep_from_the_command_line(backend: Backend) {
     let before = store.calendar_days(Some(2024)).await.expect("days").len();
 
     // A bad file names its rows and writes nothing.
-    let dir = std::env::temp_dir().join(format!("feidi-calendar-{}", std::process::id()));
+    // One folder per backend: both variants run at once in this process.
+    let dir = std::env::temp_dir().join(format!("feidi-calendar-{}-{backend:?}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "date,kind,name\n2024-12-30,holiday,x\n2024-12-31,rest,x\n").expect("write");
