@@ -536,7 +536,7 @@ async fn plan_submission(
 
 /// Writes a batch of events (and answers nothing): one statement.
 async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Event)]) -> StoreResult<()> {
-    for chunk in rows.chunks(300) {
+    for chunk in crate::value::statement_chunks(rows, 128) {
         let values = chunk
             .iter()
             .map(|(appeal, e)| {
@@ -586,9 +586,12 @@ impl Store {
         };
         let sql = format!(
             "SELECT id, name FROM {table} WHERE id IN ({})",
-            crate::value::id_list(ids)
+            crate::value::id_set(self.backend, "$1")
         );
-        let rows: Vec<(i64, String)> = sqlx::query_as(&sql).fetch_all(&self.read).await?;
+        let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
+            .bind(crate::value::ids_json(ids))
+            .fetch_all(&self.read)
+            .await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -1410,8 +1413,9 @@ pub(crate) async fn appeals_as_shown(
     let select = crate::registry::json_row_of(backend, APPEAL_COLUMNS);
     let rows: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT {select} FROM appeals WHERE id IN ({})",
-        crate::value::id_list(ids)
+        crate::value::id_set(backend, "$1")
     ))
+    .bind(crate::value::ids_json(ids))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -1440,10 +1444,11 @@ async fn sweep_batch(
     };
     // Still due (another server may have swept some meanwhile), and not being swept elsewhere.
     let sql = format!(
-        "SELECT {select} FROM appeals WHERE id IN ({}) AND next_due_at <= $1 ORDER BY id{lock}",
-        crate::value::id_list(ids)
+        "SELECT {select} FROM appeals WHERE id IN ({}) AND next_due_at <= $2 ORDER BY id{lock}",
+        crate::value::id_set(backend, "$1")
     );
     let rows: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(crate::value::ids_json(ids))
         .bind(stamp(now))
         .fetch_all(&mut *tx)
         .await?;
@@ -1488,13 +1493,13 @@ async fn sweep_batch(
     Ok((batch, rows.len()))
 }
 
-/// Writes what the sweep changes of many appeals in one statement per 200, each only if its
-/// version is still the one read.
+/// Writes what the sweep changes of many appeals in a few statements, each only if its version
+/// is still the one read.
 async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Appeal)]) -> StoreResult<()> {
     let now = stamp(feidi_core::time::now());
-    for chunk in rows.chunks(200) {
+    for chunk in crate::value::statement_chunks(rows, SWEEP_STEP) {
         let mut values = Vec::with_capacity(chunk.len());
-        let mut binds = Vec::with_capacity(chunk.len() * 9);
+        let mut binds = Vec::with_capacity(chunk.len() * 9 + 1);
         for (version, a) in chunk {
             let n = binds.len();
             // SQLite takes anonymous `?` in order: numbered ones cost sqlx a name lookup per
@@ -1527,12 +1532,19 @@ async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
                 Val::from(a.escalated_at.clone()),
             ]);
         }
+        // The time is bound last (SQLite numbers `?` in order of appearance), not written
+        // into the text, which must stay the same from one statement to the next.
+        let now_slot = match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", binds.len() + 1),
+        };
+        binds.push(Val::from(now.clone()));
         let sql = format!(
             "WITH u (id, version, handler_id, handler_role, ack_due_at, due_at, next_due_at, overdue, escalated_at) AS \
              (VALUES {}) \
              UPDATE appeals SET handler_id = u.handler_id, handler_role = u.handler_role, ack_due_at = u.ack_due_at, \
              due_at = u.due_at, next_due_at = u.next_due_at, overdue = u.overdue, escalated_at = u.escalated_at, \
-             version = appeals.version + 1, updated_at = '{now}' FROM u WHERE appeals.id = u.id AND appeals.version = u.version",
+             version = appeals.version + 1, updated_at = {now_slot} FROM u WHERE appeals.id = u.id AND appeals.version = u.version",
             values.join(", ")
         );
         let done = bind_all(sqlx::query(&sql), &binds).execute(&mut *conn).await?;
@@ -1543,20 +1555,20 @@ async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
     Ok(())
 }
 
-/// The sweep's audit entries, one per appeal it moved, in one statement per few hundred.
+/// The sweep's audit entries, one per appeal it moved, in a few statements.
 async fn write_audits(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, String)]) -> StoreResult<()> {
     let at = stamp(feidi_core::time::now());
-    for chunk in rows.chunks(400) {
+    for chunk in crate::value::statement_chunks(rows, SWEEP_STEP) {
         let values = chunk
             .iter()
-            .map(|(id, note)| vec![Val::from(*id), Val::from(note.clone())])
+            .map(|(id, note)| vec![Val::from(*id), Val::from(note.clone()), Val::from(at.clone())])
             .collect();
         crate::imports::insert_rows(
             &mut *conn,
             backend,
             "audit_log (entity_id, note, at, actor_id, action, entity)",
             values,
-            &format!("'{at}', NULL, 'sweep', 'appeal'"),
+            "NULL, 'sweep', 'appeal'",
         )
         .await?;
     }

@@ -70,10 +70,11 @@ impl Store {
         if project_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = crate::value::id_list(project_ids);
+        let ids = crate::value::id_set(self.backend, "$1");
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM milestones WHERE project_id IN ({ids}) ORDER BY project_id"
         ))
+        .bind(crate::value::ids_json(project_ids))
         .fetch_all(&self.read)
         .await?;
         let mut list = rows

@@ -273,9 +273,12 @@ impl Store {
         }
         let sql = format!(
             "SELECT id, name FROM projects WHERE id IN ({})",
-            crate::value::id_list(ids)
+            crate::value::id_set(self.backend, "$1")
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql)
+            .bind(crate::value::ids_json(ids))
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|row| {
                 let c = Cols::Row(row);

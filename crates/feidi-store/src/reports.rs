@@ -423,13 +423,14 @@ impl Store {
         if project_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = crate::value::id_list(project_ids);
+        let ids = crate::value::id_set(self.backend, "$2");
         let rows = sqlx::query(&format!(
             "SELECT r.project_id, r.month, r.problems FROM monthly_reports r \
              WHERE r.project_id IN ({ids}) AND r.problems IS NOT NULL AND r.problems <> '' \
              AND r.month = (SELECT MAX(l.month) FROM monthly_reports l WHERE l.project_id = r.project_id AND l.month <= $1)"
         ))
         .bind(cutoff.to_string())
+        .bind(crate::value::ids_json(project_ids))
         .fetch_all(&self.read)
         .await?;
         rows.iter()

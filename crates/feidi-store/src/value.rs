@@ -60,10 +60,51 @@ pub(crate) fn bind_all<'q>(mut query: AnyQuery<'q>, values: &[Val]) -> AnyQuery<
     query
 }
 
-/// Ids for an `IN (...)` list. They are integers, so writing them into the statement is safe,
-/// and it spares one placeholder per id.
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+/// How many rows each of the multi-row statements writing `len` rows takes: `max` at a time,
+/// then the rest in powers of two. Their text then takes only a few shapes, each prepared once
+/// and kept in the connection's statement cache; a statement of every length would be parsed
+/// anew each time (a quarter of the sweep's time) and push the cached ones out.
+pub(crate) fn statement_sizes(len: usize, max: usize) -> Vec<usize> {
+    let mut sizes = vec![max; len / max];
+    let mut rest = len % max;
+    while rest > 0 {
+        let size = 1 << rest.ilog2();
+        sizes.push(size);
+        rest -= size;
+    }
+    sizes
+}
+
+/// Splits `items` into pieces of the `statement_sizes`.
+pub(crate) fn statement_chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
+    let mut rest = items;
+    statement_sizes(items.len(), max)
+        .into_iter()
+        .map(|n| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head
+        })
+        .collect()
+}
+
+/// A set of ids bound as one parameter `slot` (a JSON array, see `ids_json`), for
+/// `id IN (...)`: the statement's text stays the same whatever the ids.
+pub(crate) fn id_set(backend: crate::Backend, slot: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("SELECT value FROM json_each({slot})"),
+        crate::Backend::Postgres => {
+            format!("SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST({slot} AS JSON))")
+        }
+    }
+}
+
+/// Ids as the JSON array `id_set` reads.
+pub(crate) fn ids_json(ids: &[i64]) -> String {
+    format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    )
 }
 
 /// Typed column reads that name the column when stored data is not what was expected: from a
@@ -137,5 +178,25 @@ impl Cols<'_> {
                 other => Err(corrupt(col, other)),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_take_few_sizes() {
+        assert_eq!(statement_sizes(0, 50), Vec::<usize>::new());
+        assert_eq!(statement_sizes(50, 50), vec![50]);
+        assert_eq!(statement_sizes(123, 50), vec![50, 50, 16, 4, 2, 1]);
+        let items: Vec<i32> = (0..23).collect();
+        let chunks = statement_chunks(&items, 8);
+        assert_eq!(
+            chunks.iter().map(|c| c.len()).collect::<Vec<_>>(),
+            vec![8, 8, 4, 2, 1]
+        );
+        assert_eq!(chunks.concat(), items);
+        assert_eq!(ids_json(&[3, 1, 2]), "[3,1,2]");
     }
 }

@@ -137,10 +137,12 @@ pub(crate) async fn queue_deliveries(
     // One statement matches the events with the endpoints that want them (no endpoint, no
     // row): asking for the endpoints first would be one more round trip on every write. (The
     // `_` of a kind is a LIKE wildcard, harmless: no two kinds differ only there.)
-    for (n, chunk) in rows.chunks(300).enumerate() {
+    let mut ord = 0;
+    for chunk in crate::value::statement_chunks(&rows, 128) {
         let mut values = Vec::with_capacity(chunk.len());
-        let mut binds = Vec::with_capacity(chunk.len() * 5);
-        for (k, (event, appeal, version)) in chunk.iter().enumerate() {
+        let mut binds = Vec::with_capacity(chunk.len() * 5 + 1);
+        for (event, appeal, version) in chunk {
+            ord += 1;
             let slot = |i: usize, ty: &str| match backend {
                 Backend::Sqlite => format!("CAST(? AS {ty})"),
                 Backend::Postgres => format!("CAST(${} AS {ty})", binds.len() + i),
@@ -154,18 +156,28 @@ pub(crate) async fn queue_deliveries(
                 slot(5, "BIGINT")
             ));
             binds.extend([
-                Val::from((n * 300 + k) as i64),
+                Val::from(ord),
                 Val::from(event.kind.as_str()),
                 Val::from(stamp(event.at)),
                 Val::from(*appeal),
                 Val::from(*version),
             ]);
         }
+        // The time is bound last (SQLite numbers `?` in order of appearance), so that the
+        // text is one of a few the connection keeps prepared.
+        let now_slot = match backend {
+            Backend::Sqlite => {
+                binds.push(Val::from(now.clone()));
+                "CAST(? AS TEXT)".to_string()
+            }
+            Backend::Postgres => format!("CAST(${} AS TEXT)", binds.len() + 1),
+        };
+        binds.push(Val::from(now.clone()));
         let sql = format!(
             "WITH v (ord, event, occurred_at, appeal_id, appeal_version) AS (VALUES {}) \
              INSERT INTO webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_version, state, \
              next_attempt_at, created_at) \
-             SELECT h.id, v.event, v.occurred_at, v.appeal_id, v.appeal_version, 'pending', '{now}', '{now}' \
+             SELECT h.id, v.event, v.occurred_at, v.appeal_id, v.appeal_version, 'pending', {now_slot}, {now_slot} \
              FROM v JOIN webhooks h ON h.active = 1 AND (',' || h.events || ',') LIKE ('%,' || v.event || ',%') \
              ORDER BY v.ord, h.id",
             values.join(", ")
@@ -318,8 +330,9 @@ impl Store {
             let attempts = sqlx::query(&format!(
                 "SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts \
                  WHERE delivery_id IN ({}) ORDER BY id",
-                crate::value::id_list(&ids)
+                crate::value::id_set(self.backend, "$1")
             ))
+            .bind(crate::value::ids_json(&ids))
             .fetch_all(&self.read)
             .await?;
             for a in &attempts {
@@ -397,8 +410,11 @@ impl Store {
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let list = crate::value::id_list(&ids);
-                sqlx::query(&format!("UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN ({list})"))
+                // The ids are bound as one JSON array, so that these statements' text is the
+                // same at every claim and stays prepared.
+                let (ids_json, list) = (crate::value::ids_json(&ids), crate::value::id_set(backend, "$1"));
+                sqlx::query(&format!("UPDATE webhook_deliveries SET claimed_until = $2 WHERE id IN ({list})"))
+                    .bind(ids_json.clone())
                     .bind(stamp(now + lease))
                     .execute(&mut *tx)
                     .await?;
@@ -407,15 +423,17 @@ impl Store {
                 let unfixed: Vec<(i64, i64)> = sqlx::query_as(&format!(
                     "SELECT id, appeal_id FROM webhook_deliveries WHERE id IN ({list}) AND appeal_json IS NULL"
                 ))
+                .bind(ids_json.clone())
                 .fetch_all(&mut *tx)
                 .await?;
                 if !unfixed.is_empty() {
                     let appeal_ids: Vec<i64> = unfixed.iter().map(|(_, a)| *a).collect();
                     let shown = crate::appeals::appeals_as_shown(&mut *tx, backend, &appeal_ids).await?;
-                    // One statement for the batch: the sender shares the one writer with requests.
-                    let mut values = Vec::with_capacity(unfixed.len());
-                    let mut binds = Vec::with_capacity(unfixed.len() * 2);
-                    for (delivery, appeal) in &unfixed {
+                    // Few statements for the batch: the sender shares the one writer with requests.
+                    for part in crate::value::statement_chunks(&unfixed, 64) {
+                    let mut values = Vec::with_capacity(part.len());
+                    let mut binds = Vec::with_capacity(part.len() * 2);
+                    for (delivery, appeal) in part {
                         values.push(match backend {
                             Backend::Sqlite => "(CAST(? AS BIGINT), CAST(? AS TEXT))".to_string(),
                             Backend::Postgres => format!(
@@ -435,11 +453,13 @@ impl Store {
                     crate::value::bind_all(sqlx::query(&sql), &binds)
                         .execute(&mut *tx)
                         .await?;
+                    }
                 }
                 let rows = sqlx::query(&format!(
                     "SELECT d.id, h.url, h.secret, d.event, d.occurred_at, d.appeal_json, d.attempts, d.created_at \
                      FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook_id WHERE d.id IN ({list}) ORDER BY d.id"
                 ))
+                .bind(ids_json)
                 .fetch_all(&mut *tx)
                 .await?;
                 rows.iter()
