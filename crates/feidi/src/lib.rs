@@ -191,9 +191,9 @@ async fn open(url: &str) -> Result<Store> {
 }
 
 /// The database for a command that writes much at once in this process.
-async fn open_for_bulk_work(url: &str) -> Result<Store> {
+async fn open_for_bulk_work(url: &str, large_cache: bool) -> Result<Store> {
     let store = open(url).await?;
-    store.for_bulk_work().await.map_err(store_error)?;
+    store.for_bulk_work(large_cache).await.map_err(store_error)?;
     Ok(store)
 }
 
@@ -311,12 +311,12 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Gen(args) => {
-            let store = open_for_bulk_work(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database, true).await?;
             generate::run(&store, &args).await
         }
         Command::Import { kind, file } => {
             // (A larger page cache does not speed the import up: it only costs memory.)
-            let store = open(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database, false).await?;
             exchange::import(&store, &kind, &file).await
         }
         Command::Export(ExportCommand::Dispatch { month, output, lang }) => {
@@ -324,7 +324,7 @@ async fn run(cli: Cli) -> Result<()> {
             exchange::export_dispatch(&store, month, &output, &lang).await
         }
         Command::Sweep => {
-            let store = open_for_bulk_work(&cli.database).await?;
+            let store = open_for_bulk_work(&cli.database, true).await?;
             let started = std::time::Instant::now();
             let report = store.sweep(feidi_core::time::now()).await.map_err(store_error)?;
             println!(
