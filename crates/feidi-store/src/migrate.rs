@@ -96,6 +96,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_appeal_totals.sql"),
         include_str!("../migrations/postgres/0015_appeal_totals.sql"),
     ),
+    (
+        16,
+        "national_calendar",
+        include_str!("../migrations/sqlite/0016_national_calendar.sql"),
+        include_str!("../migrations/postgres/0016_national_calendar.sql"),
+    ),
 ];
 
 impl Store {

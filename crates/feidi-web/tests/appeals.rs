@@ -1107,11 +1107,24 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
             .send()
     };
 
-    // An admin pastes a schedule; a bad row is named and nothing is marked.
+    // The national schedule for 2023–2026 ships with feidi: 2026's National Day holidays and
+    // the Saturday worked after them are marked from the start.
+    let (_, shipped) = app.admin("GET", "/calendar?year=2026", None).await;
+    let marked = |date: &str| {
+        shipped
+            .as_array()
+            .and_then(|days| days.iter().find(|d| d["date"] == date))
+            .map(|d| d["kind"].clone())
+    };
+    assert_eq!(marked("2026-10-01"), Some(json!("holiday")));
+    assert_eq!(marked("2026-10-10"), Some(json!("workday")));
+    assert_eq!(marked("2026-10-12"), None);
+
+    // An admin pastes a later year's schedule; a bad row is named and nothing is marked.
     let bad = post(
         &app.admin_token,
         "/calendar/import",
-        vec![("csv", "date,kind\n2026-10-01,holiday\n2026-10-09,rest\n".into())],
+        vec![("csv", "date,kind\n2027-10-01,holiday\n2027-10-09,rest\n".into())],
     )
     .await
     .expect("import");
@@ -1122,24 +1135,24 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
             .unwrap_or_default()
             .contains("id=\"calendar-errors\"")
     );
-    let (_, days) = app.admin("GET", "/calendar?year=2026", None).await;
+    let (_, days) = app.admin("GET", "/calendar?year=2027", None).await;
     assert_eq!(days, json!([]));
     let good = post(
         &app.admin_token,
         "/calendar/import",
         vec![(
             "csv",
-            "date,kind,name\n2026-10-01,holiday,国庆节\n2026-10-10,workday,国庆节\n".into(),
+            "date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-09,workday,国庆节\n".into(),
         )],
     )
     .await
     .expect("import");
     assert_eq!(good.status(), StatusCode::OK);
     let html = good.text().await.unwrap_or_default();
-    assert!(html.contains("2026-10-10") && html.contains("调休上班"), "{html}");
-    let (_, days) = app.admin("GET", "/calendar?year=2026", None).await;
+    assert!(html.contains("2027-10-09") && html.contains("调休上班"), "{html}");
+    let (_, days) = app.admin("GET", "/calendar?year=2027", None).await;
     assert_eq!(days.as_array().map(Vec::len), Some(2));
-    let html = page(&park.a.1, "/calendar?year=2026")
+    let html = page(&park.a.1, "/calendar?year=2027")
         .await
         .expect("page")
         .text()
