@@ -7,7 +7,9 @@
 //! portfolio totals the published 35 projects and 135亿元 exactly.
 
 use anyhow::{Result, anyhow};
-use feidi_core::registry::{EnterpriseInput, JurisdictionInput, ProjectInput, UserInput, ZoneInput};
+use feidi_core::registry::{
+    EnterpriseInput, JurisdictionInput, ProjectInput, TaskForceInput, UserInput, ZoneInput,
+};
 use feidi_core::{CreditCode, Money};
 use feidi_store::Store;
 use feidi_web::auth;
@@ -197,6 +199,184 @@ fn invalid(what: &str) -> impl Fn(feidi_core::FieldErrors) -> anyhow::Error + '_
     move |e| anyhow!("demo {what}: {e}")
 }
 
+/// The appeals desk (M5) as on an ordinary day: each enterprise's liaison (who signs in once
+/// an admin sets a password), and appeals of the last weeks in each state, taken through the
+/// real workflow (the oldest 25 days back, so that it is past its deadlines whatever holidays
+/// fall between) — loaded as history by the admin, acted on by whoever holds each one, rated
+/// by the enterprise — then swept, so that the inboxes, the escalations and the dashboard's
+/// figures show what a park sees.
+async fn appeals(store: &Store, admin: i64, enterprises: &[i64]) -> Result<()> {
+    use feidi_core::appeals::Rating;
+    use feidi_core::model::Role;
+    use feidi_core::policy::Principal;
+    use feidi_store::{AppealAction, NewAppeal};
+
+    let mut liaisons = Vec::new();
+    for (n, login) in ["qiye.weicai", "qiye.qipei", "qiye.zhineng", "qiye.tancai"]
+        .iter()
+        .enumerate()
+    {
+        let input = UserInput::parse(&map(json!({
+            "login": login, "name": format!("{}联络员", ENTERPRISES[n].0),
+            "role": "enterprise", "enterprise_id": enterprises[n]
+        })))
+        .map_err(invalid("enterprise liaison"))?;
+        let hash = auth::hash_password(auth::random_token())
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        liaisons.push(store.create_user(Some(admin), &input, hash, None).await?.0.id);
+    }
+    let enterprise_user = |n: usize| Principal {
+        user_id: liaisons[n],
+        role: Role::Enterprise,
+        enterprise_id: Some(enterprises[n]),
+    };
+
+    enum Then {
+        Nothing,
+        Acknowledge,
+        Return(&'static str),
+        Resolve(&'static str, Option<(Rating, &'static str)>),
+    }
+    let now = feidi_core::time::now();
+    let hours = chrono::Duration::hours;
+    let list: [(usize, &str, &str, &str, chrono::Duration, Then); 7] = [
+        (
+            0,
+            "land",
+            "二期厂房用地指标尚未落实",
+            "二期厂房已完成设计，用地指标仍未下达，影响开工手续办理，请协调自然资源部门。",
+            hours(24 * 25),
+            Then::Acknowledge,
+        ),
+        (
+            1,
+            "utilities",
+            "厂区双回路供电接入",
+            "新增生产线需双回路供电，请协调供电公司明确接入方案和时间。",
+            hours(24 * 3),
+            Then::Acknowledge,
+        ),
+        (
+            2,
+            "approvals",
+            "施工许可证办理进度咨询",
+            "施工许可证材料已提交十个工作日，请告知办理进度。",
+            hours(24 * 2),
+            Then::Resolve(
+                "已协调住建部门，许可证于今日办结，企业可到政务服务中心领取。",
+                Some((Rating::Satisfied, "办理及时")),
+            ),
+        ),
+        (
+            3,
+            "finance",
+            "设备贷款贴息申请",
+            "购置生产设备的贷款贴息申请，请明确贴息比例和拨付时间。",
+            hours(24 * 6),
+            Then::Resolve(
+                "已答复：按园区政策贴息比例为基准利率的50%，年底前拨付。",
+                Some((Rating::Unsatisfied, "贴息比例与招商协议约定不一致，请再核实。")),
+            ),
+        ),
+        (
+            0,
+            "urgent",
+            "园区道路施工阻断厂区出入口",
+            "园区道路施工封闭了厂区唯一的货车出入口，原料无法进厂，请马上协调。",
+            hours(2),
+            Then::Nothing,
+        ),
+        (
+            1,
+            "labour",
+            "熟练工招聘对接",
+            "投产需要熟练缝纫工约两百人，请协助对接劳务资源。",
+            hours(24),
+            Then::Return("属县人社局职责，已转县人社局就业服务中心对接，请企业直接联系。"),
+        ),
+        (
+            2,
+            "policy",
+            "高新技术企业认定政策咨询",
+            "企业拟申报高新技术企业，请介绍认定条件和园区配套奖励政策。",
+            hours(24 * 4),
+            Then::Resolve("已上门讲解认定条件，并提供园区奖励政策汇编。", None),
+        ),
+    ];
+    for (n, category, title, description, ago, then) in list {
+        let (appeal, _) = store
+            .submit_appeal(
+                Some(admin),
+                NewAppeal {
+                    enterprise_id: enterprises[n],
+                    project_id: None,
+                    category: category.to_string(),
+                    title: title.to_string(),
+                    description: description.to_string(),
+                    submitted_at: Some(now - ago),
+                },
+                None,
+            )
+            .await?;
+        // Whoever holds it acts: A, or B or the task force's leader when the rules moved it.
+        let holder = |a: &feidi_store::Appeal| Principal {
+            user_id: a.handler_id.unwrap_or(admin),
+            role: if a.handler_role == "escalated" {
+                Role::Leader
+            } else {
+                Role::Staff
+            },
+            enterprise_id: None,
+        };
+        let act = |who: Principal, appeal: feidi_store::Appeal, action: AppealAction| async move {
+            store
+                .act_on_appeal(who, appeal.id, Some(appeal.version), action)
+                .await
+        };
+        match then {
+            Then::Nothing => {}
+            Then::Acknowledge => {
+                act(holder(&appeal), appeal.clone(), AppealAction::Acknowledge).await?;
+            }
+            Then::Return(reason) => {
+                act(
+                    holder(&appeal),
+                    appeal.clone(),
+                    AppealAction::Return {
+                        reason: reason.to_string(),
+                    },
+                )
+                .await?;
+            }
+            Then::Resolve(resolution, rating) => {
+                let done = act(holder(&appeal), appeal.clone(), AppealAction::Acknowledge).await?;
+                let done = act(
+                    holder(&done),
+                    done.clone(),
+                    AppealAction::Resolve {
+                        resolution: resolution.to_string(),
+                    },
+                )
+                .await?;
+                if let Some((rating, comment)) = rating {
+                    act(
+                        enterprise_user(n),
+                        done,
+                        AppealAction::Rate {
+                            rating,
+                            comment: Some(comment.to_string()),
+                        },
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    store.sweep(feidi_core::time::now()).await?;
+    Ok(())
+}
+
 /// Whether the database holds nothing yet (no users, no projects).
 pub async fn is_empty(store: &Store) -> Result<bool> {
     let users = store
@@ -235,6 +415,21 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
         officials.push(store.create_user(actor, &input, hash, None).await?.0.id);
     }
 
+    // The park's service task force (工作专班): led by the leader, the four officials its
+    // members; appeals escalate to its leader.
+    let task_force = TaskForceInput::parse(&map(json!({
+        "name": "示例·长封一体化项目服务专班",
+        "leader_id": officials[0],
+        "description": "受理园区企业诉求，落实“马上办”，AB角包联到企。"
+    })))
+    .map_err(invalid("task force"))?;
+    let (task_force, _) = store.create(actor, &task_force, vec![], None).await?;
+    for official in &officials[1..] {
+        store
+            .add_task_force_member(actor, task_force.id, *official)
+            .await?;
+    }
+
     let mut jurisdictions = Vec::new();
     for (name, code) in [("长垣市", "410783"), ("封丘县", "410727"), ("新乡市", "410700")] {
         let input = JurisdictionInput::parse(&map(json!({"name": name, "code": code})))
@@ -258,7 +453,8 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
         let code = CreditCode::synthetic(*division, 7_000_000 + n as u64);
         let input = EnterpriseInput::parse(&map(json!({
             "name": name, "credit_code": code.as_str(), "industry": industry,
-            "a_official_id": officials[1 + (n % 2) * 2], "b_official_id": officials[2 + (n % 2) * 2]
+            "a_official_id": officials[1 + (n % 2) * 2], "b_official_id": officials[2 + (n % 2) * 2],
+            "task_force_id": task_force.id
         })))
         .map_err(invalid("enterprise"))?;
         enterprises.push(store.create(actor, &input, vec![], None).await?.0.id);
@@ -293,6 +489,7 @@ pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
     }
     history(store, actor, officials[1], &list, &ids).await?;
     stages(store, actor).await?;
+    appeals(store, admin.id, &enterprises).await?;
     Ok(DemoSummary {
         projects: list.len(),
         total_investment: total,

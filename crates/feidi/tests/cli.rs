@@ -135,6 +135,74 @@ async fn demo_holds_the_published_portfolio(backend: Backend) {
             && lights.get(&Some("yellow")).copied().unwrap_or(0) >= 1,
         "{lights:?}"
     );
+    // The appeals desk: seven appeals of the last weeks through the real workflow — open
+    // ones (one escalated to the task force's leader, one past its resolve deadline), one
+    // closed satisfied, one reopened unsatisfied — and the timeline of each.
+    let figures = store.appeal_figures().await.expect("figures");
+    assert_eq!(figures.total, 7);
+    assert_eq!(figures.open, 5, "{figures:?}");
+    assert!(figures.escalated >= 1, "{figures:?}");
+    assert_eq!((figures.rated, figures.satisfied), (2, 1), "{figures:?}");
+    assert!(
+        store
+            .overdue_count(feidi_core::time::now())
+            .await
+            .expect("overdue")
+            >= 1
+    );
+    let page = store
+        .appeals(
+            &feidi_store::AppealFilter {
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            },
+            Scope::All,
+        )
+        .await
+        .expect("appeals");
+    let status = |title: &str| {
+        page.items
+            .iter()
+            .find(|a| a.title == title)
+            .map(|a| a.status.clone())
+    };
+    assert_eq!(status("施工许可证办理进度咨询").as_deref(), Some("closed"));
+    assert_eq!(status("设备贷款贴息申请").as_deref(), Some("reopened"));
+    assert_eq!(status("园区道路施工阻断厂区出入口").as_deref(), Some("submitted"));
+    let land = page
+        .items
+        .iter()
+        .find(|a| a.title == "二期厂房用地指标尚未落实")
+        .expect("the land appeal");
+    let kinds: Vec<String> = store
+        .appeal_events(land.id, Scope::All)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "submitted",
+            "assigned",
+            "handed_over",
+            "escalated",
+            "overdue",
+            "acknowledged"
+        ]
+    );
+    let task_forces = store
+        .list::<feidi_store::TaskForce>(&Default::default(), Scope::All)
+        .await
+        .expect("task forces");
+    assert_eq!(task_forces.total, 1);
+    let members = store
+        .task_force_members(task_forces.items[0].id)
+        .await
+        .expect("members");
+    assert_eq!(members.len(), 4);
 }
 both_backends!(
     demo_holds_the_published_portfolio,
