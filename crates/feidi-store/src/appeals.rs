@@ -1375,9 +1375,11 @@ impl Store {
                                 let started = std::time::Instant::now();
                                 let (mut batch, mut read, mut used) = (SweepReport::default(), 0, 0);
                                 let calendar = calendar_in(&mut *tx, &cache).await?;
+                                let wanted = crate::webhooks::wanted_events(&mut *tx).await?;
                                 for step in slice.chunks(SWEEP_STEP) {
                                     let (b, r) =
-                                        sweep_batch(tx, backend, &calendar, &select, now, step).await?;
+                                        sweep_batch(tx, backend, (&calendar, &wanted), &select, now, step)
+                                            .await?;
                                     batch.add(&b);
                                     read += r;
                                     used += step.len();
@@ -1434,7 +1436,7 @@ pub(crate) async fn appeals_as_shown(
 async fn sweep_batch(
     tx: &mut AnyConnection,
     backend: Backend,
-    calendar: &Calendar,
+    (calendar, wanted): (&Calendar, &std::collections::HashSet<String>),
     select: &str,
     now: DateTime<FixedOffset>,
     ids: &[i64],
@@ -1482,8 +1484,14 @@ async fn sweep_batch(
                 .join(", ");
             audit.push((before.id, note));
             events.extend(steps.iter().map(|e| (before.id, e.clone())));
-            // The version `update_swept` gives it.
-            told.push((before.id, before.version + 1, steps));
+            // The version `update_swept` gives it; only the events some endpoint wants.
+            let told_of: Vec<Event> = steps
+                .into_iter()
+                .filter(|e| wanted.contains(e.kind.as_str()))
+                .collect();
+            if !told_of.is_empty() {
+                told.push((before.id, before.version + 1, told_of));
+            }
         }
         // (With no step, only the stored next_due_at was behind: it is set right.)
         changed.push((before.version, after));
@@ -1491,7 +1499,9 @@ async fn sweep_batch(
     update_swept(&mut *tx, backend, &changed).await?;
     write_events(&mut *tx, backend, &events).await?;
     write_audits(&mut *tx, backend, &audit).await?;
-    crate::webhooks::queue_deliveries(&mut *tx, backend, &told).await?;
+    if !told.is_empty() {
+        crate::webhooks::queue_deliveries(&mut *tx, backend, &told).await?;
+    }
     Ok((batch, rows.len()))
 }
 

@@ -190,6 +190,23 @@ pub(crate) async fn queue_deliveries(
     Ok(())
 }
 
+/// The event kinds some active endpoint wants: a writer of many events (the sweep) asks once
+/// per transaction and queues only those, instead of matching every event in SQL to find
+/// that none is wanted.
+pub(crate) async fn wanted_events(
+    conn: &mut AnyConnection,
+) -> StoreResult<std::collections::HashSet<String>> {
+    let lists: Vec<String> = sqlx::query_scalar("SELECT events FROM webhooks WHERE active = 1")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(lists
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(|kind| kind.trim().to_string())
+        .filter(|kind| !kind.is_empty())
+        .collect())
+}
+
 impl Store {
     pub async fn create_webhook(&self, actor: Option<i64>, input: WebhookInput) -> StoreResult<Webhook> {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Webhook> {

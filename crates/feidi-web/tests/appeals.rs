@@ -334,6 +334,16 @@ both_backends!(
 async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
     let park = park(&app).await;
+    // An endpoint that wants escalations only (its receiver is never reached here).
+    let (status, hook) = app
+        .admin(
+            "POST",
+            "/webhooks",
+            Some(json!({"url": "http://127.0.0.1:9/hook", "secret": "a secret of sixteen or more", "events": ["escalated"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    let deliveries = format!("/webhooks/{}/deliveries", hook["id"]);
     let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
     let id = appeal["id"].clone();
     let due = |v: &Value| feidi_core::time::parse_instant(v.as_str().unwrap_or_default()).expect("instant");
@@ -359,6 +369,12 @@ async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: 
         "stamped with A's deadline"
     );
 
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(
+        log["total"], 0,
+        "a handover is not what the endpoint wants: {log}"
+    );
+
     // Again at once: nothing more.
     let again = app.store.sweep(a_due).await.expect("sweep");
     assert_eq!(again.appeals, 0);
@@ -382,6 +398,13 @@ async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: 
         feidi_core::time::parse_instant(at(&events, "escalated").unwrap_or_default()),
         Some(b_due)
     );
+    let (_, log) = app.admin("GET", &deliveries, None).await;
+    assert_eq!(
+        log["total"], 1,
+        "the escalation is queued for the endpoint: {log}"
+    );
+    assert_eq!(log["items"][0]["event"], "escalated");
+    assert_eq!(log["items"][0]["appeal_id"], id);
     let (_, supervised) = app.admin("GET", "/appeals?escalated=true", None).await;
     assert_eq!(supervised["total"], 1);
     let (_, leader_inbox) = app.call(&park.leader.1, "GET", "/inbox", None).await;
