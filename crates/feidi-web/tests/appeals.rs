@@ -773,6 +773,7 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
         .unwrap_or_default();
     assert!(html.contains("&#60;script&#62;停电"), "user text is escaped");
     assert!(!html.contains("<script>停电"));
+    assert!(html.contains("水电气暖"), "the category by its name, not its key");
     assert!(
         !html.contains("id=\"do-acknowledge\""),
         "the enterprise does not acknowledge"
@@ -812,6 +813,10 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
     assert!(
         link.contains(&format!("enterprise_id={}", park.enterprise)) && link.contains("page=2"),
         "the next page of this enterprise's list: {link}"
+    );
+    assert!(
+        html.contains("<td>水电气暖</td>") && !html.contains("<td>utilities</td>"),
+        "the list names the category"
     );
 
     // A's inbox lists it with its time left; A acknowledges and resolves it on its page.

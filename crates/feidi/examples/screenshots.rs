@@ -65,6 +65,15 @@ async fn main() {
         .await
         .expect("errors shown");
     save(&client, &out, "project-form-errors").await;
+    // The appeals desk (M5): the list, an appeal's page with its timeline, the calendar.
+    for (page, name) in [
+        ("/appeals", "appeals"),
+        ("/appeals/1", "appeal"),
+        ("/calendar?year=2026", "calendar"),
+    ] {
+        client.goto(&format!("{base}{page}")).await.expect("page");
+        save(&client, &out, name).await;
+    }
     let _ = client.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -97,13 +97,32 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
     let handlers: Vec<i64> = items.iter().filter_map(|a| a.handler_id).collect();
     let enterprise_names = state.store.names_of(Named::Enterprises, &enterprises).await?;
     let handler_names = state.store.names_of(Named::Users, &handlers).await?;
-    Ok(named_rows(items, &enterprise_names, &handler_names, lang))
+    let categories = category_names(state).await?;
+    Ok(named_rows(
+        items,
+        &enterprise_names,
+        &handler_names,
+        &categories,
+        lang,
+    ))
+}
+
+/// The appeal categories' names by key (a person reads "土地", not "land").
+async fn category_names(state: &AppState) -> Result<HashMap<String, String>, ApiError> {
+    Ok(state
+        .store
+        .appeal_categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.key, c.name))
+        .collect())
 }
 
 fn named_rows(
     items: &[Appeal],
     enterprise_names: &HashMap<i64, String>,
     handler_names: &HashMap<i64, String>,
+    categories: &HashMap<String, String>,
     lang: Lang,
 ) -> Vec<Row> {
     let now = feidi_core::time::now();
@@ -119,7 +138,10 @@ fn named_rows(
                     .get(&a.enterprise_id)
                     .cloned()
                     .unwrap_or_default(),
-                category: a.category.clone(),
+                category: categories
+                    .get(&a.category)
+                    .cloned()
+                    .unwrap_or_else(|| a.category.clone()),
                 status: word(lang, "appeal_status", &a.status),
                 handler: a
                     .handler_id
@@ -335,7 +357,13 @@ async fn appeal_view(
             t("field.enterprise"),
             enterprise.get(&appeal.enterprise_id).cloned().unwrap_or_default(),
         ),
-        (t("appeal.category"), appeal.category.clone()),
+        (
+            t("appeal.category"),
+            category_names(state)
+                .await?
+                .remove(&appeal.category)
+                .unwrap_or_else(|| appeal.category.clone()),
+        ),
         (t("appeal.status"), word(lang, "appeal_status", &appeal.status)),
         (t("appeal.handler"), name(appeal.handler_id)),
         (t("appeal.role"), word(lang, "handler_role", &appeal.handler_role)),
@@ -457,7 +485,12 @@ async fn appeal_view(
                 by: e
                     .actor_id
                     .map_or_else(|| lang.t("appeal.system").to_string(), |a| name(Some(a))),
-                handler: name(e.handler_id),
+                // At submission nobody holds it yet: the next step assigns it.
+                handler: if e.kind == "submitted" && e.handler_id.is_none() {
+                    "—".to_string()
+                } else {
+                    name(e.handler_id)
+                },
                 note: match (&e.reason, &e.detail) {
                     (Some(r), Some(d)) => format!("{}：{d}", word(lang, "reason", r)),
                     (Some(r), None) => word(lang, "reason", r),
@@ -548,7 +581,14 @@ async fn inbox_page(
         let (prev, next) = pager("/inbox", found.page, found.per_page, found.total);
         Ok::<_, ApiError>(InboxPage {
             c: Chrome::for_caller(&caller, "inbox"),
-            rows: named_rows(&found.items, &inbox.enterprises, &inbox.handlers, lang),
+            // (The inbox shows no category column.)
+            rows: named_rows(
+                &found.items,
+                &inbox.enterprises,
+                &inbox.handlers,
+                &HashMap::new(),
+                lang,
+            ),
             total: found.total,
             prev,
             next,
