@@ -20,6 +20,19 @@ pub const DEFAULT_CATEGORIES: [(&str, &str, &str, u32); 8] = [
     ("urgent", "马上办", "Urgent", 1),
 ];
 
+/// A category's name as a reader of `lang` sees it: the stored name, except that a default
+/// category still under its default Chinese name reads in English on English pages (a name an
+/// admin gave it is shown as given).
+pub fn category_name(key: &str, stored: &str, lang: crate::Lang) -> String {
+    match DEFAULT_CATEGORIES
+        .iter()
+        .find(|(k, zh, _, _)| *k == key && *zh == stored)
+    {
+        Some((_, _, en, _)) if lang == crate::Lang::En => (*en).to_string(),
+        _ => stored.to_string(),
+    }
+}
+
 /// The most working days a category may take to resolve (half a year of working days).
 pub const MAX_RESOLVE_WORKING_DAYS: u32 = 125;
 
@@ -544,6 +557,24 @@ mod tests {
     use crate::calendar::DayKind;
     use crate::time::parse_instant;
     use chrono::NaiveDate;
+
+    #[test]
+    fn default_categories_read_in_the_page_s_language() {
+        assert_eq!(
+            category_name("utilities", "水电气暖", crate::Lang::Zh),
+            "水电气暖"
+        );
+        assert_eq!(
+            category_name("utilities", "水电气暖", crate::Lang::En),
+            "Utilities"
+        );
+        assert_eq!(
+            category_name("utilities", "水电", crate::Lang::En),
+            "水电",
+            "renamed: as given"
+        );
+        assert_eq!(category_name("startup", "开办", crate::Lang::En), "开办");
+    }
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         parse_instant(text).unwrap_or_else(crate::time::now)

@@ -97,7 +97,7 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
     let handlers: Vec<i64> = items.iter().filter_map(|a| a.handler_id).collect();
     let enterprise_names = state.store.names_of(Named::Enterprises, &enterprises).await?;
     let handler_names = state.store.names_of(Named::Users, &handlers).await?;
-    let categories = category_names(state).await?;
+    let categories = category_names(state, lang).await?;
     Ok(named_rows(
         items,
         &enterprise_names,
@@ -108,13 +108,16 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
 }
 
 /// The appeal categories' names by key (a person reads "土地", not "land").
-async fn category_names(state: &AppState) -> Result<HashMap<String, String>, ApiError> {
+async fn category_names(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, ApiError> {
     Ok(state
         .store
         .appeal_categories()
         .await?
         .into_iter()
-        .map(|c| (c.key, c.name))
+        .map(|c| {
+            let name = feidi_core::appeals::category_name(&c.key, &c.name, lang);
+            (c.key, name)
+        })
         .collect())
 }
 
@@ -229,7 +232,10 @@ async fn list_view(
         .appeal_categories()
         .await?
         .into_iter()
-        .map(|c| (c.key, c.name, c.resolve_working_days))
+        .map(|c| {
+            let name = feidi_core::appeals::category_name(&c.key, &c.name, lang);
+            (c.key, name, c.resolve_working_days)
+        })
         .collect();
     Ok(ListPage {
         c: Chrome::for_caller(caller, "appeals"),
@@ -359,7 +365,7 @@ async fn appeal_view(
         ),
         (
             t("appeal.category"),
-            category_names(state)
+            category_names(state, lang)
                 .await?
                 .remove(&appeal.category)
                 .unwrap_or_else(|| appeal.category.clone()),
