@@ -448,28 +448,28 @@ impl Store {
                     let shown = crate::appeals::appeals_as_shown(&mut *tx, backend, &appeal_ids).await?;
                     // Few statements for the batch: the sender shares the one writer with requests.
                     for part in crate::value::statement_chunks(&unfixed, 64) {
-                    let mut values = Vec::with_capacity(part.len());
-                    let mut binds = Vec::with_capacity(part.len() * 2);
-                    for (delivery, appeal) in part {
-                        values.push(match backend {
-                            Backend::Sqlite => "(CAST(? AS BIGINT), CAST(? AS TEXT))".to_string(),
-                            Backend::Postgres => format!(
-                                "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
-                                binds.len() + 1,
-                                binds.len() + 2
-                            ),
-                        });
-                        binds.push(Val::from(*delivery));
-                        binds.push(Val::from(shown.get(appeal).cloned().unwrap_or_else(|| "null".into())));
-                    }
-                    let sql = format!(
-                        "WITH v (id, json) AS (VALUES {}) UPDATE webhook_deliveries SET appeal_json = v.json \
-                         FROM v WHERE webhook_deliveries.id = v.id",
-                        values.join(", ")
-                    );
-                    crate::value::bind_all(sqlx::query(&sql), &binds)
-                        .execute(&mut *tx)
-                        .await?;
+                        let mut values = Vec::with_capacity(part.len());
+                        let mut binds = Vec::with_capacity(part.len() * 2);
+                        for (delivery, appeal) in part {
+                            values.push(match backend {
+                                Backend::Sqlite => "(CAST(? AS BIGINT), CAST(? AS TEXT))".to_string(),
+                                Backend::Postgres => format!(
+                                    "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
+                                    binds.len() + 1,
+                                    binds.len() + 2
+                                ),
+                            });
+                            binds.push(Val::from(*delivery));
+                            binds.push(Val::from(shown.get(appeal).cloned().unwrap_or_else(|| "null".into())));
+                        }
+                        let sql = format!(
+                            "WITH v (id, json) AS (VALUES {}) UPDATE webhook_deliveries SET appeal_json = v.json \
+                             FROM v WHERE webhook_deliveries.id = v.id",
+                            values.join(", ")
+                        );
+                        crate::value::bind_all(sqlx::query(&sql), &binds)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
                 let rows = sqlx::query(&format!(
