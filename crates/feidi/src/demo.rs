@@ -319,62 +319,73 @@ async fn appeals(store: &Store, admin: i64, enterprises: &[i64]) -> Result<()> {
                 None,
             )
             .await?;
-        // Whoever holds it acts: A, or B or the task force's leader when the rules moved it.
-        let holder = |a: &feidi_store::Appeal| Principal {
-            user_id: a.handler_id.unwrap_or(admin),
-            role: if a.handler_role == "escalated" {
-                Role::Leader
-            } else {
-                Role::Staff
-            },
-            enterprise_id: None,
-        };
-        let act = |who: Principal, appeal: feidi_store::Appeal, action: AppealAction| async move {
-            store
-                .act_on_appeal(who, appeal.id, Some(appeal.version), action)
-                .await
-        };
         match then {
             Then::Nothing => {}
             Then::Acknowledge => {
-                act(holder(&appeal), appeal.clone(), AppealAction::Acknowledge).await?;
+                act_as_holder(store, appeal.id, AppealAction::Acknowledge).await?;
             }
             Then::Return(reason) => {
-                act(
-                    holder(&appeal),
-                    appeal.clone(),
-                    AppealAction::Return {
-                        reason: reason.to_string(),
-                    },
-                )
-                .await?;
+                let action = AppealAction::Return {
+                    reason: reason.to_string(),
+                };
+                act_as_holder(store, appeal.id, action).await?;
             }
             Then::Resolve(resolution, rating) => {
-                let done = act(holder(&appeal), appeal.clone(), AppealAction::Acknowledge).await?;
-                let done = act(
-                    holder(&done),
-                    done.clone(),
-                    AppealAction::Resolve {
-                        resolution: resolution.to_string(),
-                    },
-                )
-                .await?;
+                act_as_holder(store, appeal.id, AppealAction::Acknowledge).await?;
+                let action = AppealAction::Resolve {
+                    resolution: resolution.to_string(),
+                };
+                let done = act_as_holder(store, appeal.id, action).await?;
                 if let Some((rating, comment)) = rating {
-                    act(
-                        enterprise_user(n),
-                        done,
-                        AppealAction::Rate {
-                            rating,
-                            comment: Some(comment.to_string()),
-                        },
-                    )
-                    .await?;
+                    let action = AppealAction::Rate {
+                        rating,
+                        comment: Some(comment.to_string()),
+                    };
+                    store
+                        .act_on_appeal(enterprise_user(n), done.id, Some(done.version), action)
+                        .await?;
                 }
             }
         }
     }
     store.sweep(feidi_core::time::now()).await?;
     Ok(())
+}
+
+/// Acts on an appeal as whoever holds it: A, or B or the task force's leader when the rules
+/// moved it. Read just before acting, and once more if refused: a deadline may pass between
+/// the read and the act, and the rules then move the appeal first.
+async fn act_as_holder(
+    store: &Store,
+    id: i64,
+    action: feidi_store::AppealAction,
+) -> Result<feidi_store::Appeal> {
+    use feidi_core::model::Role;
+    use feidi_core::policy::{Principal, Scope};
+    let mut tries = 0;
+    loop {
+        let appeal = store.appeal(id, Scope::All).await?;
+        let who = Principal {
+            user_id: appeal
+                .handler_id
+                .ok_or_else(|| anyhow!("demo appeal {id}: nobody holds it"))?,
+            role: if appeal.handler_role == "escalated" {
+                Role::Leader
+            } else {
+                Role::Staff
+            },
+            enterprise_id: None,
+        };
+        match store
+            .act_on_appeal(who, id, Some(appeal.version), action.clone())
+            .await
+        {
+            Err(feidi_store::StoreError::Forbidden | feidi_store::StoreError::Conflict) if tries == 0 => {
+                tries += 1
+            }
+            done => return Ok(done?),
+        }
+    }
 }
 
 /// Whether the database holds nothing yet (no users, no projects).

@@ -160,4 +160,4 @@ ON CONFLICT (day) DO NOTHING;
 
 INSERT INTO audit_log (at, actor_id, action, entity, entity_id, note)
 SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', '+8 hours') || '000+08:00', NULL, 'update', 'calendar', NULL,
-    'the national holiday schedule 2023–2026 (146 dates) loaded as the default calendar';
+    'the national holiday schedule 2023–2026 loaded as the default calendar (146 dates; a date already marked kept as it was)';

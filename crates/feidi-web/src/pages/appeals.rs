@@ -107,7 +107,7 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
     ))
 }
 
-/// The appeal categories' names by key (a person reads "土地", not "land").
+/// The appeal categories' names by key (a person reads "用地", not "land").
 async fn category_names(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, ApiError> {
     Ok(state
         .store
