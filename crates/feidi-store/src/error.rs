@@ -30,6 +30,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error")]
     Db(#[from] sqlx::Error),
+    /// From the sweep's own SQLite connection (`sqlite_sweep`).
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -21,6 +21,7 @@ mod programme;
 mod records;
 mod registry;
 mod reports;
+mod sqlite_sweep;
 mod value;
 mod webhooks;
 mod writer;
@@ -90,6 +91,10 @@ pub struct Store {
     writer: Option<writer::Writer>,
     /// The working-day calendar, re-read when its data version moves.
     calendar: std::sync::Arc<appeals::CalendarCache>,
+    /// The SQLite file, for the sweep's connection of its own (`sqlite_sweep`).
+    sqlite_file: Option<std::path::PathBuf>,
+    /// Set by `for_bulk_work`: the sweep's connection takes the same settings.
+    bulk: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -109,6 +114,11 @@ impl Store {
             Backend::Sqlite => {
                 let url = sqlite_url_with_create(url);
                 let options = AnyConnectOptions::from_str(&url)?;
+                let sqlite_file = Some(
+                    sqlx::sqlite::SqliteConnectOptions::from_str(&url)?
+                        .get_filename()
+                        .to_path_buf(),
+                );
                 // The writer waits for another process's write lock itself (see `begin`), so
                 // SQLite's own busy handler, which sleeps ever longer, is off for it.
                 let write = sqlite_pool(1, 0).connect_with(options.clone()).await?;
@@ -124,6 +134,8 @@ impl Store {
                     backend,
                     writer,
                     calendar: Default::default(),
+                    sqlite_file,
+                    bulk: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -139,6 +151,8 @@ impl Store {
                     backend,
                     writer: None,
                     calendar: Default::default(),
+                    sqlite_file: None,
+                    bulk: Default::default(),
                 })
             }
         }
@@ -175,6 +189,7 @@ impl Store {
             sqlx::query("PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY")
                 .execute(&self.write)
                 .await?;
+            self.bulk.store(large_cache, std::sync::atomic::Ordering::Relaxed);
             if large_cache {
                 sqlx::query("PRAGMA cache_size = -65536")
                     .execute(&self.write)

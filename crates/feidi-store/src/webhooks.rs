@@ -199,12 +199,17 @@ pub(crate) async fn wanted_events(
     let lists: Vec<String> = sqlx::query_scalar("SELECT events FROM webhooks WHERE active = 1")
         .fetch_all(&mut *conn)
         .await?;
-    Ok(lists
+    Ok(kinds_wanted(&lists))
+}
+
+/// The kinds named in the endpoints' comma-separated `events` lists.
+pub(crate) fn kinds_wanted(lists: &[String]) -> std::collections::HashSet<String> {
+    lists
         .iter()
         .flat_map(|list| list.split(','))
         .map(|kind| kind.trim().to_string())
         .filter(|kind| !kind.is_empty())
-        .collect())
+        .collect()
 }
 
 impl Store {
