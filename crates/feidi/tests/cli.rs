@@ -461,24 +461,36 @@ both_backends!(
 
 async fn the_calendar_and_the_sweep_from_the_command_line(backend: Backend) {
     let (db, store) = TestDb::store(backend).await;
-    // The national schedule as published (the shared reference data).
-    let schedule = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/cn-holidays-2023-2026.csv"
-    );
-    let (ok, out, err) = feidi(&db.url, &["calendar", "import", schedule], None);
-    assert!(ok, "{err}");
-    assert!(out.starts_with("marked "), "{out}");
-    let calendar = store.calendar().await.expect("calendar");
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    // The national schedule 2023–2026 ships with feidi.
+    let calendar = store.calendar().await.expect("calendar");
     assert!(!calendar.is_working_day(day("2023-10-02")), "National Day");
     assert!(calendar.is_working_day(day("2023-10-07")), "a 调休 Saturday");
-    let before = store.calendar_days(Some(2024)).await.expect("days").len();
 
-    // A bad file names its rows and writes nothing.
+    // A later year is added from a file as an admin would (the test's own, so that a checkout
+    // anywhere runs it).
     // One folder per backend: both variants run at once in this process.
     let dir = std::env::temp_dir().join(format!("feidi-calendar-{}-{backend:?}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
+    let schedule = dir.join("schedule-2027.csv");
+    std::fs::write(
+        &schedule,
+        "date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-04,holiday,国庆节\n2027-10-09,workday,国庆节\n",
+    )
+    .expect("write");
+    let (ok, out, err) = feidi(
+        &db.url,
+        &["calendar", "import", schedule.to_str().unwrap_or_default()],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.starts_with("marked "), "{out}");
+    let calendar = store.calendar().await.expect("calendar");
+    assert!(!calendar.is_working_day(day("2027-10-04")), "a Monday off");
+    assert!(calendar.is_working_day(day("2027-10-09")), "a 调休 Saturday");
+    let before = store.calendar_days(Some(2024)).await.expect("days").len();
+
+    // A bad file names its rows and writes nothing.
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "date,kind,name\n2024-12-30,holiday,x\n2024-12-31,rest,x\n").expect("write");
     let (ok, _, err) = feidi(
