@@ -511,6 +511,14 @@ impl AppealState {
         self.next_step().map(|(at, _)| at)
     }
 
+    /// The deadline the handler faces now (acknowledgement, else resolution): the inbox's
+    /// order; none once the appeal is no longer open.
+    pub fn due_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.status
+            .is_open()
+            .then(|| self.ack_due_at.unwrap_or(self.resolve_due_at))
+    }
+
     /// Past its resolve deadline and still open.
     pub fn is_overdue(&self, now: DateTime<FixedOffset>) -> bool {
         self.status.is_open() && (self.overdue || self.resolve_due_at <= now)

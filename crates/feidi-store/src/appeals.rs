@@ -26,7 +26,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}: {value}"))
 }
 
-fn instant(col: &str, text: &str) -> StoreResult<DateTime<FixedOffset>> {
+pub(crate) fn instant(col: &str, text: &str) -> StoreResult<DateTime<FixedOffset>> {
     parse_instant(text).ok_or_else(|| corrupt(col, text))
 }
 
@@ -262,10 +262,7 @@ impl Appeal {
         self.resolved_by = state.resolved_by;
         self.returns = i64::from(state.returns);
         self.next_due_at = state.next_due_at().map(stamp);
-        self.due_at = state
-            .status
-            .is_open()
-            .then(|| stamp(state.ack_due_at.unwrap_or(state.resolve_due_at)));
+        self.due_at = state.due_at().map(stamp);
     }
 }
 
@@ -359,6 +356,19 @@ impl SweepReport {
         self.handed_over += other.handed_over;
         self.escalated += other.escalated;
         self.overdue += other.overdue;
+    }
+
+    /// Counts one appeal the sweep moved, by the steps it took.
+    pub(crate) fn count(&mut self, steps: &[Event]) {
+        self.appeals += 1;
+        for step in steps {
+            match step.kind {
+                feidi_core::appeals::EventKind::HandedOver => self.handed_over += 1,
+                feidi_core::appeals::EventKind::Escalated => self.escalated += 1,
+                feidi_core::appeals::EventKind::Overdue => self.overdue += 1,
+                _ => {}
+            }
+        }
     }
 }
 
@@ -1030,7 +1040,7 @@ impl Store {
                 // An appeal loaded from history meets the rules that fell due since at once.
                 events.extend(state.sweep(&calendar, now));
                 let stamp_now = stamp(now);
-                let due_at = state.status.is_open().then(|| stamp(state.ack_due_at.unwrap_or(state.resolve_due_at)));
+                let due_at = state.due_at().map(stamp);
                 let row = sqlx::query(&format!(
                     "INSERT INTO appeals (enterprise_id, project_id, category, title, description, status, handler_id, \
                      handler_role, b_official_id, task_force_leader_id, resolve_working_days, submitted_at, submitted_by, \
@@ -1364,7 +1374,12 @@ impl Store {
     /// transactions. Each step happens once: a step moves the appeal's `next_due_at` past
     /// `now`, so a second run (or another app server's, at the same time) finds nothing.
     pub async fn sweep(&self, now: DateTime<FixedOffset>) -> StoreResult<SweepReport> {
-        if let (Backend::Sqlite, Some(file)) = (self.backend, self.sqlite_file.clone()) {
+        // SQLite sweeps on a connection of its own (`sqlite_sweep`); what follows is PostgreSQL's.
+        if self.backend == Backend::Sqlite {
+            let file = self
+                .sqlite_file
+                .clone()
+                .ok_or_else(|| StoreError::Corrupt("a SQLite store without its file".into()))?;
             return self.sweep_sqlite(file, now).await;
         }
         let mut report = SweepReport::default();
@@ -1522,11 +1537,9 @@ async fn sweep_batch(
     now: DateTime<FixedOffset>,
     ids: &[i64],
 ) -> StoreResult<(SweepReport, usize)> {
-    // Several app servers sweeping at once each take different appeals.
-    let lock = match backend {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    // Several app servers sweeping at once each take different appeals (PostgreSQL only runs
+    // this path: see `Store::sweep`).
+    let lock = " FOR UPDATE SKIP LOCKED";
     // Still due (another server may have swept some meanwhile), and not being swept elsewhere.
     let sql = format!(
         "SELECT {select} FROM appeals WHERE id IN ({}) AND next_due_at <= $2 ORDER BY id{lock}",
@@ -1549,15 +1562,7 @@ async fn sweep_batch(
         let mut after = before.clone();
         after.take_state(&state);
         if !steps.is_empty() {
-            batch.appeals += 1;
-            for step in &steps {
-                match step.kind {
-                    feidi_core::appeals::EventKind::HandedOver => batch.handed_over += 1,
-                    feidi_core::appeals::EventKind::Escalated => batch.escalated += 1,
-                    feidi_core::appeals::EventKind::Overdue => batch.overdue += 1,
-                    _ => {}
-                }
-            }
+            batch.count(&steps);
             let note = steps
                 .iter()
                 .map(|s| s.kind.as_str())
@@ -1577,7 +1582,7 @@ async fn sweep_batch(
         // (With no step, only the stored next_due_at was behind: it is set right.)
         changed.push((before.version, after));
     }
-    update_swept(&mut *tx, backend, &changed).await?;
+    update_swept(&mut *tx, &changed).await?;
     write_events(&mut *tx, backend, &events).await?;
     write_audits(&mut *tx, backend, &audit).await?;
     if !told.is_empty() {
@@ -1586,21 +1591,16 @@ async fn sweep_batch(
     Ok((batch, rows.len()))
 }
 
-/// Writes what the sweep changes of many appeals in a few statements, each only if its version
-/// is still the one read.
-async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Appeal)]) -> StoreResult<()> {
+/// Writes what the (PostgreSQL) sweep changes of many appeals in a few statements, each only if
+/// its version is still the one read.
+async fn update_swept(conn: &mut AnyConnection, rows: &[(i64, Appeal)]) -> StoreResult<()> {
     let now = stamp(feidi_core::time::now());
     for chunk in crate::value::statement_chunks(rows, SWEEP_STEP) {
         let mut values = Vec::with_capacity(chunk.len());
         let mut binds = Vec::with_capacity(chunk.len() * 9 + 1);
         for (version, a) in chunk {
             let n = binds.len();
-            // SQLite takes anonymous `?` in order: numbered ones cost sqlx a name lookup per
-            // parameter per parameter (a fifth of the sweep's time with 1,800 of them).
-            let slot = |k: usize, ty: &str| match backend {
-                Backend::Sqlite => format!("CAST(? AS {ty})"),
-                Backend::Postgres => format!("CAST(${} AS {ty})", n + k),
-            };
+            let slot = |k: usize, ty: &str| format!("CAST(${} AS {ty})", n + k);
             values.push(format!(
                 "({}, {}, {}, {}, {}, {}, {}, {}, {})",
                 slot(1, "BIGINT"),
@@ -1625,12 +1625,9 @@ async fn update_swept(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
                 Val::from(a.escalated_at.clone()),
             ]);
         }
-        // The time is bound last (SQLite numbers `?` in order of appearance), not written
-        // into the text, which must stay the same from one statement to the next.
-        let now_slot = match backend {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", binds.len() + 1),
-        };
+        // The time is bound, not written into the text, which must stay the same from one
+        // statement to the next.
+        let now_slot = format!("${}", binds.len() + 1);
         binds.push(Val::from(now.clone()));
         let sql = format!(
             "WITH u (id, version, handler_id, handler_role, ack_due_at, due_at, next_due_at, overdue, escalated_at) AS \
@@ -1779,7 +1776,7 @@ impl Store {
                         for (offset, g) in appeals[start..end].iter().enumerate() {
                             let id = first + 1 + offset as i64;
                             let s = &g.state;
-                            let due_at = s.status.is_open().then(|| stamp(s.ack_due_at.unwrap_or(s.resolve_due_at)));
+                            let due_at = s.due_at().map(stamp);
                             rows.push(vec![
                                 Val::from(id),
                                 Val::from(g.enterprise_id),

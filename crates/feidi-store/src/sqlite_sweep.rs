@@ -16,12 +16,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
-use feidi_core::appeals::{AppealState, AppealStatus, EventKind, HandlerRole};
+use feidi_core::appeals::{AppealState, AppealStatus, HandlerRole};
 use feidi_core::calendar::Calendar;
-use feidi_core::time::{parse_instant, stamp};
+use feidi_core::time::stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::appeals::SweepReport;
+use crate::appeals::{SweepReport, instant};
 use crate::{LOCK_WAIT, StoreError, StoreResult};
 
 /// What one run over a list of due appeals did, and whether it found any of them still due.
@@ -172,10 +172,6 @@ struct Due {
     state: AppealState,
 }
 
-fn instant(col: &str, text: &str) -> StoreResult<DateTime<FixedOffset>> {
-    parse_instant(text).ok_or_else(|| StoreError::Corrupt(format!("{col}: {text}")))
-}
-
 fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
     let mut read = conn.prepare_cached(
         "SELECT version, status, handler_role, handler_id, ack_due_at, resolve_due_at, overdue, escalated_at, \
@@ -274,12 +270,7 @@ fn sweep_one(
         return Ok(false);
     };
     let steps = state.sweep(calendar, now);
-    // The row as `Appeal::take_state` derives it (with no step, only the stored next_due_at
-    // was behind: it is set right).
-    let due_at = state
-        .status
-        .is_open()
-        .then(|| stamp(state.ack_due_at.unwrap_or(state.resolve_due_at)));
+    // (With no step, only the stored next_due_at was behind: it is set right.)
     let changed = conn
         .prepare_cached(
             "UPDATE appeals SET handler_id = ?1, handler_role = ?2, ack_due_at = ?3, due_at = ?4, next_due_at = ?5, \
@@ -289,7 +280,7 @@ fn sweep_one(
             state.handler,
             state.role.as_str(),
             state.ack_due_at.map(stamp),
-            due_at,
+            state.due_at().map(stamp),
             state.next_due_at().map(stamp),
             i64::from(state.overdue),
             state.escalated_at.map(stamp),
@@ -303,7 +294,7 @@ fn sweep_one(
     if steps.is_empty() {
         return Ok(true);
     }
-    report.appeals += 1;
+    report.count(&steps);
     let mut event = conn.prepare_cached(
         "INSERT INTO appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -315,12 +306,6 @@ fn sweep_one(
          WHERE h.active = 1 AND (',' || h.events || ',') LIKE ('%,' || ?1 || ',%') ORDER BY h.id",
     )?;
     for step in &steps {
-        match step.kind {
-            EventKind::HandedOver => report.handed_over += 1,
-            EventKind::Escalated => report.escalated += 1,
-            EventKind::Overdue => report.overdue += 1,
-            _ => {}
-        }
         let at = stamp(step.at);
         event.execute(params![
             id,
