@@ -102,6 +102,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_national_calendar.sql"),
         include_str!("../migrations/postgres/0016_national_calendar.sql"),
     ),
+    (
+        17,
+        "open_appeals_by_status",
+        include_str!("../migrations/sqlite/0017_open_appeals_by_status.sql"),
+        include_str!("../migrations/postgres/0017_open_appeals_by_status.sql"),
+    ),
 ];
 
 impl Store {

@@ -54,21 +54,69 @@ pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
     Ok(conn)
 }
 
-/// Sweeps the appeals `ids` (in id order) that are still due at `now`, in transactions that
-/// end after `slice` of work, with a pause between them for other writers: `pause`, or as
-/// long as the transaction took if longer.
+/// How the SQLite sweep shares the write lock with other writers.
+///
+/// SQLite has one writer at a time and no queue: the server's writers try for the lock every
+/// millisecond or so, and get it only while the sweep pauses. So the sweep watches whether
+/// anyone else commits during its pauses (`PRAGMA data_version` moves only for other
+/// connections' commits). While someone has lately, its transactions stay short (`least`) and
+/// it pauses at least as long as it held the lock, so that it never takes more than half of
+/// the writers' time. Once nobody has for `calm`, it doubles its transactions up to `most`,
+/// with only the least pause between them: long enough for a writer that came meanwhile to get
+/// in, and so be noticed. (A busy server's writer misses a pause now and then — its own tries
+/// wait on a loaded machine — hence a quiet spell, not one quiet pause.) Longer transactions
+/// sweep much faster: a commit writes each page it touched once, however many appeals touched
+/// it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pacing {
+    /// The work in one transaction while other writers are about (and at the start).
+    pub least: Duration,
+    /// The work in one transaction once nobody else writes.
+    pub most: Duration,
+    /// The least pause between transactions.
+    pub pause: Duration,
+    /// How long nobody else must have committed before transactions grow.
+    pub calm: Duration,
+}
+
+impl Pacing {
+    /// The pause after a transaction that held the lock for `held`, when another writer last
+    /// committed `since_other` ago.
+    pub(crate) fn pause(&self, held: Duration, since_other: Duration) -> Duration {
+        if since_other < self.calm {
+            self.pause.max(held)
+        } else {
+            self.pause
+        }
+    }
+
+    /// The work in the transaction after one of `slice`, when another writer last committed
+    /// `since_other` ago.
+    pub(crate) fn slice(&self, slice: Duration, since_other: Duration) -> Duration {
+        if since_other < self.calm {
+            self.least
+        } else {
+            (slice * 2).clamp(self.least, self.most)
+        }
+    }
+}
+
+/// Sweeps the appeals `ids` (in id order) that are still due at `now`, in transactions paced
+/// by `pacing`.
 pub(crate) fn run(
     conn: &Connection,
     ids: &[i64],
     now: DateTime<FixedOffset>,
     held: &mut HeldCalendar,
-    (slice, pause): (Duration, Duration),
+    pacing: Pacing,
 ) -> StoreResult<Pass> {
     let mut pass = Pass {
         report: SweepReport::default(),
         read_any: false,
     };
     let mut rest = ids;
+    // It starts as if someone had just written: short, until it has seen a quiet spell.
+    let (mut slice, mut other_wrote) = (pacing.least, Instant::now());
     while !rest.is_empty() {
         let started = Instant::now();
         begin(conn)?;
@@ -85,11 +133,22 @@ pub(crate) fn run(
                 return Err(e);
             }
         }
-        // At least `pause`, and as long as the transaction held the lock: the sweep never
-        // takes more than half of the writers' time, on any machine, however dense its work.
-        std::thread::sleep(pause.max(started.elapsed()));
+        if rest.is_empty() {
+            break;
+        }
+        let seen = data_version(conn)?;
+        std::thread::sleep(pacing.pause(started.elapsed(), other_wrote.elapsed()));
+        if data_version(conn)? != seen {
+            other_wrote = Instant::now();
+        }
+        slice = pacing.slice(slice, other_wrote.elapsed());
     }
     Ok(pass)
+}
+
+/// A number that changes whenever another connection commits (SQLite's `data_version`).
+fn data_version(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
 }
 
 /// `BEGIN IMMEDIATE`, trying every millisecond while another connection writes (see
@@ -330,4 +389,38 @@ fn sweep_one(
     )?
     .execute(params![id, note, stamps.written])?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACING: Pacing = Pacing {
+        least: Duration::from_millis(3),
+        most: Duration::from_millis(24),
+        pause: Duration::from_millis(3),
+        calm: Duration::from_millis(250),
+    };
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn while_others_write_the_sweep_stays_short_and_leaves_them_as_long_as_it_held_the_lock() {
+        // Another writer committed 10 ms ago: short transactions whatever came before, and a
+        // pause no shorter than the last transaction's hold on the lock.
+        assert_eq!(PACING.slice(24 * MS, 10 * MS), 3 * MS);
+        assert_eq!(PACING.pause(8 * MS, 10 * MS), 8 * MS);
+        assert_eq!(PACING.pause(MS, 10 * MS), 3 * MS);
+        // Just inside the quiet spell it still counts as contended.
+        assert_eq!(PACING.slice(3 * MS, 249 * MS), 3 * MS);
+    }
+
+    #[test]
+    fn after_a_quiet_spell_transactions_double_up_to_the_most_with_the_least_pause() {
+        let quiet = 300 * MS;
+        assert_eq!(PACING.slice(3 * MS, quiet), 6 * MS);
+        assert_eq!(PACING.slice(6 * MS, quiet), 12 * MS);
+        assert_eq!(PACING.slice(12 * MS, quiet), 24 * MS);
+        assert_eq!(PACING.slice(24 * MS, quiet), 24 * MS);
+        assert_eq!(PACING.pause(30 * MS, quiet), 3 * MS);
+    }
 }
