@@ -410,7 +410,7 @@ const SWEEP_STEPS_MAX: usize = 20;
 const SQLITE_SWEEP_PACING: crate::sqlite_sweep::Pacing = crate::sqlite_sweep::Pacing {
     least: SWEEP_SLICE,
     most: std::time::Duration::from_millis(24),
-    pause: std::time::Duration::from_millis(3),
+    pause: crate::sqlite_direct::OTHERS_TURN,
     calm: std::time::Duration::from_millis(250),
 };
 
@@ -1492,7 +1492,7 @@ impl Store {
                 let run = || {
                     let conn = match conn {
                         Some(conn) => conn,
-                        None => crate::sqlite_sweep::open(&file, bulk)?,
+                        None => crate::sqlite_direct::open(&file, bulk)?,
                     };
                     let pass = crate::sqlite_sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
                     Ok::<_, StoreError>((conn, pass))

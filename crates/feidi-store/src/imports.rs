@@ -40,9 +40,10 @@ pub struct ImportMeta {
     pub by: String,
 }
 
-/// Rows per statement, and statements per transaction: each transaction stays well under a
-/// second on SQLite, so a writer queued behind an import waits that long at most.
+/// Rows per statement of the generator's milestones and plans.
 const ROWS_PER_STATEMENT: usize = 500;
+/// Reports in one transaction of an import: each stays well under a second (about 70 ms on
+/// SQLite), so a writer queued behind an import waits that long at most.
 const ROWS_PER_TRANSACTION: usize = 20_000;
 /// On PostgreSQL reports travel as one JSON array per statement (see `insert_reports`).
 const JSON_ROWS_PER_STATEMENT: usize = 5_000;
@@ -105,26 +106,74 @@ impl Store {
         let mut rows = rows;
         rows.sort_unstable_by_key(|r| (r.project_id, r.month));
         let rows = Arc::new(rows);
+        let (written, failure) = match self.sqlite_file.clone() {
+            Some(file) => {
+                let job = crate::sqlite_import::Publish::new(
+                    file,
+                    rows,
+                    id,
+                    actor,
+                    now.clone(),
+                    ROWS_PER_TRANSACTION,
+                );
+                let progress = progress.clone();
+                let (done, result) =
+                    tokio::task::spawn_blocking(move || crate::sqlite_import::publish(&job, &*progress))
+                        .await
+                        .map_err(|e| StoreError::Corrupt(format!("the import's thread: {e}")))?;
+                (done, result.err())
+            }
+            None => self.publish_postgres(rows, id, actor, &now, progress).await,
+        };
+        let note = format!(
+            "import of {written} monthly reports from {} (sha256 {}) by {}",
+            meta.file_name, meta.checksum, meta.by
+        );
+        match failure {
+            None => {
+                self.finish_import(id, actor, "done", note).await?;
+                Ok(id)
+            }
+            Some(err) => {
+                // Take back what was published; the audit log keeps that it was tried.
+                self.finish_import(
+                    id,
+                    actor,
+                    "failed",
+                    format!("{note}: failed and taken back ({err})"),
+                )
+                .await?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Publishes checked reports on PostgreSQL in transactions of `ROWS_PER_TRANSACTION`.
+    /// Answers how many were committed, and the error that stopped it, if one did.
+    async fn publish_postgres(
+        &self,
+        rows: Arc<Vec<ImportedReport>>,
+        id: i64,
+        actor: Option<i64>,
+        now: &str,
+        progress: Arc<dyn Fn(usize) + Send + Sync>,
+    ) -> (usize, Option<StoreError>) {
         let mut written = 0;
-        let mut failure = None;
         for start in (0..rows.len()).step_by(ROWS_PER_TRANSACTION) {
             let end = (start + ROWS_PER_TRANSACTION).min(rows.len());
-            let (rows, now, backend) = (rows.clone(), now.clone(), self.backend);
+            let (rows, now) = (rows.clone(), now.to_string());
             let progress = progress.clone();
             let result = self
                 .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
                     Box::pin(async move {
                         let clock = std::time::Instant::now();
-                        let before: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM monthly_reports")
-                            .fetch_one(&mut *tx)
-                            .await?;
+                        let before: i64 =
+                            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM monthly_reports")
+                                .fetch_one(&mut *tx)
+                                .await?;
                         let mut done = 0;
-                        let per_statement = match backend {
-                            Backend::Sqlite => ROWS_PER_STATEMENT,
-                            Backend::Postgres => JSON_ROWS_PER_STATEMENT,
-                        };
-                        for chunk in rows[start..end].chunks(per_statement) {
-                            done += insert_reports(&mut *tx, backend, chunk, actor, id, &now).await?;
+                        for chunk in rows[start..end].chunks(JSON_ROWS_PER_STATEMENT) {
+                            done += insert_reports(&mut *tx, chunk, actor, id, &now).await?;
                             progress(start + done);
                         }
                         let inserted = clock.elapsed();
@@ -153,33 +202,10 @@ impl Store {
                 .await;
             match result {
                 Ok(done) => written += done,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
+                Err(e) => return (written, Some(e)),
             }
         }
-        let note = format!(
-            "import of {written} monthly reports from {} (sha256 {}) by {}",
-            meta.file_name, meta.checksum, meta.by
-        );
-        match failure {
-            None => {
-                self.finish_import(id, actor, "done", note).await?;
-                Ok(id)
-            }
-            Some(err) => {
-                // Take back what was published; the audit log keeps that it was tried.
-                self.finish_import(
-                    id,
-                    actor,
-                    "failed",
-                    format!("{note}: failed and taken back ({err})"),
-                )
-                .await?;
-                Err(err)
-            }
-        }
+        (written, None)
     }
 
     /// Takes back imports left `publishing` for over an hour — their process died mid-way (a
@@ -259,80 +285,46 @@ struct ReportJson<'a> {
     r: Option<&'a str>,
 }
 
-/// Inserts many reports with one statement. The constant columns are written into the
-/// statement (an integer id and a timestamp of our own). PostgreSQL takes the rows faster as
-/// one JSON array it unpacks itself than as eight bound values each (a million rows: 19,000
-/// rows/s against 14,000); SQLite's JSON functions re-read each row's object, and bound values
-/// are the faster way there.
+/// Inserts many reports with one statement on PostgreSQL: the rows travel as one JSON array it
+/// unpacks itself, faster than as eight bound values each (a million rows: 19,000 rows/s
+/// against 14,000). The constant columns are written into the statement (an integer id and a
+/// timestamp of our own). (SQLite has its own path, `sqlite_import`.)
 async fn insert_reports(
     tx: &mut AnyConnection,
-    backend: Backend,
     rows: &[ImportedReport],
     actor: Option<i64>,
     import_id: i64,
     now: &str,
 ) -> StoreResult<usize> {
     let actor = actor.map_or("NULL".to_string(), |a| a.to_string());
-    let columns = "monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
-         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id)";
-    let month = |row: &ImportedReport| format!("{:04}-{:02}", row.month.0, row.month.1);
-    match backend {
-        Backend::Sqlite => {
-            let values = rows
-                .iter()
-                .map(|row| {
-                    let reviewed = row.status != crate::ReportStatus::Submitted;
-                    vec![
-                        Val::from(row.project_id),
-                        Val::from(month(row)),
-                        Val::from(row.completed_investment.hundredths()),
-                        Val::from(row.progress_note.clone()),
-                        Val::from(row.problems.clone()),
-                        Val::from(row.status.as_str()),
-                        Val::from(row.return_reason.clone()),
-                        Val::from(reviewed.then(|| now.to_string())),
-                    ]
-                })
-                .collect();
-            insert_rows(
-                tx,
-                backend,
-                columns,
-                values,
-                &format!("{actor}, '{now}', '{now}', '{now}', '{now}', {import_id}"),
-            )
-            .await
-        }
-        Backend::Postgres => {
-            let json = serde_json::to_string(
-                &rows
-                    .iter()
-                    .map(|row| ReportJson {
-                        p: row.project_id,
-                        m: month(row),
-                        c: row.completed_investment.hundredths(),
-                        n: row.progress_note.as_deref(),
-                        q: row.problems.as_deref(),
-                        s: row.status.as_str(),
-                        r: row.return_reason.as_deref(),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| StoreError::Corrupt(format!("reports as JSON: {e}")))?;
-            let sql = format!(
-                "INSERT INTO {columns} \
-                 SELECT p, m, c, n, q, s, r, CASE WHEN s = 'submitted' THEN NULL ELSE '{now}' END, \
-                 {actor}, '{now}', '{now}', '{now}', '{now}', {import_id} \
-                 FROM json_to_recordset($1::json) AS x(p BIGINT, m TEXT, c BIGINT, n TEXT, q TEXT, s TEXT, r TEXT)"
-            );
-            let done = sqlx::query(&sql)
-                .bind(json)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_write(e, &[]))?;
-            Ok(done.rows_affected() as usize)
-        }
-    }
+    let json = serde_json::to_string(
+        &rows
+            .iter()
+            .map(|row| ReportJson {
+                p: row.project_id,
+                m: format!("{:04}-{:02}", row.month.0, row.month.1),
+                c: row.completed_investment.hundredths(),
+                n: row.progress_note.as_deref(),
+                q: row.problems.as_deref(),
+                s: row.status.as_str(),
+                r: row.return_reason.as_deref(),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| StoreError::Corrupt(format!("reports as JSON: {e}")))?;
+    let sql = format!(
+        "INSERT INTO monthly_reports (project_id, month, completed_investment, progress_note, problems, status, \
+         return_reason, reviewed_at, submitted_by, submitted_at, first_submitted_at, created_at, updated_at, import_id) \
+         SELECT p, m, c, n, q, s, r, CASE WHEN s = 'submitted' THEN NULL ELSE '{now}' END, \
+         {actor}, '{now}', '{now}', '{now}', '{now}', {import_id} \
+         FROM json_to_recordset($1::json) AS x(p BIGINT, m TEXT, c BIGINT, n TEXT, q TEXT, s TEXT, r TEXT)"
+    );
+    let done = sqlx::query(&sql)
+        .bind(json)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &[]))?;
+    Ok(done.rows_affected() as usize)
 }
 
 /// A milestone as the generator makes it.

@@ -21,6 +21,8 @@ mod programme;
 mod records;
 mod registry;
 mod reports;
+mod sqlite_direct;
+mod sqlite_import;
 mod sqlite_sweep;
 mod value;
 mod webhooks;
@@ -266,10 +268,12 @@ fn sqlite_pool(max: u32, busy_timeout_ms: u64) -> AnyPoolOptions {
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 // Durability is never traded for speed: WAL with a full sync at every commit.
+                // A log that a bulk command let grow is cut back to 64 MB when it next starts
+                // over (`sqlite_import`).
                 conn.execute(
                     format!(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                         PRAGMA busy_timeout = {busy_timeout_ms};"
+                         PRAGMA busy_timeout = {busy_timeout_ms}; PRAGMA journal_size_limit = 67108864;"
                     )
                     .as_str(),
                 )

@@ -1,17 +1,9 @@
-//! The sweep on SQLite, on a connection of its own driven from one blocking thread.
-//!
-//! Through sqlx every statement is a round trip to the connection's worker thread (about
-//! 40 µs here) and every value a boxed conversion, so the sweep wrote its appeals in
-//! multi-row statements — and each of those keeps a statement journal, a copy of every page it
-//! touches, in case it fails half-way. Here each appeal's few statements run where the
-//! connection lives, prepared once, with no round trip: the same rules (`feidi_core`), the same
-//! rows and triggers, the same short transactions as the PostgreSQL path in `appeals.rs`.
-//!
-//! The connection is opened on the same bundled SQLite library as sqlx's (one `libsqlite3-sys`
-//! in the process), so SQLite's file locks see both.
+//! The sweep on SQLite, on a connection of its own driven from one blocking thread
+//! (`sqlite_direct`): each appeal's few statements prepared once, with no round trip; the same
+//! rules (`feidi_core`), the same rows and triggers, the same short transactions as the
+//! PostgreSQL path in `appeals.rs`.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,7 +14,8 @@ use feidi_core::time::stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::appeals::{SweepReport, instant};
-use crate::{LOCK_WAIT, StoreError, StoreResult};
+use crate::sqlite_direct::{begin, data_version};
+use crate::{StoreError, StoreResult};
 
 /// What one run over a list of due appeals did, and whether it found any of them still due.
 pub(crate) struct Pass {
@@ -34,24 +27,6 @@ pub(crate) struct Pass {
 pub(crate) struct HeldCalendar {
     pub version: i64,
     pub calendar: Arc<Calendar>,
-}
-
-/// Opens the sweep's connection: the durability settings of every connection, and with `bulk`
-/// those of a bulk command (`Store::for_bulk_work`).
-pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
-    let conn = Connection::open_with_flags(
-        file,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    // The file is in WAL mode already (the pools set it); this connection waits for the write
-    // lock itself (`begin`), as the server's writer does.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;")?;
-    if bulk {
-        conn.execute_batch(
-            "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY;",
-        )?;
-    }
-    Ok(conn)
 }
 
 /// How the SQLite sweep shares the write lock with other writers.
@@ -144,27 +119,6 @@ pub(crate) fn run(
         slice = pacing.slice(slice, other_wrote.elapsed());
     }
     Ok(pass)
-}
-
-/// A number that changes whenever another connection commits (SQLite's `data_version`).
-fn data_version(conn: &Connection) -> StoreResult<i64> {
-    Ok(conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
-}
-
-/// `BEGIN IMMEDIATE`, trying every millisecond while another connection writes (see
-/// `crate::begin_immediate`).
-fn begin(conn: &Connection) -> StoreResult<()> {
-    let started = Instant::now();
-    loop {
-        match conn.execute_batch("BEGIN IMMEDIATE") {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < LOCK_WAIT =>
-            {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            other => return Ok(other?),
-        }
-    }
 }
 
 /// One transaction's work: appeals from the front of `ids` until `slice` has passed. Answers

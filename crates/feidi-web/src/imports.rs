@@ -118,7 +118,7 @@ pub async fn import(
                 .report_keys(&month_texts)
                 .await
                 .map_err(ImportFailure::Store)?;
-            for (line, r) in &rows {
+            for (line, r) in rows.iter().filter(|_| !taken.is_empty()) {
                 if taken.contains(&(r.project_id, format!("{:04}-{:02}", r.month.0, r.month.1))) {
                     bad_rows += 1;
                     if errors.len() < ERRORS_LISTED {
@@ -267,8 +267,10 @@ fn read_reports(
     progress: &Arc<dyn Fn(&'static str, usize) + Send + Sync>,
 ) -> Result<CheckedReports, ImportFailure> {
     let mut rows: Vec<(u64, ImportedReport)> = Vec::new();
-    // Each (project, month) met so far, to refuse a second one.
-    let mut seen: HashSet<(i64, u32)> = HashSet::new();
+    // Looked up once a row: sorted, searched by halves (a million lookups hashed with the
+    // standard library's SipHash were a tenth of the reading).
+    let mut known: Vec<i64> = projects.iter().copied().collect();
+    known.sort_unstable();
     let mut errors = Vec::new();
     let mut bad_rows = 0;
     let mut columns: Option<Columns> = None;
@@ -289,21 +291,11 @@ fn read_reports(
         let row_errors = match report_row(cols, cells, line, today) {
             Ok(r) => {
                 let (y, m) = feidi_core::schedule::parse_month(&r.month).unwrap_or((0, 0));
-                let key = (r.project_id, (y as u32) * 12 + m);
-                if !projects.contains(&r.project_id) {
+                if known.binary_search(&r.project_id).is_err() {
                     vec![RowError {
                         line,
                         field: "project_id".into(),
                         flaw: Flaw::NoSuchRecord,
-                    }]
-                } else if !seen.insert(key) {
-                    vec![RowError {
-                        line,
-                        field: "month".into(),
-                        flaw: Flaw::Rule(
-                            "同一项目同一月份在文件中重复出现",
-                            "the same project and month appear twice in the file",
-                        ),
                     }]
                 } else {
                     rows.push((
@@ -354,9 +346,35 @@ fn read_reports(
             checksum
         }
     };
-    drop(seen);
     if columns.is_none() && bad_rows == 0 {
         return Err(ImportFailure::File("the file has no header row".into()));
+    }
+    // A (project, month) met twice: in (project, month, line) order every row after the first
+    // of its pair is refused. (The writing wants this order too.)
+    rows.sort_unstable_by_key(|(line, r)| (r.project_id, r.month, *line));
+    let before = rows.len();
+    let mut twice = Vec::new();
+    rows.dedup_by(|(line, r), (_, first)| {
+        let same = (r.project_id, r.month) == (first.project_id, first.month);
+        if same {
+            twice.push(RowError {
+                line: *line,
+                field: "month".into(),
+                flaw: Flaw::Rule(
+                    "同一项目同一月份在文件中重复出现",
+                    "the same project and month appear twice in the file",
+                ),
+            });
+        }
+        same
+    });
+    if !twice.is_empty() {
+        bad_rows += before - rows.len();
+        // The first listed of all the bad rows: those kept while reading were the first of
+        // the others.
+        errors.extend(twice);
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(ERRORS_LISTED);
     }
     progress("checking", rows.len() + bad_rows);
     Ok(CheckedReports {
