@@ -1,6 +1,6 @@
 //! An import's publishing on SQLite, on a connection of its own driven from one blocking thread
-//! (`sqlite_direct`): one prepared insert a report, the report totals added up here and written
-//! once a transaction, and the log copied back into the file by a second thread meanwhile.
+//! (`sqlite_direct`): prepared inserts of a hundred reports, the report totals added up here and
+//! written once a transaction, and the log copied back into the file by a second thread meanwhile.
 //! The same rows, totals and short transactions as the PostgreSQL path in `imports.rs`.
 
 use std::collections::HashMap;
