@@ -1498,7 +1498,6 @@ impl Store {
                     // in the commits of whichever connection passes the checkpoint mark — often
                     // a server's writer, in a request (with wrk writing appeals meanwhile its
                     // p99 went from 1.5 to 1.0 times its own, and the sweep took 9 s, not 10).
-                    conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
                     let checkpointer = crate::sqlite_direct::Checkpointer::start(file.clone())?;
                     let pass = crate::sqlite_sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
                     let stopped = checkpointer.finish();

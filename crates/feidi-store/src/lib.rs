@@ -93,9 +93,10 @@ pub struct Store {
     writer: Option<writer::Writer>,
     /// The working-day calendar, re-read when its data version moves.
     calendar: std::sync::Arc<appeals::CalendarCache>,
-    /// The SQLite file, for the sweep's connection of its own (`sqlite_sweep`).
+    /// The SQLite file, for the connections of its own of the sweep and the import
+    /// (`sqlite_direct`).
     sqlite_file: Option<std::path::PathBuf>,
-    /// Set by `for_bulk_work`: the sweep's connection takes the same settings.
+    /// Set by `for_bulk_work`: the sweep's connection takes the same cache and journals.
     bulk: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 

@@ -25,8 +25,9 @@ use crate::{LOCK_WAIT, StoreResult};
 /// one that waits to get in.
 pub(crate) const OTHERS_TURN: Duration = Duration::from_millis(3);
 
-/// Opens a connection: the durability settings of every connection, and with `bulk` those of
-/// a bulk command (`Store::for_bulk_work`).
+/// Opens a connection: the durability settings of every connection, and with `bulk` the cache
+/// and statement journals of a bulk command (`Store::for_bulk_work`). It never checkpoints
+/// itself: whoever writes through it runs a `Checkpointer` meanwhile.
 pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
     let conn = Connection::open_with_flags(
         file,
@@ -36,12 +37,10 @@ pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
     // lock itself (`begin`), as the server's writer does.
     conn.execute_batch(
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0; \
-         PRAGMA journal_size_limit = 67108864;",
+         PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 0;",
     )?;
     if bulk {
-        conn.execute_batch(
-            "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY;",
-        )?;
+        conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
     }
     Ok(conn)
 }

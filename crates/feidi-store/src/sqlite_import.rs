@@ -68,9 +68,7 @@ pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -
         // the import runs — waiting for the checkpointer to catch up before each transaction
         // made it 15 % slower than letting the log grow (about 300 MB for a million rows; it
         // is cut back to 64 MB when next started over, `journal_size_limit`).
-        conn.execute_batch(
-            "PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;",
-        )?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
         // Nor does it run triggers. The only ones its writes meet are the per-row totals
         // triggers of `monthly_reports`, and the insert trigger skips imported rows (`WHEN
         // NEW.import_id IS NULL`; the totals are added per transaction below) — but SQLite
