@@ -84,13 +84,18 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("feidi-checkpoint".into())
             .spawn(move || {
-                while !stopping.load(Ordering::Relaxed) {
+                // A last pass after the writer has stopped: what it wrote is not left in the
+                // log for a server to copy in a request.
+                loop {
                     // (busy, frames in the log, frames copied): when another checkpoint runs
                     // (a server's), this one simply has nothing to do.
+                    let last = stopping.load(Ordering::Relaxed);
                     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                    if last {
+                        return Ok(());
+                    }
                     std::thread::sleep(Duration::from_millis(2));
                 }
-                Ok(())
             })
             .map_err(|e| crate::StoreError::Corrupt(format!("the checkpoint thread: {e}")))?;
         Ok(Self {

@@ -92,10 +92,7 @@ pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -
             }
             Ok(())
         })();
-        let stopped = checkpointer.finish();
-        // What the checkpointer had not reached yet, so the log is not left to the server.
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        outcome.and(stopped)
+        outcome.and(checkpointer.finish())
     })();
     (written, result)
 }
@@ -169,7 +166,7 @@ fn transaction(
     )?;
     for (((year, m), category, zone, status), (amount, count)) in totals {
         add.execute(params![
-            format!("{year:04}-{m:02}"),
+            months[&(year, m)],
             &*category,
             zone,
             status,
