@@ -46,17 +46,19 @@ pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
 }
 
 /// `BEGIN IMMEDIATE`, trying every millisecond while another connection writes (see
-/// `crate::begin_immediate`).
-pub(crate) fn begin(conn: &Connection) -> StoreResult<()> {
+/// `crate::begin_immediate`). Answers whether it had to wait: another connection was writing.
+pub(crate) fn begin(conn: &Connection) -> StoreResult<bool> {
     let started = Instant::now();
+    let mut waited = false;
     loop {
         match conn.execute_batch("BEGIN IMMEDIATE") {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < LOCK_WAIT =>
             {
+                waited = true;
                 std::thread::sleep(Duration::from_millis(1));
             }
-            other => return Ok(other?),
+            other => return Ok(other.map(|()| waited)?),
         }
     }
 }

@@ -78,6 +78,7 @@ pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -
         let mut projects = None;
         let outcome = (|| {
             for chunk in job.rows.chunks(job.per_transaction.max(1)) {
+                // (Whether it waited for another writer: it pauses after each transaction anyway.)
                 begin(&conn)?;
                 match transaction(&conn, job, chunk, &mut projects, written, progress) {
                     Ok(()) => conn.execute_batch("COMMIT")?,

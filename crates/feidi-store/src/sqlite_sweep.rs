@@ -3,15 +3,15 @@
 //! rules (`feidi_core`), the same rows and triggers, the same short transactions as the
 //! PostgreSQL path in `appeals.rs`.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
-use feidi_core::appeals::{AppealState, AppealStatus, HandlerRole};
+use feidi_core::appeals::{AppealState, AppealStatus, Event, HandlerRole};
 use feidi_core::calendar::Calendar;
 use feidi_core::time::stamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use crate::appeals::{SweepReport, instant};
 use crate::sqlite_direct::{begin, data_version};
@@ -33,8 +33,9 @@ pub(crate) struct HeldCalendar {
 ///
 /// SQLite has one writer at a time and no queue: the server's writers try for the lock every
 /// millisecond or so, and get it only while the sweep pauses. So the sweep watches whether
-/// anyone else commits during its pauses (`PRAGMA data_version` moves only for other
-/// connections' commits). While someone has lately, its transactions stay short (`least`) and
+/// anyone else writes: whether it finds the lock taken, and whether others committed since it
+/// last looked (`PRAGMA data_version` moves only for other connections' commits). While
+/// someone has lately, its transactions stay short (`least`) and
 /// it pauses at least as long as it held the lock, so that it never takes more than half of
 /// the writers' time. Once nobody has for `calm`, it doubles its transactions up to `most`,
 /// with only the least pause between them: long enough for a writer that came meanwhile to get
@@ -78,6 +79,11 @@ impl Pacing {
 
 /// Sweeps the appeals `ids` (in id order) that are still due at `now`, in transactions paced
 /// by `pacing`.
+///
+/// Each transaction's appeals are read and worked out before it, on a snapshot taken during
+/// the pause between transactions (`Plans`), so that the transaction, which holds the one
+/// write lock, only writes: while other writers are about, a transaction of the same length
+/// then sweeps more appeals.
 pub(crate) fn run(
     conn: &Connection,
     ids: &[i64],
@@ -90,30 +96,53 @@ pub(crate) fn run(
         read_any: false,
     };
     let mut rest = ids;
+    let mut plans = Plans {
+        calendar: held.version,
+        ahead: VecDeque::new(),
+    };
+    plans.extend(conn, rest, PLANNED_FIRST, now, held)?;
     // It starts as if someone had just written: short, until it has seen a quiet spell.
     let (mut slice, mut other_wrote) = (pacing.least, Instant::now());
+    // Another writer shows by the lock being taken when the sweep wants it, or by the data
+    // version having moved since the sweep last looked: during its pause, or while it waited
+    // for the lock (a writer that got in during the pause and held the lock past its end
+    // commits only then).
+    let mut version = data_version(conn)?;
     while !rest.is_empty() {
-        let started = Instant::now();
-        begin(conn)?;
-        match transaction(conn, rest, now, held, slice) {
+        if begin(conn)? {
+            other_wrote = Instant::now();
+        }
+        // The lock is held from here to the commit: that long is left to the others after.
+        let locked = Instant::now();
+        let used = match transaction(conn, rest, &mut plans, now, held, slice) {
             Ok((report, read, used)) => {
                 conn.execute_batch("COMMIT")?;
                 pass.report.add(&report);
                 pass.read_any |= read > 0;
                 rest = &rest[used..];
+                used
             }
             Err(e) => {
                 // The transaction is undone whole; the appeals stay due for the next sweep.
                 let _ = conn.execute_batch("ROLLBACK");
                 return Err(e);
             }
-        }
+        };
         if rest.is_empty() {
             break;
         }
+        let pause = pacing.pause(locked.elapsed(), other_wrote.elapsed());
         let seen = data_version(conn)?;
-        std::thread::sleep(pacing.pause(started.elapsed(), other_wrote.elapsed()));
-        if data_version(conn)? != seen {
+        if seen != version {
+            other_wrote = Instant::now();
+        }
+        // The next transaction's appeals are worked out in the pause (as many again as this
+        // one swept, and half that for good measure), taking from it only the time it takes.
+        let planning = Instant::now();
+        plans.extend(conn, rest, used + used / 2, now, held)?;
+        std::thread::sleep(pause.saturating_sub(planning.elapsed()));
+        version = data_version(conn)?;
+        if version != seen {
             other_wrote = Instant::now();
         }
         slice = pacing.slice(slice, other_wrote.elapsed());
@@ -121,11 +150,67 @@ pub(crate) fn run(
     Ok(pass)
 }
 
-/// One transaction's work: appeals from the front of `ids` until `slice` has passed. Answers
-/// what it did, how many appeals it found still due, and how many ids it used.
+/// Appeals worked out before the first transaction.
+const PLANNED_FIRST: usize = 128;
+
+/// What the rules make of an appeal, as read before its transaction.
+struct Plan {
+    id: i64,
+    /// The version read and what the sweep makes of it; none if it was not due.
+    due: Option<(i64, Change)>,
+}
+
+/// The plans for the appeals at the front of those left, in their order, worked out with the
+/// calendar at data version `calendar`.
+struct Plans {
+    calendar: i64,
+    ahead: VecDeque<Plan>,
+}
+
+impl Plans {
+    /// Works out the appeals after those already planned among `rest`, up to `wanted` in all,
+    /// on one read snapshot (a reader takes no lock a writer needs).
+    fn extend(
+        &mut self,
+        conn: &Connection,
+        rest: &[i64],
+        wanted: usize,
+        now: DateTime<FixedOffset>,
+        held: &HeldCalendar,
+    ) -> StoreResult<()> {
+        if self.calendar != held.version {
+            self.ahead.clear();
+            self.calendar = held.version;
+        }
+        let from = self.ahead.len();
+        let to = wanted.min(rest.len());
+        if from >= to {
+            return Ok(());
+        }
+        let due_by = stamp(now);
+        conn.execute_batch("BEGIN")?;
+        let read = (|| {
+            for id in &rest[from..to] {
+                let due = read_due(conn, *id, &due_by)?.map(|Due { version, mut state }| {
+                    let steps = state.sweep(&held.calendar, now);
+                    (version, Change::new(&state, steps))
+                });
+                self.ahead.push_back(Plan { id: *id, due });
+            }
+            Ok(())
+        })();
+        conn.execute_batch("COMMIT")?;
+        read
+    }
+}
+
+/// One transaction's work: appeals from the front of `ids` until `slice` has passed, each as
+/// planned if it is still as it was read. Answers what it did, how many appeals it found still
+/// due, and how many ids it used.
 fn transaction(
     conn: &Connection,
     ids: &[i64],
+    plans: &mut Plans,
     now: DateTime<FixedOffset>,
     held: &mut HeldCalendar,
     slice: Duration,
@@ -146,22 +231,53 @@ fn transaction(
             calendar: Arc::new(crate::appeals::calendar_of(rows)?),
         };
     }
+    if plans.calendar != held.version {
+        // Worked out with another calendar: each is worked out again below.
+        plans.ahead.clear();
+        plans.calendar = held.version;
+    }
     let wanted = wanted_events(conn)?;
     // Due by the sweep's `now`; written at the clock's (the audit log's and `updated_at`'s time).
     let stamps = Stamps {
         due_by: stamp(now),
         written: stamp(feidi_core::time::now()),
     };
+    let mut writes = Writes {
+        conn,
+        stamps: &stamps,
+        wanted: &wanted,
+        events: Vec::new(),
+        audit: Vec::new(),
+    };
     let (mut report, mut read, mut used) = (SweepReport::default(), 0, 0);
     for id in ids {
         used += 1;
-        if sweep_one(conn, *id, now, &stamps, &held.calendar, &wanted, &mut report)? {
+        let plan = match plans.ahead.front() {
+            Some(plan) if plan.id == *id => plans.ahead.pop_front(),
+            _ => None,
+        };
+        let still_due = match plan {
+            // Not due when read: left alone.
+            Some(Plan { due: None, .. }) => false,
+            Some(Plan {
+                due: Some((version, change)),
+                ..
+            }) => {
+                // Changed since it was read: read and worked out here.
+                writes.apply(*id, version, change, &mut report)?
+                    || sweep_one(&mut writes, *id, now, &held.calendar, &mut report)?
+            }
+            // Not read yet.
+            None => sweep_one(&mut writes, *id, now, &held.calendar, &mut report)?,
+        };
+        if still_due {
             read += 1;
         }
         if started.elapsed() >= slice {
             break;
         }
     }
+    writes.flush()?;
     Ok((report, read, used))
 }
 
@@ -267,82 +383,202 @@ fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
     }))
 }
 
-/// Applies the rules due by `now` to one appeal, if it is still due: its row, its timeline,
-/// its audit entry and the webhook deliveries wanted. Answers whether it was still due.
+/// Applies the rules due by `now` to one appeal, read in the writing transaction, if it is still
+/// due. Answers whether it was.
 fn sweep_one(
-    conn: &Connection,
+    writes: &mut Writes<'_>,
     id: i64,
     now: DateTime<FixedOffset>,
-    stamps: &Stamps,
     calendar: &Calendar,
-    wanted: &HashSet<String>,
     report: &mut SweepReport,
 ) -> StoreResult<bool> {
-    let Some(Due { version, mut state }) = read_due(conn, id, &stamps.due_by)? else {
+    let Some(Due { version, mut state }) = read_due(writes.conn, id, &writes.stamps.due_by)? else {
         // Swept meanwhile (by another server), or no longer open.
         return Ok(false);
     };
     let steps = state.sweep(calendar, now);
-    // (With no step, only the stored next_due_at was behind: it is set right.)
-    let changed = conn
-        .prepare_cached(
-            "UPDATE appeals SET handler_id = ?1, handler_role = ?2, ack_due_at = ?3, due_at = ?4, next_due_at = ?5, \
-             overdue = ?6, escalated_at = ?7, version = version + 1, updated_at = ?8 WHERE id = ?9 AND version = ?10",
-        )?
-        .execute(params![
-            state.handler,
-            state.role.as_str(),
-            state.ack_due_at.map(stamp),
-            state.due_at().map(stamp),
-            state.next_due_at().map(stamp),
-            i64::from(state.overdue),
-            state.escalated_at.map(stamp),
-            stamps.written,
-            id,
-            version,
-        ])?;
-    if changed != 1 {
-        return Err(StoreError::Conflict);
+    if writes.apply(id, version, Change::new(&state, steps), report)? {
+        Ok(true)
+    } else {
+        // Read in this transaction, which holds the write lock: nobody can have changed it.
+        Err(StoreError::Conflict)
     }
-    if steps.is_empty() {
-        return Ok(true);
-    }
-    report.count(&steps);
-    let mut event = conn.prepare_cached(
-        "INSERT INTO appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    let mut deliver = conn.prepare_cached(
-        "INSERT INTO webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_version, state, \
-         next_attempt_at, created_at) \
-         SELECT h.id, ?1, ?2, ?3, ?4, 'pending', ?5, ?5 FROM webhooks h \
-         WHERE h.active = 1 AND (',' || h.events || ',') LIKE ('%,' || ?1 || ',%') ORDER BY h.id",
-    )?;
-    for step in &steps {
-        let at = stamp(step.at);
-        event.execute(params![
-            id,
-            at,
-            step.kind.as_str(),
-            step.actor,
-            step.handler,
-            step.reason.map(|r| r.as_str()),
-            step.detail,
-        ])?;
-        if wanted.contains(step.kind.as_str()) {
-            deliver.execute(params![step.kind.as_str(), at, id, version + 1, stamps.written])?;
+}
+
+/// An appeal's row after the sweep, its steps and its audit note, as the statements bind them
+/// (the times written out before the transaction that writes them).
+struct Change {
+    handler: Option<i64>,
+    role: &'static str,
+    ack_due_at: Option<String>,
+    due_at: Option<String>,
+    next_due_at: Option<String>,
+    overdue: i64,
+    escalated_at: Option<String>,
+    steps: Vec<Event>,
+    step_stamps: Vec<String>,
+    note: String,
+}
+
+impl Change {
+    fn new(state: &AppealState, steps: Vec<Event>) -> Self {
+        Self {
+            handler: state.handler,
+            role: state.role.as_str(),
+            ack_due_at: state.ack_due_at.map(stamp),
+            due_at: state.due_at().map(stamp),
+            next_due_at: state.next_due_at().map(stamp),
+            overdue: i64::from(state.overdue),
+            escalated_at: state.escalated_at.map(stamp),
+            step_stamps: steps.iter().map(|s| stamp(s.at)).collect(),
+            note: steps
+                .iter()
+                .map(|s| s.kind.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            steps,
         }
     }
-    let note = steps
-        .iter()
-        .map(|s| s.kind.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    conn.prepare_cached(
-        "INSERT INTO audit_log (entity_id, note, at, actor_id, action, entity) VALUES (?1, ?2, ?3, NULL, 'sweep', 'appeal')",
-    )?
-    .execute(params![id, note, stamps.written])?;
-    Ok(true)
+}
+
+/// What a transaction writes with, and the timeline and audit rows it writes at its end.
+struct Writes<'a> {
+    conn: &'a Connection,
+    stamps: &'a Stamps,
+    wanted: &'a HashSet<String>,
+    events: Vec<EventRow>,
+    /// Appeal and note.
+    audit: Vec<(i64, String)>,
+}
+
+/// A timeline row: appeal, time, kind, actor, handler, reason, detail.
+type EventRow = (
+    i64,
+    String,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+    Option<&'static str>,
+    Option<String>,
+);
+
+/// Rows in one of the inserts `flush` makes.
+const ROWS_PER_INSERT: usize = 128;
+
+impl Writes<'_> {
+    /// Writes an appeal's sweep (its row now; its timeline and audit entry at the
+    /// transaction's end; the webhook deliveries wanted) if it is still at `version`; answers
+    /// whether it was.
+    fn apply(
+        &mut self,
+        id: i64,
+        version: i64,
+        change: Change,
+        report: &mut SweepReport,
+    ) -> StoreResult<bool> {
+        let conn = self.conn;
+        // (With no step, only the stored next_due_at was behind: it is set right.)
+        let changed = conn
+            .prepare_cached(
+                "UPDATE appeals SET handler_id = ?1, handler_role = ?2, ack_due_at = ?3, due_at = ?4, next_due_at = ?5, \
+                 overdue = ?6, escalated_at = ?7, version = version + 1, updated_at = ?8 WHERE id = ?9 AND version = ?10",
+            )?
+            .execute(params![
+                change.handler,
+                change.role,
+                change.ack_due_at,
+                change.due_at,
+                change.next_due_at,
+                change.overdue,
+                change.escalated_at,
+                self.stamps.written,
+                id,
+                version,
+            ])?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        if change.steps.is_empty() {
+            return Ok(true);
+        }
+        report.count(&change.steps);
+        let mut deliver = conn.prepare_cached(
+            "INSERT INTO webhook_deliveries (webhook_id, event, occurred_at, appeal_id, appeal_version, state, \
+             next_attempt_at, created_at) \
+             SELECT h.id, ?1, ?2, ?3, ?4, 'pending', ?5, ?5 FROM webhooks h \
+             WHERE h.active = 1 AND (',' || h.events || ',') LIKE ('%,' || ?1 || ',%') ORDER BY h.id",
+        )?;
+        for (step, at) in change.steps.into_iter().zip(change.step_stamps) {
+            if self.wanted.contains(step.kind.as_str()) {
+                deliver.execute(params![
+                    step.kind.as_str(),
+                    at,
+                    id,
+                    version + 1,
+                    self.stamps.written
+                ])?;
+            }
+            self.events.push((
+                id,
+                at,
+                step.kind.as_str(),
+                step.actor,
+                step.handler,
+                step.reason.map(|r| r.as_str()),
+                step.detail,
+            ));
+        }
+        self.audit.push((id, change.note));
+        Ok(true)
+    }
+
+    /// Writes the timeline and audit rows gathered, many to a statement: a statement's own
+    /// cost (binding, starting, its cursors) spread over many rows.
+    fn flush(&mut self) -> StoreResult<()> {
+        insert_many(
+            self.conn,
+            "INSERT INTO appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?)",
+            &self.events,
+            |(appeal, at, kind, actor, handler, reason, detail), values| {
+                values.extend([appeal as &dyn ToSql, at, kind, actor, handler, reason, detail]);
+            },
+        )?;
+        let written = &self.stamps.written;
+        insert_many(
+            self.conn,
+            "INSERT INTO audit_log (entity_id, note, at, actor_id, action, entity) VALUES",
+            "(?, ?, ?, NULL, 'sweep', 'appeal')",
+            &self.audit,
+            |(appeal, note), values| values.extend([appeal as &dyn ToSql, note, written]),
+        )?;
+        self.events.clear();
+        self.audit.clear();
+        Ok(())
+    }
+}
+
+/// Inserts `rows`, `ROWS_PER_INSERT` to a statement (then fewer, in the few sizes of
+/// `statement_sizes`, each prepared once): `head` then `row`, with the values `bind` gives.
+fn insert_many<'r, R>(
+    conn: &Connection,
+    head: &str,
+    row: &str,
+    rows: &'r [R],
+    bind: impl Fn(&'r R, &mut Vec<&'r dyn ToSql>),
+) -> StoreResult<()> {
+    let mut rest = rows;
+    for n in crate::value::statement_sizes(rest.len(), ROWS_PER_INSERT) {
+        let (part, tail) = rest.split_at(n);
+        rest = tail;
+        let mut insert = conn.prepare_cached(&format!("{head} {}", vec![row; n].join(", ")))?;
+        let mut values = Vec::new();
+        for r in part {
+            bind(r, &mut values);
+        }
+        insert.execute(values.as_slice())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -366,6 +602,123 @@ mod tests {
         assert_eq!(PACING.pause(MS, 10 * MS), 3 * MS);
         // Just inside the quiet spell it still counts as contended.
         assert_eq!(PACING.slice(3 * MS, 249 * MS), 3 * MS);
+    }
+
+    /// Three appeals past A's deadline: the first two are worked out ahead, then the first is
+    /// acknowledged (its version moves) before the transaction. The transaction reads that one
+    /// again and leaves it alone, writes the second as planned and works out the third itself.
+    #[tokio::test]
+    async fn an_appeal_changed_after_it_was_worked_out_is_read_again_in_the_transaction() {
+        let (db, _store) = crate::testing::TestDb::store(crate::Backend::Sqlite).await;
+        let file = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+        let setup = crate::sqlite_direct::open(&file, false).expect("open");
+        let at = |t: &str| feidi_core::time::parse_instant(t).expect("instant");
+        let made = "2026-11-02T10:00:00.000000+08:00";
+        setup
+            .execute_batch(&format!(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO users (id, login, name, role, password_hash, created_at, updated_at) VALUES
+                   (1, 'a', 'A', 'staff', 'x', '{made}', '{made}'), (2, 'b', 'B', 'staff', 'x', '{made}', '{made}');"
+            ))
+            .expect("officials");
+        for id in 1..=3 {
+            setup
+                .execute(
+                    "INSERT INTO appeals (id, enterprise_id, category, title, description, status, handler_id, handler_role, \
+                     b_official_id, resolve_working_days, submitted_at, ack_due_at, resolve_due_at, due_at, next_due_at, \
+                     created_at, updated_at) VALUES (?1, 1, 'other', 't', 'd', 'submitted', 1, 'A', 2, 5, ?2, ?3, ?4, ?3, ?3, ?2, ?2)",
+                    params![
+                        id,
+                        made,
+                        "2026-11-03T00:00:00.000000+08:00",
+                        "2026-11-10T00:00:00.000000+08:00"
+                    ],
+                )
+                .expect("appeal");
+        }
+        let conn = crate::sqlite_direct::open(&file, false).expect("open");
+        let version: i64 = conn
+            .query_row(
+                "SELECT version FROM data_versions WHERE name = 'calendar_days'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("version");
+        let days = conn
+            .prepare("SELECT day, kind FROM calendar_days")
+            .and_then(|mut q| {
+                q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .expect("calendar");
+        let mut held = HeldCalendar {
+            version,
+            calendar: Arc::new(crate::appeals::calendar_of(days).expect("calendar")),
+        };
+        let now = at("2026-11-03T12:00:00+08:00");
+        let ids = [1, 2, 3];
+        let mut plans = Plans {
+            calendar: held.version,
+            ahead: VecDeque::new(),
+        };
+        plans.extend(&conn, &ids, 2, now, &held).expect("plans");
+        assert_eq!(plans.ahead.len(), 2);
+        setup
+            .execute(
+                "UPDATE appeals SET status = 'acknowledged', ack_due_at = NULL, due_at = resolve_due_at, \
+                 next_due_at = resolve_due_at, version = version + 1 WHERE id = 1",
+                [],
+            )
+            .expect("acknowledged meanwhile");
+
+        begin(&conn).expect("begin");
+        let (report, read, used) =
+            transaction(&conn, &ids, &mut plans, now, &mut held, Duration::from_secs(5))
+                .expect("transaction");
+        conn.execute_batch("COMMIT").expect("commit");
+
+        assert_eq!((report.appeals, report.handed_over, read, used), (2, 2, 2, 3));
+        let row = |id: i64| -> (Option<i64>, String, i64) {
+            conn.query_row(
+                "SELECT handler_id, handler_role, version FROM appeals WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("appeal")
+        };
+        assert_eq!(
+            row(1),
+            (Some(1), "A".to_string(), 2),
+            "acknowledged by A: left alone"
+        );
+        assert_eq!(row(2), (Some(2), "B".to_string(), 2));
+        assert_eq!(row(3), (Some(2), "B".to_string(), 2));
+        let events: Vec<(i64, String, String)> = conn
+            .prepare("SELECT appeal_id, kind, at FROM appeal_events ORDER BY id")
+            .and_then(|mut q| {
+                q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .expect("events");
+        let a_due = "2026-11-03T00:00:00.000000+08:00".to_string();
+        assert_eq!(
+            events,
+            vec![
+                (2, "handed_over".to_string(), a_due.clone()),
+                (3, "handed_over".to_string(), a_due)
+            ]
+        );
+        let audited: Vec<(i64, String)> = conn
+            .prepare("SELECT entity_id, note FROM audit_log WHERE action = 'sweep' ORDER BY id")
+            .and_then(|mut q| {
+                q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .expect("audit");
+        assert_eq!(
+            audited,
+            vec![(2, "handed_over".to_string()), (3, "handed_over".to_string())]
+        );
     }
 
     #[test]

@@ -88,6 +88,21 @@ pub(crate) fn statement_chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
         .collect()
 }
 
+/// One row of a multi-row `VALUES` list: a parameter for each of `types`, cast to it (so that
+/// PostgreSQL knows each column's type and SQLite stores what it would store in the column),
+/// numbered after the `bound` parameters already in the statement.
+pub(crate) fn values_row(backend: crate::Backend, types: &[&str], bound: usize) -> String {
+    let slots: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| match backend {
+            crate::Backend::Sqlite => format!("CAST(? AS {ty})"),
+            crate::Backend::Postgres => format!("CAST(${} AS {ty})", bound + i + 1),
+        })
+        .collect();
+    format!("({})", slots.join(", "))
+}
+
 /// A set of ids bound as one parameter `slot` (a JSON array, see `ids_json`), for
 /// `id IN (...)`: the statement's text stays the same whatever the ids.
 pub(crate) fn id_set(backend: crate::Backend, slot: &str) -> String {

@@ -143,17 +143,10 @@ pub(crate) async fn queue_deliveries(
         let mut binds = Vec::with_capacity(chunk.len() * 5 + 1);
         for (event, appeal, version) in chunk {
             ord += 1;
-            let slot = |i: usize, ty: &str| match backend {
-                Backend::Sqlite => format!("CAST(? AS {ty})"),
-                Backend::Postgres => format!("CAST(${} AS {ty})", binds.len() + i),
-            };
-            values.push(format!(
-                "({}, {}, {}, {}, {})",
-                slot(1, "BIGINT"),
-                slot(2, "TEXT"),
-                slot(3, "TEXT"),
-                slot(4, "BIGINT"),
-                slot(5, "BIGINT")
+            values.push(crate::value::values_row(
+                backend,
+                &["BIGINT", "TEXT", "TEXT", "BIGINT", "BIGINT"],
+                binds.len(),
             ));
             binds.extend([
                 Val::from(ord),
@@ -456,14 +449,7 @@ impl Store {
                         let mut values = Vec::with_capacity(part.len());
                         let mut binds = Vec::with_capacity(part.len() * 2);
                         for (delivery, appeal) in part {
-                            values.push(match backend {
-                                Backend::Sqlite => "(CAST(? AS BIGINT), CAST(? AS TEXT))".to_string(),
-                                Backend::Postgres => format!(
-                                    "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
-                                    binds.len() + 1,
-                                    binds.len() + 2
-                                ),
-                            });
+                            values.push(crate::value::values_row(backend, &["BIGINT", "TEXT"], binds.len()));
                             binds.push(Val::from(*delivery));
                             binds.push(Val::from(shown.get(appeal).cloned().unwrap_or_else(|| "null".into())));
                         }
@@ -526,45 +512,75 @@ impl Store {
         if done.is_empty() {
             return Ok(());
         }
+        let backend = self.backend;
+        // Worked out before the transaction, which then writes the whole batch in two
+        // multi-row statements: the sender shares the one writer with requests (a statement
+        // per row took as long again as the appeal that queued the delivery).
+        let rows: Vec<[Val; 8]> = done
+            .into_iter()
+            .map(|(delivery, at, outcome)| {
+                let attempts = delivery.attempts + 1;
+                let (state, next) = if outcome.delivered() {
+                    ("delivered", None)
+                } else {
+                    let next = at + back_off(attempts);
+                    if next > delivery.created_at + RETRY_FOR {
+                        ("failed", None)
+                    } else {
+                        ("pending", Some(stamp(next)))
+                    }
+                };
+                let at = stamp(at);
+                [
+                    Val::from(delivery.id),
+                    Val::from(at.clone()),
+                    Val::from(outcome.status_code),
+                    Val::from(outcome.error),
+                    Val::from(outcome.duration_ms),
+                    Val::from(state),
+                    Val::from(next),
+                    Val::from((state == "delivered").then_some(at)),
+                ]
+            })
+            .collect();
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
             Box::pin(async move {
-                for (delivery, at, outcome) in &done {
-                    let attempts = delivery.attempts + 1;
-                    let (state, next) = if outcome.delivered() {
-                        ("delivered", None)
-                    } else {
-                        let next = *at + back_off(attempts);
-                        if next > delivery.created_at + RETRY_FOR {
-                            ("failed", None)
-                        } else {
-                            ("pending", Some(stamp(next)))
-                        }
-                    };
-                    let at = stamp(*at);
-                    sqlx::query(
-                        "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(delivery.id)
-                    .bind(at.clone())
-                    .bind(outcome.status_code)
-                    .bind(outcome.error.clone())
-                    .bind(outcome.duration_ms)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = $3, claimed_until = NULL, \
-                         last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
-                    )
-                    .bind(state)
-                    .bind(attempts)
-                    .bind(next)
-                    .bind(outcome.status_code)
-                    .bind(outcome.error.clone())
-                    .bind((state == "delivered").then_some(at))
-                    .bind(delivery.id)
-                    .execute(&mut *tx)
-                    .await?;
+                for part in crate::value::statement_chunks(&rows, 64) {
+                    // [delivery, at, status, error, duration] for the attempts;
+                    // [delivery, status, error, state, next, delivered_at] for the deliveries.
+                    let (mut attempts, mut attempt_binds) = (Vec::new(), Vec::new());
+                    let (mut deliveries, mut delivery_binds) = (Vec::new(), Vec::new());
+                    for [id, at, status, error, duration, state, next, delivered] in part {
+                        attempts.push(crate::value::values_row(
+                            backend,
+                            &["BIGINT", "TEXT", "BIGINT", "TEXT", "BIGINT"],
+                            attempt_binds.len(),
+                        ));
+                        attempt_binds.extend([id, at, status, error, duration].map(Clone::clone));
+                        deliveries.push(crate::value::values_row(
+                            backend,
+                            &["BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"],
+                            delivery_binds.len(),
+                        ));
+                        delivery_binds.extend([id, status, error, state, next, delivered].map(Clone::clone));
+                    }
+                    let sql = format!(
+                        "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES {}",
+                        attempts.join(", ")
+                    );
+                    crate::value::bind_all(sqlx::query(&sql), &attempt_binds)
+                        .execute(&mut *tx)
+                        .await?;
+                    let sql = format!(
+                        "WITH v (id, last_status, last_error, state, next_attempt_at, delivered_at) AS (VALUES {}) \
+                         UPDATE webhook_deliveries SET state = v.state, attempts = webhook_deliveries.attempts + 1, \
+                         next_attempt_at = v.next_attempt_at, claimed_until = NULL, last_status = v.last_status, \
+                         last_error = v.last_error, delivered_at = v.delivered_at FROM v WHERE webhook_deliveries.id = v.id",
+                        deliveries.join(", ")
+                    );
+                    crate::value::bind_all(sqlx::query(&sql), &delivery_binds)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 Ok(())
             })

@@ -49,14 +49,7 @@ impl Writer {
 
 async fn run(pool: AnyPool, mut requests: mpsc::Receiver<Request>) {
     while let Some(first) = requests.recv().await {
-        let mut group = vec![first];
-        while group.len() < GROUP_MAX {
-            match requests.try_recv() {
-                Ok(request) => group.push(request),
-                Err(_) => break,
-            }
-        }
-        serve_group(&pool, group).await;
+        serve_group(&pool, first, &mut requests).await;
     }
 }
 
@@ -73,23 +66,41 @@ fn failed(message: &str) -> StoreError {
     StoreError::Corrupt(format!("write transaction: {message}"))
 }
 
-async fn serve_group(pool: &AnyPool, group: Vec<Request>) {
+/// Runs `first` and the jobs that have arrived by the time the write lock is taken (up to
+/// `GROUP_MAX`): while another process holds the lock (`feidi sweep`, an import, another
+/// server), the jobs that arrive meanwhile share the commit that follows instead of each
+/// waiting for one of their own.
+async fn serve_group(pool: &AnyPool, first: Request, requests: &mut mpsc::Receiver<Request>) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
-        Err(e) => return fail_all(group.into_iter().map(|r| r.reply), &e.to_string()),
+        Err(e) => return fail_all(std::iter::once(first.reply), &e.to_string()),
     };
     if let Err(e) = crate::begin_immediate(&mut conn).await {
         // The connection's state is unknown: never hand it out again.
         let _ = conn.detach().close().await;
-        return fail_all(group.into_iter().map(|r| r.reply), &e.to_string());
+        return fail_all(std::iter::once(first.reply), &e.to_string());
+    }
+    let mut group = vec![first];
+    while group.len() < GROUP_MAX {
+        match requests.try_recv() {
+            Ok(request) => group.push(request),
+            Err(_) => break,
+        }
     }
     let single = group.len() == 1;
     let mut done: Vec<(oneshot::Sender<StoreResult<Boxed>>, StoreResult<Boxed>)> =
         Vec::with_capacity(group.len());
     let mut broken: Option<String> = None;
-    let mut pending = group.into_iter();
-    for request in pending.by_ref() {
-        if !single && let Err(e) = exec(&mut conn, "SAVEPOINT job").await {
+    let mut pending = group.into_iter().peekable();
+    // Each job runs in a savepoint. The end of one and the start of the next go to the
+    // connection's thread together: one trip there and back the fewer per job, while the
+    // write lock is held.
+    let mut savepoint_open = false;
+    while let Some(request) = pending.next() {
+        if !single
+            && !savepoint_open
+            && let Err(e) = exec(&mut conn, "SAVEPOINT job").await
+        {
             broken = Some(e.to_string());
             done.push((request.reply, Err(failed(&e.to_string()))));
             break;
@@ -100,26 +111,21 @@ async fn serve_group(pool: &AnyPool, group: Vec<Request>) {
             Err(_) => Err(failed("a write job panicked")),
         };
         if !single {
-            let ended = match exec(
-                &mut conn,
-                if result.is_ok() {
-                    "RELEASE job"
-                } else {
-                    "ROLLBACK TO job"
-                },
-            )
-            .await
-            {
-                Ok(()) if result.is_err() => exec(&mut conn, "RELEASE job").await,
-                other => other,
+            let next = pending.peek().is_some();
+            let end = match (result.is_ok(), next) {
+                (true, true) => "RELEASE job; SAVEPOINT job",
+                (true, false) => "RELEASE job",
+                (false, true) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+                (false, false) => "ROLLBACK TO job; RELEASE job",
             };
             // If the savepoint is gone, SQLite has rolled the whole transaction back: nothing
             // of this group can be kept.
-            if let Err(e) = ended {
+            if let Err(e) = exec(&mut conn, end).await {
                 broken = Some(e.to_string());
                 done.push((request.reply, result));
                 break;
             }
+            savepoint_open = next;
         }
         done.push((request.reply, result));
     }
