@@ -514,8 +514,8 @@ impl Store {
         }
         let backend = self.backend;
         // Worked out before the transaction, which then writes the whole batch in two
-        // multi-row statements: the sender shares the one writer with requests (a statement
-        // per row took as long again as the appeal that queued the delivery).
+        // multi-row statements: the sender shares the one writer with requests, and two
+        // statements a delivery were two trips to the writer's thread each, with the lock held.
         let rows: Vec<[Val; 8]> = done
             .into_iter()
             .map(|(delivery, at, outcome)| {

@@ -464,15 +464,7 @@ async fn bulk_creates_are_all_or_nothing(backend: Backend) {
         (totals.project_count, totals.total_investment.to_string()),
         (1000, "100010.00".to_string())
     );
-    let log = store
-        .audit(&AuditQuery {
-            entity: Some("project".into()),
-            page: 1,
-            per_page: 5,
-            ..Default::default()
-        })
-        .await
-        .expect("audit");
+    let log = project_audit(&store, 5).await;
     assert_eq!(log.total, 1, "one audit entry for the whole batch");
     assert_eq!(log.items[0].note.as_deref(), Some("test import"));
 
@@ -544,15 +536,7 @@ async fn concurrent_writes_each_get_their_own_outcome(backend: Backend) {
         .await
         .expect("list");
     assert_eq!(page.total, 55);
-    let log = store
-        .audit(&AuditQuery {
-            entity: Some("project".into()),
-            page: 1,
-            per_page: 1,
-            ..Default::default()
-        })
-        .await
-        .expect("audit");
+    let log = project_audit(&store, 1).await;
     assert_eq!(
         log.total, 55,
         "one audit entry per write that stands, none for those undone"
@@ -561,6 +545,90 @@ async fn concurrent_writes_each_get_their_own_outcome(backend: Backend) {
 both_backends!(
     concurrent_writes_each_get_their_own_outcome,
     super::concurrent_writes_each_get_their_own_outcome
+);
+
+/// The first page of the projects' audit entries.
+async fn project_audit(store: &Store, per_page: i64) -> feidi_store::Page<feidi_store::AuditEntry> {
+    store
+        .audit(&AuditQuery {
+            entity: Some("project".into()),
+            page: 1,
+            per_page,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+}
+
+/// A connection of "another server" holding the write lock (on PostgreSQL, `table`'s) until
+/// it commits.
+async fn hold_write_lock(backend: Backend, url: &str, table: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    let mut holder = sqlx::AnyConnection::connect(url).await.expect("connect");
+    match backend {
+        Backend::Sqlite => {
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut holder)
+                .await
+                .expect("begin");
+        }
+        Backend::Postgres => {
+            sqlx::query("BEGIN").execute(&mut holder).await.expect("begin");
+            sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+                .execute(&mut holder)
+                .await
+                .expect("lock");
+        }
+    }
+    holder
+}
+
+/// Writes that queue up while another server holds the write lock: on SQLite they share the
+/// commit that follows the release, each still with its own outcome — the one that breaks a
+/// rule (a project code already taken) fails alone, the ones before and after it stand.
+async fn writes_queued_behind_another_servers_lock_keep_their_own_outcomes(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    let (zone, _) = ground(&store).await;
+    let mut taken = project(zone, None, "已有", "10", "industrial");
+    taken.code = Some("TAKEN".into());
+    store.create(None, &taken, vec![], None).await.expect("first");
+    let mut holder = hold_write_lock(backend, &db.url, "projects").await;
+    let mut writes = Vec::new();
+    for code in ["Q1", "TAKEN", "Q3"] {
+        let store = store.clone();
+        let mut input = project(zone, None, &format!("排队{code}"), "10", "industrial");
+        input.code = Some(code.to_string());
+        writes.push(tokio::spawn(async move {
+            store.create(None, &input, vec![], None).await
+        }));
+        // In this order.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(writes.iter().all(|w| !w.is_finished()), "all wait for the lock");
+    sqlx::query("COMMIT").execute(&mut holder).await.expect("commit");
+    let mut outcomes = Vec::new();
+    for write in writes {
+        outcomes.push(match write.await.expect("join") {
+            Ok((p, _)) => p.code.unwrap_or_default(),
+            Err(StoreError::Invalid(e)) => format!("refused: {}", e.0[0].field),
+            Err(e) => panic!("unexpected: {e:?}"),
+        });
+    }
+    assert_eq!(outcomes, ["Q1", "refused: code", "Q3"]);
+    let all = store
+        .list::<Project>(&ListQuery::default(), Scope::All)
+        .await
+        .expect("list");
+    let mut codes: Vec<String> = all.items.into_iter().filter_map(|p| p.code).collect();
+    codes.sort();
+    assert_eq!(codes, ["Q1", "Q3", "TAKEN"]);
+    let log = project_audit(&store, 1).await;
+    assert_eq!(log.total, 3, "an audit entry for each write that stands");
+}
+both_backends!(
+    writes_queued_behind_another_servers_lock_keep_their_own_outcomes,
+    super::writes_queued_behind_another_servers_lock_keep_their_own_outcomes
 );
 
 /// An import that fails while publishing (here: a report submitted meanwhile for one of its
@@ -723,23 +791,11 @@ both_backends!(
 /// then succeeds, rather than failing or sleeping long past its release; and two servers
 /// starting on one database at once both come up.
 async fn a_write_waits_for_another_servers_write(backend: Backend) {
-    use sqlx::Connection;
     let (db, store) = TestDb::store(backend).await;
     let (other, third) = tokio::join!(Store::open(&db.url), Store::open(&db.url));
     let other = other.expect("a second server starts");
     third.expect("a third starts at the same moment").close().await;
-    let mut holder = sqlx::AnyConnection::connect(&db.url).await.expect("connect");
-    let take = match backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
-    };
-    sqlx::query(take).execute(&mut holder).await.expect("begin");
-    if backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE jurisdictions IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut holder)
-            .await
-            .expect("lock");
-    }
+    let mut holder = hold_write_lock(backend, &db.url, "jurisdictions").await;
     let writer = tokio::spawn(async move {
         let input = JurisdictionInput::parse(&map(json!({"name": "新乡市"}))).expect("input");
         let (created, _) = other
