@@ -397,6 +397,9 @@ const SWEEP_STEP: usize = 50;
 /// writing appeals meanwhile, 10 ms gave a p99 2.3 times the one without a sweep, 3 ms 1.4
 /// times, for a sweep 40 % slower (on SQLite's own sweep connection, `sqlite_sweep`: 6 ms 2.3
 /// times, 3 ms 1.8 times; a pause of 1 ms instead of 2 let the server's writer miss its turn).
+/// With the sweep's appeals worked out before each transaction and the server's writer
+/// grouping what waited for the lock (wrk writing appeals for the sweep's first 4 s of ~93,000):
+/// 3 ms 4.9–5.3 s at 1.5 times, 4 ms 4.9–5.2 s at 1.6–1.7 times, 6 ms 4.7–4.9 s at 1.9–2.0 times.
 const SWEEP_SLICE: std::time::Duration = std::time::Duration::from_millis(3);
 const SWEEP_STEPS_MAX: usize = 20;
 /// How the SQLite sweep shares the write lock (`sqlite_sweep::Pacing`). Its own connection
@@ -410,7 +413,7 @@ const SWEEP_STEPS_MAX: usize = 20;
 /// quiet spell that counts as nobody is 100 ms: since a writer that took the lock during a
 /// pause is noticed also when it commits after it (`sqlite_sweep::run`), a shorter spell no
 /// longer mistakes a busy server for none, and the sweep speeds up sooner once the load ends
-/// (with wrk writing appeals for the sweep's first 4 s: 5.2–5.3 s with 250 ms, 4.9–5.0 s with
+/// (with wrk writing appeals for the sweep's first 4 s: 5.2–5.3 s with 250 ms, 4.9–5.3 s with
 /// 100 ms, the p99 1.5 times its own either way).
 const SQLITE_SWEEP_PACING: crate::sqlite_sweep::Pacing = crate::sqlite_sweep::Pacing {
     least: SWEEP_SLICE,
