@@ -97,7 +97,6 @@ pub(crate) fn run(
     };
     let mut rest = ids;
     let mut plans = Plans {
-        calendar: held.version,
         ahead: VecDeque::new(),
     };
     plans.extend(conn, rest, PLANNED_FIRST, now, held)?;
@@ -161,9 +160,8 @@ struct Plan {
 }
 
 /// The plans for the appeals at the front of those left, in their order, worked out with the
-/// calendar at data version `calendar`.
+/// calendar held (a transaction that finds the calendar changed drops them).
 struct Plans {
-    calendar: i64,
     ahead: VecDeque<Plan>,
 }
 
@@ -178,10 +176,6 @@ impl Plans {
         now: DateTime<FixedOffset>,
         held: &HeldCalendar,
     ) -> StoreResult<()> {
-        if self.calendar != held.version {
-            self.ahead.clear();
-            self.calendar = held.version;
-        }
         let from = self.ahead.len();
         let to = wanted.min(rest.len());
         if from >= to {
@@ -230,11 +224,8 @@ fn transaction(
             version,
             calendar: Arc::new(crate::appeals::calendar_of(rows)?),
         };
-    }
-    if plans.calendar != held.version {
-        // Worked out with another calendar: each is worked out again below.
+        // Worked out with the calendar before: each is worked out again below.
         plans.ahead.clear();
-        plans.calendar = held.version;
     }
     let wanted = wanted_events(conn)?;
     // Due by the sweep's `now`; written at the clock's (the audit log's and `updated_at`'s time).
@@ -658,7 +649,6 @@ mod tests {
         let now = at("2026-11-03T12:00:00+08:00");
         let ids = [1, 2, 3];
         let mut plans = Plans {
-            calendar: held.version,
             ahead: VecDeque::new(),
         };
         plans.extend(&conn, &ids, 2, now, &held).expect("plans");
