@@ -537,7 +537,24 @@ async fn appeals(
     );
     let (mut written, mut events_written) = (0usize, 0usize);
     let mut batch = Vec::with_capacity(50_000);
-    for i in 0..args.appeals {
+    // Submission times first, in order: the server numbers appeals as they arrive, so the
+    // oldest has the lowest id (a history numbered at random against time would put every
+    // sweep's neighbours on far-apart pages of the time-ordered indexes). The closed history
+    // comes first, the open tenth — the last 20 days — last.
+    let minutes = |rng: &mut Rng, lo: i64, hi: i64| chrono::Duration::minutes(rng.range(lo, hi));
+    let history = usize::try_from(args.appeals - open)?;
+    let mut times: Vec<chrono::DateTime<chrono::FixedOffset>> = (0..usize::try_from(args.appeals)?)
+        .map(|i| {
+            if i < history {
+                now - chrono::Duration::days(30) - minutes(rng, 0, 3 * 365 * 24 * 60)
+            } else {
+                now - minutes(rng, 10, 20 * 24 * 60)
+            }
+        })
+        .collect();
+    times.sort_unstable();
+    let times_len = times.len();
+    for (i, submitted_at) in times.into_iter().enumerate() {
         let k = rng.range(0, enterprise_count - 1);
         let (category, title, description) = *rng.pick(APPEAL_TOPICS);
         let days = if category == "urgent" { 1 } else { 5 };
@@ -548,9 +565,7 @@ async fn appeals(
             b_absent: false,
             task_force_leader: Some(task_forces[(k % 10) as usize].1),
         };
-        let minutes = |rng: &mut Rng, lo: i64, hi: i64| chrono::Duration::minutes(rng.range(lo, hi));
-        let mut g = if i < open {
-            let submitted_at = now - minutes(rng, 10, 20 * 24 * 60);
+        let mut g = if i >= history {
             let (state, events) = AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
             GeneratedAppeal {
                 enterprise_id: first_enterprise + k,
@@ -569,7 +584,6 @@ async fn appeals(
                 events,
             }
         } else {
-            let submitted_at = now - chrono::Duration::days(30) - minutes(rng, 0, 3 * 365 * 24 * 60);
             let (mut state, mut events) =
                 AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
             // Acknowledged within hours (85 %), or a day or two late, after the sweep moved it.
@@ -654,7 +668,7 @@ async fn appeals(
         };
         g.events.sort_by_key(|e| e.at);
         batch.push(g);
-        if batch.len() == 50_000 || i + 1 == args.appeals {
+        if batch.len() == 50_000 || i + 1 == times_len {
             let n = batch.len();
             events_written += store
                 .bulk_appeals(
