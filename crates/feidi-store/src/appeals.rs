@@ -16,9 +16,9 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::audit::{AuditWrite, write_audit};
+use crate::audit::{AuditWrite, Params, audit_statement, write_audit};
 use crate::registry::Page;
-use crate::value::{Cols, Val, bind_all};
+use crate::value::{Batch, Cols, Val, bind_all};
 use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
@@ -408,8 +408,11 @@ const SWEEP_STEPS_MAX: usize = 20;
 /// writing appeals, a fixed pause of 2 ms gave the server a p99 1.8–2.3 times its own, 3 ms
 /// 1.5–2.0 times. The least pause is longer than a waiting writer's try (every millisecond, on
 /// tokio's millisecond timer), so that a writer that came meanwhile gets in and is noticed.
-/// When nobody else writes its transactions grow to 24 ms: the sweep alone went from 10.3 s to
-/// 3.7 s with them (a waiting writer then waits for one such transaction and its commit). The
+/// When nobody else writes its transactions grow to 48 ms: the sweep alone went from 10.3 s to
+/// 3.7 s with 24 ms, and from 3.8–3.9 s to 3.3–3.4 s with 48 ms on a slower machine (each
+/// transaction rewrites every index page it touched, and most of the inbox's and the sweep's
+/// are touched by any few hundred appeals); a waiting writer then waits for one such
+/// transaction and its commit. The
 /// quiet spell that counts as nobody is 100 ms: since a writer that took the lock during a
 /// pause is noticed also when it commits after it (`sqlite_sweep::run`), a shorter spell no
 /// longer mistakes a busy server for none, and the sweep speeds up sooner once the load ends
@@ -417,7 +420,7 @@ const SWEEP_STEPS_MAX: usize = 20;
 /// 100 ms, the p99 1.5 times its own either way).
 const SQLITE_SWEEP_PACING: crate::sqlite_sweep::Pacing = crate::sqlite_sweep::Pacing {
     least: SWEEP_SLICE,
-    most: std::time::Duration::from_millis(24),
+    most: std::time::Duration::from_millis(48),
     pause: crate::sqlite_direct::OTHERS_TURN,
     calm: std::time::Duration::from_millis(100),
 };
@@ -574,8 +577,16 @@ async fn plan_submission(
     Ok((officials, u32::try_from(days).unwrap_or(1), calendar))
 }
 
-/// Writes a batch of events (and answers nothing): one statement.
+/// Writes a batch of events (and answers nothing).
 async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, Event)]) -> StoreResult<()> {
+    let mut batch = Batch::default();
+    batch.extend(event_statements(backend, rows));
+    batch.run(conn, backend).await
+}
+
+/// The statements writing a batch of events: one for up to 128.
+fn event_statements(backend: Backend, rows: &[(i64, Event)]) -> Vec<(String, Vec<Val>)> {
+    let mut statements = Vec::new();
     for chunk in crate::value::statement_chunks(rows, 128) {
         let values = chunk
             .iter()
@@ -591,16 +602,14 @@ async fn write_events(conn: &mut AnyConnection, backend: Backend, rows: &[(i64, 
                 ]
             })
             .collect();
-        crate::imports::insert_rows(
-            &mut *conn,
+        statements.push(crate::imports::insert_statement(
             backend,
             "appeal_events (appeal_id, at, kind, actor_id, handler_id, reason, detail)",
             values,
             "",
-        )
-        .await?;
+        ));
     }
-    Ok(())
+    statements
 }
 
 /// The tables `names_of` reads names from.
@@ -1097,11 +1106,19 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::from_write(e, &[]))?;
                 let appeal = Appeal::from_json_row(&row)?;
+                // The rest of the appeal's rows in one trip (see `Batch`).
                 let rows: Vec<(i64, Event)> = events.iter().map(|e| (appeal.id, e.clone())).collect();
-                write_events(&mut *tx, backend, &rows).await?;
-                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(appeal.id, appeal.version, events)]).await?;
-                write_audit(&mut *tx, AuditWrite::change(actor, "create", "appeal", appeal.id, None, Some(&appeal)))
-                    .await?;
+                let mut batch = Batch::default();
+                batch.extend(event_statements(backend, &rows));
+                batch.extend(crate::webhooks::delivery_statements(
+                    backend,
+                    &[(appeal.id, appeal.version, events)],
+                ));
+                batch.push(audit_statement(
+                    AuditWrite::change(actor, "create", "appeal", appeal.id, None, Some(&appeal)),
+                    Params::in_batch(backend),
+                ));
+                batch.run(&mut *tx, backend).await?;
                 if let (Some(user), Some(key)) = (actor, claim) {
                     crate::registry::claim_key(&mut *tx, user, key, "appeal", appeal.id, appeal.created_at.clone()).await?;
                 }
@@ -1375,10 +1392,13 @@ impl Store {
                 after.take_state(&state);
                 let after = write_appeal(&mut *tx, backend, &after, before.version).await?;
                 let rows: Vec<(i64, Event)> = events.iter().map(|e| (id, e.clone())).collect();
-                write_events(&mut *tx, backend, &rows).await?;
-                crate::webhooks::queue_deliveries(&mut *tx, backend, &[(id, after.version, events)]).await?;
-                write_audit(
-                    &mut *tx,
+                let mut batch = Batch::default();
+                batch.extend(event_statements(backend, &rows));
+                batch.extend(crate::webhooks::delivery_statements(
+                    backend,
+                    &[(id, after.version, events)],
+                ));
+                batch.push(audit_statement(
                     AuditWrite::change(
                         Some(actor),
                         action.name(),
@@ -1387,8 +1407,9 @@ impl Store {
                         Some(&before),
                         Some(&after),
                     ),
-                )
-                .await?;
+                    Params::in_batch(backend),
+                ));
+                batch.run(&mut *tx, backend).await?;
                 Ok(after)
             })
         })
@@ -1464,8 +1485,8 @@ impl Store {
 }
 
 impl Store {
-    /// The sweep on SQLite: the due appeals listed on a reader, then swept on a connection of
-    /// the sweep's own from a blocking thread (`sqlite_sweep`), until none is left due.
+    /// The sweep on SQLite: the due appeals listed, then swept, on a connection of the
+    /// sweep's own from a blocking thread (`sqlite_sweep`), until none is left due.
     async fn sweep_sqlite(
         &self,
         file: std::path::PathBuf,
@@ -1483,50 +1504,35 @@ impl Store {
             }
         };
         let bulk = self.bulk.load(std::sync::atomic::Ordering::Relaxed);
-        let mut report = SweepReport::default();
-        let mut conn = None;
-        loop {
-            let mut ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM appeals WHERE next_due_at <= $1")
-                .bind(stamp(now))
-                .fetch_all(&self.read)
-                .await?;
-            if ids.is_empty() {
-                break;
+        tokio::task::spawn_blocking(move || {
+            let conn = crate::sqlite_direct::open(&file, bulk)?;
+            let mut report = SweepReport::default();
+            loop {
+                // Listed here, not on the pool: through sqlx each of a hundred thousand ids
+                // would be a message from its worker thread (a tenth of the sweep's time).
+                let ids = crate::sqlite_sweep::due_ids(&conn, now)?;
+                if ids.is_empty() {
+                    break;
+                }
+                // The log is copied back by a thread of its own while the sweep writes, not
+                // in the commits of whichever connection passes the checkpoint mark — often
+                // a server's writer, in a request (with wrk writing appeals meanwhile its
+                // p99 went from 1.5 to 1.0 times its own, and the sweep took 9 s, not 10).
+                let checkpointer = crate::sqlite_direct::Checkpointer::start(file.clone())?;
+                let pass = crate::sqlite_sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
+                let stopped = checkpointer.finish();
+                let pass = pass.and_then(|p| stopped.map(|()| p))?;
+                report.add(&pass.report);
+                // Done when nothing listed was still due: what is listed is being swept
+                // elsewhere.
+                if !pass.read_any {
+                    break;
+                }
             }
-            // In id order neighbours share pages (see `sweep`).
-            ids.sort_unstable();
-            let file = file.clone();
-            let (back, pass) = tokio::task::spawn_blocking(move || {
-                let run = || {
-                    let conn = match conn {
-                        Some(conn) => conn,
-                        None => crate::sqlite_direct::open(&file, bulk)?,
-                    };
-                    // The log is copied back by a thread of its own while the sweep writes, not
-                    // in the commits of whichever connection passes the checkpoint mark — often
-                    // a server's writer, in a request (with wrk writing appeals meanwhile its
-                    // p99 went from 1.5 to 1.0 times its own, and the sweep took 9 s, not 10).
-                    let checkpointer = crate::sqlite_direct::Checkpointer::start(file.clone())?;
-                    let pass = crate::sqlite_sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
-                    let stopped = checkpointer.finish();
-                    let pass = pass.and_then(|p| stopped.map(|()| p));
-                    Ok::<_, StoreError>((conn, pass))
-                };
-                run().map(|(conn, pass)| ((conn, held), pass))
-            })
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("the sweep's thread: {e}")))??;
-            let (back_conn, back_held) = back;
-            conn = Some(back_conn);
-            held = back_held;
-            let pass = pass?;
-            report.add(&pass.report);
-            // Done when nothing listed was still due: what is listed is being swept elsewhere.
-            if !pass.read_any {
-                break;
-            }
-        }
-        Ok(report)
+            Ok(report)
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("the sweep's thread: {e}")))?
     }
 }
 

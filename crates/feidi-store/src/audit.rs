@@ -59,21 +59,52 @@ impl AuditWrite {
 }
 
 pub(crate) async fn write_audit(conn: &mut AnyConnection, entry: AuditWrite) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before_json, after_json, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(feidi_core::time::stamp(feidi_core::time::now()))
-    .bind(entry.actor)
-    .bind(entry.action)
-    .bind(entry.entity)
-    .bind(entry.entity_id)
-    .bind(entry.before.map(|v| v.to_string()))
-    .bind(entry.after.map(|v| v.to_string()))
-    .bind(entry.note)
-    .execute(conn)
-    .await?;
+    let (sql, binds) = audit_statement(entry, Params::Numbered);
+    bind_all(sqlx::query(&sql), &binds).execute(conn).await?;
     Ok(())
+}
+
+/// How a statement's parameters are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Params {
+    /// `$1`, `$2`…: read by both databases.
+    Numbered,
+    /// `?`: for a `Batch` on SQLite.
+    Anonymous,
+}
+
+impl Params {
+    /// Those of a statement in a `Batch` on `backend`.
+    pub(crate) fn in_batch(backend: crate::Backend) -> Self {
+        match backend {
+            crate::Backend::Sqlite => Self::Anonymous,
+            crate::Backend::Postgres => Self::Numbered,
+        }
+    }
+}
+
+/// The statement writing `entry`, and its parameters.
+pub(crate) fn audit_statement(entry: AuditWrite, params: Params) -> (String, Vec<Val>) {
+    let slots = match params {
+        Params::Numbered => "$1, $2, $3, $4, $5, $6, $7, $8",
+        Params::Anonymous => "?, ?, ?, ?, ?, ?, ?, ?",
+    };
+    (
+        format!(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before_json, after_json, note) \
+             VALUES ({slots})"
+        ),
+        vec![
+            Val::from(feidi_core::time::stamp(feidi_core::time::now())),
+            Val::from(entry.actor),
+            Val::from(entry.action),
+            Val::from(entry.entity),
+            Val::from(entry.entity_id),
+            Val::from(entry.before.map(|v| v.to_string())),
+            Val::from(entry.after.map(|v| v.to_string())),
+            Val::from(entry.note),
+        ],
+    )
 }
 
 /// One entry of the audit log as the API shows it.

@@ -407,6 +407,21 @@ pub(crate) async fn insert_rows(
     rows: Vec<Vec<Val>>,
     tail: &str,
 ) -> StoreResult<usize> {
+    let (sql, binds) = insert_statement(backend, into, rows, tail);
+    let done = bind_all(sqlx::query(&sql), &binds)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &[]))?;
+    Ok(done.rows_affected() as usize)
+}
+
+/// The statement `insert_rows` runs, and its parameters (anonymous on SQLite).
+pub(crate) fn insert_statement(
+    backend: Backend,
+    into: &str,
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> (String, Vec<Val>) {
     let mut binds = Vec::new();
     let mut values = Vec::with_capacity(rows.len());
     for row in rows {
@@ -423,10 +438,5 @@ pub(crate) async fn insert_rows(
         });
         binds.extend(row);
     }
-    let sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
-    let done = bind_all(sqlx::query(&sql), &binds)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_write(e, &[]))?;
-    Ok(done.rows_affected() as usize)
+    (format!("INSERT INTO {into} VALUES {}", values.join(", ")), binds)
 }

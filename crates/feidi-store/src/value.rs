@@ -60,6 +60,69 @@ pub(crate) fn bind_all<'q>(mut query: AnyQuery<'q>, values: &[Val]) -> AnyQuery<
     query
 }
 
+/// Statements written together, in order. On SQLite they go as one query: one trip to the
+/// connection's worker thread, which runs them in turn, each binding its anonymous `?`s from
+/// the list after the previous one's; one at a time, each would be a trip there and back, all
+/// while the write lock is held (a submitted appeal's timeline, deliveries and audit entry
+/// were three). PostgreSQL prepares one statement at a time: there they run one by one.
+#[derive(Default)]
+pub(crate) struct Batch {
+    parts: Vec<(String, Vec<Val>)>,
+}
+
+impl Batch {
+    /// Adds a statement: on SQLite its parameters must be anonymous (`?`), since a numbered
+    /// one (`$1`) counts from the batch's first parameter.
+    pub(crate) fn push(&mut self, statement: (String, Vec<Val>)) {
+        self.parts.push(statement);
+    }
+
+    pub(crate) fn extend(&mut self, statements: impl IntoIterator<Item = (String, Vec<Val>)>) {
+        self.parts.extend(statements);
+    }
+
+    /// Runs the statements; the first that fails stops the rest and answers its error.
+    pub(crate) async fn run(
+        self,
+        conn: &mut sqlx::AnyConnection,
+        backend: crate::Backend,
+    ) -> StoreResult<()> {
+        if backend == crate::Backend::Sqlite && self.parts.len() > 1 {
+            debug_assert!(
+                self.parts.iter().all(|(sql, _)| !numbered_parameter(sql)),
+                "a numbered parameter in a batch"
+            );
+            let sql = self
+                .parts
+                .iter()
+                .map(|(sql, _)| sql.as_str())
+                .collect::<Vec<_>>()
+                .join(";\n");
+            let binds: Vec<Val> = self.parts.into_iter().flat_map(|(_, binds)| binds).collect();
+            bind_all(sqlx::query(&sql), &binds)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| StoreError::from_write(e, &[]))?;
+        } else {
+            for (sql, binds) in &self.parts {
+                bind_all(sqlx::query(sql), binds)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &[]))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `sql` has a parameter like `$1` (outside quotes is not checked: feidi's statements
+/// quote no dollar sign).
+fn numbered_parameter(sql: &str) -> bool {
+    sql.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'$' && w[1].is_ascii_digit())
+}
+
 /// How many rows each of the multi-row statements writing `len` rows takes: `max` at a time,
 /// then the rest in powers of two. Their text then takes only a few shapes, each prepared once
 /// and kept in the connection's statement cache; a statement of every length would be parsed
@@ -214,4 +277,80 @@ mod tests {
         assert_eq!(chunks.concat(), items);
         assert_eq!(ids_json(&[3, 1, 2]), "[3,1,2]");
     }
+
+    /// The statements of a batch each take their own parameters, in order (on SQLite they go
+    /// in one query, whose anonymous parameters the driver hands out statement by statement),
+    /// and the first that fails stops the rest and answers its error.
+    async fn a_batch_binds_each_statement_its_own_parameters(backend: crate::Backend) {
+        let (_db, store) = crate::testing::TestDb::store(backend).await;
+        let mut conn = store.write.acquire().await.expect("a connection");
+        let into = "audit_log (at, action, entity, entity_id, note)";
+        let row = |id: i64, action: Option<&str>, note: &str| {
+            vec![
+                Val::from("2026-12-01T10:00:00.000000+08:00"),
+                Val::from(action.map(str::to_string)),
+                Val::from("batch test"),
+                Val::from(id),
+                Val::from(note),
+            ]
+        };
+        let mut batch = Batch::default();
+        batch.push(crate::imports::insert_statement(
+            backend,
+            into,
+            vec![row(1, Some("a"), "one"), row(2, Some("b"), "two")],
+            "",
+        ));
+        batch.push(crate::imports::insert_statement(
+            backend,
+            into,
+            vec![row(3, Some("c"), "three")],
+            "",
+        ));
+        batch.run(&mut conn, backend).await.expect("the batch runs");
+        let mut failing = Batch::default();
+        failing.push(crate::imports::insert_statement(
+            backend,
+            into,
+            vec![row(4, Some("d"), "four")],
+            "",
+        ));
+        // `action` is NOT NULL.
+        failing.push(crate::imports::insert_statement(
+            backend,
+            into,
+            vec![row(5, None, "five")],
+            "",
+        ));
+        failing.push(crate::imports::insert_statement(
+            backend,
+            into,
+            vec![row(6, Some("f"), "six")],
+            "",
+        ));
+        assert!(failing.run(&mut conn, backend).await.is_err());
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT entity_id, action, note FROM audit_log WHERE entity = 'batch test' ORDER BY entity_id",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .expect("read back");
+        let expected = [
+            (1, "a", "one"),
+            (2, "b", "two"),
+            (3, "c", "three"),
+            (4, "d", "four"),
+        ];
+        assert_eq!(
+            rows,
+            expected
+                .iter()
+                .map(|(id, action, note)| (*id, action.to_string(), note.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+    crate::both_backends!(
+        batch_parameters,
+        super::a_batch_binds_each_statement_its_own_parameters
+    );
 }

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
 use crate::registry::Page;
-use crate::value::{Cols, Val};
+use crate::value::{Batch, Cols, Val};
 use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
@@ -129,6 +129,17 @@ pub(crate) async fn queue_deliveries(
     backend: Backend,
     items: &[(i64, i64, Vec<Event>)],
 ) -> StoreResult<()> {
+    let mut batch = Batch::default();
+    batch.extend(delivery_statements(backend, items));
+    batch.run(conn, backend).await
+}
+
+/// The statements `queue_deliveries` runs: one for up to 128 events.
+pub(crate) fn delivery_statements(
+    backend: Backend,
+    items: &[(i64, i64, Vec<Event>)],
+) -> Vec<(String, Vec<Val>)> {
+    let mut statements = Vec::new();
     let rows: Vec<(&Event, i64, i64)> = items
         .iter()
         .flat_map(|(appeal, version, events)| events.iter().map(move |e| (e, *appeal, *version)))
@@ -175,12 +186,9 @@ pub(crate) async fn queue_deliveries(
              ORDER BY v.ord, h.id",
             values.join(", ")
         );
-        crate::value::bind_all(sqlx::query(&sql), &binds)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| StoreError::from_write(e, &[]))?;
+        statements.push((sql, binds));
     }
-    Ok(())
+    statements
 }
 
 /// The event kinds some active endpoint wants: a writer of many events (the sweep) asks once
