@@ -77,6 +77,9 @@ pub struct Absence {
 pub struct AbsenceClash {
     pub enterprise_id: i64,
     pub enterprise_name: String,
+    /// The project, when the pair is a project's own (it handles that project's appeals).
+    pub project_id: Option<i64>,
+    pub project_name: Option<String>,
     /// The other official of the pair, away too.
     pub other_official_id: i64,
     /// The first and last day both are away.
@@ -959,11 +962,18 @@ impl Store {
     /// The enterprises (and projects' pairs) for which `absence`'s official and the other of
     /// the pair are away on the same days.
     pub async fn absence_clashes(&self, absence: &Absence) -> StoreResult<Vec<AbsenceClash>> {
+        // The enterprises' pairs and the projects' own.
         let rows = sqlx::query(
-            "SELECT e.id, e.name, o.user_id AS other, o.from_date, o.to_date FROM enterprises e \
+            "SELECT e.id, e.name, CAST(NULL AS BIGINT) AS project_id, CAST(NULL AS TEXT) AS project_name, \
+             o.user_id AS other, o.from_date, o.to_date FROM enterprises e \
              JOIN absences o ON o.user_id = CASE WHEN e.a_official_id = $1 THEN e.b_official_id ELSE e.a_official_id END \
              WHERE (e.a_official_id = $1 OR e.b_official_id = $1) AND o.from_date <= $3 AND o.to_date >= $2 \
-             ORDER BY e.id, o.from_date",
+             UNION ALL \
+             SELECT e.id, e.name, p.id, p.name, o.user_id, o.from_date, o.to_date FROM projects p \
+             JOIN enterprises e ON e.id = p.enterprise_id \
+             JOIN absences o ON o.user_id = CASE WHEN p.a_official_id = $1 THEN p.b_official_id ELSE p.a_official_id END \
+             WHERE (p.a_official_id = $1 OR p.b_official_id = $1) AND o.from_date <= $3 AND o.to_date >= $2 \
+             ORDER BY 1, 3, 6",
         )
         .bind(absence.user_id)
         .bind(absence.from.clone())
@@ -977,6 +987,8 @@ impl Store {
                 Ok(AbsenceClash {
                     enterprise_id: c.int("id")?,
                     enterprise_name: c.text("name")?,
+                    project_id: c.opt_int("project_id")?,
+                    project_name: c.opt_text("project_name")?,
                     other_official_id: c.int("other")?,
                     from: from.max(absence.from.clone()),
                     to: to.min(absence.to.clone()),

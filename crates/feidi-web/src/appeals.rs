@@ -634,17 +634,22 @@ pub struct CalendarRowError {
 }
 
 /// Reads a calendar file: CSV with the header `date,kind[,name]` (the national schedule as
-/// published, one date per row). Any bad row: every one named, nothing to write.
+/// published, one date per row; a name with a comma in it quoted, as spreadsheets write it).
+/// Any bad row: every one named, nothing to write.
 pub fn parse_calendar_csv(bytes: &[u8]) -> Result<Vec<feidi_store::MarkedDay>, Vec<CalendarRowError>> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let mut days = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    let mut lines = text.lines().enumerate();
-    let header: Vec<String> = lines
-        .next()
-        .map(|(_, h)| h.split(',').map(|c| c.trim().to_lowercase()).collect())
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_lowercase).collect())
         .unwrap_or_default();
     if header.first().map(String::as_str) != Some("date") || header.get(1).map(String::as_str) != Some("kind")
     {
@@ -655,16 +660,45 @@ pub fn parse_calendar_csv(bytes: &[u8]) -> Result<Vec<feidi_store::MarkedDay>, V
         });
         return Err(errors);
     }
-    for (index, line) in lines {
-        let line_no = index + 1;
-        if line.trim().is_empty() {
+    // A row's line in the file, counted from its first byte: the reader's own count leaves out
+    // the blank lines it skips.
+    let (mut counted_to, mut newlines) = (0, 0);
+    let mut line_at = |position: Option<&csv::Position>| {
+        let byte = position.map_or(counted_to, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        let mut byte = byte.clamp(counted_to, text.len());
+        // The position is where the reader started: before the blank lines it skipped.
+        while matches!(text.as_bytes().get(byte), Some(b'\n' | b'\r')) {
+            byte += 1;
+        }
+        newlines += text.as_bytes()[counted_to..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = byte;
+        newlines + 1
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                errors.push(CalendarRowError {
+                    line: line_at(e.position()),
+                    field: "row",
+                    message: format!("not a CSV row: {e}"),
+                });
+                break;
+            }
+        }
+        let line_no = line_at(record.position());
+        if record.iter().all(str::is_empty) {
             continue;
         }
-        let mut cells = line.splitn(3, ',').map(str::trim);
-        let date = cells.next().unwrap_or_default();
-        let kind = cells.next().unwrap_or_default();
-        let name = cells
-            .next()
+        let date = record.get(0).unwrap_or_default();
+        let kind = record.get(1).unwrap_or_default();
+        let name = record
+            .get(2)
             .filter(|n| !n.is_empty())
             .map(|n| n.chars().take(40).collect());
         let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
@@ -815,5 +849,17 @@ mod tests {
         let errors = parse_calendar_csv(bad.as_bytes()).err().unwrap_or_default();
         let named: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.field)).collect();
         assert_eq!(named, [(3, "date"), (4, "kind"), (5, "date")]);
+        // A name with a comma, quoted as a spreadsheet writes it, is one name; a row's line
+        // is the file's line even after a blank one.
+        let quoted = "date,kind,name\n2024-02-10,holiday,\"春节, 初一\"\n\n2024-02-30,holiday,x\n";
+        let errors = parse_calendar_csv(quoted.as_bytes()).err().unwrap_or_default();
+        assert_eq!(
+            errors.iter().map(|e| (e.line, e.field)).collect::<Vec<_>>(),
+            [(4, "date")]
+        );
+        let days = parse_calendar_csv(&quoted.as_bytes()[..quoted.find("\n\n").unwrap_or(0) + 1])
+            .unwrap_or_default();
+        assert_eq!(days.len(), 1);
+        assert_eq!(days[0].2.as_deref(), Some("春节, 初一"));
     }
 }

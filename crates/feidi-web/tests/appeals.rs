@@ -331,6 +331,51 @@ both_backends!(
     super::a_and_b_decide_who_handles_it
 );
 
+/// A project's own pair handles its appeals, so its two officials away at once are warned of
+/// as the enterprise's are, the warning naming the project.
+async fn a_projects_own_pair_away_at_once_is_warned_of(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (_, zones) = app.admin("GET", "/zones", None).await;
+    let pa = app.user("project_a", "staff", None).await;
+    let pb = app.user("project_b", "staff", None).await;
+    let project = app
+        .made(
+            "/projects",
+            json!({"name": "二期厂房", "category": "industrial", "zone_id": zones["items"][0]["id"],
+                   "enterprise_id": park.enterprise, "total_investment": "300000000",
+                   "a_official_id": pa.0, "b_official_id": pb.0}),
+        )
+        .await;
+    assert_eq!(project["a_official_id"], pa.0, "{project}");
+    let today = feidi_core::time::today().format("%Y-%m-%d").to_string();
+    let away = |who: i64, reason: &str| {
+        let body = json!({"from": today, "to": today, "reason": reason});
+        let path = format!("/users/{who}/absences");
+        let app = &app;
+        async move { app.admin("POST", &path, Some(body)).await }
+    };
+    let (status, absence) = away(pa.0, "出差").await;
+    assert_eq!(status, StatusCode::CREATED, "{absence}");
+    assert_eq!(absence["warnings"], json!([]), "the project's B is not away");
+    let (status, absence) = away(pb.0, "培训").await;
+    assert_eq!(status, StatusCode::CREATED, "{absence}");
+    let warnings = absence["warnings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(warnings.len(), 1, "{absence}");
+    assert_eq!(warnings[0]["enterprise_id"], park.enterprise);
+    assert_eq!(warnings[0]["project_id"], project["id"]);
+    assert_eq!(warnings[0]["project_name"], "二期厂房");
+    assert_eq!(warnings[0]["other_official_id"], pa.0);
+    assert_eq!(warnings[0]["from"], today.as_str());
+    // The enterprise's own pair, A away alone, is no clash.
+    let (_, absence) = away(park.a.0, "休假").await;
+    assert_eq!(absence["warnings"], json!([]), "{absence}");
+}
+both_backends!(
+    a_projects_own_pair_away_at_once_is_warned_of,
+    super::a_projects_own_pair_away_at_once_is_warned_of
+);
+
 async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
     let park = park(&app).await;

@@ -271,7 +271,12 @@ async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response
             view.warnings = clashes
                 .iter()
                 .map(|w| {
-                    let name = w["enterprise_name"].as_str().unwrap_or_default();
+                    let name = match w["project_name"].as_str() {
+                        Some(project) => {
+                            format!("{}·{project}", w["enterprise_name"].as_str().unwrap_or_default())
+                        }
+                        None => w["enterprise_name"].as_str().unwrap_or_default().to_string(),
+                    };
                     let (from, to) = (
                         w["from"].as_str().unwrap_or_default(),
                         w["to"].as_str().unwrap_or_default(),
