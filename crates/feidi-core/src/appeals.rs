@@ -20,16 +20,22 @@ pub const DEFAULT_CATEGORIES: [(&str, &str, &str, u32); 8] = [
     ("urgent", "马上办", "Urgent", 1),
 ];
 
-/// A category's name as a reader of `lang` sees it: the stored name, except that a default
-/// category still under its default Chinese name reads in English on English pages (a name an
-/// admin gave it is shown as given).
-pub fn category_name(key: &str, stored: &str, lang: crate::Lang) -> String {
+/// A category's name as a reader of `lang` sees it: on Chinese pages its name; on English
+/// pages the English name an admin gave it, else — for a default category still under its
+/// default Chinese name — the default English one, else its Chinese name as given.
+pub fn category_name(key: &str, stored: &str, stored_en: Option<&str>, lang: crate::Lang) -> String {
+    if lang == crate::Lang::Zh {
+        return stored.to_string();
+    }
+    if let Some(en) = stored_en.filter(|en| !en.trim().is_empty()) {
+        return en.to_string();
+    }
     match DEFAULT_CATEGORIES
         .iter()
         .find(|(k, zh, _, _)| *k == key && *zh == stored)
     {
-        Some((_, _, en, _)) if lang == crate::Lang::En => (*en).to_string(),
-        _ => stored.to_string(),
+        Some((_, _, en, _)) => (*en).to_string(),
+        None => stored.to_string(),
     }
 }
 
@@ -568,20 +574,23 @@ mod tests {
 
     #[test]
     fn default_categories_read_in_the_page_s_language() {
+        use crate::Lang::{En, Zh};
+        assert_eq!(category_name("utilities", "水电气暖", None, Zh), "水电气暖");
+        assert_eq!(category_name("utilities", "水电气暖", None, En), "Utilities");
         assert_eq!(
-            category_name("utilities", "水电气暖", crate::Lang::Zh),
-            "水电气暖"
-        );
-        assert_eq!(
-            category_name("utilities", "水电气暖", crate::Lang::En),
-            "Utilities"
-        );
-        assert_eq!(
-            category_name("utilities", "水电", crate::Lang::En),
+            category_name("utilities", "水电", None, En),
             "水电",
-            "renamed: as given"
+            "renamed in Chinese only: as given"
         );
-        assert_eq!(category_name("startup", "开办", crate::Lang::En), "开办");
+        assert_eq!(category_name("startup", "开办", None, En), "开办");
+        // An English name given by an admin reads on English pages, never on Chinese ones.
+        assert_eq!(category_name("startup", "开办", Some("Start-up"), En), "Start-up");
+        assert_eq!(category_name("startup", "开办", Some("Start-up"), Zh), "开办");
+        assert_eq!(
+            category_name("utilities", "水电气暖", Some("Water and power"), En),
+            "Water and power"
+        );
+        assert_eq!(category_name("utilities", "水电气暖", Some(" "), En), "Utilities");
     }
 
     fn at(text: &str) -> DateTime<FixedOffset> {

@@ -102,7 +102,6 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("appeal.timeline", "办理过程", "Timeline"),
     ("appeal.title", "标题", "Title"),
     ("appeal.to", "改派给", "Reassign to"),
-    ("appeal.working_days", "个工作日", "working days"),
     ("appeal_field.category", "类别", "Category"),
     ("appeal_field.description", "诉求内容", "Description"),
     ("appeal_field.enterprise_id", "企业", "Enterprise"),

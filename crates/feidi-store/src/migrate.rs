@@ -108,6 +108,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0017_open_appeals_by_status.sql"),
         include_str!("../migrations/postgres/0017_open_appeals_by_status.sql"),
     ),
+    (
+        18,
+        "category_names_in_english",
+        include_str!("../migrations/sqlite/0018_category_names_in_english.sql"),
+        include_str!("../migrations/postgres/0018_category_names_in_english.sql"),
+    ),
 ];
 
 impl Store {

@@ -393,6 +393,12 @@ pub async fn put_appeal_category(
     let key = category_key(key, lang)?;
     let mut input = Input::new(body);
     let name = input.text("name", Need::Required, 40);
+    // Absent: left as it is; null or empty: none (English pages then fall back).
+    let name_en = if body.contains_key("name_en") {
+        Some(input.text("name_en", Need::Optional, 40))
+    } else {
+        None
+    };
     let days = input.int(
         "resolve_working_days",
         Need::Required,
@@ -407,6 +413,7 @@ pub async fn put_appeal_category(
             Some(caller.user.id),
             key,
             name.unwrap_or_default(),
+            name_en,
             u32::try_from(days.unwrap_or(1)).unwrap_or(1),
             version,
         )

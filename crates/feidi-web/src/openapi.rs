@@ -420,7 +420,7 @@ fn appeal_paths(paths: &mut Map<String, Value>) {
     );
     paths.insert(
         "/appeal-categories/{key}".into(),
-        json!({"put": operation("Create or replace a category (admins): {name, resolve_working_days}", vec![path_text("key")], None, vec![answer("200", "the category", Some(json!({"type": "object"}))), answer("422", "invalid fields", problem())])}),
+        json!({"put": operation("Create or replace a category (admins): {name, resolve_working_days, name_en?} (name_en: its name on English pages; left as it was when not given, taken away by null)", vec![path_text("key")], None, vec![answer("200", "the category", Some(json!({"type": "object"}))), answer("422", "invalid fields", problem())])}),
     );
     paths.insert(
         "/calendar".into(),

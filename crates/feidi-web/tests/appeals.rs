@@ -331,6 +331,60 @@ both_backends!(
     super::a_and_b_decide_who_handles_it
 );
 
+/// A category's English name is the admins' to give: English pages show it, Chinese pages the
+/// Chinese name; a PUT without it leaves it as it was, `null` takes it away.
+async fn a_category_reads_in_the_page_s_language(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let put = |body: Value| {
+        let app = &app;
+        async move { app.admin("PUT", "/appeal-categories/startup", Some(body)).await }
+    };
+    let (status, category) =
+        put(json!({"name": "开办", "name_en": "Start-up", "resolve_working_days": 3})).await;
+    assert_eq!(status, StatusCode::OK, "{category}");
+    assert_eq!(category["name_en"], "Start-up");
+    let (_, category) = put(json!({"name": "企业开办", "resolve_working_days": 3, "version": 1})).await;
+    assert_eq!(
+        (&category["name"], &category["name_en"]),
+        (&json!("企业开办"), &json!("Start-up")),
+        "not given: kept"
+    );
+    let (status, bad) =
+        put(json!({"name": "企业开办", "name_en": "x".repeat(41), "resolve_working_days": 3})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "name_en");
+
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("admin session");
+    let (_, zh) = app.page(&session, "/appeals").await;
+    assert!(
+        zh.contains(">企业开办（3") && !zh.contains("Start-up"),
+        "Chinese page"
+    );
+    let csrf = common::hidden(&zh, "_csrf");
+    let switched = app
+        .client
+        .post(app.url("/lang"))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[("_csrf", csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    let (_, en) = app.page(&session, "/appeals").await;
+    assert!(en.contains(">Start-up (3 working days)<"), "English page: {en}");
+    assert!(en.contains(">Land"), "a default category in English");
+
+    let (_, category) = put(json!({"name": "企业开办", "name_en": null, "resolve_working_days": 3})).await;
+    assert_eq!(category["name_en"], Value::Null, "null: taken away");
+    let (_, en) = app.page(&session, "/appeals").await;
+    assert!(en.contains(">企业开办"), "no English name: the Chinese one");
+}
+both_backends!(
+    a_category_reads_in_the_page_s_language,
+    super::a_category_reads_in_the_page_s_language
+);
+
 /// A project's own pair handles its appeals, so its two officials away at once are warned of
 /// as the enterprise's are, the warning naming the project.
 async fn a_projects_own_pair_away_at_once_is_warned_of(backend: Backend) {

@@ -115,7 +115,7 @@ async fn category_names(state: &AppState, lang: Lang) -> Result<HashMap<String, 
         .await?
         .into_iter()
         .map(|c| {
-            let name = feidi_core::appeals::category_name(&c.key, &c.name, lang);
+            let name = feidi_core::appeals::category_name(&c.key, &c.name, c.name_en.as_deref(), lang);
             (c.key, name)
         })
         .collect())
@@ -171,7 +171,8 @@ struct ListPage {
     next: Option<String>,
     may_submit: bool,
     enterprises: Vec<(i64, String)>,
-    categories: Vec<(String, String, i64)>,
+    /// Key and label: the name and resolve time as the page's language writes them.
+    categories: Vec<(String, String)>,
     title: String,
     description: String,
     error: Option<String>,
@@ -233,8 +234,12 @@ async fn list_view(
         .await?
         .into_iter()
         .map(|c| {
-            let name = feidi_core::appeals::category_name(&c.key, &c.name, lang);
-            (c.key, name, c.resolve_working_days)
+            let name = feidi_core::appeals::category_name(&c.key, &c.name, c.name_en.as_deref(), lang);
+            let label = match lang {
+                Lang::Zh => format!("{name}（{}个工作日）", c.resolve_working_days),
+                Lang::En => format!("{name} ({} working days)", c.resolve_working_days),
+            };
+            (c.key, label)
         })
         .collect();
     Ok(ListPage {
