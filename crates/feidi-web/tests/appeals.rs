@@ -361,16 +361,10 @@ async fn a_category_reads_in_the_page_s_language(backend: Backend) {
         zh.contains(">企业开办（3") && !zh.contains("Start-up"),
         "Chinese page"
     );
-    let csrf = common::hidden(&zh, "_csrf");
-    let switched = app
-        .client
-        .post(app.url("/lang"))
-        .header("cookie", format!("feidi_session={session}"))
-        .form(&[("_csrf", csrf.as_str()), ("lang", "en")])
-        .send()
-        .await
-        .expect("switch");
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        common::switch_language(&app, &session, &zh, "en").await,
+        StatusCode::SEE_OTHER
+    );
     let (_, en) = app.page(&session, "/appeals").await;
     assert!(en.contains(">Start-up (3 working days)<"), "English page: {en}");
     assert!(en.contains(">Land"), "a default category in English");

@@ -325,16 +325,10 @@ async fn each_user_switches_the_language(backend: Backend) {
     let (admin, leader) = (admin.expect("admin session"), leader.expect("leader session"));
     let (_, home) = app.page(&admin, "/").await;
     assert!(home.contains("lang=\"zh-CN\"") && home.contains("项目库"));
-    let csrf = hidden(&home, "_csrf");
-    let response = app
-        .client
-        .post(app.url("/lang"))
-        .header("cookie", format!("feidi_session={admin}"))
-        .form(&[("_csrf", csrf.as_str()), ("lang", "en")])
-        .send()
-        .await
-        .expect("switch");
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        common::switch_language(&app, &admin, &home, "en").await,
+        StatusCode::SEE_OTHER
+    );
     let (_, home) = app.page(&admin, "/").await;
     assert!(
         home.contains("lang=\"en\"") && home.contains("Projects"),

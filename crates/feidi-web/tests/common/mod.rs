@@ -228,6 +228,20 @@ pub fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> 
 }
 
 /// The value of a hidden input in a page.
+/// Switches a signed-in user's language through the form every page carries (`page` is one
+/// of them, for its CSRF token); answers the status.
+pub async fn switch_language(app: &TestApp, session: &str, page: &str, lang: &str) -> StatusCode {
+    let csrf = hidden(page, "_csrf");
+    app.client
+        .post(app.url("/lang"))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[("_csrf", csrf.as_str()), ("lang", lang)])
+        .send()
+        .await
+        .expect("switch the language")
+        .status()
+}
+
 pub fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     html.find(&marker)
