@@ -199,7 +199,13 @@ pub async fn cockpit(
     // The version is read before the figures, so a write racing the build can only make the
     // kept cockpit look older than it is (and be built again), never newer.
     let version = state.store.data_versions(SOURCES).await?;
-    let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
+    // One per language: the categories' names are written in the builder's.
+    let key = format!(
+        "{as_of}|{:?}|{:?}|{:?}",
+        part.zone_id,
+        part.category,
+        caller.lang()
+    );
     if let Some(kept) = state.cockpits.get(&key, version) {
         return Ok(kept);
     }

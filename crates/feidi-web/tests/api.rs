@@ -1046,6 +1046,22 @@ async fn the_cockpit_counts_lights_and_names_reasons(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{c}");
     assert_eq!(c["red_count"], 1);
     assert_eq!(c["red_list"][0]["name"], "严重滞后");
+    assert_eq!(c["by_category"][0]["name"], "产业项目");
+    // A reader of English, right after a reader of Chinese: the same figures, in English.
+    let reader = app.user("reader_en", "leader", None).await;
+    let (status, user) = app
+        .admin(
+            "PATCH",
+            &format!("/users/{}", reader.0),
+            Some(json!({"lang": "en", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let (_, en) = app
+        .call(&reader.1, "GET", "/cockpit?as_of=2023-07-07", None)
+        .await;
+    assert_eq!(en["by_category"][0]["name"], "Industrial", "{en}");
+    assert_eq!(en["red_count"], c["red_count"]);
     assert_eq!(
         c["red_list"][0]["reasons"][0],
         json!({"kind": "milestone_overdue", "milestone": "land_supplied", "days": 98})
