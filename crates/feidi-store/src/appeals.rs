@@ -971,18 +971,19 @@ impl Store {
     /// The enterprises (and projects' pairs) for which `absence`'s official and the other of
     /// the pair are away on the same days.
     pub async fn absence_clashes(&self, absence: &Absence) -> StoreResult<Vec<AbsenceClash>> {
-        // The enterprises' pairs and the projects' own.
+        // The enterprises' pairs, then the projects' own (`pair`: the two databases sort the
+        // null project ids of the first at different ends).
         let rows = sqlx::query(
             "SELECT e.id, e.name, CAST(NULL AS BIGINT) AS project_id, CAST(NULL AS TEXT) AS project_name, \
-             o.user_id AS other, o.from_date, o.to_date FROM enterprises e \
+             o.user_id AS other, o.from_date, o.to_date, CAST(0 AS BIGINT) AS pair FROM enterprises e \
              JOIN absences o ON o.user_id = CASE WHEN e.a_official_id = $1 THEN e.b_official_id ELSE e.a_official_id END \
              WHERE (e.a_official_id = $1 OR e.b_official_id = $1) AND o.from_date <= $3 AND o.to_date >= $2 \
              UNION ALL \
-             SELECT e.id, e.name, p.id, p.name, o.user_id, o.from_date, o.to_date FROM projects p \
+             SELECT e.id, e.name, p.id, p.name, o.user_id, o.from_date, o.to_date, CAST(1 AS BIGINT) FROM projects p \
              JOIN enterprises e ON e.id = p.enterprise_id \
              JOIN absences o ON o.user_id = CASE WHEN p.a_official_id = $1 THEN p.b_official_id ELSE p.a_official_id END \
              WHERE (p.a_official_id = $1 OR p.b_official_id = $1) AND o.from_date <= $3 AND o.to_date >= $2 \
-             ORDER BY 1, 3, 6",
+             ORDER BY 1, 8, 3, 6",
         )
         .bind(absence.user_id)
         .bind(absence.from.clone())
@@ -1529,8 +1530,8 @@ impl Store {
             let conn = crate::sqlite_direct::open(&file, bulk)?;
             let mut report = SweepReport::default();
             loop {
-                // Listed here, not on the pool: through sqlx each of a hundred thousand ids
-                // would be a message from its worker thread (a tenth of the sweep's time).
+                // Listed here, on the thread that sweeps them, not on the pool (through sqlx
+                // each of a hundred thousand ids is a message from its worker thread).
                 let ids = crate::sqlite_sweep::due_ids(&conn, now)?;
                 if ids.is_empty() {
                     break;

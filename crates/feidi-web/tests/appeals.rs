@@ -415,9 +415,32 @@ async fn a_projects_own_pair_away_at_once_is_warned_of(backend: Backend) {
     assert_eq!(warnings[0]["project_name"], "二期厂房");
     assert_eq!(warnings[0]["other_official_id"], pa.0);
     assert_eq!(warnings[0]["from"], today.as_str());
-    // The enterprise's own pair, A away alone, is no clash.
-    let (_, absence) = away(park.a.0, "休假").await;
+    // B away alone is no clash; then A away too clashes with B for the enterprise and with the
+    // project's B for a project A shares: the enterprise's pair first, on both databases.
+    let (_, absence) = away(park.b.0, "休假").await;
     assert_eq!(absence["warnings"], json!([]), "{absence}");
+    let shared = app
+        .made(
+            "/projects",
+            json!({"name": "三期仓储", "category": "supporting", "zone_id": zones["items"][0]["id"],
+                   "enterprise_id": park.enterprise, "total_investment": "50000000",
+                   "a_official_id": park.a.0, "b_official_id": pb.0}),
+        )
+        .await;
+    let (_, absence) = away(park.a.0, "休假").await;
+    let warnings = absence["warnings"].as_array().cloned().unwrap_or_default();
+    let seen: Vec<(Value, Value)> = warnings
+        .iter()
+        .map(|w| (w["project_id"].clone(), w["other_official_id"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Value::Null, json!(park.b.0)),
+            (shared["id"].clone(), json!(pb.0))
+        ],
+        "{absence}"
+    );
 }
 both_backends!(
     a_projects_own_pair_away_at_once_is_warned_of,
