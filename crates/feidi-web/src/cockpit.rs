@@ -199,29 +199,38 @@ pub async fn cockpit(
     // The version is read before the figures, so a write racing the build can only make the
     // kept cockpit look older than it is (and be built again), never newer.
     let version = state.store.data_versions(SOURCES).await?;
-    // One per language: the categories' names are written in the builder's.
-    let key = format!(
-        "{as_of}|{:?}|{:?}|{:?}",
-        part.zone_id,
-        part.category,
-        caller.lang()
-    );
+    let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
     if let Some(kept) = state.cockpits.get(&key, version) {
-        return Ok(kept);
+        return Ok(in_language(kept, caller.lang()));
     }
     // One build at a time: requests arriving while it runs wait for it and take its result,
     // rather than each reading the whole programme at once.
     let _building = BUILDING.lock().await;
     let version = state.store.data_versions(SOURCES).await?;
     if let Some(kept) = state.cockpits.get(&key, version) {
-        return Ok(kept);
+        return Ok(in_language(kept, caller.lang()));
     }
-    let built = Arc::new(build(state, as_of, part, caller.lang()).await?);
+    let built = Arc::new(build(state, as_of, part).await?);
     state.cockpits.put(key, version, built.clone());
-    Ok(built)
+    Ok(in_language(built, caller.lang()))
 }
 
-async fn build(state: &AppState, as_of: NaiveDate, part: Part, lang: Lang) -> ApiResult<Cockpit> {
+/// The cockpit with the categories' names in `lang`: one is kept for every reader, its names
+/// in Chinese (a reader of English once got those of whoever came first).
+fn in_language(cockpit: Arc<Cockpit>, lang: Lang) -> Arc<Cockpit> {
+    if lang == Lang::Zh {
+        return cockpit;
+    }
+    let mut cockpit = (*cockpit).clone();
+    for share in &mut cockpit.by_category {
+        if let Some(category) = Category::parse(&share.key) {
+            share.name = category.label(lang).into();
+        }
+    }
+    Arc::new(cockpit)
+}
+
+async fn build(state: &AppState, as_of: NaiveDate, part: Part) -> ApiResult<Cockpit> {
     let store = &state.store;
     let cutoff = cutoff_month(as_of);
     let year = as_of.year();
@@ -257,7 +266,7 @@ async fn build(state: &AppState, as_of: NaiveDate, part: Part, lang: Lang) -> Ap
         let position = Category::ALL.iter().position(|c| *c == s.category).unwrap_or(0);
         let share = by_category.entry(position).or_insert_with(|| Share {
             key: s.category.as_str().into(),
-            name: s.category.label(lang).into(),
+            name: s.category.label(Lang::Zh).into(),
             project_count: 0,
             total_investment: Money::ZERO,
             completed_investment: Money::ZERO,
