@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, hidden};
 use feidi_store::{Backend, both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -1490,3 +1490,187 @@ both_backends!(
     the_calendar_absence_and_task_force_pages,
     super::the_calendar_absence_and_task_force_pages
 );
+
+/// The categories page: admins change a category's names and resolve time and add one; a
+/// stale or bad save keeps what was typed and writes nothing; staff only read it.
+async fn the_categories_page(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let page = |token: &str, path: &str| {
+        let request = app.client.get(app.url(path)).bearer_auth(token.to_string());
+        async move {
+            let response = request.send().await.expect("page");
+            (response.status(), response.text().await.unwrap_or_default())
+        }
+    };
+    let post = |form: Vec<(&str, &str)>| {
+        let request = app
+            .client
+            .post(app.url("/appeal-categories"))
+            .bearer_auth(app.admin_token.clone())
+            .form(&form);
+        async move {
+            let response = request.send().await.expect("save");
+            (response.status(), response.text().await.unwrap_or_default())
+        }
+    };
+    let stored = |key: &'static str| {
+        let app = &app;
+        async move {
+            let (_, all) = app.admin("GET", "/appeal-categories", None).await;
+            all.as_array()
+                .and_then(|a| a.iter().find(|c| c["key"] == key).cloned())
+                .unwrap_or(Value::Null)
+        }
+    };
+
+    let (status, html) = page(&app.admin_token, "/appeal-categories").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("id=\"category-urgent\"") && html.contains("马上办"),
+        "{html}"
+    );
+    let version = stored("land").await["version"].to_string();
+
+    // A leader's change: the submit form offers the new name and time at once.
+    let (status, _) = post(vec![
+        ("key", "land"),
+        ("version", &version),
+        ("name", "用地保障"),
+        ("name_en", "Land supply"),
+        ("resolve_working_days", "7"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let land = stored("land").await;
+    assert_eq!(
+        (&land["name"], &land["name_en"], &land["resolve_working_days"]),
+        (&json!("用地保障"), &json!("Land supply"), &json!(7))
+    );
+    let (_, form) = page(&park.a.1, "/appeals").await;
+    assert!(form.contains("用地保障（7个工作日）"), "{form}");
+
+    // A second admin's save from the page as it was before: refused, the other change stays,
+    // what they typed is kept and the page says what is stored.
+    let (status, html) = post(vec![
+        ("key", "land"),
+        ("version", &version),
+        ("name", "土地"),
+        ("name_en", ""),
+        ("resolve_working_days", "3"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        html.contains("id=\"category-errors\"")
+            && html.contains("用地保障")
+            && html.contains("value=\"土地\""),
+        "{html}"
+    );
+    assert_eq!(stored("land").await["name"], json!("用地保障"));
+    // Saved again from that page (now with the stored version), it replaces it knowingly; an
+    // emptied English name is removed.
+    let shown = hidden(
+        html.split("id=\"f-category-land\"").nth(1).unwrap_or_default(),
+        "version",
+    );
+    assert_eq!(shown, stored("land").await["version"].to_string());
+    let (status, _) = post(vec![
+        ("key", "land"),
+        ("version", &shown),
+        ("name", "土地"),
+        ("name_en", ""),
+        ("resolve_working_days", "3"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let land = stored("land").await;
+    assert_eq!((&land["name"], &land["name_en"]), (&json!("土地"), &Value::Null));
+
+    // Bad input names the field, keeps the row as typed and writes nothing.
+    let current = land["version"].to_string();
+    let (status, html) = post(vec![
+        ("key", "land"),
+        ("version", &current),
+        ("name", "土地供应"),
+        ("resolve_working_days", "0"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("办结时限（工作日）") && html.contains("value=\"土地供应\""),
+        "{html}"
+    );
+    assert_eq!(stored("land").await, land);
+
+    // A new category; the same key again is refused rather than replacing it.
+    let new = |name: &'static str| {
+        vec![
+            ("key", "site_visit"),
+            ("version", "0"),
+            ("name", name),
+            ("name_en", "Site visit"),
+            ("resolve_working_days", "3"),
+        ]
+    };
+    let (status, _) = post(new("现场服务")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = post(new("现场办公")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        html.contains("已存在") && html.contains("value=\"现场办公\""),
+        "{html}"
+    );
+    assert_eq!(stored("site_visit").await["name"], json!("现场服务"));
+    let (status, html) = post(vec![
+        ("key", "Site Visit"),
+        ("version", "0"),
+        ("name", "走访"),
+        ("resolve_working_days", "2"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("代码") && html.contains("value=\"走访\""), "{html}");
+
+    // Every change is in the audit log: two updates of land (the refused ones are not), one
+    // creation.
+    let (_, audit) = app.admin("GET", "/audit?entity=appeal_category", None).await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "update").count(), 2, "{audit}");
+    assert_eq!(actions.iter().filter(|a| **a == "create").count(), 1, "{audit}");
+
+    // Staff and enterprises read the table (the times the park promises); only admins get
+    // its forms, and a save by anyone else is refused.
+    for who in [&park.a.1, &park.firm.1] {
+        let (status, html) = page(who, "/appeal-categories").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("现场服务")
+                && !html.contains("id=\"category-form\"")
+                && !html.contains("f-category-land"),
+            "{html}"
+        );
+    }
+    let refused = app
+        .client
+        .post(app.url("/appeal-categories"))
+        .bearer_auth(park.a.1.clone())
+        .form(&[("key", "land"), ("name", "土地"), ("resolve_working_days", "1")])
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(stored("land").await, land);
+    let (status, _) = post(vec![]).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty form names the key"
+    );
+}
+both_backends!(the_categories_page, super::the_categories_page);

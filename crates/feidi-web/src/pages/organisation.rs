@@ -1,6 +1,7 @@
 //! The working-day calendar page (admins mark holidays and 调休 workdays, one at a time or a
 //! year's schedule pasted as CSV) and the absences page (officials record when they are away;
-//! the page warns when an enterprise's A and B would both be away) and a task force's members.
+//! the page warns when an enterprise's A and B would both be away), a task force's members and
+//! the appeal categories with their resolve times.
 
 use std::collections::HashMap;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/absences/{user}/{id}/delete", post(delete_absence))
         .route("/task-forces/{id}/members", get(members_page).post(add_member))
         .route("/task-forces/{id}/members/{user}/delete", post(remove_member))
+        .route("/appeal-categories", get(categories_page).post(save_category))
 }
 
 #[derive(Template)]
@@ -431,4 +433,175 @@ async fn remove_member(
         Ok(()) => Redirect::to(&format!("/task-forces/{id}/members")).into_response(),
         Err(e) => error_page(&caller, e),
     }
+}
+
+/// A category as the categories page shows it: what is stored, or — on the row an admin just
+/// saved with a mistake — what they typed, so that nothing they entered is lost.
+pub struct CategoryRow {
+    key: String,
+    name: String,
+    name_en: String,
+    /// What English pages show while the English name is empty (a default's own English
+    /// name, else the Chinese one).
+    shown_en: String,
+    days: String,
+    version: i64,
+    /// The row holds what was typed and was refused.
+    refused: bool,
+}
+
+#[derive(Template)]
+#[template(path = "categories.html")]
+struct CategoriesPage {
+    c: Chrome,
+    rows: Vec<CategoryRow>,
+    /// The new-category form's fields (filled again after a refused save).
+    draft: CategoryRow,
+    may_edit: bool,
+    errors: Vec<String>,
+}
+
+async fn categories_view(state: &AppState, caller: &Caller) -> Result<CategoriesPage, ApiError> {
+    crate::service::require(caller, Action::Read, Entity::Calendar)?;
+    let rows = state
+        .store
+        .appeal_categories()
+        .await?
+        .into_iter()
+        .map(|c| CategoryRow {
+            shown_en: feidi_core::appeals::category_name(&c.key, &c.name, None, Lang::En),
+            key: c.key,
+            name: c.name,
+            name_en: c.name_en.unwrap_or_default(),
+            days: c.resolve_working_days.to_string(),
+            version: c.version,
+            refused: false,
+        })
+        .collect();
+    Ok(CategoriesPage {
+        c: Chrome::for_caller(caller, "categories"),
+        rows,
+        draft: CategoryRow {
+            key: String::new(),
+            name: String::new(),
+            name_en: String::new(),
+            shown_en: String::new(),
+            days: "5".into(),
+            version: 0,
+            refused: false,
+        },
+        may_edit: caller.principal().may(Action::Write, Entity::Calendar),
+        errors: Vec::new(),
+    })
+}
+
+async fn categories_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
+    match categories_view(&state, &caller).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// Saves a category from the page: a row's form carries the version it showed (a change by
+/// someone else meanwhile is refused, not overwritten); the new-category form carries version
+/// 0, which no stored category has, so an existing key is refused rather than replaced.
+async fn save_category(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let lang = caller.lang();
+    let text = |name: &str| {
+        fields
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let key = text("key");
+    let creating = text("version") == "0";
+    let mut body = fields.clone();
+    body.remove("_csrf");
+    body.remove("key");
+    // An empty English name removes it (English pages then show the default or the Chinese).
+    if text("name_en").is_empty() {
+        body.insert("name_en".into(), Value::Null);
+    }
+    let mut problem = match ops::put_appeal_category(&state, &caller, &key, &body).await {
+        Ok(_) => return Redirect::to("/appeal-categories").into_response(),
+        Err(ApiError::Invalid(errors, lang)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", category_field(&e.field, lang), e.flaw.message(lang)))
+                .collect::<Vec<_>>(),
+        ),
+        Err(ApiError::Conflict(_)) => (
+            StatusCode::CONFLICT,
+            vec![if creating {
+                match lang {
+                    Lang::Zh => format!("类别代码“{key}”已存在，请在上表中修改。"),
+                    Lang::En => format!("There is already a category “{key}”: change it in the table above."),
+                }
+            } else {
+                lang.t("error.stale").to_string()
+            }],
+        ),
+        Err(e) => return error_page(&caller, e),
+    };
+    match categories_view(&state, &caller).await {
+        Ok(mut view) => {
+            let typed = CategoryRow {
+                key: key.clone(),
+                name: text("name"),
+                name_en: text("name_en"),
+                shown_en: String::new(),
+                days: text("resolve_working_days"),
+                version: 0,
+                refused: true,
+            };
+            match view.rows.iter_mut().find(|r| r.key == key).filter(|_| !creating) {
+                // After a conflict the row shows what was typed with the version now stored,
+                // and the message what is stored: saving again replaces it knowingly.
+                Some(row) => {
+                    let version = if problem.0 == StatusCode::CONFLICT {
+                        problem.1.push(match lang {
+                            Lang::Zh => format!(
+                                "现存：{}（{}）{} 个工作日。您填写的内容保留在下表，再次保存将替换它。",
+                                row.name, row.name_en, row.days
+                            ),
+                            Lang::En => format!(
+                                "Now stored: {} ({}), {} working days. What you typed is kept below; saving it again replaces that.",
+                                row.name, row.name_en, row.days
+                            ),
+                        });
+                        row.version
+                    } else {
+                        text("version").parse().unwrap_or(row.version)
+                    };
+                    let shown_en = std::mem::take(&mut row.shown_en);
+                    *row = CategoryRow {
+                        version,
+                        shown_en,
+                        ..typed
+                    };
+                }
+                None => view.draft = typed,
+            }
+            view.errors = problem.1;
+            render(problem.0, &view)
+        }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// A category field's label, for the page's error lines.
+fn category_field(field: &str, lang: Lang) -> String {
+    let label = match field {
+        "key" => "category.key",
+        "name" => "field.name",
+        "name_en" => "category.name_en",
+        "resolve_working_days" => "category.days",
+        other => return other.to_string(),
+    };
+    lang.t(label).to_string()
 }
