@@ -114,6 +114,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_category_names_in_english.sql"),
         include_str!("../migrations/postgres/0018_category_names_in_english.sql"),
     ),
+    (
+        19,
+        "milestone_lateness_index",
+        include_str!("../migrations/sqlite/0019_milestone_lateness_index.sql"),
+        include_str!("../migrations/postgres/0019_milestone_lateness_index.sql"),
+    ),
 ];
 
 impl Store {
