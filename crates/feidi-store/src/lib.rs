@@ -217,11 +217,9 @@ impl Store {
         }
         let started = std::time::Instant::now();
         loop {
-            match self.write.begin_with("BEGIN IMMEDIATE").await {
-                Err(e) if is_busy(&e) && started.elapsed() < LOCK_WAIT => {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
-                other => return Ok(other?),
+            let begun = self.write.begin_with("BEGIN IMMEDIATE").await;
+            if !wait_if_locked(&begun, started).await {
+                return Ok(begun?);
             }
         }
     }
@@ -247,13 +245,24 @@ pub(crate) fn is_busy(e: &sqlx::Error) -> bool {
 pub(crate) async fn begin_immediate(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
     let started = std::time::Instant::now();
     loop {
-        match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
-            Err(e) if is_busy(&e) && started.elapsed() < LOCK_WAIT => {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            other => return other.map(|_| ()),
+        let begun = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
+        if !wait_if_locked(&begun, started).await {
+            return begun.map(|_| ());
         }
     }
+}
+
+/// After an attempt to take the write lock (first made at `started`): when another connection
+/// held it and `LOCK_WAIT` has not passed, waits a millisecond and answers that the caller
+/// should try again (see [`begin_immediate`] for why a millisecond).
+async fn wait_if_locked<T>(attempt: &Result<T, sqlx::Error>, started: std::time::Instant) -> bool {
+    let again = attempt
+        .as_ref()
+        .is_err_and(|e| is_busy(e) && started.elapsed() < LOCK_WAIT);
+    if again {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    again
 }
 
 fn sqlite_pool(max: u32, busy_timeout_ms: u64) -> AnyPoolOptions {
