@@ -65,11 +65,13 @@ async fn main() {
         .await
         .expect("errors shown");
     save(&client, &out, "project-form-errors").await;
-    // The appeals desk (M5): the list, an appeal's page with its timeline, the calendar.
+    // The appeals desk (M5): the list, an appeal's page with its timeline, the calendar, the
+    // categories with their resolve times.
     for (page, name) in [
         ("/appeals", "appeals"),
         ("/appeals/1", "appeal"),
         ("/calendar?year=2026", "calendar"),
+        ("/appeal-categories", "categories"),
     ] {
         client.goto(&format!("{base}{page}")).await.expect("page");
         save(&client, &out, name).await;
