@@ -1527,7 +1527,7 @@ impl Store {
         };
         let bulk = self.bulk.load(std::sync::atomic::Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
-            let conn = crate::sqlite_direct::open(&file, bulk)?;
+            let conn = crate::sqlite_sweep::connection(&file, bulk)?;
             let mut report = SweepReport::default();
             loop {
                 // Listed here, on the thread that sweeps them, not on the pool (through sqlx

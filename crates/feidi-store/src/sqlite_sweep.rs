@@ -17,6 +17,17 @@ use crate::appeals::{SweepReport, instant};
 use crate::sqlite_direct::{begin, data_version};
 use crate::{StoreError, StoreResult};
 
+/// The sweep's own connection. It runs no triggers: the only ones its writes meet are the two
+/// on updates of `appeals` (the data version, the appeals' totals), each an `UPDATE` a swept
+/// appeal, and each transaction makes their changes once at its end instead (`Writes::flush`;
+/// a test keeps the list of triggers to these two). Under a server's load the sweep's
+/// transactions are short and every microsecond of one is a microsecond of the lock.
+pub(crate) fn connection(file: &std::path::Path, bulk: bool) -> StoreResult<Connection> {
+    let conn = crate::sqlite_direct::open(file, bulk)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    Ok(conn)
+}
+
 /// What one run over a list of due appeals did, and whether it found any of them still due.
 pub(crate) struct Pass {
     pub report: SweepReport,
@@ -197,10 +208,16 @@ impl Plans {
         conn.execute_batch("BEGIN")?;
         let read = (|| {
             for id in &rest[from..to] {
-                let due = read_due(conn, *id, &due_by)?.map(|Due { version, mut state }| {
-                    let steps = state.sweep(&held.calendar, now);
-                    (version, Change::new(&state, steps))
-                });
+                let due = read_due(conn, *id, &due_by)?.map(
+                    |Due {
+                         version,
+                         mut state,
+                         counted,
+                     }| {
+                        let steps = state.sweep(&held.calendar, now);
+                        (version, Change::new(&state, steps, counted))
+                    },
+                );
                 self.ahead.push_back(Plan { id: *id, due });
             }
             Ok(())
@@ -251,6 +268,8 @@ fn transaction(
         wanted: &wanted,
         events: Vec::new(),
         audit: Vec::new(),
+        totals: [(0, 0); TOTAL_SHARDS],
+        wrote: false,
     };
     let (mut report, mut read, mut used) = (SweepReport::default(), 0, 0);
     for id in ids {
@@ -302,12 +321,29 @@ struct Stamps {
 struct Due {
     version: i64,
     state: AppealState,
+    counted: Counted,
+}
+
+/// What the appeals' totals count of a row: open (`due_at` set), and open and escalated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counted {
+    open: bool,
+    escalated: bool,
+}
+
+impl Counted {
+    fn of(due_at: Option<&str>, escalated_at: Option<&str>) -> Self {
+        Self {
+            open: due_at.is_some(),
+            escalated: due_at.is_some() && escalated_at.is_some(),
+        }
+    }
 }
 
 fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
     let mut read = conn.prepare_cached(
         "SELECT version, status, handler_role, handler_id, ack_due_at, resolve_due_at, overdue, escalated_at, \
-         b_official_id, task_force_leader_id, resolved_by, resolve_working_days, returns \
+         b_official_id, task_force_leader_id, resolved_by, resolve_working_days, returns, due_at \
          FROM appeals WHERE id = ?1 AND next_due_at <= ?2",
     )?;
     type Row = (
@@ -324,6 +360,7 @@ fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
         Option<i64>,
         i64,
         i64,
+        Option<String>,
     );
     let row: Option<Row> = read
         .query_row(params![id, now], |r| {
@@ -341,6 +378,7 @@ fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
                 r.get(10)?,
                 r.get(11)?,
                 r.get(12)?,
+                r.get(13)?,
             ))
         })
         .optional()?;
@@ -358,12 +396,14 @@ fn read_due(conn: &Connection, id: i64, now: &str) -> StoreResult<Option<Due>> {
         resolved_by,
         days,
         returns,
+        due_at,
     )) = row
     else {
         return Ok(None);
     };
     Ok(Some(Due {
         version,
+        counted: Counted::of(due_at.as_deref(), escalated.as_deref()),
         state: AppealState {
             status: AppealStatus::parse(&status)
                 .ok_or_else(|| StoreError::Corrupt(format!("status: {status}")))?,
@@ -395,12 +435,17 @@ fn sweep_one(
     calendar: &Calendar,
     report: &mut SweepReport,
 ) -> StoreResult<bool> {
-    let Some(Due { version, mut state }) = read_due(writes.conn, id, &writes.stamps.due_by)? else {
+    let Some(Due {
+        version,
+        mut state,
+        counted,
+    }) = read_due(writes.conn, id, &writes.stamps.due_by)?
+    else {
         // Swept meanwhile (by another server), or no longer open.
         return Ok(false);
     };
     let steps = state.sweep(calendar, now);
-    if writes.apply(id, version, Change::new(&state, steps), report)? {
+    if writes.apply(id, version, Change::new(&state, steps, counted), report)? {
         Ok(true)
     } else {
         // Read in this transaction, which holds the write lock: nobody can have changed it.
@@ -421,11 +466,14 @@ struct Change {
     steps: Vec<Event>,
     step_stamps: Vec<String>,
     note: String,
+    /// What the totals counted of the row as read.
+    was: Counted,
 }
 
 impl Change {
-    fn new(state: &AppealState, steps: Vec<Event>) -> Self {
+    fn new(state: &AppealState, steps: Vec<Event>, was: Counted) -> Self {
         Self {
+            was,
             handler: state.handler,
             role: state.role.as_str(),
             ack_due_at: state.ack_due_at.map(stamp),
@@ -452,7 +500,15 @@ struct Writes<'a> {
     events: Vec<EventRow>,
     /// Appeal and note.
     audit: Vec<(i64, String)>,
+    /// What the rows written change in the appeals' totals, by shard (`id % 16`, as the
+    /// totals' triggers): open and escalated.
+    totals: [(i64, i64); TOTAL_SHARDS],
+    /// Whether an appeal was written (the appeals' data version then moves).
+    wrote: bool,
 }
+
+/// The appeals' totals are kept in this many rows (`appeal_totals`, migration 15).
+const TOTAL_SHARDS: usize = 16;
 
 /// A timeline row: appeal, time, kind, actor, handler, reason, detail.
 type EventRow = (
@@ -501,6 +557,12 @@ impl Writes<'_> {
         if changed != 1 {
             return Ok(false);
         }
+        // What the totals' update trigger would do for this row.
+        self.wrote = true;
+        let now = Counted::of(change.due_at.as_deref(), change.escalated_at.as_deref());
+        let shard = &mut self.totals[usize::try_from(id.rem_euclid(TOTAL_SHARDS as i64)).unwrap_or_default()];
+        shard.0 += i64::from(now.open) - i64::from(change.was.open);
+        shard.1 += i64::from(now.escalated) - i64::from(change.was.escalated);
         if change.steps.is_empty() {
             return Ok(true);
         }
@@ -557,6 +619,21 @@ impl Writes<'_> {
         )?;
         self.events.clear();
         self.audit.clear();
+        // The triggers' work for the whole transaction (see `connection`).
+        let mut totals = self
+            .conn
+            .prepare_cached("UPDATE appeal_totals SET open_count = open_count + ?1, escalated_count = escalated_count + ?2 WHERE shard = ?3")?;
+        for (shard, (open, escalated)) in self.totals.iter().enumerate() {
+            if (*open, *escalated) != (0, 0) {
+                totals.execute(params![open, escalated, shard as i64])?;
+            }
+        }
+        self.totals = [(0, 0); TOTAL_SHARDS];
+        if std::mem::take(&mut self.wrote) {
+            self.conn
+                .prepare_cached("UPDATE data_versions SET version = version + 1 WHERE name = 'appeals'")?
+                .execute([])?;
+        }
         Ok(())
     }
 }
@@ -639,7 +716,7 @@ mod tests {
                 )
                 .expect("appeal");
         }
-        let conn = crate::sqlite_direct::open(&file, false).expect("open");
+        let conn = connection(&file, false).expect("open");
         let version: i64 = conn
             .query_row(
                 "SELECT version FROM data_versions WHERE name = 'calendar_days'",
@@ -721,6 +798,73 @@ mod tests {
             audited,
             vec![(2, "handed_over".to_string()), (3, "handed_over".to_string())]
         );
+
+        // A week later B has missed too: escalated, and past the resolve deadline. The
+        // connection runs no triggers, so the transaction keeps the totals and the data
+        // version itself: they agree with the rows.
+        let appeals_version = || -> i64 {
+            conn.query_row(
+                "SELECT version FROM data_versions WHERE name = 'appeals'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("version")
+        };
+        let before = appeals_version();
+        let later = at("2026-11-12T12:00:00+08:00");
+        begin(&conn).expect("begin");
+        let (report, _, _) = transaction(
+            &conn,
+            &ids,
+            &mut Plans {
+                ahead: VecDeque::new(),
+            },
+            later,
+            &mut held,
+            Duration::from_secs(5),
+        )
+        .expect("transaction");
+        conn.execute_batch("COMMIT").expect("commit");
+        assert_eq!((report.appeals, report.escalated), (3, 3));
+        assert!(appeals_version() > before, "readers see the appeals changed");
+        let counted = |sql: &str| -> Vec<(i64, i64, i64)> {
+            conn.prepare(sql)
+                .and_then(|mut q| {
+                    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .expect("totals")
+        };
+        let kept = counted(
+            "SELECT shard, open_count, escalated_count FROM appeal_totals \
+             WHERE open_count <> 0 OR escalated_count <> 0 ORDER BY shard",
+        );
+        let recounted = counted(
+            "SELECT id % 16, SUM(due_at IS NOT NULL), SUM(due_at IS NOT NULL AND escalated_at IS NOT NULL) \
+             FROM appeals GROUP BY id % 16 ORDER BY 1",
+        );
+        assert_eq!(kept, recounted);
+        assert_eq!(kept, vec![(1, 1, 1), (2, 1, 1), (3, 1, 1)]);
+    }
+
+    /// The sweep's connection runs no triggers and makes the changes of the two its writes
+    /// would meet itself (`connection`): a trigger added on what it writes must be added there
+    /// too, or this fails.
+    #[tokio::test]
+    async fn the_only_triggers_the_sweep_writes_meet_are_the_two_it_does_itself() {
+        let (db, _store) = crate::testing::TestDb::store(crate::Backend::Sqlite).await;
+        let file = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+        let conn = connection(&file, false).expect("open");
+        let met: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND \
+                 (tbl_name IN ('appeal_events', 'audit_log', 'webhook_deliveries', 'appeal_totals', 'data_versions') \
+                  OR (tbl_name = 'appeals' AND sql NOT LIKE '%AFTER INSERT%' AND sql NOT LIKE '%AFTER DELETE%')) \
+                 ORDER BY name",
+            )
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
+            .expect("triggers");
+        assert_eq!(met, vec!["appeal_totals_update", "appeals_version_update"]);
     }
 
     #[test]
