@@ -1,7 +1,7 @@
 //! The sweep on SQLite, on a connection of its own driven from one blocking thread
 //! (`sqlite_direct`): each appeal's few statements prepared once, with no round trip; the same
-//! rules (`feidi_core`), the same rows and triggers, the same short transactions as the
-//! PostgreSQL path in `appeals.rs`.
+//! rules (`feidi_core`), the same rows (the two triggers' changes made once a transaction, see
+//! `connection`), the same short transactions as the PostgreSQL path in `appeals.rs`.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
