@@ -1491,27 +1491,71 @@ both_backends!(
     super::the_calendar_absence_and_task_force_pages
 );
 
+/// GETs a page with a bearer token: its status and HTML.
+async fn page_as(app: &TestApp, token: &str, path: &str) -> (StatusCode, String) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("page");
+    (response.status(), response.text().await.unwrap_or_default())
+}
+
+/// POSTs a page's form with a bearer token: its status, where it redirects to, and the HTML.
+async fn post_form(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .form(form)
+        .send()
+        .await
+        .expect("post");
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        response.status(),
+        location,
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+/// A form's fields as owned strings (to move into a request's future) and back.
+fn owned(form: &[(&str, &str)]) -> Vec<(String, String)> {
+    form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn borrowed(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
 /// The categories page: admins change a category's names and resolve time and add one; a
 /// stale or bad save keeps what was typed and writes nothing; staff only read it.
 async fn the_categories_page(backend: Backend) {
     let app = TestApp::start(backend).await;
     let park = park(&app).await;
     let page = |token: &str, path: &str| {
-        let request = app.client.get(app.url(path)).bearer_auth(token.to_string());
-        async move {
-            let response = request.send().await.expect("page");
-            (response.status(), response.text().await.unwrap_or_default())
-        }
+        let (app, token, path) = (&app, token.to_string(), path.to_string());
+        async move { page_as(app, &token, &path).await }
     };
     let post = |form: Vec<(&str, &str)>| {
-        let request = app
-            .client
-            .post(app.url("/appeal-categories"))
-            .bearer_auth(app.admin_token.clone())
-            .form(&form);
+        let form = owned(&form);
+        let app = &app;
         async move {
-            let response = request.send().await.expect("save");
-            (response.status(), response.text().await.unwrap_or_default())
+            let (status, _, html) =
+                post_form(app, &app.admin_token, "/appeal-categories", &borrowed(&form)).await;
+            (status, html)
         }
     };
     let stored = |key: &'static str| {
@@ -1674,3 +1718,125 @@ async fn the_categories_page(backend: Backend) {
     );
 }
 both_backends!(the_categories_page, super::the_categories_page);
+
+/// The webhooks pages: an admin registers an endpoint (a bad form names its fields, keeps what
+/// was typed but the secret, and writes nothing), reads its delivery log, switches it off (not
+/// from a stale page) and removes it; nobody else sees them.
+async fn the_webhooks_pages(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let page = |token: &str, path: &str| {
+        let (app, token, path) = (&app, token.to_string(), path.to_string());
+        async move { page_as(app, &token, &path).await }
+    };
+    let post = |token: &str, path: &str, form: Vec<(&str, &str)>| {
+        let (app, token, path, form) = (&app, token.to_string(), path.to_string(), owned(&form));
+        async move { post_form(app, &token, &path, &borrowed(&form)).await }
+    };
+    let hooks = || async { app.admin("GET", "/webhooks", None).await.1 };
+
+    let (status, html) = page(&app.admin_token, "/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("id=\"webhook-form\"") && html.contains("推送环节"),
+        "{html}"
+    );
+
+    let (status, _, html) = post(
+        &app.admin_token,
+        "/webhooks",
+        vec![("url", "ftp://example.org/hook"), ("secret", "short")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"webhook-errors\"")
+            && html.contains("URL: ")
+            && html.contains("签名密钥")
+            && html.contains("推送环节: ")
+            && html.contains("value=\"ftp://example.org/hook\"")
+            && !html.contains("value=\"short\""),
+        "{html}"
+    );
+    assert_eq!(hooks().await, json!([]), "nothing written");
+
+    let (status, location, _) = post(
+        &app.admin_token,
+        "/webhooks",
+        vec![
+            ("url", "http://127.0.0.1:9/hook"),
+            ("secret", "a secret of sixteen or more"),
+            ("event.submitted", "on"),
+            ("event.escalated", "on"),
+            ("active", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let listed = hooks().await;
+    let hook = &listed[0];
+    assert_eq!(
+        (&hook["events"], &hook["active"]),
+        (&json!(["submitted", "escalated"]), &json!(true))
+    );
+    assert_eq!(location, format!("/webhooks/{}", hook["id"]));
+
+    // A submission queues a delivery: its log page names the event and links the appeal.
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let (status, html) = page(&app.admin_token, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    let log = html.split("id=\"deliveries\"").nth(1).unwrap_or_default();
+    assert!(
+        log.contains(&format!("href=\"/appeals/{}\"", appeal["id"]))
+            && log.contains("提交")
+            && log.contains("待发送"),
+        "{html}"
+    );
+
+    // Switched off from the page as shown; the same page again is stale and refused.
+    let version = hook["version"].to_string();
+    let switch = format!("{location}/active");
+    let (status, _, _) = post(
+        &app.admin_token,
+        &switch,
+        vec![("version", &version), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(hooks().await[0]["active"], json!(false));
+    let (status, _, _) = post(
+        &app.admin_token,
+        &switch,
+        vec![("version", &version), ("active", "true")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(hooks().await[0]["active"], json!(false));
+    let (_, html) = page(&app.admin_token, "/webhooks").await;
+    assert!(
+        html.contains("已停用") && html.contains("value=\"true\""),
+        "{html}"
+    );
+
+    // Staff and enterprises neither see nor change them.
+    for who in [&park.a.1, &park.firm.1] {
+        assert_eq!(page(who, "/webhooks").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(page(who, &location).await.0, StatusCode::FORBIDDEN);
+        let (status, _, _) = post(who, &format!("{location}/delete"), vec![]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    let (status, _, _) = post(&app.admin_token, &format!("{location}/delete"), vec![]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(hooks().await, json!([]));
+    assert_eq!(page(&app.admin_token, &location).await.0, StatusCode::NOT_FOUND);
+    let (_, audit) = app.admin("GET", "/audit?entity=webhook", None).await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions.len(), 3, "created, switched off, removed: {audit}");
+}
+both_backends!(the_webhooks_pages, super::the_webhooks_pages);

@@ -66,12 +66,13 @@ async fn main() {
         .expect("errors shown");
     save(&client, &out, "project-form-errors").await;
     // The appeals desk (M5): the list, an appeal's page with its timeline, the calendar, the
-    // categories with their resolve times.
+    // categories with their resolve times, the webhooks.
     for (page, name) in [
         ("/appeals", "appeals"),
         ("/appeals/1", "appeal"),
         ("/calendar?year=2026", "calendar"),
         ("/appeal-categories", "categories"),
+        ("/webhooks", "webhooks"),
     ] {
         client.goto(&format!("{base}{page}")).await.expect("page");
         save(&client, &out, name).await;

@@ -8,6 +8,7 @@ mod imports;
 mod login;
 mod organisation;
 mod registry;
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cockpit::routes())
         .merge(appeals::routes())
         .merge(organisation::routes())
+        .merge(webhooks::routes())
         .fallback(not_found)
 }
 

@@ -1,0 +1,331 @@
+//! The webhooks page (admins): the endpoints appeal events are sent to, a form to register one,
+//! switching one off and on, removing one, and each endpoint's delivery log — what the API's
+//! `/webhooks` does, for an admin without a command line.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use feidi_core::Lang;
+use feidi_core::appeals::EventKind;
+use feidi_store::Webhook;
+use serde_json::{Map, Value};
+
+use super::registry::stamp_text as when;
+use super::{Chrome, error_page, render};
+use crate::AppState;
+use crate::auth::{Caller, FormInput, PageCaller};
+use crate::error::ApiError;
+use crate::webhooks::parse_webhook;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list_page).post(create))
+        .route("/webhooks/{id}", get(deliveries_page))
+        .route("/webhooks/{id}/active", post(switch))
+        .route("/webhooks/{id}/delete", post(remove))
+}
+
+fn admin(caller: &Caller) -> Result<(), ApiError> {
+    if caller.principal().is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// An event kind as a checkbox: its code, its label in the page's language, whether it is ticked.
+pub struct EventBox {
+    kind: &'static str,
+    label: &'static str,
+    on: bool,
+}
+
+fn event_boxes(lang: Lang, on: &[String]) -> Vec<EventBox> {
+    EventKind::ALL
+        .iter()
+        .map(|k| EventBox {
+            kind: k.as_str(),
+            label: lang.t(&format!("event.{}", k.as_str())),
+            on: on.iter().any(|e| e == k.as_str()),
+        })
+        .collect()
+}
+
+fn event_labels(lang: Lang, events: &[String]) -> String {
+    events
+        .iter()
+        .map(|e| match lang.t(&format!("event.{e}")) {
+            "?" => e.clone(),
+            label => label.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.t("list.separator"))
+}
+
+pub struct HookRow {
+    id: i64,
+    url: String,
+    events: String,
+    active: bool,
+    version: i64,
+    created: String,
+}
+
+impl HookRow {
+    fn of(h: Webhook, lang: Lang) -> Self {
+        Self {
+            events: event_labels(lang, &h.events),
+            created: when(&h.created_at),
+            id: h.id,
+            url: h.url,
+            active: h.active,
+            version: h.version,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "webhooks.html")]
+struct ListPage {
+    c: Chrome,
+    hooks: Vec<HookRow>,
+    /// The form, filled again after a refused save (never the secret).
+    url: String,
+    events: Vec<EventBox>,
+    active: bool,
+    errors: Vec<String>,
+}
+
+async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiError> {
+    admin(caller)?;
+    let lang = caller.lang();
+    let hooks = state
+        .store
+        .webhooks()
+        .await?
+        .into_iter()
+        .map(|h| HookRow::of(h, lang))
+        .collect();
+    Ok(ListPage {
+        c: Chrome::for_caller(caller, "webhooks"),
+        hooks,
+        url: String::new(),
+        events: event_boxes(lang, &["submitted".to_string()]),
+        active: true,
+        errors: Vec::new(),
+    })
+}
+
+async fn list_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
+    match list_view(&state, &caller).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// The form's fields as the API takes them: the ticked kinds (`event.<kind>` checkboxes, each
+/// its own name, since a repeated field keeps only its last value) as the `events` list.
+fn form_body(fields: &Map<String, Value>) -> Map<String, Value> {
+    let text = |name: &str| fields.get(name).and_then(Value::as_str).unwrap_or_default();
+    let events: Vec<Value> = EventKind::ALL
+        .iter()
+        .filter(|k| fields.contains_key(&format!("event.{}", k.as_str())))
+        .map(|k| Value::String(k.as_str().to_string()))
+        .collect();
+    let mut body = Map::new();
+    body.insert("url".into(), Value::String(text("url").trim().to_string()));
+    body.insert("secret".into(), Value::String(text("secret").to_string()));
+    body.insert("events".into(), Value::Array(events));
+    body.insert("active".into(), Value::Bool(fields.contains_key("active")));
+    body
+}
+
+async fn create(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let lang = caller.lang();
+    if let Err(e) = admin(&caller) {
+        return error_page(&caller, e);
+    }
+    let body = form_body(&fields);
+    let outcome = match parse_webhook(&body, true, lang) {
+        Ok(input) => state
+            .store
+            .create_webhook(Some(caller.user.id), input)
+            .await
+            .map_err(|e| ApiError::from_store(e, lang)),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(hook) => Redirect::to(&format!("/webhooks/{}", hook.id)).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller).await {
+            Ok(mut view) => {
+                view.errors = errors
+                    .0
+                    .iter()
+                    .map(|e| format!("{}: {}", field_label(&e.field, lang), e.flaw.message(lang)))
+                    .collect();
+                view.url = body["url"].as_str().unwrap_or_default().to_string();
+                let ticked: Vec<String> = body["events"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.as_str().map(str::to_string))
+                    .collect();
+                view.events = event_boxes(lang, &ticked);
+                view.active = body["active"] == Value::Bool(true);
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+fn field_label(field: &str, lang: Lang) -> String {
+    match field {
+        "url" => "URL".to_string(),
+        "secret" => lang.t("webhook.secret").to_string(),
+        "events" => lang.t("webhook.events").to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Switches an endpoint off or on, from the version the page showed (a change made meanwhile
+/// is refused, not overwritten); its address, events and secret stay.
+async fn switch(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    let lang = caller.lang();
+    if let Err(e) = admin(&caller) {
+        return error_page(&caller, e);
+    }
+    let outcome = async {
+        let hook = state.store.webhook(id).await?;
+        let mut body = Map::new();
+        body.insert("url".into(), Value::String(hook.url));
+        body.insert(
+            "events".into(),
+            Value::Array(hook.events.into_iter().map(Value::String).collect()),
+        );
+        body.insert(
+            "active".into(),
+            Value::Bool(fields.get("active").and_then(Value::as_str) == Some("true")),
+        );
+        if let Some(version) = fields.get("version") {
+            body.insert("version".into(), version.clone());
+        }
+        let version = crate::service::version_of(&body, lang)?;
+        let input = parse_webhook(&body, false, lang)?;
+        state
+            .store
+            .update_webhook(Some(caller.user.id), id, version, input)
+            .await
+            .map_err(|e| ApiError::from_store(e, lang))
+    }
+    .await;
+    match outcome {
+        Ok(_) => Redirect::to("/webhooks").into_response(),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+async fn remove(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
+    let caller = form.caller;
+    if let Err(e) = admin(&caller) {
+        return error_page(&caller, e);
+    }
+    match state.store.delete_webhook(Some(caller.user.id), id).await {
+        Ok(()) => Redirect::to("/webhooks").into_response(),
+        Err(e) => error_page(&caller, ApiError::from_store(e, caller.lang())),
+    }
+}
+
+pub struct DeliveryRow {
+    id: i64,
+    event: String,
+    appeal_id: i64,
+    occurred: String,
+    state: String,
+    delivered: bool,
+    attempts: i64,
+    last: String,
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct DeliveriesPage {
+    c: Chrome,
+    hook: HookRow,
+    rows: Vec<DeliveryRow>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+async fn deliveries_view(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    params: &HashMap<String, String>,
+) -> Result<DeliveriesPage, ApiError> {
+    admin(caller)?;
+    let lang = caller.lang();
+    let (page, _) = crate::appeals::page_params(params, lang)?;
+    let per_page = 50;
+    let hook = state.store.webhook(id).await?;
+    let deliveries = state.store.deliveries(id, page, per_page).await?;
+    let base = format!("/webhooks/{id}");
+    let prev = (page > 1).then(|| format!("{base}?page={}", page - 1));
+    let next = (page * per_page < deliveries.total).then(|| format!("{base}?page={}", page + 1));
+    let rows = deliveries
+        .items
+        .into_iter()
+        .map(|d| DeliveryRow {
+            event: event_labels(lang, std::slice::from_ref(&d.event)),
+            occurred: when(&d.occurred_at),
+            state: match lang.t(&format!("delivery.{}", d.state)) {
+                "?" => d.state.clone(),
+                label => label.to_string(),
+            },
+            delivered: d.delivered_at.is_some(),
+            last: match (d.last_status, d.last_error) {
+                (Some(code), _) => format!("HTTP {code}"),
+                (None, Some(error)) => error,
+                (None, None) => "—".into(),
+            },
+            next: d
+                .delivered_at
+                .as_deref()
+                .or(d.next_attempt_at.as_deref())
+                .map_or("—".into(), when),
+            id: d.id,
+            appeal_id: d.appeal_id,
+            attempts: d.attempts,
+        })
+        .collect();
+    Ok(DeliveriesPage {
+        c: Chrome::for_caller(caller, "webhooks"),
+        hook: HookRow::of(hook, lang),
+        rows,
+        total: deliveries.total,
+        prev,
+        next,
+    })
+}
+
+async fn deliveries_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    match deliveries_view(&state, &caller, id, &params).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
