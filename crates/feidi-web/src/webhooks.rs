@@ -30,7 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/webhooks/{id}/deliveries", get(deliveries))
 }
 
-fn admin(caller: &Caller) -> ApiResult<()> {
+/// Webhooks are for admins only, in the API and on the pages.
+pub(crate) fn admin(caller: &Caller) -> ApiResult<()> {
     if caller.principal().is_admin() {
         Ok(())
     } else {

@@ -55,7 +55,8 @@ pub fn time_left(due: DateTime<FixedOffset>, now: DateTime<FixedOffset>, lang: L
     (text, late)
 }
 
-fn word(lang: Lang, prefix: &str, key: &str) -> String {
+/// The label of `prefix.key` in `lang`, or the key itself where there is none.
+pub(super) fn word(lang: Lang, prefix: &str, key: &str) -> String {
     let full = format!("{prefix}.{key}");
     match lang.t(&full) {
         "?" => key.to_string(),
@@ -178,7 +179,7 @@ struct ListPage {
     error: Option<String>,
 }
 
-fn pager(base: &str, page: i64, per_page: i64, total: i64) -> (Option<String>, Option<String>) {
+pub(super) fn pager(base: &str, page: i64, per_page: i64, total: i64) -> (Option<String>, Option<String>) {
     let sep = if base.contains('?') { '&' } else { '?' };
     let prev = (page > 1).then(|| format!("{base}{sep}page={}", page - 1));
     let next = (page * per_page < total).then(|| format!("{base}{sep}page={}", page + 1));

@@ -15,12 +15,13 @@ use feidi_core::appeals::EventKind;
 use feidi_store::Webhook;
 use serde_json::{Map, Value};
 
+use super::appeals::{pager, word};
 use super::registry::stamp_text as when;
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::ApiError;
-use crate::webhooks::parse_webhook;
+use crate::webhooks::{admin, parse_webhook};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,14 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/webhooks/{id}", get(deliveries_page))
         .route("/webhooks/{id}/active", post(switch))
         .route("/webhooks/{id}/delete", post(remove))
-}
-
-fn admin(caller: &Caller) -> Result<(), ApiError> {
-    if caller.principal().is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
 }
 
 /// An event kind as a checkbox: its code, its label in the page's language, whether it is ticked.
@@ -59,10 +52,7 @@ fn event_boxes(lang: Lang, on: &[String]) -> Vec<EventBox> {
 fn event_labels(lang: Lang, events: &[String]) -> String {
     events
         .iter()
-        .map(|e| match lang.t(&format!("event.{e}")) {
-            "?" => e.clone(),
-            label => label.to_string(),
-        })
+        .map(|e| word(lang, "event", e))
         .collect::<Vec<_>>()
         .join(lang.t("list.separator"))
 }
@@ -279,19 +269,14 @@ async fn deliveries_view(
     let per_page = 50;
     let hook = state.store.webhook(id).await?;
     let deliveries = state.store.deliveries(id, page, per_page).await?;
-    let base = format!("/webhooks/{id}");
-    let prev = (page > 1).then(|| format!("{base}?page={}", page - 1));
-    let next = (page * per_page < deliveries.total).then(|| format!("{base}?page={}", page + 1));
+    let (prev, next) = pager(&format!("/webhooks/{id}"), page, per_page, deliveries.total);
     let rows = deliveries
         .items
         .into_iter()
         .map(|d| DeliveryRow {
             event: event_labels(lang, std::slice::from_ref(&d.event)),
             occurred: when(&d.occurred_at),
-            state: match lang.t(&format!("delivery.{}", d.state)) {
-                "?" => d.state.clone(),
-                label => label.to_string(),
-            },
+            state: word(lang, "delivery", &d.state),
             delivered: d.delivered_at.is_some(),
             last: match (d.last_status, d.last_error) {
                 (Some(code), _) => format!("HTTP {code}"),
