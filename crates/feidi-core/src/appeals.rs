@@ -2,7 +2,7 @@
 //! and the sweep's handover and escalation rules — as pure functions over an appeal's state,
 //! so that the API, the pages and the sweep all apply the same rules and tests can fix time.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::calendar::Calendar;
 use crate::model::Role;
@@ -126,7 +126,9 @@ words!(
         AckMissed = "acknowledgement_missed",
         ResolveMissed = "resolve_deadline_missed",
         NoB = "no_b",
+        BAbsent = "b_absent",
         Unsatisfied = "unsatisfied",
+        OnBehalf = "recorded_on_behalf",
     }
 );
 
@@ -383,10 +385,12 @@ impl AppealState {
         ))
     }
 
-    /// The enterprise's rating: satisfied closes the appeal, unsatisfied reopens it.
+    /// The enterprise's rating: satisfied closes the appeal, unsatisfied reopens it. A rating
+    /// an official records for the enterprise (回访) is marked so in the timeline.
     pub fn rate(
         &mut self,
         actor: i64,
+        on_behalf: bool,
         rating: Rating,
         comment: Option<String>,
         at: DateTime<FixedOffset>,
@@ -400,6 +404,7 @@ impl AppealState {
                 Some(c) => format!("{}: {c}", rating.as_str()),
                 None => rating.as_str().to_string(),
             }),
+            reason: on_behalf.then_some(Reason::OnBehalf),
             ..event(at, EventKind::Rated, Some(actor), self.handler)
         }];
         if rating.is_satisfied() {
@@ -456,22 +461,41 @@ impl AppealState {
     /// The sweep: every handover and escalation due by `now`, each applied in the order of
     /// its deadline (a handover before an escalation at the same instant) and stamped with
     /// that deadline, however late the sweep runs. Running it again at once finds nothing.
-    pub fn sweep(&mut self, calendar: &Calendar, now: DateTime<FixedOffset>) -> Vec<Event> {
+    pub fn sweep(&mut self, calendar: &Calendar, away: &Absences, now: DateTime<FixedOffset>) -> Vec<Event> {
         let mut events = Vec::new();
         while let Some((at, step)) = self.next_step().filter(|(at, _)| *at <= now) {
             match step {
-                Step::AckMissed if self.role == HandlerRole::A => match self.b {
-                    Some(b) => {
-                        self.handler = Some(b);
-                        self.role = HandlerRole::B;
-                        self.ack_due_at = Some(calendar.next_deadline_after(at));
-                        events.push(Event {
-                            reason: Some(Reason::AckMissed),
-                            ..event(at, EventKind::HandedOver, None, Some(b))
-                        });
+                Step::AckMissed if self.role == HandlerRole::A => {
+                    let b_due = calendar.next_deadline_after(at);
+                    match self.b {
+                        Some(b) if !away.is_away_between(b, at, b_due) => {
+                            self.handler = Some(b);
+                            self.role = HandlerRole::B;
+                            self.ack_due_at = Some(b_due);
+                            events.push(Event {
+                                reason: Some(Reason::AckMissed),
+                                ..event(at, EventKind::HandedOver, None, Some(b))
+                            });
+                        }
+                        // B away for the day it would have, or no B: the task force leader
+                        // takes it as at submission, with B's acknowledgement deadline.
+                        b => {
+                            let why = if b.is_some() { Reason::BAbsent } else { Reason::NoB };
+                            match self.task_force_leader {
+                                Some(leader) => {
+                                    self.handler = Some(leader);
+                                    self.role = HandlerRole::Assigned;
+                                    self.ack_due_at = Some(b_due);
+                                    events.push(Event {
+                                        reason: Some(why),
+                                        ..event(at, EventKind::Assigned, None, Some(leader))
+                                    });
+                                }
+                                None => events.push(self.escalate(at, why)),
+                            }
+                        }
                     }
-                    None => events.push(self.escalate(at, Reason::NoB)),
-                },
+                }
                 Step::AckMissed => events.push(self.escalate(at, Reason::AckMissed)),
                 Step::ResolveMissed => {
                     self.overdue = true;
@@ -531,6 +555,42 @@ impl AppealState {
     }
 }
 
+/// Officials' absence periods (dates inclusive), as the sweep asks them: is B away for the
+/// day B would take an appeal over?
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Absences {
+    periods: std::collections::HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
+}
+
+impl Absences {
+    pub fn add(&mut self, user: i64, from: NaiveDate, to: NaiveDate) {
+        self.periods.entry(user).or_default().push((from, to));
+    }
+
+    /// Whether `user` is away on some day from the one starting at `from` up to the day
+    /// `until` ends (a deadline, D+1 00:00, ends day D) — for a handover at A's deadline, the
+    /// day after it and the working day B would have to acknowledge by.
+    pub fn is_away_between(
+        &self,
+        user: i64,
+        from: DateTime<FixedOffset>,
+        until: DateTime<FixedOffset>,
+    ) -> bool {
+        let Some(periods) = self.periods.get(&user) else {
+            return false;
+        };
+        let first = from.with_timezone(&crate::time::shanghai()).date_naive();
+        let until = until.with_timezone(&crate::time::shanghai());
+        let last = if until.time() == chrono::NaiveTime::MIN {
+            until.date_naive().pred_opt().unwrap_or(first)
+        } else {
+            until.date_naive()
+        };
+        let last = last.max(first);
+        periods.iter().any(|(f, t)| *f <= last && *t >= first)
+    }
+}
+
 /// What a person does to an appeal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
@@ -544,8 +604,9 @@ pub enum Act {
 
 /// Whether `who` may do `act` to an appeal of `enterprise_id` in `state` (reading it is
 /// `Principal::scope`'s answer). The handler acts on it (the leaders when no one else holds
-/// it); the task force leader and the leaders reassign; the enterprise rates (staff may
-/// record its rating for it); leaders and staff reopen; admins may do anything.
+/// it); the task force leader and the leaders reassign; the enterprise rates, and an official
+/// may record its rating for it (回访) only on an appeal that official neither handles nor
+/// resolved — nobody marks their own work; leaders and staff reopen; admins may do the rest.
 pub fn may_act(who: &Principal, enterprise_id: i64, state: &AppealState, act: Act) -> bool {
     let admin = who.role == Role::Admin;
     let own_enterprise = who.role == Role::Enterprise && who.enterprise_id == Some(enterprise_id);
@@ -553,10 +614,18 @@ pub fn may_act(who: &Principal, enterprise_id: i64, state: &AppealState, act: Ac
     match act {
         Act::Acknowledge | Act::Resolve | Act::Return => admin || holds,
         Act::Reassign => admin || who.role == Role::Leader || state.task_force_leader == Some(who.user_id),
-        Act::Rate => admin || own_enterprise || who.role == Role::Staff,
+        Act::Rate => own_enterprise || rates_on_behalf(who, state),
         // The enterprise reopens by rating the result unsatisfied.
         Act::Reopen => admin || matches!(who.role, Role::Leader | Role::Staff),
     }
+}
+
+/// Whether `who` would record a rating for the enterprise (回访): staff and admins who are
+/// neither the appeal's handler nor its resolver.
+pub fn rates_on_behalf(who: &Principal, state: &AppealState) -> bool {
+    matches!(who.role, Role::Staff | Role::Admin)
+        && state.handler != Some(who.user_id)
+        && state.resolved_by != Some(who.user_id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -677,9 +746,13 @@ mod tests {
         let calendar = Calendar::default();
         let (mut state, _) =
             AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
-        assert!(state.sweep(&calendar, at("2024-03-07T23:59:59+08:00")).is_empty());
+        assert!(
+            state
+                .sweep(&calendar, &Absences::default(), at("2024-03-07T23:59:59+08:00"))
+                .is_empty()
+        );
         // Noticed days late, the handover is still stamped with A's deadline.
-        let events = state.sweep(&calendar, at("2024-03-08T09:00:00+08:00"));
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-08T09:00:00+08:00"));
         assert_eq!(kinds(&events), ["handed_over"]);
         assert_eq!(events[0].at.to_rfc3339(), "2024-03-08T00:00:00+08:00");
         assert_eq!((state.handler, state.role), (Some(12), HandlerRole::B));
@@ -687,16 +760,62 @@ mod tests {
             state.ack_due_at.map(|d| d.to_rfc3339()).as_deref(),
             Some("2024-03-09T00:00:00+08:00")
         );
-        assert!(state.sweep(&calendar, at("2024-03-08T09:00:00+08:00")).is_empty());
-        let events = state.sweep(&calendar, at("2024-03-11T08:00:00+08:00"));
+        assert!(
+            state
+                .sweep(&calendar, &Absences::default(), at("2024-03-08T09:00:00+08:00"))
+                .is_empty()
+        );
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-11T08:00:00+08:00"));
         assert_eq!(kinds(&events), ["escalated"]);
         assert_eq!(events[0].at.to_rfc3339(), "2024-03-09T00:00:00+08:00");
         assert_eq!((state.handler, state.role), (Some(20), HandlerRole::Escalated));
         // Then only the resolve deadline is left: the 5th working day after 03-06 is 03-13.
-        let events = state.sweep(&calendar, at("2024-03-20T08:00:00+08:00"));
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-20T08:00:00+08:00"));
         assert_eq!(kinds(&events), ["overdue"]);
         assert_eq!(events[0].at.to_rfc3339(), "2024-03-14T00:00:00+08:00");
         assert_eq!(state.next_due_at(), None);
+    }
+
+    #[test]
+    fn a_handover_skips_a_b_who_is_away_for_the_task_force_leader() {
+        let calendar = Calendar::default();
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
+        let submitted = at("2024-03-06T10:00:00+08:00");
+        // A's deadline ends 03-07; B (12) is away on 03-08, the day B would have taken over.
+        let mut away = Absences::default();
+        away.add(12, day("2024-03-08"), day("2024-03-08"));
+        let (mut state, _) = AppealState::submit(&officials(), &calendar, submitted, None, 5);
+        let events = state.sweep(&calendar, &away, at("2024-03-08T09:00:00+08:00"));
+        assert_eq!(kinds(&events), ["assigned"]);
+        assert_eq!(events[0].reason, Some(Reason::BAbsent));
+        assert_eq!((state.handler, state.role), (Some(20), HandlerRole::Assigned));
+        assert_eq!(
+            state.ack_due_at.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2024-03-09T00:00:00+08:00")
+        );
+        // The leader who misses it too lets it be escalated.
+        let events = state.sweep(&calendar, &away, at("2024-03-11T08:00:00+08:00"));
+        assert_eq!(kinds(&events), ["escalated"]);
+        // Away before or after those days, B takes it as usual.
+        let mut elsewhere = Absences::default();
+        elsewhere.add(12, day("2024-03-01"), day("2024-03-07"));
+        elsewhere.add(12, day("2024-03-11"), day("2024-03-20"));
+        let (mut state, _) = AppealState::submit(&officials(), &calendar, submitted, None, 5);
+        let events = state.sweep(&calendar, &elsewhere, at("2024-03-08T09:00:00+08:00"));
+        assert_eq!(kinds(&events), ["handed_over"]);
+        assert_eq!(state.handler, Some(12));
+        // No B: the leader, saying why.
+        let no_b = Officials {
+            b: None,
+            ..officials()
+        };
+        let (mut state, _) = AppealState::submit(&no_b, &calendar, submitted, None, 5);
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-08T09:00:00+08:00"));
+        assert_eq!(
+            (kinds(&events), events[0].reason),
+            (vec!["assigned"], Some(Reason::NoB))
+        );
+        assert_eq!(state.handler, Some(20));
     }
 
     #[test]
@@ -704,7 +823,7 @@ mod tests {
         let calendar = Calendar::default();
         let (mut state, _) =
             AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
-        let events = state.sweep(&calendar, at("2024-06-01T00:00:00+08:00"));
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-06-01T00:00:00+08:00"));
         assert_eq!(kinds(&events), ["handed_over", "escalated", "overdue"]);
         let times: Vec<String> = events.iter().map(|e| e.at.to_rfc3339()).collect();
         assert_eq!(
@@ -715,7 +834,11 @@ mod tests {
                 "2024-03-14T00:00:00+08:00"
             ]
         );
-        assert!(state.sweep(&calendar, at("2024-06-01T00:00:00+08:00")).is_empty());
+        assert!(
+            state
+                .sweep(&calendar, &Absences::default(), at("2024-06-01T00:00:00+08:00"))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -723,7 +846,7 @@ mod tests {
         let calendar = Calendar::default();
         let (mut state, _) =
             AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 1);
-        let events = state.sweep(&calendar, at("2024-03-08T00:00:00+08:00"));
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-08T00:00:00+08:00"));
         assert_eq!(kinds(&events), ["handed_over", "overdue", "escalated"]);
         assert!(events.iter().all(|e| e.at == events[0].at));
         assert_eq!(state.handler, Some(20));
@@ -738,8 +861,12 @@ mod tests {
             .acknowledge(11, at("2024-03-07T09:00:00+08:00"))
             .unwrap_or_default();
         assert!(on_time);
-        assert!(state.sweep(&calendar, at("2024-03-13T23:00:00+08:00")).is_empty());
-        let events = state.sweep(&calendar, at("2024-03-14T00:00:00+08:00"));
+        assert!(
+            state
+                .sweep(&calendar, &Absences::default(), at("2024-03-13T23:00:00+08:00"))
+                .is_empty()
+        );
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-14T00:00:00+08:00"));
         assert_eq!(kinds(&events), ["overdue", "escalated"]);
         assert_eq!(state.status, AppealStatus::Acknowledged);
     }
@@ -763,6 +890,7 @@ mod tests {
         let events = state
             .rate(
                 5,
+                false,
                 Rating::Unsatisfied,
                 None,
                 at("2024-03-08T09:00:00+08:00"),
@@ -780,6 +908,7 @@ mod tests {
         let events = closing
             .rate(
                 5,
+                false,
                 Rating::BasicallySatisfied,
                 None,
                 at("2024-03-08T09:00:00+08:00"),
@@ -795,7 +924,7 @@ mod tests {
         let calendar = Calendar::default();
         let (mut state, _) =
             AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
-        state.sweep(&calendar, at("2024-03-11T10:00:00+08:00"));
+        state.sweep(&calendar, &Absences::default(), at("2024-03-11T10:00:00+08:00"));
         assert_eq!(state.role, HandlerRole::Escalated);
         let (_, on_time) = state
             .acknowledge(20, at("2024-03-11T10:05:00+08:00"))
@@ -808,7 +937,22 @@ mod tests {
         };
         assert!(!may_act(&who(Role::Enterprise, Some(3)), 3, &state, Act::Reopen));
         assert!(may_act(&who(Role::Enterprise, Some(3)), 3, &state, Act::Rate));
+        assert!(!may_act(&who(Role::Enterprise, Some(4)), 3, &state, Act::Rate));
         assert!(may_act(&who(Role::Staff, None), 3, &state, Act::Reopen));
+        // Nobody rates their own work: the handler and the resolver may not record the
+        // enterprise's rating; another official may (回访); a leader may not.
+        let mut resolved = state.clone();
+        resolved.handler = Some(11);
+        resolved.resolved_by = Some(12);
+        let official = |id| Principal {
+            user_id: id,
+            role: Role::Staff,
+            enterprise_id: None,
+        };
+        assert!(!may_act(&official(11), 3, &resolved, Act::Rate));
+        assert!(!may_act(&official(12), 3, &resolved, Act::Rate));
+        assert!(may_act(&official(13), 3, &resolved, Act::Rate));
+        assert!(!may_act(&who(Role::Leader, None), 3, &resolved, Act::Rate));
     }
 
     #[test]
@@ -833,7 +977,7 @@ mod tests {
         let calendar = Calendar::default();
         let (mut state, _) =
             AppealState::submit(&officials(), &calendar, at("2024-03-06T10:00:00+08:00"), None, 5);
-        state.sweep(&calendar, at("2024-03-11T10:00:00+08:00"));
+        state.sweep(&calendar, &Absences::default(), at("2024-03-11T10:00:00+08:00"));
         assert!(state.acknowledge(20, at("2024-03-11T11:00:00+08:00")).is_ok());
         assert!(
             state
@@ -844,6 +988,7 @@ mod tests {
             state
                 .rate(
                     5,
+                    false,
                     Rating::Unsatisfied,
                     None,
                     at("2024-03-12T09:00:00+08:00"),
@@ -852,7 +997,7 @@ mod tests {
                 .is_ok()
         );
         assert_eq!((state.handler, state.role), (Some(20), HandlerRole::Assigned));
-        let events = state.sweep(&calendar, at("2024-03-14T00:00:00+08:00"));
+        let events = state.sweep(&calendar, &Absences::default(), at("2024-03-14T00:00:00+08:00"));
         assert_eq!(
             kinds(&events),
             ["escalated"],

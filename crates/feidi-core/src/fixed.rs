@@ -19,12 +19,13 @@ pub enum DecimalError {
 }
 
 /// Parses a decimal string with at most two decimals into hundredths ("12.5" → 1250).
-/// Accepts an optional leading minus; no exponent, no thousands separators, no spaces inside.
+/// Accepts an optional leading minus; no plus sign, no exponent, no thousands separators, no
+/// spaces inside.
 pub fn parse_hundredths(text: &str) -> Result<i64, DecimalError> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
+        None => (false, text),
     };
     let (whole, frac) = match digits.split_once('.') {
         Some((w, f)) => (w, Some(f)),

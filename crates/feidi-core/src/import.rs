@@ -169,6 +169,10 @@ pub fn report_row(
     };
     let mut text = |field: &str| {
         let value = columns.get(cells, field)?;
+        if value.contains('\0') {
+            flag(field, Flaw::Nul);
+            return None;
+        }
         if value.chars().count() > 2000 {
             flag(field, Flaw::TooLong(2000));
             return None;

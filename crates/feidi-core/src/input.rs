@@ -24,6 +24,11 @@ pub enum Flaw {
     NoSuchRecord,
     /// The value must be unique and is already taken.
     Taken,
+    /// Not a date `YYYY-MM-DD` in a year the programme can hold.
+    BadDate,
+    /// Holds a NUL character, which no text a person types contains and PostgreSQL cannot
+    /// store.
+    Nul,
     /// Any other rule, with its message in Chinese and English.
     Rule(&'static str, &'static str),
 }
@@ -71,6 +76,18 @@ impl Flaw {
             (Self::NoSuchRecord, Lang::En) => "refers to a record that does not exist".into(),
             (Self::Taken, Lang::Zh) => "已被使用，不能重复".into(),
             (Self::Taken, Lang::En) => "is already taken".into(),
+            (Self::BadDate, Lang::Zh) => format!(
+                "日期格式须为 YYYY-MM-DD，年份在 {} 到 {} 之间",
+                crate::time::YEARS.start(),
+                crate::time::YEARS.end()
+            ),
+            (Self::BadDate, Lang::En) => format!(
+                "must be a date YYYY-MM-DD with a year from {} to {}",
+                crate::time::YEARS.start(),
+                crate::time::YEARS.end()
+            ),
+            (Self::Nul, Lang::Zh) => "不能包含空字符（NUL）".into(),
+            (Self::Nul, Lang::En) => "must not contain a NUL character".into(),
             (Self::Rule(zh, _), Lang::Zh) => (*zh).into(),
             (Self::Rule(_, en), Lang::En) => (*en).into(),
         }
@@ -164,6 +181,10 @@ impl<'a> Input<'a> {
     fn raw(&mut self, field: &str) -> Option<String> {
         match self.map.get(field) {
             None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.contains('\0') => {
+                self.flag(field, Flaw::Nul);
+                None
+            }
             Some(Value::String(s)) => {
                 let s = s.trim();
                 (!s.is_empty()).then(|| s.to_string())
@@ -239,17 +260,14 @@ impl<'a> Input<'a> {
             .ok()
     }
 
-    /// A calendar date `YYYY-MM-DD`.
+    /// A calendar date written `YYYY-MM-DD`, in the years of [`crate::time::YEARS`].
     pub fn date(&mut self, field: &str, need: Need) -> Option<chrono::NaiveDate> {
         let text = self.present(field, need)?;
-        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| {
-                self.flag(
-                    field,
-                    Flaw::Rule("日期格式须为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-                )
-            })
-            .ok()
+        let day = crate::time::parse_day(&text);
+        if day.is_none() {
+            self.flag(field, Flaw::BadDate);
+        }
+        day
     }
 
     /// A whole number within `[min, max]`.

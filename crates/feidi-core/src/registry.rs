@@ -214,6 +214,8 @@ pub struct UserInput {
 
 /// The shortest password accepted.
 pub const PASSWORD_MIN: usize = 10;
+/// The longest password accepted.
+pub const PASSWORD_MAX: usize = 256;
 
 impl UserInput {
     pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
@@ -267,10 +269,21 @@ impl UserInput {
 
 /// Checks a new password's strength; `None` when it is acceptable.
 pub fn password_flaw(password: &str) -> Option<crate::Flaw> {
-    (password.chars().count() < PASSWORD_MIN).then_some(crate::Flaw::Rule(
-        "密码至少10位",
-        "must be at least 10 characters",
-    ))
+    let length = password.chars().count();
+    if length < PASSWORD_MIN {
+        Some(crate::Flaw::Rule(
+            "密码至少10位",
+            "must be at least 10 characters",
+        ))
+    } else if length > PASSWORD_MAX {
+        // Hashing a password costs memory and time in proportion to its length; 256
+        // characters hold any passphrase a person uses.
+        Some(crate::Flaw::TooLong(PASSWORD_MAX))
+    } else if password.contains('\0') {
+        Some(crate::Flaw::Nul)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -212,11 +212,12 @@ impl MilestoneInput {
 /// A month `YYYY-MM` as (year, month).
 pub fn parse_month(text: &str) -> Option<(i32, u32)> {
     let (y, m) = text.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 4) || !digits(m, 2) {
         return None;
     }
     let (year, month) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
-    ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some((year, month))
+    ((1..=12).contains(&month) && crate::time::YEARS.contains(&year)).then_some((year, month))
 }
 
 /// The last month whose reports count as of day `as_of` (its end is on or before it), as

@@ -33,6 +33,33 @@ pub fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
         .map(|t| t.with_timezone(&shanghai()))
 }
 
+/// The years a date of the programme may fall in. Outside them a date is a typing mistake
+/// ("23-01-01", "0000-01-01"), and PostgreSQL cannot even turn some of them into instants.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Parses a day written exactly `YYYY-MM-DD` (four-digit year in [`YEARS`], two-digit month
+/// and day): no sign, no short forms such as "2023-1-1", nothing around it.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
+}
+
+/// Parses an RFC 3339 instant whose year is in [`YEARS`], into Shanghai time.
+pub fn parse_sane_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    parse_instant(text).filter(|t| YEARS.contains(&chrono::Datelike::year(t)))
+}
+
 /// The instant a day ends: "by the end of day D" is D+1 00:00 in Shanghai.
 pub fn end_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
     let next = day.succ_opt().unwrap_or(day);
@@ -56,6 +83,31 @@ mod tests {
         };
         assert_eq!(stamp(a), "2023-07-08T07:59:59.000000+08:00");
         assert!(stamp(a) < stamp(b));
+    }
+
+    #[test]
+    fn days_are_exactly_yyyy_mm_dd_in_a_sane_year() {
+        assert_eq!(parse_day("2023-06-01"), NaiveDate::from_ymd_opt(2023, 6, 1));
+        for bad in [
+            "-2023-06-01",
+            "0000-01-01",
+            "+12345-01-01",
+            "+2023-01-01",
+            "23-01-01",
+            "2023-1-1",
+            "2023-02-30",
+            " 2023-06-01",
+            "2023-06-01T00:00",
+            "1899-12-31",
+            "2201-01-01",
+            "２０２３-06-01",
+            "",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad:?}");
+        }
+        assert!(parse_day("1900-01-01").is_some() && parse_day("2200-12-31").is_some());
+        assert!(parse_sane_instant("0001-01-01T00:00:00+08:00").is_none());
+        assert!(parse_sane_instant("2023-07-07T09:00:00+08:00").is_some());
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use feidi_core::appeals::{Act, AppealState, AppealStatus, Event, HandlerRole, Officials, Rating, may_act};
+use feidi_core::appeals::{
+    Absences, Act, AppealState, AppealStatus, Event, HandlerRole, Officials, Rating, may_act,
+};
 use feidi_core::calendar::{Calendar, DayKind};
 use feidi_core::policy::{Principal, Scope};
 use feidi_core::time::{parse_instant, stamp};
@@ -451,6 +453,48 @@ pub(crate) fn calendar_of(rows: Vec<(String, String)>) -> StoreResult<Calendar> 
         days.push((date, kind));
     }
     Ok(Calendar::new(days))
+}
+
+/// Every official's absence periods: `(user, from, to)` rows.
+pub(crate) const ABSENCE_PERIODS: &str = "SELECT user_id, from_date, to_date FROM absences";
+
+/// The absences of the stored `(user, from, to)` rows.
+pub(crate) fn absences_of(rows: Vec<(i64, String, String)>) -> StoreResult<Absences> {
+    let mut away = Absences::default();
+    for (user, from, to) in rows {
+        let day = |text: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("absence day", text))
+        };
+        away.add(user, day(&from)?, day(&to)?);
+    }
+    Ok(away)
+}
+
+/// Every official's absences as they stand, for the sweep's handovers. The table holds the
+/// officials' leave, a few rows per person and year: read whole, it is one short query.
+async fn absences_now(conn: &mut AnyConnection) -> StoreResult<Absences> {
+    let rows = sqlx::query(ABSENCE_PERIODS).fetch_all(&mut *conn).await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let c = Cols::Row(row);
+            Ok((c.int("user_id")?, c.text("from_date")?, c.text("to_date")?))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    absences_of(rows)
+}
+
+/// The absences, when a rule of the appeal has fallen due by `now` (none are read otherwise).
+async fn absences_if_due(
+    conn: &mut AnyConnection,
+    state: &AppealState,
+    now: DateTime<FixedOffset>,
+) -> StoreResult<Absences> {
+    if state.next_due_at().is_some_and(|due| due <= now) {
+        absences_now(conn).await
+    } else {
+        Ok(Absences::default())
+    }
 }
 
 /// The calendar at data version `version`: the one held if it is that one, else read again.
@@ -1094,7 +1138,8 @@ impl Store {
                 let submitted_at = input.submitted_at.unwrap_or(now);
                 let (mut state, mut events) = AppealState::submit(&officials, &calendar, submitted_at, actor, days);
                 // An appeal loaded from history meets the rules that fell due since at once.
-                events.extend(state.sweep(&calendar, now));
+                let away = absences_if_due(&mut *tx, &state, now).await?;
+                events.extend(state.sweep(&calendar, &away, now));
                 let stamp_now = stamp(now);
                 let due_at = state.due_at().map(stamp);
                 let row = sqlx::query(&format!(
@@ -1349,7 +1394,8 @@ impl Store {
                 // Rules that fell due before this step (the sweep may not have run yet) are
                 // applied first, so who may act, and whether in time, is judged on the appeal
                 // as the rules have it now.
-                let mut events = state.sweep(&calendar, now);
+                let away = absences_if_due(&mut *tx, &state, now).await?;
+                let mut events = state.sweep(&calendar, &away, now);
                 if !may_act(&who, before.enterprise_id, &state, action.act()) {
                     return Err(StoreError::Forbidden);
                 }
@@ -1392,7 +1438,14 @@ impl Store {
                     AppealAction::Rate { rating, comment } => {
                         events.extend(
                             state
-                                .rate(actor, *rating, comment.clone(), now, &calendar)
+                                .rate(
+                                    actor,
+                                    feidi_core::appeals::rates_on_behalf(&who, &state),
+                                    *rating,
+                                    comment.clone(),
+                                    now,
+                                    &calendar,
+                                )
                                 .map_err(wrong)?,
                         );
                         after.rating = Some(rating.as_str().to_string());
@@ -1474,10 +1527,17 @@ impl Store {
                                 let (mut batch, mut read, mut used) = (SweepReport::default(), 0, 0);
                                 let calendar = calendar_in(&mut *tx, &cache).await?;
                                 let wanted = crate::webhooks::wanted_events(&mut *tx).await?;
+                                let away = absences_now(&mut *tx).await?;
                                 for step in slice.chunks(SWEEP_STEP) {
-                                    let (b, r) =
-                                        sweep_batch(tx, backend, (&calendar, &wanted), &select, now, step)
-                                            .await?;
+                                    let (b, r) = sweep_batch(
+                                        tx,
+                                        backend,
+                                        (&calendar, &away, &wanted),
+                                        &select,
+                                        now,
+                                        step,
+                                    )
+                                    .await?;
                                     batch.add(&b);
                                     read += r;
                                     used += step.len();
@@ -1515,15 +1575,21 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> StoreResult<SweepReport> {
         let mut held = {
-            let mut conn = self.read.acquire().await?;
-            let version: i64 =
+            let mut tx = self.read.begin().await?;
+            let version: i64 = sqlx::query_scalar(crate::sqlite_sweep::HELD_VERSION)
+                .fetch_one(&mut *tx)
+                .await?;
+            let calendar_version: i64 =
                 sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'calendar_days'")
-                    .fetch_one(&mut *conn)
+                    .fetch_one(&mut *tx)
                     .await?;
-            crate::sqlite_sweep::HeldCalendar {
+            let held = crate::sqlite_sweep::HeldCalendar {
                 version,
-                calendar: calendar_at(&mut conn, &self.calendar, version).await?,
-            }
+                calendar: calendar_at(&mut tx, &self.calendar, calendar_version).await?,
+                away: std::sync::Arc::new(absences_now(&mut tx).await?),
+            };
+            tx.commit().await?;
+            held
         };
         let bulk = self.bulk.load(std::sync::atomic::Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
@@ -1586,7 +1652,7 @@ pub(crate) async fn appeals_as_shown(
 async fn sweep_batch(
     tx: &mut AnyConnection,
     backend: Backend,
-    (calendar, wanted): (&Calendar, &std::collections::HashSet<String>),
+    (calendar, away, wanted): (&Calendar, &Absences, &std::collections::HashSet<String>),
     select: &str,
     now: DateTime<FixedOffset>,
     ids: &[i64],
@@ -1612,7 +1678,7 @@ async fn sweep_batch(
     for text in &rows {
         let before = Appeal::from_json_text(text)?;
         let mut state = before.state()?;
-        let steps = state.sweep(calendar, now);
+        let steps = state.sweep(calendar, away, now);
         let mut after = before.clone();
         after.take_state(&state);
         if !steps.is_empty() {

@@ -59,7 +59,7 @@ impl Store {
     /// An active user and the stored password hash, by login.
     pub async fn login_credentials(&self, login: &str) -> StoreResult<Option<(User, String)>> {
         let sql = format!(
-            "SELECT {}, password_hash FROM users WHERE login = $1 AND active = TRUE",
+            "SELECT {}, password_hash FROM users WHERE lower(login) = lower($1) AND active = TRUE",
             User::COLUMNS
         );
         let row = sqlx::query(&sql)
@@ -76,7 +76,10 @@ impl Store {
     }
 
     pub async fn user_by_login(&self, login: &str) -> StoreResult<User> {
-        let sql = format!("SELECT {} FROM users WHERE login = $1", User::COLUMNS);
+        let sql = format!(
+            "SELECT {} FROM users WHERE lower(login) = lower($1)",
+            User::COLUMNS
+        );
         let row = sqlx::query(&sql)
             .bind(login.to_string())
             .fetch_optional(&self.read)
@@ -223,12 +226,34 @@ impl Store {
         }
     }
 
+    /// Ends a session. Through the writer like every write, so that it waits for another
+    /// process's write lock instead of failing, and the session is surely gone when it answers.
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash.to_string())
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let token_hash = token_hash.to_string();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let row = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = row {
+                    let user_id = Cols::Row(&row).int("user_id")?;
+                    write_audit(
+                        &mut *tx,
+                        AuditWrite::event(
+                            Some(user_id),
+                            "logout",
+                            "user",
+                            Some(user_id),
+                            "signed out".into(),
+                        ),
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Stores a new API token's hash for a user.
@@ -305,55 +330,104 @@ impl Store {
         })
     }
 
-    /// Counts a failed login for a key. Failures older than `window` are forgotten; at
-    /// `lock_after` failures the key is locked until `lock_for` from now.
-    pub async fn throttle_fail(
+    /// Reserves one attempt on every key before a password is checked, in one transaction:
+    /// each attempt counts as a failure until [`Store::throttle_settle`] says otherwise. Attempts
+    /// older than `window` are forgotten. A key locked, or past its `limit` of attempts, refuses
+    /// (and locks for `lock_for`), so that logins sent all at once cannot get more password
+    /// checks between them than the limit allows.
+    pub async fn throttle_reserve(
         &self,
-        key: &str,
+        keys: &[(&str, i64)],
         window: chrono::Duration,
-        lock_after: i64,
         lock_for: chrono::Duration,
-    ) -> StoreResult<ThrottleState> {
-        let key = key.to_string();
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ThrottleState> {
+    ) -> StoreResult<bool> {
+        let keys: Vec<(String, i64)> = keys.iter().map(|(k, l)| ((*k).to_string(), *l)).collect();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, bool> {
             Box::pin(async move {
                 let at = now();
-                // One atomic upsert counts the failure, so two failures at once both count.
-                let row = sqlx::query(
-                    "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET last_failure_at = $2, failures = CASE \
-                     WHEN login_throttle.last_failure_at > $3 THEN login_throttle.failures + 1 ELSE 1 END \
-                     RETURNING failures",
-                )
-                .bind(key.clone())
-                .bind(stamp(at))
-                .bind(stamp(at - window))
-                .fetch_one(&mut *tx)
-                .await?;
-                let failures = Cols::Row(&row).int("failures")?;
-                let locked_until = (failures >= lock_after).then(|| at + lock_for);
-                if let Some(until) = locked_until {
-                    sqlx::query("UPDATE login_throttle SET locked_until = $1 WHERE key = $2")
-                        .bind(stamp(until))
-                        .bind(key)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut allowed = true;
+                for (key, limit) in keys {
+                    // One atomic upsert counts the attempt, so two attempts at once both count.
+                    let row = sqlx::query(
+                        "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2) \
+                         ON CONFLICT (key) DO UPDATE SET last_failure_at = $2, failures = CASE \
+                         WHEN login_throttle.last_failure_at > $3 THEN login_throttle.failures + 1 ELSE 1 END \
+                         RETURNING failures, locked_until",
+                    )
+                    .bind(key.clone())
+                    .bind(stamp(at))
+                    .bind(stamp(at - window))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let c = Cols::Row(&row);
+                    let failures = c.int("failures")?;
+                    let locked = c
+                        .opt_text("locked_until")?
+                        .as_deref()
+                        .and_then(feidi_core::time::parse_instant)
+                        .is_some_and(|until| until > at);
+                    if locked {
+                        allowed = false;
+                    } else if failures > limit {
+                        allowed = false;
+                        lock(&mut *tx, &key, at + lock_for).await?;
+                    }
                 }
-                Ok(ThrottleState {
-                    failures,
-                    locked_until,
-                })
+                Ok(allowed)
             })
         })
         .await
     }
 
-    /// Forgets a key's failures after a successful login.
-    pub async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-            .bind(key.to_string())
-            .execute(&self.write)
-            .await?;
-        Ok(())
+    /// Settles the attempt reserved on every key: after a right password the first key (the
+    /// account's) forgets its failures and the others give the attempt back; after a wrong one
+    /// a key at its limit is locked for `lock_for`. Answers the most failures a key now has.
+    pub async fn throttle_settle(
+        &self,
+        keys: &[(&str, i64)],
+        succeeded: bool,
+        lock_for: chrono::Duration,
+    ) -> StoreResult<i64> {
+        let keys: Vec<(String, i64)> = keys.iter().map(|(k, l)| ((*k).to_string(), *l)).collect();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
+            Box::pin(async move {
+                let at = now();
+                let mut most = 0;
+                for (i, (key, limit)) in keys.into_iter().enumerate() {
+                    if succeeded {
+                        let sql = if i == 0 {
+                            "DELETE FROM login_throttle WHERE key = $1"
+                        } else {
+                            "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
+                        };
+                        sqlx::query(sql).bind(key).execute(&mut *tx).await?;
+                        continue;
+                    }
+                    let row = sqlx::query("SELECT failures FROM login_throttle WHERE key = $1")
+                        .bind(key.clone())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let failures = match row {
+                        Some(row) => Cols::Row(&row).int("failures")?,
+                        None => 0,
+                    };
+                    if failures >= limit {
+                        lock(&mut *tx, &key, at + lock_for).await?;
+                    }
+                    most = most.max(failures);
+                }
+                Ok(most)
+            })
+        })
+        .await
     }
+}
+
+async fn lock(tx: &mut AnyConnection, key: &str, until: DateTime<FixedOffset>) -> StoreResult<()> {
+    sqlx::query("UPDATE login_throttle SET locked_until = $1 WHERE key = $2")
+        .bind(stamp(until))
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -28,11 +28,35 @@ pub enum StoreError {
     Migration(String, #[source] sqlx::Error),
     #[error("stored data is not what feidi wrote: {0}")]
     Corrupt(String),
+    /// Another process (a sweep, an import, another app server) held SQLite's write lock for
+    /// longer than a writer waits: nothing was written, and the same request may be sent again
+    /// in a moment.
+    #[error("the database is busy with another writer: try again shortly")]
+    Busy,
     #[error("database error")]
-    Db(#[from] sqlx::Error),
+    Db(#[source] sqlx::Error),
     /// From the sweep's own SQLite connection (`sqlite_sweep`).
     #[error("database error")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if crate::is_busy(&err) {
+            Self::Busy
+        } else {
+            Self::Db(err)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Self::Busy,
+            _ => Self::Sqlite(err),
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -52,6 +76,6 @@ impl StoreError {
                 return Self::InUse;
             }
         }
-        Self::Db(err)
+        err.into()
     }
 }

@@ -120,6 +120,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_milestone_lateness_index.sql"),
         include_str!("../migrations/postgres/0019_milestone_lateness_index.sql"),
     ),
+    (
+        20,
+        "logins_ignore_case",
+        include_str!("../migrations/sqlite/0020_logins_ignore_case.sql"),
+        include_str!("../migrations/postgres/0020_logins_ignore_case.sql"),
+    ),
 ];
 
 impl Store {

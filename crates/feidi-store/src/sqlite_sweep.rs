@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
+use feidi_core::appeals::Absences;
 use feidi_core::appeals::{AppealState, AppealStatus, Event, HandlerRole};
 use feidi_core::calendar::Calendar;
 use feidi_core::time::stamp;
@@ -46,7 +47,14 @@ pub(crate) struct Pass {
 pub(crate) struct HeldCalendar {
     pub version: i64,
     pub calendar: Arc<Calendar>,
+    /// The officials' absences, read with the calendar: a handover skips a B who is away.
+    pub away: Arc<Absences>,
 }
+
+/// The version `HeldCalendar` is read at: the calendar's and the absences' data versions
+/// added, so that it moves when either does.
+pub(crate) const HELD_VERSION: &str =
+    "SELECT SUM(version) FROM data_versions WHERE name IN ('calendar_days', 'absences')";
 
 /// How the SQLite sweep shares the write lock with other writers.
 ///
@@ -222,7 +230,7 @@ impl Plans {
                          mut state,
                          counted,
                      }| {
-                        let steps = state.sweep(&held.calendar, now);
+                        let steps = state.sweep(&held.calendar, &held.away, now);
                         (version, Change::new(&state, steps, counted))
                     },
                 );
@@ -247,19 +255,26 @@ fn transaction(
     slice: Duration,
 ) -> StoreResult<(SweepReport, usize, usize)> {
     let started = Instant::now();
-    let version: i64 = conn.query_row(
-        "SELECT version FROM data_versions WHERE name = 'calendar_days'",
-        [],
-        |row| row.get(0),
-    )?;
+    let version: i64 = conn.query_row(HELD_VERSION, [], |row| row.get(0))?;
     if version != held.version {
         let mut read = conn.prepare_cached("SELECT day, kind FROM calendar_days")?;
         let rows = read
             .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut read = conn.prepare_cached(crate::appeals::ABSENCE_PERIODS)?;
+        let periods = read
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         *held = HeldCalendar {
             version,
             calendar: Arc::new(crate::appeals::calendar_of(rows)?),
+            away: Arc::new(crate::appeals::absences_of(periods)?),
         };
         // Worked out with the calendar before: each is worked out again below.
         plans.ahead.clear();
@@ -295,10 +310,10 @@ fn transaction(
             }) => {
                 // Changed since it was read: read and worked out here.
                 writes.apply(*id, version, change, &mut report)?
-                    || sweep_one(&mut writes, *id, now, &held.calendar, &mut report)?
+                    || sweep_one(&mut writes, *id, now, held, &mut report)?
             }
             // Not read yet.
-            None => sweep_one(&mut writes, *id, now, &held.calendar, &mut report)?,
+            None => sweep_one(&mut writes, *id, now, held, &mut report)?,
         };
         if still_due {
             read += 1;
@@ -440,7 +455,7 @@ fn sweep_one(
     writes: &mut Writes<'_>,
     id: i64,
     now: DateTime<FixedOffset>,
-    calendar: &Calendar,
+    held: &HeldCalendar,
     report: &mut SweepReport,
 ) -> StoreResult<bool> {
     let Some(Due {
@@ -452,7 +467,7 @@ fn sweep_one(
         // Swept meanwhile (by another server), or no longer open.
         return Ok(false);
     };
-    let steps = state.sweep(calendar, now);
+    let steps = state.sweep(&held.calendar, &held.away, now);
     if writes.apply(id, version, Change::new(&state, steps, counted), report)? {
         Ok(true)
     } else {
@@ -727,13 +742,7 @@ mod tests {
                 .expect("appeal");
         }
         let conn = connection(&file, false).expect("open");
-        let version: i64 = conn
-            .query_row(
-                "SELECT version FROM data_versions WHERE name = 'calendar_days'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("version");
+        let version: i64 = conn.query_row(HELD_VERSION, [], |r| r.get(0)).expect("version");
         let days = conn
             .prepare("SELECT day, kind FROM calendar_days")
             .and_then(|mut q| {
@@ -744,6 +753,7 @@ mod tests {
         let mut held = HeldCalendar {
             version,
             calendar: Arc::new(crate::appeals::calendar_of(days).expect("calendar")),
+            away: Default::default(),
         };
         let now = at("2026-11-03T12:00:00+08:00");
         let ids = [1, 2, 3];

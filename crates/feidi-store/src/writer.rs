@@ -76,6 +76,12 @@ async fn serve_group(pool: &AnyPool, first: Request, requests: &mut mpsc::Receiv
         Err(e) => return fail_all(std::iter::once(first.reply), &e.to_string()),
     };
     if let Err(e) = crate::begin_immediate(&mut conn).await {
+        // Another process held the lock all the time a writer waits: the caller hears so
+        // (a 503 it may retry), not of a broken transaction.
+        if crate::is_busy(&e) {
+            let _ = first.reply.send(Err(StoreError::Busy));
+            return;
+        }
         // The connection's state is unknown: never hand it out again.
         let _ = conn.detach().close().await;
         return fail_all(std::iter::once(first.reply), &e.to_string());

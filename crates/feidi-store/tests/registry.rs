@@ -392,29 +392,60 @@ async fn sessions_tokens_and_throttling(backend: Backend) {
     assert!(store.session("s2-hash").await.expect("read").is_none());
     assert_eq!(store.password_hash(leader.id).await.expect("hash"), "h2");
 
+    // Each attempt is reserved before its password is checked; four wrong ones leave the
+    // account open, the fifth locks it, and a sixth is refused before any check.
     let window = chrono::Duration::minutes(15);
-    for n in 1..=4 {
-        let state = store
-            .throttle_fail("login:x", window, 5, window)
-            .await
-            .expect("fail");
-        assert_eq!((state.failures, state.locked_until.is_some()), (n, false));
+    let keys = [("login:x", 5)];
+    for n in 1..=5 {
+        assert!(
+            store
+                .throttle_reserve(&keys, window, window)
+                .await
+                .expect("reserve")
+        );
+        let failures = store.throttle_settle(&keys, false, window).await.expect("settle");
+        assert_eq!(failures, n);
+        let state = store.throttle_state("login:x").await.expect("state");
+        assert_eq!(state.locked_until.is_some(), n == 5, "after {n} failures");
     }
-    let locked = store
-        .throttle_fail("login:x", window, 5, window)
-        .await
-        .expect("fail");
-    assert!(locked.locked_until.is_some());
+    assert!(
+        !store
+            .throttle_reserve(&keys, window, window)
+            .await
+            .expect("reserve")
+    );
+    // A right password clears the account's count and gives the address its attempt back.
+    let pair = [("login:y", 5), ("addr:y", 30)];
+    for _ in 0..2 {
+        assert!(
+            store
+                .throttle_reserve(&pair, window, window)
+                .await
+                .expect("reserve")
+        );
+        store.throttle_settle(&pair, false, window).await.expect("settle");
+    }
     assert!(
         store
-            .throttle_state("login:x")
+            .throttle_reserve(&pair, window, window)
             .await
-            .expect("state")
-            .locked_until
-            .is_some()
+            .expect("reserve")
     );
-    store.throttle_clear("login:x").await.expect("clear");
-    assert_eq!(store.throttle_state("login:x").await.expect("state").failures, 0);
+    store.throttle_settle(&pair, true, window).await.expect("settle");
+    assert_eq!(store.throttle_state("login:y").await.expect("state").failures, 0);
+    assert_eq!(store.throttle_state("addr:y").await.expect("state").failures, 2);
+    // Twenty attempts at once: only the limit's worth are let through to a password check.
+    let attempts = (0..20).map(|_| {
+        let store = store.clone();
+        async move {
+            store
+                .throttle_reserve(&[("login:z", 5)], window, window)
+                .await
+                .expect("reserve")
+        }
+    });
+    let allowed = futures_util::future::join_all(attempts).await;
+    assert_eq!(allowed.iter().filter(|a| **a).count(), 5);
 }
 both_backends!(
     sessions_tokens_and_throttling,

@@ -30,11 +30,33 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             return Ok(Self(Map::new()));
         }
         match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => Ok(Self(map)),
+            Ok(Value::Object(map)) => match nul_field(&map) {
+                Some(field) => Err(ApiError::Invalid(
+                    feidi_core::FieldErrors::one(&field, feidi_core::Flaw::Nul),
+                    feidi_core::Lang::default(),
+                )),
+                None => Ok(Self(map)),
+            },
             Ok(_) => Err(ApiError::BadRequest("the body must be a JSON object".into())),
             Err(e) => Err(ApiError::BadRequest(format!("the body is not valid JSON: {e}"))),
         }
     }
+}
+
+/// The first field of a body whose name or text, at any depth, holds a NUL character: no
+/// person types one, and PostgreSQL cannot store it.
+fn nul_field(map: &Map<String, Value>) -> Option<String> {
+    fn holds_nul(value: &Value) -> bool {
+        match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(holds_nul),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+            _ => false,
+        }
+    }
+    map.iter()
+        .find(|(k, v)| k.contains('\0') || holds_nul(v))
+        .map(|(k, _)| k.replace('\0', "\\0"))
 }
 
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {

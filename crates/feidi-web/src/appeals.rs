@@ -85,14 +85,14 @@ pub fn parse_new_appeal(body: &Map<String, Value>, caller: &Caller) -> ApiResult
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
         Some(value) => {
-            let at = value.as_str().and_then(feidi_core::time::parse_instant);
+            let at = value.as_str().and_then(feidi_core::time::parse_sane_instant);
             match at {
                 None => {
                     input.flag(
                         "submitted_at",
                         Flaw::Rule(
-                            "须为带时区的时间，如 2023-09-28T10:00:00+08:00",
-                            "must be an RFC 3339 instant with offset, e.g. 2023-09-28T10:00:00+08:00",
+                            "须为带时区的时间，如 2023-09-28T10:00:00+08:00，年份在 1900 到 2200 之间",
+                            "must be an RFC 3339 instant with offset, e.g. 2023-09-28T10:00:00+08:00, in a year from 1900 to 2200",
                         ),
                     );
                     None
@@ -431,18 +431,8 @@ async fn put_category(
 }
 
 fn date_of(text: &str, field: &str, lang: Lang) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|d| d.format("%Y-%m-%d").to_string() == text)
-        .ok_or_else(|| {
-            ApiError::Invalid(
-                FieldErrors::one(
-                    field,
-                    Flaw::Rule("须为日期，如 2023-10-07", "must be a date like 2023-10-07"),
-                ),
-                lang,
-            )
-        })
+    feidi_core::time::parse_day(text)
+        .ok_or_else(|| ApiError::Invalid(FieldErrors::one(field, Flaw::BadDate), lang))
 }
 
 async fn calendar(
@@ -708,12 +698,16 @@ pub fn parse_calendar_csv(bytes: &[u8]) -> Result<Vec<feidi_store::MarkedDay>, V
             .get(2)
             .filter(|n| !n.is_empty())
             .map(|n| n.chars().take(40).collect());
-        let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+        let day = feidi_core::time::parse_day(date);
         if day.is_none() {
             errors.push(CalendarRowError {
                 line: line_no,
                 field: "date",
-                message: format!("{date:?} is not a date like 2023-10-07"),
+                message: format!(
+                    "{date:?} is not a date like 2023-10-07 (a year from {} to {})",
+                    feidi_core::time::YEARS.start(),
+                    feidi_core::time::YEARS.end()
+                ),
             });
         }
         let parsed = DayKind::parse(kind);

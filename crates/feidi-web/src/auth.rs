@@ -293,6 +293,15 @@ impl FromRequest<AppState> for FormInput {
         if !caller.csrf_ok(presented) {
             return Err(crate::pages::forbidden_page(caller.lang()));
         }
+        // No person types a NUL character and PostgreSQL cannot store one: such a form is
+        // refused whole, naming the field, before any handler reads it.
+        if let Some((field, _)) = fields
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.as_str().is_some_and(|v| v.contains('\0')))
+        {
+            let errors = feidi_core::FieldErrors::one(&field.replace('\0', "\\0"), feidi_core::Flaw::Nul);
+            return Err(ApiError::Invalid(errors, caller.lang()).into_response());
+        }
         Ok(Self { caller, fields })
     }
 }

@@ -26,6 +26,9 @@ pub enum ApiError {
     Invalid(FieldErrors, Lang),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The database was held by another writer for longer than a write waits.
+    #[error("busy")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -56,6 +59,7 @@ impl ApiError {
                 _ => "not allowed in the record's present state",
             }),
             StoreError::Invalid(errors) => Self::Invalid(errors, lang),
+            StoreError::Busy => Self::Busy,
             other => Self::internal(other),
         }
     }
@@ -72,6 +76,11 @@ impl ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Self::Invalid(..) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The database is busy with another writer",
+            ),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -99,6 +108,12 @@ impl IntoResponse for ApiError {
             }
             Self::Conflict(detail) => body["detail"] = json!(detail),
             Self::BadRequest(detail) => body["detail"] = json!(detail),
+            Self::Busy => {
+                tracing::warn!("a write waited its whole time for another process's write lock");
+                body["detail"] = json!(
+                    "another process (a sweep, an import or another app server) held the database for longer than a write waits; nothing was written: send the request again in a moment"
+                );
+            }
             Self::Internal(cause) => {
                 // Logged with its cause chain; the caller learns nothing of it.
                 let mut chain = cause.to_string();
@@ -118,6 +133,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

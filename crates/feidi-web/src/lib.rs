@@ -6,6 +6,7 @@ pub mod appeals;
 pub mod auth;
 pub mod cockpit;
 pub mod dispatch;
+pub mod edge;
 pub mod error;
 pub mod imports;
 pub mod kinds;
@@ -86,22 +87,21 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
-/// The whole application: API, pages, static files and the layers around them.
+/// The whole application: API, pages, static files and the layers around them. The security
+/// headers, the problem+json answers of the framework's own refusals and the NUL check wrap
+/// every route, the import uploads among them.
 pub fn router(state: AppState) -> Router {
     let static_header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
+    let hsts = state.config.secure_cookies.then(|| {
+        // Only where users reach feidi over HTTPS: a browser told so over plain HTTP on a
+        // test machine would refuse it for a year.
+        static_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
+    });
     Router::new()
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
-        .layer(static_header(
-            header::CONTENT_SECURITY_POLICY,
-            CONTENT_SECURITY_POLICY,
-        ))
-        .layer(static_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(static_header(header::REFERRER_POLICY, "same-origin"))
-        .layer(static_header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(static_header(header::CACHE_CONTROL, "no-store"))
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         // Uploads of import files may be larger than any other request.
         .merge(
@@ -113,6 +113,17 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        .layer(axum::middleware::from_fn(edge::refuse_nul_in_address))
+        .layer(axum::middleware::from_fn(edge::plain_refusals_as_problems))
+        .layer(static_header(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(static_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(static_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(static_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(static_header(header::CACHE_CONTROL, "no-store"))
+        .layer(tower::util::option_layer(hsts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -414,15 +414,8 @@ pub struct LandFigures {
 pub fn as_of(params: &HashMap<String, String>, lang: feidi_core::Lang) -> ApiResult<chrono::NaiveDate> {
     match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(feidi_core::time::today()),
-        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::Invalid(
-                FieldErrors::one(
-                    "as_of",
-                    Flaw::Rule("日期格式须为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-                ),
-                lang,
-            )
-        }),
+        Some(text) => feidi_core::time::parse_day(text)
+            .ok_or_else(|| ApiError::Invalid(FieldErrors::one("as_of", Flaw::BadDate), lang)),
     }
 }
 

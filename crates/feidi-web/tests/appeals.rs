@@ -1840,3 +1840,121 @@ async fn the_webhooks_pages(backend: Backend) {
     assert_eq!(actions.len(), 3, "created, switched off, removed: {audit}");
 }
 both_backends!(the_webhooks_pages, super::the_webhooks_pages);
+
+/// An appeal submitted now, acknowledged and resolved by A; answers its id.
+async fn resolved_by_a(app: &TestApp, park: &Park) -> Value {
+    let (_, appeal) = submit_now(app, &park.firm.1, None).await;
+    let id = appeal["id"].clone();
+    for (action, body) in [
+        ("acknowledge", json!({})),
+        ("resolve", json!({"resolution": "已恢复供水"})),
+    ] {
+        let (status, body) = app
+            .call(&park.a.1, "POST", &format!("/appeals/{id}/{action}"), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    id
+}
+
+/// Issue 18, point 8: nobody rates their own work. The official who resolved an appeal, or
+/// holds it, may not rate it; the enterprise may; another official may record the
+/// enterprise's rating (回访), and the timeline marks it as recorded for the enterprise.
+async fn only_the_enterprise_or_an_uninvolved_official_rates(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let id = resolved_by_a(&app, &park).await;
+    let path = format!("/appeals/{id}/rate");
+    let rate = async |token: &str, rating: &str| {
+        app.call(token, "POST", &path, Some(json!({"rating": rating})))
+            .await
+    };
+    let (status, body) = rate(&park.a.1, "satisfied").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the resolver rated its own work: {body}"
+    );
+    let (_, appeal) = app.admin("GET", &format!("/appeals/{id}"), None).await;
+    assert_eq!(appeal["status"], "resolved", "nothing changed");
+    let (_, county_leader) = app.user("county.leader", "leader", None).await;
+    let (status, _) = rate(&county_leader, "satisfied").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a leader reads the appeals, rates none"
+    );
+    // The enterprise's own verdict still counts.
+    let (status, body) = rate(&park.firm.1, "unsatisfied").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "reopened");
+
+    // On another appeal a colleague who neither held nor resolved it records the rating.
+    let id = resolved_by_a(&app, &park).await;
+    let (status, body) = app
+        .call(
+            &park.member.1,
+            "POST",
+            &format!("/appeals/{id}/rate"),
+            Some(json!({"rating": "satisfied", "comment": "电话回访，企业表示满意"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, events) = app
+        .call(&park.firm.1, "GET", &format!("/appeals/{id}/events"), None)
+        .await;
+    let rated = events
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["kind"] == "rated").cloned())
+        .unwrap_or_default();
+    assert_eq!(rated["reason"], "recorded_on_behalf", "{events}");
+    assert_eq!(rated["actor_id"], park.member.0, "{events}");
+}
+both_backends!(
+    only_the_enterprise_or_an_uninvolved_official_rates,
+    super::only_the_enterprise_or_an_uninvolved_official_rates
+);
+
+/// Issue 18, point 9: when A misses the acknowledgement and B is away the day B would take
+/// over, the task force leader takes it, and the timeline says why.
+async fn a_handover_skips_an_absent_b(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let id = appeal["id"].clone();
+    let a_due = feidi_core::time::parse_instant(appeal["ack_due_at"].as_str().unwrap_or_default())
+        .expect("A's deadline");
+    // A's deadline is the midnight that starts the day B would take over.
+    let day = a_due.date_naive().format("%Y-%m-%d").to_string();
+    let (status, body) = app
+        .call(
+            &park.b.1,
+            "POST",
+            &format!("/users/{}/absences", park.b.0),
+            Some(json!({"from": day, "to": day, "reason": "培训"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = app.store.sweep(a_due).await.expect("sweep");
+    assert_eq!((report.appeals, report.handed_over), (1, 0));
+    let (_, moved) = app.admin("GET", &format!("/appeals/{id}"), None).await;
+    assert_eq!(
+        (moved["handler_id"].as_i64(), moved["handler_role"].as_str()),
+        (Some(park.leader.0), Some("assigned")),
+        "{moved}"
+    );
+    let (_, events) = app
+        .call(&park.firm.1, "GET", &format!("/appeals/{id}/events"), None)
+        .await;
+    let last = events
+        .as_array()
+        .and_then(|e| e.last().cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        (last["kind"].as_str(), last["reason"].as_str()),
+        (Some("assigned"), Some("b_absent"))
+    );
+    // The leader now has the day B would have had.
+    assert!(moved["ack_due_at"].as_str() > appeal["ack_due_at"].as_str());
+}
+both_backends!(a_handover_skips_an_absent_b, super::a_handover_skips_an_absent_b);

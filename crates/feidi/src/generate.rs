@@ -518,9 +518,12 @@ async fn appeals(
         .collect();
     store.bulk_assign_officials(pairs).await?;
     let today = feidi_core::time::today();
+    // The history's handovers meet the same absences the server's sweep would.
+    let mut away = feidi_core::appeals::Absences::default();
     for (n, official) in officials.iter().enumerate().take(30) {
         let from = today + chrono::Duration::days(rng.range(-200, 60));
         let to = from + chrono::Duration::days(rng.range(0, 6));
+        away.add(*official, from, to);
         let reason = ["出差", "培训", "休假", "病假"][n % 4];
         store
             .add_absence(None, *official, from, to, reason.into())
@@ -593,7 +596,7 @@ async fn appeals(
                 } else {
                     minutes(rng, 2000, 4000)
                 };
-            events.extend(state.sweep(&calendar, ack_at));
+            events.extend(state.sweep(&calendar, &away, ack_at));
             let who = state.handler.unwrap_or(officials_of.a.unwrap_or_default());
             let (e, ack_on_time) = state.acknowledge(who, ack_at).unwrap_or_default();
             events.extend(e);
@@ -603,7 +606,7 @@ async fn appeals(
                 } else {
                     minutes(rng, 8000, 14000)
                 };
-            events.extend(state.sweep(&calendar, resolve_at));
+            events.extend(state.sweep(&calendar, &away, resolve_at));
             let resolver = state.handler.unwrap_or(who);
             let (e, resolved_on_time) = state
                 .resolve(resolver, resolve_at, "已协调解决".into())
@@ -620,7 +623,7 @@ async fn appeals(
             let rated_at = resolve_at + minutes(rng, 60, 2000);
             events.extend(
                 state
-                    .rate(0, rating, None, rated_at, &calendar)
+                    .rate(0, false, rating, None, rated_at, &calendar)
                     .unwrap_or_default(),
             );
             let mut reopens = 0;
@@ -631,7 +634,7 @@ async fn appeals(
                 let (e, _) = state.acknowledge(resolver, again).unwrap_or_default();
                 events.extend(e);
                 let done = again + minutes(rng, 600, 3000);
-                events.extend(state.sweep(&calendar, done));
+                events.extend(state.sweep(&calendar, &away, done));
                 let (e, _) = state
                     .resolve(resolver, done, "已再次协调解决".into())
                     .unwrap_or_default();
@@ -639,7 +642,14 @@ async fn appeals(
                 final_rating = Rating::BasicallySatisfied;
                 events.extend(
                     state
-                        .rate(0, final_rating, None, done + minutes(rng, 60, 600), &calendar)
+                        .rate(
+                            0,
+                            false,
+                            final_rating,
+                            None,
+                            done + minutes(rng, 60, 600),
+                            &calendar,
+                        )
                         .unwrap_or_default(),
                 );
             }

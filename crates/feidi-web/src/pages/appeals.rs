@@ -402,7 +402,7 @@ async fn appeal_view(
     // The actions offered are those the rules allow now (the sweep may not have run yet).
     let mut state_now = appeal.state()?;
     let calendar = state.store.calendar().await?;
-    state_now.sweep(&calendar, feidi_core::time::now());
+    state_now.sweep(&calendar, &Default::default(), feidi_core::time::now());
     let who = caller.principal();
     let status = state_now.status;
     let open = status.is_open();

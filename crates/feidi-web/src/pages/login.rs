@@ -182,51 +182,53 @@ async fn login(
         return super::forbidden_page(lang);
     }
 
-    let account_key = format!("login:{}", login_name.to_lowercase());
+    // A login holding a NUL character names nobody (and PostgreSQL cannot compare it); a
+    // password past the bound is nobody's either: both fail like a wrong password, counted.
+    let lookup = (!login_name.contains('\0')).then_some(login_name.as_str());
+    let account_key = format!("login:{}", login_name.to_lowercase().replace('\0', ""));
     let address_key = format!(
         "addr:{}",
         client_address(&headers, peer, state.config.trust_proxy)
     );
     let now = feidi_core::time::now();
-    for key in [&account_key, &address_key] {
-        match state.store.throttle_state(key).await {
-            Ok(s) if s.locked_until.is_some_and(|t| t > now) => {
-                return fail(StatusCode::TOO_MANY_REQUESTS, "login.locked");
-            }
-            Ok(_) => {}
-            Err(e) => return ApiError::from(e).into_response(),
-        }
+    let keys = [
+        (account_key.as_str(), ACCOUNT_LOCK_AFTER),
+        (address_key.as_str(), ADDRESS_LOCK_AFTER),
+    ];
+    let window = chrono::Duration::minutes(LOCK_MINUTES);
+    // The attempt is counted before the password is checked: logins sent all at once each
+    // take one of the limited attempts, and none is checked past the limit.
+    match state.store.throttle_reserve(&keys, window, window).await {
+        Ok(true) => {}
+        Ok(false) => return fail(StatusCode::TOO_MANY_REQUESTS, "login.locked"),
+        Err(e) => return ApiError::from(e).into_response(),
     }
 
-    let credentials = match state.store.login_credentials(&login_name).await {
-        Ok(c) => c,
-        Err(e) => return ApiError::from(e).into_response(),
+    let credentials = match lookup {
+        Some(login) => match state.store.login_credentials(login).await {
+            Ok(c) => c,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => None,
     };
     let (user, hash) = match credentials {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let verified = auth::verify_password(field("password"), hash).await;
-    let Some(user) = user.filter(|_| verified) else {
-        let window = chrono::Duration::minutes(LOCK_MINUTES);
-        let mut failures = 0;
-        for (key, limit) in [
-            (&account_key, ACCOUNT_LOCK_AFTER),
-            (&address_key, ADDRESS_LOCK_AFTER),
-        ] {
-            match state.store.throttle_fail(key, window, limit, window).await {
-                Ok(s) => failures = failures.max(s.failures),
-                Err(e) => return ApiError::from(e).into_response(),
-            }
-        }
+    let password = field("password");
+    let verified = password.chars().count() <= feidi_core::registry::PASSWORD_MAX
+        && auth::verify_password(password, hash).await;
+    let user = user.filter(|_| verified);
+    let failures = match state.store.throttle_settle(&keys, user.is_some(), window).await {
+        Ok(failures) => failures,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let Some(user) = user else {
         // Each failure in a row answers a little slower, before the lock takes over.
         let delay = 250 * failures.min(ACCOUNT_LOCK_AFTER) as u64;
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
         return fail(StatusCode::UNAUTHORIZED, "login.failed");
     };
-    if let Err(e) = state.store.throttle_clear(&account_key).await {
-        return ApiError::from(e).into_response();
-    }
 
     let token = random_token();
     let expires = now + chrono::Duration::hours(state.config.session_hours);
@@ -300,11 +302,27 @@ async fn change_password(State(state): State<AppState>, form: FormInput) -> Resp
             },
         )
     };
+    // The current password is guessed no more freely here than at the login form: a stolen
+    // session must not become a way to find the password.
+    let key = format!("password:{}", caller.user.id);
+    let keys = [(key.as_str(), ACCOUNT_LOCK_AFTER)];
+    let window = chrono::Duration::minutes(LOCK_MINUTES);
+    match state.store.throttle_reserve(&keys, window, window).await {
+        Ok(true) => {}
+        Ok(false) => return again(StatusCode::TOO_MANY_REQUESTS, lang.t("login.locked").into()),
+        Err(e) => return ApiError::from(e).into_response(),
+    }
     let hash = match state.store.password_hash(caller.user.id).await {
         Ok(h) => h,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    if !auth::verify_password(field("current"), Some(hash)).await {
+    let current = field("current");
+    let verified = current.chars().count() <= feidi_core::registry::PASSWORD_MAX
+        && auth::verify_password(current, Some(hash)).await;
+    if let Err(e) = state.store.throttle_settle(&keys, verified, window).await {
+        return ApiError::from(e).into_response();
+    }
+    if !verified {
         return again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("password.wrong").into());
     }
     let new = field("new");

@@ -14,7 +14,7 @@ pub struct TestApp {
     pub admin_token: String,
     pub admin_id: i64,
     pub client: Client,
-    _db: TestDb,
+    pub db: TestDb,
     _server: tokio::task::JoinHandle<()>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -33,8 +33,13 @@ pub fn map(v: Value) -> Map<String, Value> {
 
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, WebConfig::default()).await
+    }
+
+    /// Like [`TestApp::start`], with settings of its own.
+    pub async fn start_with(backend: Backend, config: WebConfig) -> Self {
         let (db, store) = TestDb::store(backend).await;
-        let app = Application::bind("127.0.0.1:0", AppState::new(store.clone(), WebConfig::default()))
+        let app = Application::bind("127.0.0.1:0", AppState::new(store.clone(), config))
             .await
             .expect("bind");
         let addr = app.local_addr().expect("addr");
@@ -57,7 +62,7 @@ impl TestApp {
             admin_token,
             admin_id,
             client,
-            _db: db,
+            db,
             _server: server,
             stop: Some(stop),
         }
@@ -66,7 +71,7 @@ impl TestApp {
     /// A second app server on the same database, with the same admin token: as behind a load
     /// balancer.
     pub async fn second_server(&self) -> Server {
-        let store = feidi_store::Store::open(&self._db.url)
+        let store = feidi_store::Store::open(&self.db.url)
             .await
             .expect("second store");
         let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
