@@ -1,7 +1,7 @@
 //! Imports of monthly reports (M9): the rows are checked before anything is written; then
-//! they are published in short transactions, so other writers never wait long behind a large
-//! import, each written report tagged with its import; one that fails while publishing is
-//! taken back whole. An import never replaces a report someone entered: rows of a month that
+//! they are published in one transaction with the import's record and audit entry, each
+//! report tagged with its import, so that readers see all of an import or none of it, even
+//! after a crash half-way. An import never replaces a report someone entered: rows of a month that
 //! already has a report are refused before anything is written.
 
 use std::collections::HashSet;
@@ -40,10 +40,22 @@ pub struct ImportMeta {
     pub by: String,
 }
 
+/// The import's own record and audit note, written in the transaction that writes its rows.
+#[derive(Debug, Clone)]
+pub(crate) struct ImportRecord {
+    pub file_name: String,
+    pub checksum: String,
+    pub row_count: i64,
+    pub actor: Option<i64>,
+    /// The time every row is stamped with.
+    pub now: String,
+    pub note: String,
+}
+
 /// Rows per statement of the generator's milestones and plans.
 const ROWS_PER_STATEMENT: usize = 500;
-/// Reports in one transaction of an import: each stays well under a second (about 70 ms on
-/// SQLite), so a writer queued behind an import waits that long at most.
+/// Reports between two looks at the projects on SQLite (one may have been deleted meanwhile
+/// only by a process that held the lock before the import took it, so in practice once).
 const ROWS_PER_TRANSACTION: usize = 20_000;
 /// On PostgreSQL reports travel as one JSON array per statement (see `insert_reports`).
 const JSON_ROWS_PER_STATEMENT: usize = 5_000;
@@ -70,8 +82,14 @@ impl Store {
         Ok(keys)
     }
 
-    /// Publishes checked reports as `submitted`, in short transactions; answers the import's
-    /// id. Any failure takes back what was written and records the import as failed.
+    /// Publishes checked reports as `submitted`, all in one transaction with the import's
+    /// record and its audit entry; answers the import's id. Every reader sees the whole import
+    /// or none of it, and a process killed half-way leaves nothing (the database rolls the
+    /// transaction back), so the same file can simply be imported again. Any failure writes
+    /// only an `import_failed` audit entry.
+    ///
+    /// The price: while it runs, other writers wait for it (about 5 s for a million rows on
+    /// SQLite; a write that would wait longer than 10 s answers 503, to be retried).
     pub async fn import_reports(
         &self,
         actor: Option<i64>,
@@ -81,131 +99,107 @@ impl Store {
     ) -> StoreResult<i64> {
         self.take_back_abandoned_imports().await?;
         let now = feidi_core::time::stamp(feidi_core::time::now());
-        let count = rows.len() as i64;
-        let (file, checksum, stamp) = (meta.file_name.clone(), meta.checksum.clone(), now.clone());
-        let id = self
-            .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
-                Box::pin(async move {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO imports (kind, file_name, checksum, row_count, actor_id, state, created_at) \
-                         VALUES ('reports', $1, $2, $3, $4, 'publishing', $5) RETURNING id",
-                    )
-                    .bind(file)
-                    .bind(checksum)
-                    .bind(count)
-                    .bind(actor)
-                    .bind(stamp)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    Ok(id)
-                })
-            })
-            .await?;
+        let count = rows.len();
         // In (project, month) order each project's reports land together in the unique index:
         // a few pages written per project instead of one page per row.
         let mut rows = rows;
         rows.sort_unstable_by_key(|r| (r.project_id, r.month));
         let rows = Arc::new(rows);
-        let (written, failure) = match self.sqlite_file.clone() {
-            Some(file) => {
-                let job = crate::sqlite_import::Publish::new(
-                    file,
-                    rows,
-                    id,
-                    actor,
-                    now.clone(),
-                    ROWS_PER_TRANSACTION,
-                );
-                let progress = progress.clone();
-                let (done, result) =
-                    tokio::task::spawn_blocking(move || crate::sqlite_import::publish(&job, &*progress))
-                        .await
-                        .map_err(|e| StoreError::Corrupt(format!("the import's thread: {e}")))?;
-                (done, result.err())
-            }
-            None => self.publish_postgres(rows, id, actor, &now, progress).await,
-        };
         let note = format!(
-            "import of {written} monthly reports from {} (sha256 {}) by {}",
+            "import of {count} monthly reports from {} (sha256 {}) by {}",
             meta.file_name, meta.checksum, meta.by
         );
-        match failure {
-            None => {
-                self.finish_import(id, actor, "done", note).await?;
-                Ok(id)
+        let record = ImportRecord {
+            file_name: meta.file_name.clone(),
+            checksum: meta.checksum.clone(),
+            row_count: count as i64,
+            actor,
+            now: now.clone(),
+            note: note.clone(),
+        };
+        let outcome = match self.sqlite_file.clone() {
+            Some(file) => {
+                let job = crate::sqlite_import::Publish::new(file, rows, record, ROWS_PER_TRANSACTION);
+                tokio::task::spawn_blocking(move || crate::sqlite_import::publish(&job, &*progress))
+                    .await
+                    .map_err(|e| StoreError::Corrupt(format!("the import's thread: {e}")))?
             }
-            Some(err) => {
-                // Take back what was published; the audit log keeps that it was tried.
-                self.finish_import(
-                    id,
-                    actor,
-                    "failed",
-                    format!("{note}: failed and taken back ({err})"),
-                )
+            None => self.publish_postgres(rows, record, progress).await,
+        };
+        match outcome {
+            Ok(id) => Ok(id),
+            Err(err) => {
+                // Nothing of it was kept; the audit log keeps that it was tried.
+                let note = format!("{note}: failed, nothing written ({err})");
+                self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+                    Box::pin(async move {
+                        write_audit(
+                            &mut *tx,
+                            AuditWrite::event(actor, "import_failed", "monthly_report", None, note),
+                        )
+                        .await
+                    })
+                })
                 .await?;
                 Err(err)
             }
         }
     }
 
-    /// Publishes checked reports on PostgreSQL in transactions of `ROWS_PER_TRANSACTION`.
-    /// Answers how many were committed, and the error that stopped it, if one did.
+    /// Publishes checked reports on PostgreSQL in one transaction: the import's record, its
+    /// reports in statements of `JSON_ROWS_PER_STATEMENT`, the totals they add, its audit
+    /// entry. Answers the import's id.
     async fn publish_postgres(
         &self,
         rows: Arc<Vec<ImportedReport>>,
-        id: i64,
-        actor: Option<i64>,
-        now: &str,
+        record: ImportRecord,
         progress: Arc<dyn Fn(usize) + Send + Sync>,
-    ) -> (usize, Option<StoreError>) {
-        let mut written = 0;
-        for start in (0..rows.len()).step_by(ROWS_PER_TRANSACTION) {
-            let end = (start + ROWS_PER_TRANSACTION).min(rows.len());
-            let (rows, now) = (rows.clone(), now.to_string());
-            let progress = progress.clone();
-            let result = self
-                .in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, usize> {
-                    Box::pin(async move {
-                        let clock = std::time::Instant::now();
-                        let before: i64 =
-                            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM monthly_reports")
-                                .fetch_one(&mut *tx)
-                                .await?;
-                        let mut done = 0;
-                        for chunk in rows[start..end].chunks(JSON_ROWS_PER_STATEMENT) {
-                            done += insert_reports(&mut *tx, chunk, actor, id, &now).await?;
-                            progress(start + done);
-                        }
-                        let inserted = clock.elapsed();
-                        // Imported rows skip the per-row totals trigger: this transaction's
-                        // rows are added to the totals here, at once.
-                        // The two ids are written into the statement (integers of our own), so
-                        // PostgreSQL plans for this range of ids rather than for any range.
-                        sqlx::query(&format!(
-                            "INSERT INTO report_totals (month, category, zone_id, status, amount, report_count) \
-                             SELECT r.month, p.category, p.zone_id, r.status, SUM(r.completed_investment), COUNT(*) \
-                             FROM monthly_reports r JOIN projects p ON p.id = r.project_id \
-                             WHERE r.id > {before} AND r.import_id = {id} GROUP BY r.month, p.category, p.zone_id, r.status \
-                             ON CONFLICT (month, category, zone_id, status) DO UPDATE SET \
-                             amount = report_totals.amount + excluded.amount, \
-                             report_count = report_totals.report_count + excluded.report_count"
-                        ))
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'")
-                            .execute(&mut *tx)
-                            .await?;
-                        tracing::debug!(rows = done, ?inserted, total = ?clock.elapsed(), "import: a transaction's rows written");
-                        Ok(done)
-                    })
-                })
-                .await;
-            match result {
-                Ok(done) => written += done,
-                Err(e) => return (written, Some(e)),
-            }
-        }
-        (written, None)
+    ) -> StoreResult<i64> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
+            Box::pin(async move {
+                let clock = std::time::Instant::now();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO imports (kind, file_name, checksum, row_count, actor_id, state, created_at, finished_at) \
+                     VALUES ('reports', $1, $2, $3, $4, 'done', $5, $5) RETURNING id",
+                )
+                .bind(record.file_name.clone())
+                .bind(record.checksum.clone())
+                .bind(record.row_count)
+                .bind(record.actor)
+                .bind(record.now.clone())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut done = 0;
+                for chunk in rows.chunks(JSON_ROWS_PER_STATEMENT) {
+                    done += insert_reports(&mut *tx, chunk, record.actor, id, &record.now).await?;
+                    progress(done);
+                }
+                // Imported rows skip the per-row totals trigger: they are added to the totals
+                // here, at once, last, so that the totals' rows are locked only briefly.
+                sqlx::query(&format!(
+                    "INSERT INTO report_totals (month, category, zone_id, status, amount, report_count) \
+                     SELECT r.month, p.category, p.zone_id, r.status, SUM(r.completed_investment), COUNT(*) \
+                     FROM monthly_reports r JOIN projects p ON p.id = r.project_id \
+                     WHERE r.import_id = {id} GROUP BY r.month, p.category, p.zone_id, r.status \
+                     ON CONFLICT (month, category, zone_id, status) DO UPDATE SET \
+                     amount = report_totals.amount + excluded.amount, \
+                     report_count = report_totals.report_count + excluded.report_count"
+                ))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'")
+                    .execute(&mut *tx)
+                    .await?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(record.actor, "import", "monthly_report", Some(id), record.note.clone()),
+                )
+                .await?;
+                tracing::debug!(rows = done, total = ?clock.elapsed(), "import: written");
+                Ok(id)
+            })
+        })
+        .await
     }
 
     /// Takes back imports left `publishing` for over an hour — their process died mid-way (a

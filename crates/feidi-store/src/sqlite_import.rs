@@ -1,7 +1,7 @@
 //! An import's publishing on SQLite, on a connection of its own driven from one blocking thread
-//! (`sqlite_direct`): prepared inserts of a hundred reports, the report totals added up here and
-//! written once a transaction, and the log copied back into the file by a second thread meanwhile.
-//! The same rows, totals and short transactions as the PostgreSQL path in `imports.rs`.
+//! (`sqlite_direct`): prepared inserts of a hundred reports, the report totals added up here,
+//! and the log copied back into the file by a second thread meanwhile — all in one transaction,
+//! as the PostgreSQL path in `imports.rs`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,19 +10,16 @@ use std::sync::Arc;
 use feidi_core::{FieldErrors, Flaw};
 use rusqlite::{Connection, params};
 
-use crate::imports::ImportedReport;
-use crate::sqlite_direct::{Checkpointer, OTHERS_TURN, begin};
+use crate::imports::{ImportRecord, ImportedReport};
+use crate::sqlite_direct::{Checkpointer, begin};
 use crate::{ReportStatus, StoreError, StoreResult};
 
-/// What to publish: checked reports in (project, month) order, for the import `import_id`.
+/// What to publish: checked reports in (project, month) order, and the import's record.
 pub(crate) struct Publish {
     pub file: PathBuf,
     pub rows: Arc<Vec<ImportedReport>>,
-    pub import_id: i64,
-    pub actor: Option<i64>,
-    /// The time every row is stamped with.
-    pub now: String,
-    /// Rows in one transaction.
+    pub record: ImportRecord,
+    /// Rows between two looks at the projects.
     pub per_transaction: usize,
     /// The insert statement of a whole group of rows (`insert_sql`), written once.
     insert_full: String,
@@ -32,17 +29,13 @@ impl Publish {
     pub(crate) fn new(
         file: PathBuf,
         rows: Arc<Vec<ImportedReport>>,
-        import_id: i64,
-        actor: Option<i64>,
-        now: String,
+        record: ImportRecord,
         per_transaction: usize,
     ) -> Self {
         Self {
             file,
             rows,
-            import_id,
-            actor,
-            now,
+            record,
             per_transaction,
             insert_full: insert_sql(ROWS_PER_STATEMENT),
         }
@@ -55,52 +48,69 @@ struct Projects {
     of: HashMap<i64, (Arc<str>, i64)>,
 }
 
-/// Publishes the rows in transactions of `per_transaction`, telling `progress` how many are
-/// written. Answers how many were committed, and the error that stopped it, if one did: what
-/// was committed stays tagged with the import, for the caller to take back.
-pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -> (usize, StoreResult<()>) {
-    let mut written = 0;
-    let result = (|| {
-        let conn = crate::sqlite_direct::open(&job.file, false)?;
-        // This connection leaves checkpoints to the checkpointer, and does not check each
-        // row's references: every project is looked up in the transaction that writes its
-        // reports (`transaction`), and the import is ours. The log is not started over while
-        // the import runs — waiting for the checkpointer to catch up before each transaction
-        // made it 15 % slower than letting the log grow (about 300 MB for a million rows; it
-        // is cut back to 64 MB when next started over, `journal_size_limit`).
-        conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
-        // Nor does it run triggers. The only ones its writes meet are the per-row totals
-        // triggers of `monthly_reports`, and the insert trigger skips imported rows (`WHEN
-        // NEW.import_id IS NULL`; the totals are added per transaction below) — but SQLite
-        // still enters it for every row, a frame of its own allocated and cleared each time.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
-        let checkpointer = Checkpointer::start(job.file.clone())?;
-        let mut projects = None;
-        let outcome = (|| {
+/// Publishes the rows, the import's record and its audit entry in one transaction, telling
+/// `progress` how many rows are written; answers the import's id. Until it commits no reader
+/// sees any of it, and a process killed before then leaves nothing behind.
+pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -> StoreResult<i64> {
+    let conn = crate::sqlite_direct::open(&job.file, false)?;
+    // This connection leaves checkpoints to the checkpointer, and does not check each row's
+    // references: every project is looked up (`transaction`), and the import is ours.
+    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
+    // Nor does it run triggers. The only ones its writes meet are the per-row totals triggers
+    // of `monthly_reports`, and the insert trigger skips imported rows (`WHEN NEW.import_id IS
+    // NULL`; the totals are added below) — but SQLite still enters it for every row, a frame of
+    // its own allocated and cleared each time. (`imports` and `audit_log` have no triggers.)
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    let checkpointer = Checkpointer::start(job.file.clone())?;
+    let outcome = (|| -> StoreResult<i64> {
+        begin(&conn)?;
+        let written = (|| -> StoreResult<i64> {
+            let record = &job.record;
+            let id: i64 = conn.query_row(
+                "INSERT INTO imports (kind, file_name, checksum, row_count, actor_id, state, created_at, finished_at) \
+                 VALUES ('reports', ?1, ?2, ?3, ?4, 'done', ?5, ?5) RETURNING id",
+                params![record.file_name, record.checksum, record.row_count, record.actor, record.now],
+                |row| row.get(0),
+            )?;
+            let mut projects = None;
+            let mut written = 0;
             for chunk in job.rows.chunks(job.per_transaction.max(1)) {
-                // (Whether it waited for another writer: it pauses after each transaction anyway.)
-                begin(&conn)?;
-                match transaction(&conn, job, chunk, &mut projects, written, progress) {
-                    Ok(()) => conn.execute_batch("COMMIT")?,
-                    Err(e) => {
-                        let _ = conn.execute_batch("ROLLBACK");
-                        return Err(e);
-                    }
-                }
+                transaction(&conn, job, id, chunk, &mut projects, written, progress)?;
                 written += chunk.len();
                 progress(written);
-                std::thread::sleep(OTHERS_TURN);
             }
-            Ok(())
+            conn.execute(
+                "UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'",
+                [],
+            )?;
+            conn.execute(
+                "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, note) \
+                 VALUES (?1, ?2, 'import', 'monthly_report', ?3, ?4)",
+                params![record.now, record.actor, id, record.note],
+            )?;
+            Ok(id)
         })();
-        outcome.and(checkpointer.finish())
+        match written {
+            Ok(id) => {
+                conn.execute_batch("COMMIT")?;
+                Ok(id)
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     })();
-    (written, result)
+    let finished = checkpointer.finish();
+    let id = outcome?;
+    finished.map(|()| id)
 }
 
+/// Writes one run of rows and adds them to the report totals, inside the import's transaction.
 fn transaction(
     conn: &Connection,
     job: &Publish,
+    import_id: i64,
     rows: &[ImportedReport],
     projects: &mut Option<Projects>,
     before: usize,
@@ -123,7 +133,7 @@ fn transaction(
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(group.len() * 9);
         let reviewed: Vec<Option<&str>> = group
             .iter()
-            .map(|row| (row.status != ReportStatus::Submitted).then_some(job.now.as_str()))
+            .map(|row| (row.status != ReportStatus::Submitted).then_some(job.record.now.as_str()))
             .collect();
         let statuses: Vec<&str> = group.iter().map(|r| r.status.as_str()).collect();
         let amounts: Vec<i64> = group
@@ -151,9 +161,9 @@ fn transaction(
             sum.0 += amounts[i];
             sum.1 += 1;
         }
-        values.push(&job.actor);
-        values.push(&job.now);
-        values.push(&job.import_id);
+        values.push(&job.record.actor);
+        values.push(&job.record.now);
+        values.push(&import_id);
         insert.execute(values.as_slice()).map_err(duplicate_is_conflict)?;
         k += group.len();
         if k % 2_000 < ROWS_PER_STATEMENT {
@@ -175,10 +185,6 @@ fn transaction(
             count
         ])?;
     }
-    conn.execute(
-        "UPDATE data_versions SET version = version + 1 WHERE name = 'monthly_reports'",
-        [],
-    )?;
     Ok(())
 }
 

@@ -146,3 +146,12 @@ pub async fn execute(store: &Store, sql: &str) {
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
+
+/// One integer a query answers, for a test that checks what no operation reports (how many
+/// rows a table holds after a process was killed).
+pub async fn scalar(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&store.read)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}

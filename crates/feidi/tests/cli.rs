@@ -519,3 +519,134 @@ both_backends!(
     the_calendar_and_the_sweep_from_the_command_line,
     super::the_calendar_and_the_sweep_from_the_command_line
 );
+
+/// Issue 18, point 2: `feidi import reports` killed with SIGKILL while it writes leaves the
+/// totals and the reports as before the import, no import record half-done, and the same file
+/// then imports cleanly.
+async fn a_killed_import_leaves_nothing_and_can_be_run_again(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    feidi::generate::run(
+        &store,
+        &feidi::generate::GenArgs {
+            projects: 200,
+            seed: 7,
+            months: 12,
+            appeals: 0,
+        },
+    )
+    .await
+    .expect("gen");
+    // Every project, every month of 1900–2019: 288,000 reports, none of them there yet.
+    let dir = std::env::temp_dir().join(format!("feidi-cli-kill-{}-{:?}", std::process::id(), backend));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("reports.csv");
+    let mut csv = String::from("project_id,month,completed_investment\n");
+    for project in 1..=200 {
+        for year in 1900..2020 {
+            for month in 1..=12 {
+                csv.push_str(&format!("{project},{year}-{month:02},1000.50\n"));
+            }
+        }
+    }
+    std::fs::write(&file, csv).expect("write");
+    let count = "SELECT CAST(COUNT(*) AS BIGINT) FROM monthly_reports";
+    let totals = "SELECT CAST(SUM(report_count) AS BIGINT) FROM report_totals";
+    let before = (
+        feidi_store::testing::scalar(&store, count).await,
+        feidi_store::testing::scalar(&store, totals).await,
+        store
+            .report_sums("2999-12")
+            .await
+            .expect("sums")
+            .submitted_total(),
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feidi"))
+        .args(["import", "reports", file.to_str().unwrap_or_default()])
+        .env("DATABASE_URL", &db.url)
+        .env("FEIDI_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run feidi");
+    // Killed once it is writing: SQLite's log has grown, or PostgreSQL runs its insert.
+    let started = std::time::Instant::now();
+    let wal = std::path::PathBuf::from(format!(
+        "{}-wal",
+        db.url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+    ));
+    loop {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the import never wrote"
+        );
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the import ended before it was killed"
+        );
+        let writing = match backend {
+            Backend::Sqlite => std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2 * 1024 * 1024),
+            Backend::Postgres => feidi_store::testing::scalar(
+                &store,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND state = 'active' AND query LIKE 'INSERT INTO monthly_reports%'",
+            )
+            .await
+                > 0,
+        };
+        if writing {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+
+    // A new process (a restart) sees exactly what was there before.
+    let after = Store::open(&db.url).await.expect("reopen");
+    let now = (
+        feidi_store::testing::scalar(&after, count).await,
+        feidi_store::testing::scalar(&after, totals).await,
+        after
+            .report_sums("2999-12")
+            .await
+            .expect("sums")
+            .submitted_total(),
+    );
+    assert_eq!(now, before, "(reports, totals' count, pending) after the kill");
+    assert_eq!(
+        feidi_store::testing::scalar(
+            &after,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM imports WHERE state <> 'done'"
+        )
+        .await,
+        0,
+        "no import is left half-way"
+    );
+
+    let (url, path) = (db.url.clone(), file.display().to_string());
+    let (ok, stdout, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "reports", &path], None))
+            .await
+            .expect("join");
+    assert!(ok, "the same file imports after the kill: {stderr}");
+    assert!(stdout.contains("imported 288000 reports"), "{stdout}");
+    assert_eq!(
+        feidi_store::testing::scalar(&after, count).await,
+        before.0 + 288_000
+    );
+    assert_eq!(
+        feidi_store::testing::scalar(&after, totals).await,
+        before.1 + 288_000
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both_backends!(
+    a_killed_import_leaves_nothing_and_can_be_run_again,
+    super::a_killed_import_leaves_nothing_and_can_be_run_again
+);
