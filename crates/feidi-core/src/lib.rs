@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod import;
 pub mod input;
 pub mod model;
+pub mod net;
 pub mod policy;
 pub mod programme;
 pub mod registry;

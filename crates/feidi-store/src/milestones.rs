@@ -147,7 +147,7 @@ impl Store {
     }
 
     /// A whole-number setting, or its default until an admin sets it.
-    async fn setting_int(&self, key: &'static str, default: i64) -> StoreResult<i64> {
+    pub(crate) async fn setting_int(&self, key: &'static str, default: i64) -> StoreResult<i64> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.read)
@@ -163,7 +163,7 @@ impl Store {
     }
 
     /// Sets a whole-number setting, with an audit entry holding the value before and after.
-    async fn set_setting_int(
+    pub(crate) async fn set_setting_int(
         &self,
         actor: Option<i64>,
         key: &'static str,

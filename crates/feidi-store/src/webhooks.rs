@@ -213,6 +213,25 @@ pub(crate) fn kinds_wanted(lists: &[String]) -> std::collections::HashSet<String
         .collect()
 }
 
+/// The setting that lets webhooks reach addresses of the server's own network.
+const ALLOW_INTERNAL_KEY: &str = "webhooks_allow_internal";
+
+impl Store {
+    /// Whether an admin lets webhooks reach loopback, link-local and private addresses (off
+    /// until an admin turns it on).
+    pub async fn webhooks_allow_internal(&self) -> StoreResult<bool> {
+        Ok(self.setting_int(ALLOW_INTERNAL_KEY, 0).await? != 0)
+    }
+
+    /// Lets webhooks reach the server's own network, or stops them (admins; audited).
+    pub async fn set_webhooks_allow_internal(&self, actor: Option<i64>, allow: bool) -> StoreResult<bool> {
+        Ok(self
+            .set_setting_int(actor, ALLOW_INTERNAL_KEY, 0, i64::from(allow))
+            .await?
+            != 0)
+    }
+}
+
 impl Store {
     pub async fn create_webhook(&self, actor: Option<i64>, input: WebhookInput) -> StoreResult<Webhook> {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Webhook> {

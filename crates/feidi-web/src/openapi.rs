@@ -822,6 +822,14 @@ pub fn document() -> Value {
             "put": {"summary": "Change the light rule (admins)", "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("yellow_days", id())], &["yellow_days"])}}}, "responses": {"200": {"description": "the rule"}}},
         }),
     );
+    let allow = json!({"type": "object", "properties": {"allow_internal": {"type": "boolean"}}, "required": ["allow_internal"]});
+    paths.insert(
+        "/settings/webhooks".into(),
+        json!({
+            "get": operation("Whether webhooks may reach loopback, link-local and private addresses (admins; off by default)", vec![], None, vec![answer("200", "the setting", Some(allow.clone()))]),
+            "put": {"summary": "Allow or forbid internal webhook targets (admins; audited)", "requestBody": {"required": true, "content": {"application/json": {"schema": allow}}}, "responses": {"200": {"description": "the setting"}, "422": {"description": "allow_internal is not a boolean"}}},
+        }),
+    );
     paths.insert(
         "/openapi.json".into(),
         json!({"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}}),

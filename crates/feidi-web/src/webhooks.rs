@@ -28,6 +28,36 @@ pub fn routes() -> Router<AppState> {
         .route("/webhooks", get(list).post(create))
         .route("/webhooks/{id}", get(read).patch(update).delete(remove))
         .route("/webhooks/{id}/deliveries", get(deliveries))
+        .route("/settings/webhooks", get(target_setting).put(set_target_setting))
+}
+
+/// `{"allow_internal": bool}`: whether webhooks may reach the server's own network.
+async fn target_setting(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    admin(&caller)?;
+    let allow = state.store.webhooks_allow_internal().await?;
+    Ok(Json(serde_json::json!({ "allow_internal": allow })).into_response())
+}
+
+async fn set_target_setting(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    admin(&caller)?;
+    let Some(allow) = body.get("allow_internal").and_then(Value::as_bool) else {
+        return Err(ApiError::Invalid(
+            feidi_core::FieldErrors::one(
+                "allow_internal",
+                Flaw::Rule("须为 true 或 false", "must be true or false"),
+            ),
+            caller.lang(),
+        ));
+    };
+    let allow = state
+        .store
+        .set_webhooks_allow_internal(Some(caller.user.id), allow)
+        .await?;
+    Ok(Json(serde_json::json!({ "allow_internal": allow })).into_response())
 }
 
 /// Webhooks are for admins only, in the API and on the pages.
@@ -39,8 +69,15 @@ pub(crate) fn admin(caller: &Caller) -> ApiResult<()> {
     }
 }
 
-/// Reads an endpoint's settings; on an update a missing secret keeps the stored one.
-pub fn parse_webhook(body: &Map<String, Value>, creating: bool, lang: Lang) -> ApiResult<WebhookInput> {
+/// Reads an endpoint's settings; on an update a missing secret keeps the stored one. A URL
+/// naming the server's own network is refused unless an admin allows such targets.
+pub async fn parse_webhook(
+    store: &Store,
+    body: &Map<String, Value>,
+    creating: bool,
+    lang: Lang,
+) -> ApiResult<WebhookInput> {
+    let allow_internal = store.webhooks_allow_internal().await?;
     let mut input = Input::new(body);
     let url = input.text("url", Need::Required, 2000).unwrap_or_default();
     if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
@@ -51,6 +88,21 @@ pub fn parse_webhook(body: &Map<String, Value>, creating: bool, lang: Lang) -> A
                 "must start with https:// or http://",
             ),
         );
+    } else if !url.is_empty() {
+        match reqwest::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)) {
+            None => input.flag(
+                "url",
+                Flaw::Rule("不是有效的网址", "is not a valid URL"),
+            ),
+            Some(host) if !allow_internal && names_internal(&host) => input.flag(
+                "url",
+                Flaw::Rule(
+                    "指向本机或内部网络（回环、链路本地、私有地址）；如确需推送到内网，请管理员先开启“允许内网地址”",
+                    "points at this server's own or a private network (loopback, link-local, private addresses); an admin must first allow internal targets",
+                ),
+            ),
+            Some(_) => {}
+        }
     }
     let need = if creating { Need::Required } else { Need::Optional };
     let secret = input.text("secret", need, 200);
@@ -113,7 +165,7 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     admin(&caller)?;
-    let input = parse_webhook(&body, true, caller.lang())?;
+    let input = parse_webhook(&state.store, &body, true, caller.lang()).await?;
     let hook = state.store.create_webhook(Some(caller.user.id), input).await?;
     Ok((StatusCode::CREATED, Json(hook)).into_response())
 }
@@ -132,7 +184,7 @@ async fn update(
     admin(&caller)?;
     let lang = caller.lang();
     let version = crate::service::version_of(&body, lang)?;
-    let input = parse_webhook(&body, false, lang)?;
+    let input = parse_webhook(&state.store, &body, false, lang).await?;
     let hook = state
         .store
         .update_webhook(Some(caller.user.id), id, version, input)
@@ -169,18 +221,75 @@ pub fn signature(secret: &str, body: &str) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Whether a URL's host is, without a lookup, an address or name of the server's own network.
+fn names_internal(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => feidi_core::net::is_internal(ip),
+        Err(_) => feidi_core::net::is_local_name(host),
+    }
+}
+
 /// The HTTP client deliveries go out with: a bounded wait, no redirects followed.
 pub fn client() -> reqwest::Client {
+    client_builder().build().unwrap_or_default()
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent("feidi-webhooks/1")
-        .build()
-        .unwrap_or_default()
 }
 
-async fn send(client: &reqwest::Client, delivery: &DueDelivery) -> Outcome {
+/// Where a delivery may go: the client to send it with, or why it may not be sent. Unless
+/// internal targets are allowed, the host's addresses are looked up here and every one must
+/// lie outside the server's own network; the request then goes to those very addresses, so a
+/// name that answers differently a moment later (DNS rebinding) cannot redirect it.
+async fn route(client: &reqwest::Client, url: &str, allow_internal: bool) -> Result<reqwest::Client, String> {
+    if allow_internal {
+        return Ok(client.clone());
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a valid URL: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    if names_internal(&host) {
+        return Err(format!(
+            "refused: {host} is in the server's own network (an admin may allow internal targets)"
+        ));
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(client.clone());
+    }
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((bare, port))
+        .await
+        .map_err(|e| format!("could not look up {host}: {e}"))?
+        .collect();
+    if let Some(inside) = addrs.iter().find(|a| feidi_core::net::is_internal(a.ip())) {
+        return Err(format!(
+            "refused: {host} resolves to {} in the server's own network (an admin may allow internal targets)",
+            inside.ip()
+        ));
+    }
+    client_builder()
+        .resolve_to_addrs(bare, &addrs)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+async fn send(client: &reqwest::Client, delivery: &DueDelivery, allow_internal: bool) -> Outcome {
     let started = std::time::Instant::now();
+    let client = match route(client, &delivery.url, allow_internal).await {
+        Ok(client) => client,
+        Err(error) => {
+            return Outcome {
+                status_code: None,
+                error: Some(error.chars().take(500).collect()),
+                duration_ms: 0,
+            };
+        }
+    };
     let answer = client
         .post(&delivery.url)
         .header("content-type", "application/json")
@@ -226,6 +335,7 @@ pub async fn deliver_due(
     let due = store
         .claim_deliveries(now, chrono::Duration::seconds(60), SEND_BATCH as i64)
         .await?;
+    let allow_internal = store.webhooks_allow_internal().await?;
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut sending = tokio::task::JoinSet::new();
     for delivery in due.iter().cloned() {
@@ -233,7 +343,7 @@ pub async fn deliver_due(
         sending.spawn(async move {
             // The semaphore is never closed, so a permit always comes.
             let _permit = permits.acquire_owned().await;
-            let outcome = send(&client, &delivery).await;
+            let outcome = send(&client, &delivery, allow_internal).await;
             (delivery, outcome)
         });
     }

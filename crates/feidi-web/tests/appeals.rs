@@ -52,6 +52,14 @@ async fn park(app: &TestApp) -> Park {
     }
 }
 
+/// Lets webhooks reach this machine, where the tests' receivers listen.
+async fn allow_internal_targets(app: &TestApp) {
+    let (status, body) = app
+        .admin("PUT", "/settings/webhooks", Some(json!({"allow_internal": true})))
+        .await;
+    assert_eq!((status, &body["allow_internal"]), (StatusCode::OK, &json!(true)));
+}
+
 /// The 2023 National Day week as published: 9-29 to 10-06 off, then two 调休 workdays.
 async fn national_day_2023(app: &TestApp) {
     for day in [
@@ -450,6 +458,8 @@ both_backends!(
 async fn the_sweep_hands_over_then_escalates_and_twice_changes_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
     let park = park(&app).await;
+    // Its receivers listen on this machine.
+    allow_internal_targets(&app).await;
     // An endpoint that wants escalations only (its receiver is never reached here).
     let (status, hook) = app
         .admin(
@@ -1079,6 +1089,8 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     use hmac::Mac;
     let app = TestApp::start(backend).await;
     let park = park(&app).await;
+    // Its receivers listen on this machine.
+    allow_internal_targets(&app).await;
     let (url, got) = receiver(vec![500]).await;
     let secret = "a secret of sixteen or more";
 
@@ -1725,6 +1737,8 @@ both_backends!(the_categories_page, super::the_categories_page);
 async fn the_webhooks_pages(backend: Backend) {
     let app = TestApp::start(backend).await;
     let park = park(&app).await;
+    // Its receivers listen on this machine.
+    allow_internal_targets(&app).await;
     let page = |token: &str, path: &str| {
         let (app, token, path) = (&app, token.to_string(), path.to_string());
         async move { page_as(app, &token, &path).await }
@@ -1958,3 +1972,80 @@ async fn a_handover_skips_an_absent_b(backend: Backend) {
     assert!(moved["ack_due_at"].as_str() > appeal["ack_due_at"].as_str());
 }
 both_backends!(a_handover_skips_an_absent_b, super::a_handover_skips_an_absent_b);
+
+/// Issue 18, point 10: webhooks may not target the server's own network unless an admin
+/// allows it — refused when registered, and refused again when a delivery is due (an endpoint
+/// registered while allowed, or a name that resolves inside).
+async fn webhooks_may_not_reach_the_server_s_own_network(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let register = |url: &str| {
+        app.admin(
+            "POST",
+            "/webhooks",
+            Some(json!({"url": url, "secret": "a secret of sixteen or more", "events": ["submitted"]})),
+        )
+    };
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost:8080/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/hook",
+        "http://192.168.1.1/hook",
+        "http://[::1]:8080/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+    ] {
+        let (status, problem) = register(url).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "url", "{url}");
+    }
+    let (_, hooks) = app.admin("GET", "/webhooks", None).await;
+    assert_eq!(hooks.as_array().map(Vec::len), Some(0), "{hooks}");
+    let (status, _) = app
+        .call(
+            &park.a.1,
+            "PUT",
+            "/settings/webhooks",
+            Some(json!({"allow_internal": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins change it");
+
+    // Allowed, an internal endpoint is registered; once forbidden again, its delivery is
+    // refused and logged, never sent.
+    let (url, got) = receiver(vec![200]).await;
+    allow_internal_targets(&app).await;
+    let (status, hook) = register(&url).await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    let (status, _) = app
+        .admin(
+            "PUT",
+            "/settings/webhooks",
+            Some(json!({"allow_internal": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    submit_now(&app, &park.firm.1, None).await;
+    let client = feidi_web::webhooks::client();
+    feidi_web::webhooks::deliver_due(&app.store, &client, feidi_core::time::now())
+        .await
+        .expect("deliver");
+    let (_, log) = app
+        .admin("GET", &format!("/webhooks/{}/deliveries", hook["id"]), None)
+        .await;
+    let error = log["items"][0]["attempt_log"][0]["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(error.starts_with("refused"), "{log}");
+    assert_eq!(
+        got.lock().map(|g| g.len()).unwrap_or(99),
+        0,
+        "nothing reached the receiver"
+    );
+}
+both_backends!(
+    webhooks_may_not_reach_the_server_s_own_network,
+    super::webhooks_may_not_reach_the_server_s_own_network
+);

@@ -142,7 +142,7 @@ async fn create(State(state): State<AppState>, form: FormInput) -> Response {
         return error_page(&caller, e);
     }
     let body = form_body(&fields);
-    let outcome = match parse_webhook(&body, true, lang) {
+    let outcome = match parse_webhook(&state.store, &body, true, lang).await {
         Ok(input) => state
             .store
             .create_webhook(Some(caller.user.id), input)
@@ -209,7 +209,7 @@ async fn switch(State(state): State<AppState>, Path(id): Path<i64>, form: FormIn
             body.insert("version".into(), version.clone());
         }
         let version = crate::service::version_of(&body, lang)?;
-        let input = parse_webhook(&body, false, lang)?;
+        let input = parse_webhook(&state.store, &body, false, lang).await?;
         state
             .store
             .update_webhook(Some(caller.user.id), id, version, input)
