@@ -23,6 +23,24 @@ pub struct SessionInfo {
     pub csrf: String,
 }
 
+/// An API token as its owner and admins see it: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub label: Option<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// Who holds a presented API token.
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    pub user: User,
+    pub token_id: i64,
+    pub last_used_at: Option<DateTime<FixedOffset>>,
+}
+
 /// How a login key (an account or an address) stands after failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ThrottleState {
@@ -256,13 +274,14 @@ impl Store {
         .await
     }
 
-    /// Stores a new API token's hash for a user.
+    /// Stores a new API token's hash for a user, with a label and an optional expiry.
     pub async fn create_token(
         &self,
         actor: Option<i64>,
         user_id: i64,
         token_hash: &str,
         label: Option<String>,
+        expires_at: Option<DateTime<FixedOffset>>,
     ) -> StoreResult<i64> {
         let token_hash = token_hash.to_string();
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
@@ -274,17 +293,24 @@ impl Store {
                 if exists.is_none() {
                     return Err(StoreError::NotFound);
                 }
-                let row = sqlx::query("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                    .bind(user_id)
-                    .bind(token_hash)
-                    .bind(label.clone())
-                    .bind(stamp(now()))
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let row = sqlx::query(
+                    "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(user_id)
+                .bind(token_hash)
+                .bind(label.clone())
+                .bind(stamp(now()))
+                .bind(expires_at.map(stamp))
+                .fetch_one(&mut *tx)
+                .await?;
                 let id: i64 = row.try_get(0)?;
                 let note = format!(
-                    "API token {id} issued{}",
-                    label.map(|l| format!(" ({l})")).unwrap_or_default()
+                    "API token {id} issued{}{}",
+                    label.map(|l| format!(" ({l})")).unwrap_or_default(),
+                    expires_at
+                        .map(|t| format!(", expires {}", stamp(t)))
+                        .unwrap_or_default()
                 );
                 write_audit(
                     &mut *tx,
@@ -298,17 +324,96 @@ impl Store {
         .await
     }
 
-    /// The active user holding an API token with this hash.
-    pub async fn token_user(&self, token_hash: &str) -> StoreResult<Option<User>> {
+    /// A user's API tokens, newest first (never their secrets, which are not kept).
+    pub async fn tokens_of(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, label, created_at, last_used_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(ApiToken {
+                    id: c.int("id")?,
+                    label: c.opt_text("label")?,
+                    created_at: c.text("created_at")?,
+                    last_used_at: c.opt_text("last_used_at")?,
+                    expires_at: c.opt_text("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one of a user's tokens: it is gone at once (every server asks the database
+    /// within a second). Not found unless it is that user's.
+    pub async fn revoke_token(&self, actor: Option<i64>, user_id: i64, token_id: i64) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                let gone = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                    .bind(token_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if gone.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::event(
+                        actor,
+                        "token_revoked",
+                        "user",
+                        Some(user_id),
+                        format!("API token {token_id} revoked"),
+                    ),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    /// Records that a token was used at `at` (kept to the minute by the caller: a write per
+    /// request would hold the single writer for nothing).
+    pub async fn token_used(&self, token_id: i64, at: DateTime<FixedOffset>) -> StoreResult<()> {
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(stamp(at))
+                    .bind(token_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// The active user holding an unexpired API token with this hash, the token's id and when
+    /// it was last used.
+    pub async fn token_user(&self, token_hash: &str) -> StoreResult<Option<TokenHolder>> {
         let sql = format!(
-            "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = TRUE",
+            "SELECT {}, t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND u.active = TRUE AND (t.expires_at IS NULL OR t.expires_at > $2)",
             user_columns_prefixed()
         );
         let row = sqlx::query(&sql)
             .bind(token_hash.to_string())
+            .bind(stamp(now()))
             .fetch_optional(&self.read)
             .await?;
-        row.as_ref().map(User::from_row).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let c = Cols::Row(&row);
+        Ok(Some(TokenHolder {
+            user: User::from_row(&row)?,
+            token_id: c.int("token_id")?,
+            last_used_at: c
+                .opt_text("last_used_at")?
+                .as_deref()
+                .and_then(feidi_core::time::parse_instant),
+        }))
     }
 
     /// How a throttle key stands now.

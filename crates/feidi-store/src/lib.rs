@@ -42,7 +42,7 @@ pub use appeals::{
     AppealGroup, AppealStats, CalendarDay, GeneratedAppeal, MarkedDay, Named, NewAppeal, SweepReport,
 };
 pub use audit::{AuditEntry, AuditQuery};
-pub use auth::{SessionInfo, ThrottleState};
+pub use auth::{ApiToken, SessionInfo, ThrottleState, TokenHolder};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult};

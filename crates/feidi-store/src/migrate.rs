@@ -126,6 +126,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0020_logins_ignore_case.sql"),
         include_str!("../migrations/postgres/0020_logins_ignore_case.sql"),
     ),
+    (
+        21,
+        "token_lifecycle",
+        include_str!("../migrations/sqlite/0021_token_lifecycle.sql"),
+        include_str!("../migrations/postgres/0021_token_lifecycle.sql"),
+    ),
 ];
 
 impl Store {

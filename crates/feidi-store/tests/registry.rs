@@ -370,11 +370,11 @@ async fn sessions_tokens_and_throttling(backend: Backend) {
     );
 
     store
-        .create_token(None, leader.id, "t-hash", Some("wall".into()))
+        .create_token(None, leader.id, "t-hash", Some("wall".into()), None)
         .await
         .expect("token");
     assert_eq!(
-        store.token_user("t-hash").await.expect("read").map(|u| u.id),
+        store.token_user("t-hash").await.expect("read").map(|h| h.user.id),
         Some(leader.id)
     );
     assert!(store.token_user("nope").await.expect("read").is_none());

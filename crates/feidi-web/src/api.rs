@@ -77,7 +77,11 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(read_user).patch(update_user))
-        .route("/users/{id}/tokens", post(issue_token))
+        .route("/users/{id}/tokens", get(list_tokens).post(issue_token))
+        .route(
+            "/users/{id}/tokens/{token_id}",
+            axum::routing::delete(revoke_token),
+        )
         .route("/projects/{id}/milestones", get(list_milestones))
         .route(
             "/projects/{id}/milestones/{kind}",
@@ -232,12 +236,29 @@ async fn issue_token(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let label = body
-        .get("label")
-        .and_then(Value::as_str)
-        .map(|s| s.chars().take(100).collect());
-    let token = service::issue_token(&state, &caller, id, label).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response())
+    let (token_id, token) = service::issue_token(&state, &caller, id, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": token_id, "token": token })),
+    )
+        .into_response())
+}
+
+async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    Ok(Json(service::list_tokens(&state, &caller, id).await?).into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, token_id)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    service::revoke_token(&state, &caller, id, token_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn dashboard(

@@ -180,12 +180,26 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
                 via: Via::Token,
             }));
         }
-        let user = state.store.token_user(&hash).await?;
-        if let Some(user) = &user {
-            state.credentials.put(key, user.clone(), None);
+        let Some(holder) = state.store.token_user(&hash).await? else {
+            return Ok(None);
+        };
+        // When a token was last used is kept to the minute, written off the request's path:
+        // a write per request would queue every API call behind the single writer.
+        let now = feidi_core::time::now();
+        if holder
+            .last_used_at
+            .is_none_or(|at| now - at >= chrono::Duration::minutes(1))
+        {
+            let (store, id) = (state.store.clone(), holder.token_id);
+            tokio::spawn(async move {
+                if let Err(e) = store.token_used(id, now).await {
+                    tracing::warn!(error = %e, token = id, "could not record a token's use");
+                }
+            });
         }
-        return Ok(user.map(|user| Caller {
-            user,
+        state.credentials.put(key, holder.user.clone(), None);
+        return Ok(Some(Caller {
+            user: holder.user,
             via: Via::Token,
         }));
     }

@@ -618,9 +618,31 @@ pub fn document() -> Value {
     );
     paths.insert(
         "/users/{id}/tokens".into(),
-        json!({"post": operation("Issue an API token (admins, or oneself); shown once", vec![path_id()], None, vec![
-            answer("201", "the token", Some(object(&[("token", text())], &["token"]))),
-        ])}),
+        json!({
+            "post": {
+                "summary": "Issue an API token (admins, or oneself); its secret is shown once",
+                "parameters": [path_id()],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "label": {"type": "string", "maxLength": 100},
+                    "expires_at": {"type": "string", "description": "a day YYYY-MM-DD (its end in Asia/Shanghai) or an RFC 3339 instant, in the future"},
+                }}}}},
+                "responses": {
+                    "201": {"description": "the token", "content": {"application/json": {"schema": object(&[("id", id()), ("token", text())], &["id", "token"])}}},
+                    "422": {"description": "a bad label or expiry"},
+                },
+            },
+            "get": operation("A user's API tokens, newest first, never their secrets (admins, or oneself)", vec![path_id()], None, vec![
+                answer("200", "the tokens", Some(json!({"type": "array", "items": object(&[("id", id()), ("label", text()), ("created_at", text()), ("last_used_at", text()), ("expires_at", text())], &["id", "created_at"])}))),
+            ]),
+        }),
+    );
+    paths.insert(
+        "/users/{id}/tokens/{token_id}".into(),
+        json!({"delete": {
+            "summary": "Revoke a token at once (admins, or oneself; deactivating a user revokes all of theirs)",
+            "parameters": [path_id(), {"name": "token_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"204": {"description": "revoked"}, "404": {"description": "no such token of that user"}},
+        }}),
     );
     paths.insert(
         "/me".into(),

@@ -309,16 +309,89 @@ pub async fn issue_token(
     state: &AppState,
     caller: &Caller,
     user_id: i64,
-    label: Option<String>,
-) -> ApiResult<String> {
+    body: &Map<String, Value>,
+) -> ApiResult<(i64, String)> {
     // Admins for anyone, users for themselves; of others, a user is not even told they exist.
     get_user(state, caller, user_id).await?;
+    let lang = caller.lang();
+    let mut input = feidi_core::Input::new(body);
+    let label = input.text("label", Need::Optional, 100);
+    let expires_at = token_expiry(&mut input, body);
+    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
     let token = random_token();
+    let id = state
+        .store
+        .create_token(
+            Some(caller.user.id),
+            user_id,
+            &token_hash(&token),
+            label,
+            expires_at,
+        )
+        .await?;
+    Ok((id, token))
+}
+
+/// A token's `expires_at`: an RFC 3339 instant, or a day `YYYY-MM-DD` meaning its end in
+/// Shanghai; in the future, in a sane year.
+fn token_expiry(
+    input: &mut feidi_core::Input<'_>,
+    body: &Map<String, Value>,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let text = match body.get("expires_at") {
+        None | Some(Value::Null) => return None,
+        Some(Value::String(s)) if s.trim().is_empty() => return None,
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(_) => {
+            input.flag("expires_at", Flaw::Rule("格式不正确", "has the wrong type"));
+            return None;
+        }
+    };
+    let at = feidi_core::time::parse_day(&text)
+        .map(feidi_core::time::end_of_day)
+        .or_else(|| feidi_core::time::parse_sane_instant(&text));
+    match at {
+        None => {
+            input.flag(
+                "expires_at",
+                Flaw::Rule(
+                    "须为日期 YYYY-MM-DD 或带时区的时间，如 2027-06-30T18:00:00+08:00",
+                    "must be a date YYYY-MM-DD or an RFC 3339 instant like 2027-06-30T18:00:00+08:00",
+                ),
+            );
+            None
+        }
+        Some(at) if at <= feidi_core::time::now() => {
+            input.flag(
+                "expires_at",
+                Flaw::Rule("须晚于当前时间", "must be in the future"),
+            );
+            None
+        }
+        at => at,
+    }
+}
+
+/// A user's API tokens (an admin's for anyone, a user's own).
+pub async fn list_tokens(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i64,
+) -> ApiResult<Vec<feidi_store::ApiToken>> {
+    get_user(state, caller, user_id).await?;
+    Ok(state.store.tokens_of(user_id).await?)
+}
+
+/// Revokes a token at once: this server forgets what it trusted, the others ask the database
+/// again within a second.
+pub async fn revoke_token(state: &AppState, caller: &Caller, user_id: i64, token_id: i64) -> ApiResult<()> {
+    get_user(state, caller, user_id).await?;
     state
         .store
-        .create_token(Some(caller.user.id), user_id, &token_hash(&token), label)
+        .revoke_token(Some(caller.user.id), user_id, token_id)
         .await?;
-    Ok(token)
+    state.credentials.clear();
+    Ok(())
 }
 
 /// The programme at a glance (`GET /dashboard`). Figures of capabilities still to come are

@@ -452,3 +452,208 @@ async fn logins_wait_for_another_process_s_write_lock() {
 async fn sqlite_logins_wait_for_another_process_s_write_lock() {
     logins_wait_for_another_process_s_write_lock().await;
 }
+
+/// Point 12: API tokens have a label, an optional expiry and `last_used_at`; they are listed
+/// without their secret, revoked at once on every server, dead after their expiry, and
+/// revoked for good when their user is deactivated.
+async fn api_tokens_have_a_lifecycle(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (staff, _) = app.user("staff.tok", "staff", None).await;
+    let (_, other) = app.user("staff.other", "staff", None).await;
+    let tokens = format!("/users/{staff}/tokens");
+    let tomorrow = (feidi_core::time::today() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (status, issued) = app
+        .admin(
+            "POST",
+            &tokens,
+            Some(json!({"label": "大屏", "expires_at": tomorrow})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let secret = issued["token"].as_str().unwrap_or_default().to_string();
+    let (status, me) = app.call(&secret, "GET", "/me", None).await;
+    assert_eq!((status, &me["id"]), (StatusCode::OK, &json!(staff)));
+
+    for (bad, why) in [
+        ("2000-01-01", "past"),
+        ("soon", "not a time"),
+        ("0001-01-01T00:00:00+08:00", "year 1"),
+    ] {
+        let (status, problem) = app.admin("POST", &tokens, Some(json!({"expires_at": bad}))).await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["expires_at".to_string()]),
+            "{why}"
+        );
+    }
+
+    // Listed without a secret; its use recorded (off the request's path, so within moments).
+    // (The test's own token for the user, made with it, is listed after it: newest first.)
+    let mut listed = Value::Null;
+    for _ in 0..100 {
+        listed = app.admin("GET", &tokens, None).await.1;
+        if !listed[0]["last_used_at"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    assert_eq!(
+        (&listed[0]["id"], &listed[0]["label"]),
+        (&issued["id"], &json!("大屏"))
+    );
+    assert!(
+        listed[0]["expires_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("T00:00:00.000000+08:00")),
+        "{listed}"
+    );
+    assert!(listed[0]["last_used_at"].is_string(), "{listed}");
+    assert!(listed[1]["last_used_at"].is_null(), "never used: {listed}");
+    assert!(!listed.to_string().contains(&secret) && listed[0].get("token_hash").is_none());
+    // Someone else's tokens are not even there for another user.
+    let (status, _) = app.call(&other, "GET", &tokens, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Revoked: 401 at once here, and on another server past the second it trusts a token.
+    let second = app.second_server().await;
+    let (status, _) = second.admin("GET", "/me", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = issued["id"].as_i64().unwrap_or_default();
+    let (status, _) = app.admin("DELETE", &format!("{tokens}/{id}"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.call(&secret, "GET", "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    tokio::time::sleep(feidi_web::memo::CREDENTIAL_TTL).await;
+    let on_second = app
+        .client
+        .get(format!("{}/api/v1/me", second.base))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .expect("second server");
+    assert_eq!(on_second.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = app.admin("DELETE", &format!("{tokens}/{id}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "revoked once");
+
+    // Expired: refused.
+    let (_, short) = app.admin("POST", &tokens, Some(json!({"label": "短期"}))).await;
+    feidi_store::testing::execute(
+        &app.store,
+        &format!(
+            "UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000000+08:00' WHERE id = {}",
+            short["id"]
+        ),
+    )
+    .await;
+    let (status, _) = app
+        .call(short["token"].as_str().unwrap_or_default(), "GET", "/me", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Deactivated: every token of the user is gone, and stays gone when reactivated.
+    let (_, kept) = app.admin("POST", &tokens, Some(json!({"label": "脚本"}))).await;
+    let (_, user) = app.admin("GET", &format!("/users/{staff}"), None).await;
+    let (status, user) = app
+        .admin(
+            "PATCH",
+            &format!("/users/{staff}"),
+            Some(json!({"active": false, "version": user["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let (status, _) = app
+        .admin(
+            "PATCH",
+            &format!("/users/{staff}"),
+            Some(json!({"active": true, "version": user["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(kept["token"].as_str().unwrap_or_default(), "GET", "/me", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, listed) = app.admin("GET", &tokens, None).await;
+    assert_eq!(listed, json!([]));
+}
+both_backends!(api_tokens_have_a_lifecycle, super::api_tokens_have_a_lifecycle);
+
+/// Point 12's page: a user issues a token for themselves (a refused expiry keeps the label
+/// typed), sees its secret once, and revokes it; nobody else's tokens are reachable.
+async fn the_tokens_page(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (me, _) = app.user("staff.page", "staff", None).await;
+    app.user("staff.nosy", "staff", None).await;
+    let (_, session) = app.sign_in("staff.page", "password123").await;
+    let session = session.expect("session");
+    let path = format!("/users/{me}/tokens");
+    let (status, page) = app.page(&session, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("href=\"{path}\"")),
+        "the header links to it"
+    );
+    let post = |fields: Vec<(&'static str, String)>, page: String| {
+        let mut form = vec![("_csrf", hidden(&page, "_csrf"))];
+        form.extend(fields);
+        app.client
+            .post(app.url(&path))
+            .header("cookie", format!("feidi_session={session}"))
+            .form(&form)
+            .send()
+    };
+    let refused = post(
+        vec![("label", "数据大屏".into()), ("expires_at", "2001-01-01".into())],
+        page.clone(),
+    )
+    .await
+    .expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(html.contains("value=\"数据大屏\""), "the label typed is kept");
+    assert!(html.contains("须晚于当前时间"), "the error is named");
+    let issued = post(
+        vec![("label", "数据大屏".into()), ("expires_at", String::new())],
+        page,
+    )
+    .await
+    .expect("post");
+    assert_eq!(issued.status(), StatusCode::CREATED);
+    let html = issued.text().await.unwrap_or_default();
+    let secret = html
+        .split("<code id=\"token-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(secret.len(), 64, "the secret is shown once");
+    let (status, _) = app.call(&secret, "GET", "/me", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, page) = app.page(&session, &path).await;
+    assert!(!page.contains(&secret), "never shown again");
+    let (_, listed) = app.call(&secret, "GET", &path, None).await;
+    let id = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|t| t["label"] == "数据大屏"))
+        .map(|t| t["id"].clone())
+        .unwrap_or_default();
+    let revoked = app
+        .client
+        .post(app.url(&format!("{path}/{id}/revoke")))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&[("_csrf", hidden(&page, "_csrf"))])
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.call(&secret, "GET", "/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (_, nosy) = app.sign_in("staff.nosy", "password123").await;
+    let (status, _) = app.page(&nosy.expect("session"), &path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+both_backends!(the_tokens_page, super::the_tokens_page);

@@ -304,7 +304,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|_| anyhow!("there is no user {login}"))?;
             let token = auth::random_token();
             store
-                .create_token(None, user.id, &auth::token_hash(&token), Some("cli".into()))
+                .create_token(None, user.id, &auth::token_hash(&token), Some("cli".into()), None)
                 .await
                 .map_err(store_error)?;
             println!("{token}");

@@ -246,7 +246,8 @@ async fn users_and_tokens_from_the_command_line(backend: Backend) {
         .token_user(&feidi_web::auth::token_hash(&token))
         .await
         .expect("lookup")
-        .expect("the token works");
+        .expect("the token works")
+        .user;
     assert_eq!((user.id, user.name.as_str()), (id, "王五"));
 
     // A bad role is refused and names the field; a short password too.

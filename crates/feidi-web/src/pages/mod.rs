@@ -8,6 +8,7 @@ mod imports;
 mod login;
 mod organisation;
 mod registry;
+mod tokens;
 mod webhooks;
 
 use askama::Template;
@@ -46,11 +47,13 @@ pub fn routes() -> Router<AppState> {
         .merge(appeals::routes())
         .merge(organisation::routes())
         .merge(webhooks::routes())
+        .merge(tokens::routes())
         .fallback(not_found)
 }
 
 /// The signed-in user as the page header shows them.
 pub struct Badge {
+    pub id: i64,
     pub name: String,
     pub role_label: &'static str,
     pub is_admin: bool,
@@ -79,6 +82,7 @@ impl Chrome {
         Self {
             lang,
             user: Some(Badge {
+                id: caller.user.id,
                 name: caller.user.name.clone(),
                 role_label: caller.user.role.label(lang),
                 is_admin: principal.is_admin(),

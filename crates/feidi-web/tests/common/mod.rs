@@ -103,7 +103,7 @@ impl TestApp {
             .expect("create user");
         let token = auth::random_token();
         store
-            .create_token(None, user.id, &auth::token_hash(&token), None)
+            .create_token(None, user.id, &auth::token_hash(&token), None, None)
             .await
             .expect("token");
         (user.id, token)

@@ -1,0 +1,12 @@
+-- API tokens have a lifecycle: an optional expiry, when each was last used, a list per user,
+-- and revocation. Deactivating a user ends its tokens and sessions for good (they would come
+-- back with a reactivation otherwise). Kept in lockstep with
+-- ../postgres/0021_token_lifecycle.sql.
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+ALTER TABLE api_tokens ADD COLUMN last_used_at TEXT;
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);
+CREATE TRIGGER users_deactivated AFTER UPDATE OF active ON users
+WHEN NEW.active = 0 AND OLD.active = 1 BEGIN
+    DELETE FROM api_tokens WHERE user_id = NEW.id;
+    DELETE FROM sessions WHERE user_id = NEW.id;
+END;
