@@ -24,6 +24,16 @@ pub enum StoreError {
     Invalid(#[from] FieldErrors),
     #[error("unsupported database URL {0}: use sqlite://FILE (not in memory) or postgres://...")]
     BadUrl(String),
+    #[error(
+        "backup and restore of a file are for SQLite; on PostgreSQL use pg_dump and pg_restore (see the README)"
+    )]
+    NotSqlite,
+    #[error("{0} already exists: a backup never overwrites a file")]
+    Exists(std::path::PathBuf),
+    #[error(
+        "{0} is not empty (it has users, projects or audit entries): a restore goes only into a new or empty database"
+    )]
+    NotEmpty(std::path::PathBuf),
     #[error("migration {0} failed")]
     Migration(String, #[source] sqlx::Error),
     #[error("stored data is not what feidi wrote: {0}")]

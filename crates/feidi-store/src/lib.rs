@@ -10,6 +10,7 @@
 mod appeals;
 mod audit;
 mod auth;
+mod backup;
 mod dashboard;
 mod dispatch;
 mod error;
@@ -43,6 +44,7 @@ pub use appeals::{
 };
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{ApiToken, SessionInfo, ThrottleState, TokenHolder};
+pub use backup::{BackupSummary, restore};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult};

@@ -93,6 +93,16 @@ enum Command {
     /// The working-day calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Write a consistent copy of the SQLite database to a new file while the servers run
+    /// (on PostgreSQL use pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    /// Restore a backup into the database, which must be new or empty (stop its servers first;
+    /// on PostgreSQL use pg_restore).
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -340,6 +350,36 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Calendar(CalendarCommand::Import { file }) => {
             let store = open(&cli.database).await?;
             exchange::import_calendar(&store, &file).await
+        }
+        Command::Backup { output } => {
+            let store = open(&cli.database).await?;
+            let started = std::time::Instant::now();
+            let copy = store.backup_to(&output).await.map_err(store_error)?;
+            println!(
+                "backed up {} to {} in {:.1} s: {} bytes, schema {}, {} users, {} projects",
+                feidi_store::redact(&cli.database),
+                copy.file.display(),
+                started.elapsed().as_secs_f64(),
+                copy.bytes,
+                copy.schema_version,
+                copy.users,
+                copy.projects
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let restored = feidi_store::restore(&cli.database, &file)
+                .await
+                .map_err(store_error)?;
+            println!(
+                "restored {} into {}: schema {}, {} users, {} projects",
+                file.display(),
+                feidi_store::redact(&cli.database),
+                restored.schema_version,
+                restored.users,
+                restored.projects
+            );
+            Ok(())
         }
     }
 }
