@@ -1,7 +1,7 @@
 //! An import's publishing on SQLite, on a connection of its own driven from one blocking thread
-//! (`sqlite_direct`): prepared inserts of a hundred reports, the report totals added up here,
-//! and the log copied back into the file by a second thread meanwhile — all in one transaction,
-//! as the PostgreSQL path in `imports.rs`.
+//! (`sqlite_direct`): prepared inserts of a hundred reports and the report totals added up here,
+//! all in one transaction, as the PostgreSQL path in `imports.rs`; the log is copied back into
+//! the file after it commits.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use feidi_core::{FieldErrors, Flaw};
 use rusqlite::{Connection, params};
 
 use crate::imports::{ImportRecord, ImportedReport};
-use crate::sqlite_direct::{Checkpointer, begin};
+use crate::sqlite_direct::begin;
 use crate::{ReportStatus, StoreError, StoreResult};
 
 /// What to publish: checked reports in (project, month) order, and the import's record.
@@ -53,15 +53,15 @@ struct Projects {
 /// sees any of it, and a process killed before then leaves nothing behind.
 pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -> StoreResult<i64> {
     let conn = crate::sqlite_direct::open(&job.file, false)?;
-    // This connection leaves checkpoints to the checkpointer, and does not check each row's
-    // references: every project is looked up (`transaction`), and the import is ours.
+    // This connection copies the log back once, after its commit (below), and does not check
+    // each row's references: every project is looked up (`transaction`), and the import is ours.
     conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
     // Nor does it run triggers. The only ones its writes meet are the per-row totals triggers
     // of `monthly_reports`, and the insert trigger skips imported rows (`WHEN NEW.import_id IS
     // NULL`; the totals are added below) — but SQLite still enters it for every row, a frame of
     // its own allocated and cleared each time. (`imports` and `audit_log` have no triggers.)
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
-    let checkpointer = Checkpointer::start(job.file.clone())?;
+    let started = std::time::Instant::now();
     let outcome = (|| -> StoreResult<i64> {
         begin(&conn)?;
         let written = (|| -> StoreResult<i64> {
@@ -101,9 +101,14 @@ pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -
             }
         }
     })();
-    let finished = checkpointer.finish();
     let id = outcome?;
-    finished.map(|()| id)
+    let written = started.elapsed();
+    // Nothing of a transaction can be copied back into the database before it commits, so
+    // the log is copied once, after: a checkpointer running meanwhile would only spin. What
+    // the import wrote is then not left in the log for a server to copy in a request.
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+    tracing::debug!(?written, checkpoint = ?(started.elapsed() - written), "import: published");
+    Ok(id)
 }
 
 /// Writes one run of rows and adds them to the report totals, inside the import's transaction.

@@ -29,6 +29,25 @@ pub fn routes() -> Router<AppState> {
         .route("/webhooks/{id}", get(deliveries_page))
         .route("/webhooks/{id}/active", post(switch))
         .route("/webhooks/{id}/delete", post(remove))
+        .route("/webhooks/targets", post(set_targets))
+}
+
+/// Allows or forbids targets in the server's own network (the setting of
+/// `PUT /settings/webhooks`), from the checkbox on the list page.
+async fn set_targets(State(state): State<AppState>, form: FormInput) -> Response {
+    let FormInput { caller, fields } = form;
+    if let Err(e) = admin(&caller) {
+        return error_page(&caller, e);
+    }
+    let allow = fields.get("allow_internal").and_then(Value::as_str) == Some("true");
+    match state
+        .store
+        .set_webhooks_allow_internal(Some(caller.user.id), allow)
+        .await
+    {
+        Ok(_) => Redirect::to("/webhooks").into_response(),
+        Err(e) => error_page(&caller, ApiError::from(e)),
+    }
 }
 
 /// An event kind as a checkbox: its code, its label in the page's language, whether it is ticked.
@@ -89,6 +108,8 @@ struct ListPage {
     events: Vec<EventBox>,
     active: bool,
     errors: Vec<String>,
+    /// Whether targets in the server's own network are allowed.
+    allow_internal: bool,
 }
 
 async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiError> {
@@ -108,6 +129,7 @@ async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiErr
         events: event_boxes(lang, &["submitted".to_string()]),
         active: true,
         errors: Vec::new(),
+        allow_internal: state.store.webhooks_allow_internal().await?,
     })
 }
 
