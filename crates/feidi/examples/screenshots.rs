@@ -77,6 +77,28 @@ async fn main() {
         client.goto(&format!("{base}{page}")).await.expect("page");
         save(&client, &out, name).await;
     }
+    // The admin's API tokens, one just issued: its secret shown this once.
+    client
+        .goto(&format!("{base}/users/1/tokens"))
+        .await
+        .expect("tokens");
+    browser::fill(&client, "f-label", "数据大屏").await;
+    browser::click(&client, "token-submit").await;
+    client
+        .wait()
+        .for_element(Locator::Id("token-issued"))
+        .await
+        .expect("token shown");
+    save(&client, &out, "tokens").await;
+    // And on a phone.
+    client.set_window_size(390, 844).await.expect("resize");
+    for (page, name) in [
+        ("/users/1/tokens", "tokens-phone"),
+        ("/webhooks", "webhooks-phone"),
+    ] {
+        client.goto(&format!("{base}{page}")).await.expect("page");
+        save(&client, &out, name).await;
+    }
     let _ = client.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
