@@ -162,12 +162,17 @@ pub struct Standing {
     pub annual_plan: Option<Money>,
 }
 
-/// Days from text date `b` to text date `a`, in the backend's dialect.
+/// Days from text date `b` to text date `a`, in the backend's dialect. A date outside the
+/// years feidi accepts (1900–2200), which only a version before that rule could have stored
+/// ("-2023-06-01"), counts as none rather than failing the whole query: PostgreSQL cannot cast
+/// it, and every leader's page would answer 500.
 fn days_between(backend: Backend, a: &str, b: &str) -> String {
-    match backend {
+    let sane = |x: &str| format!("{x} BETWEEN '1900' AND '2201'");
+    let days = match backend {
         Backend::Sqlite => format!("CAST(julianday({a}) - julianday({b}) AS INTEGER)"),
         Backend::Postgres => format!("(CAST({a} AS DATE) - CAST({b} AS DATE))"),
-    }
+    };
+    format!("CASE WHEN {} AND {} THEN {days} END", sane(a), sane(b))
 }
 
 fn category(c: &Cols<'_>) -> StoreResult<Category> {
