@@ -697,7 +697,14 @@ pub fn parse_calendar_csv(bytes: &[u8]) -> Result<Vec<feidi_store::MarkedDay>, V
         let name = record
             .get(2)
             .filter(|n| !n.is_empty())
-            .map(|n| n.chars().take(40).collect());
+            .map(|n| n.chars().take(40).collect::<String>());
+        if name.as_ref().is_some_and(|n| n.contains('\0')) {
+            errors.push(CalendarRowError {
+                line: line_no,
+                field: "name",
+                message: "must not contain a NUL character".into(),
+            });
+        }
         let day = feidi_core::time::parse_day(date);
         if day.is_none() {
             errors.push(CalendarRowError {
@@ -862,5 +869,12 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(days.len(), 1);
         assert_eq!(days[0].2.as_deref(), Some("春节, 初一"));
+        // A NUL in a name (PostgreSQL cannot store one), or a year outside 1900–2200, is named.
+        let odd = "date,kind,name\n2024-02-10,holiday,春\u{0}节\n0000-01-01,holiday,x\n";
+        let errors = parse_calendar_csv(odd.as_bytes()).err().unwrap_or_default();
+        assert_eq!(
+            errors.iter().map(|e| (e.line, e.field)).collect::<Vec<_>>(),
+            [(2, "name"), (3, "date")]
+        );
     }
 }
