@@ -89,7 +89,7 @@ pub struct Store {
     /// Writes. On SQLite a single connection: SQLite admits one writer at a time anyway, and
     /// queueing writers in the pool is fairer and cheaper than letting them spin on the lock.
     /// On PostgreSQL the same pool as `read`.
-    write: AnyPool,
+    write: writer::WritePool,
     backend: Backend,
     /// The group-commit writer (SQLite only).
     writer: Option<writer::Writer>,
@@ -135,7 +135,7 @@ impl Store {
                 let writer = Some(writer::Writer::start(write.clone()));
                 Ok(Self {
                     read,
-                    write,
+                    write: writer::WritePool::new(write),
                     backend,
                     writer,
                     calendar: Default::default(),
@@ -152,7 +152,7 @@ impl Store {
                     .await?;
                 Ok(Self {
                     read: pool.clone(),
-                    write: pool,
+                    write: writer::WritePool::new(pool),
                     backend,
                     writer: None,
                     calendar: Default::default(),
@@ -191,14 +191,12 @@ impl Store {
             // spill them to a temporary file, one write per page the statement touches (11 % of
             // the sweep's time). Not for a server: its temporary files would then be in memory
             // too, and a migration's index build sorts millions of rows in them.
-            sqlx::query("PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY")
-                .execute(&self.write)
+            self.write
+                .pragma("PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY")
                 .await?;
             self.bulk.store(large_cache, std::sync::atomic::Ordering::Relaxed);
             if large_cache {
-                sqlx::query("PRAGMA cache_size = -65536")
-                    .execute(&self.write)
-                    .await?;
+                self.write.pragma("PRAGMA cache_size = -65536").await?;
             }
         }
         Ok(())
@@ -210,20 +208,9 @@ impl Store {
         self.read.close().await;
     }
 
-    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
-    /// transaction that reads then writes never fails half-way on another process's commit.
-    /// Several processes starting at once wait for one another here (see `begin_immediate`).
+    /// The migrations' write transaction (see `WritePool::begin`).
     async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
-        if self.backend == Backend::Postgres {
-            return Ok(self.write.begin().await?);
-        }
-        let started = std::time::Instant::now();
-        loop {
-            let begun = self.write.begin_with("BEGIN IMMEDIATE").await;
-            if !wait_if_locked(&begun, started).await {
-                return Ok(begun?);
-            }
-        }
+        self.write.begin(self.backend).await
     }
 }
 
@@ -257,7 +244,7 @@ pub(crate) async fn begin_immediate(conn: &mut sqlx::AnyConnection) -> Result<()
 /// After an attempt to take the write lock (first made at `started`): when another connection
 /// held it and `LOCK_WAIT` has not passed, waits a millisecond and answers that the caller
 /// should try again (see [`begin_immediate`] for why a millisecond).
-async fn wait_if_locked<T>(attempt: &Result<T, sqlx::Error>, started: std::time::Instant) -> bool {
+pub(crate) async fn wait_if_locked<T>(attempt: &Result<T, sqlx::Error>, started: std::time::Instant) -> bool {
     let again = attempt
         .as_ref()
         .is_err_and(|e| is_busy(e) && started.elapsed() < LOCK_WAIT);

@@ -141,8 +141,16 @@ macro_rules! both_backends {
 /// Runs a statement directly, for a test that must put the database into a state no operation
 /// leaves it in (a process that died mid-way).
 pub async fn execute(store: &Store, sql: &str) {
-    sqlx::query(sql)
-        .execute(&store.write)
+    let statement = sql.to_string();
+    store
+        .in_write_tx(
+            move |tx: &mut sqlx::AnyConnection| -> crate::writer::TxFuture<'_, ()> {
+                Box::pin(async move {
+                    sqlx::query(&statement).execute(&mut *tx).await?;
+                    Ok(())
+                })
+            },
+        )
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

@@ -283,7 +283,7 @@ mod tests {
     /// and the first that fails stops the rest and answers its error.
     async fn a_batch_binds_each_statement_its_own_parameters(backend: crate::Backend) {
         let (_db, store) = crate::testing::TestDb::store(backend).await;
-        let mut conn = store.write.acquire().await.expect("a connection");
+        let mut conn = store.write.connection_for_test().await;
         let into = "audit_log (at, action, entity, entity_id, note)";
         let row = |id: i64, action: Option<&str>, note: &str| {
             vec![

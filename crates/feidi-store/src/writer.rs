@@ -33,6 +33,52 @@ struct Request {
 /// The most jobs one commit serves.
 const GROUP_MAX: usize = 64;
 
+/// The pool every write goes through. Its field is this module's alone: no other part of the
+/// store can run a statement on it, so no write can bypass the writer — and its wait for
+/// another process's write lock — the way ending a session once did (a logout failed with 500
+/// while `feidi sweep` wrote). Besides the writer, only the migrations' transaction, the bulk
+/// commands' settings and `close` use it, through the methods below.
+#[derive(Clone)]
+pub(crate) struct WritePool(AnyPool);
+
+impl WritePool {
+    pub(crate) fn new(pool: AnyPool) -> Self {
+        Self(pool)
+    }
+
+    /// Settings of the write connection itself (`Store::for_bulk_work`).
+    pub(crate) async fn pragma(&self, sql: &'static str) -> StoreResult<()> {
+        sqlx::query(sql).execute(&self.0).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn close(&self) {
+        self.0.close().await;
+    }
+
+    /// The migrations' transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads then writes never fails half-way on another
+    /// process's commit; several processes starting at once wait for one another here.
+    pub(crate) async fn begin(&self, backend: Backend) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        if backend == Backend::Postgres {
+            return Ok(self.0.begin().await?);
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let begun = self.0.begin_with("BEGIN IMMEDIATE").await;
+            if !crate::wait_if_locked(&begun, started).await {
+                return Ok(begun?);
+            }
+        }
+    }
+
+    /// A raw connection, for a store unit test that drives one itself.
+    #[cfg(test)]
+    pub(crate) async fn connection_for_test(&self) -> sqlx::pool::PoolConnection<sqlx::Any> {
+        self.0.acquire().await.expect("a connection")
+    }
+}
+
 /// The handle through which jobs reach the writer task.
 #[derive(Clone)]
 pub(crate) struct Writer {
@@ -196,7 +242,7 @@ impl Store {
                     .map_err(|_| failed("unexpected answer type"))
             }
             _ => {
-                let mut conn = self.write.acquire().await?;
+                let mut conn = self.write.0.acquire().await?;
                 let mut tx = conn.begin().await?;
                 let value = job(&mut tx).await?;
                 tx.commit().await?;
