@@ -20,8 +20,8 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, Params, audit_statement, write_audit};
 use crate::registry::Page;
+use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val, bind_all};
-use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -402,14 +402,14 @@ const SWEEP_STEP: usize = 50;
 /// about this plus one commit, on any machine. Longer transactions sweep faster (fewer
 /// commits) at the cost of every other writer's latency while it runs: measured with wrk
 /// writing appeals meanwhile, 10 ms gave a p99 2.3 times the one without a sweep, 3 ms 1.4
-/// times, for a sweep 40 % slower (on SQLite's own sweep connection, `sqlite_sweep`: 6 ms 2.3
+/// times, for a sweep 40 % slower (on SQLite's own sweep connection, `sqlite::sweep`: 6 ms 2.3
 /// times, 3 ms 1.8 times; a pause of 1 ms instead of 2 let the server's writer miss its turn).
 /// With the sweep's appeals worked out before each transaction and the server's writer
 /// grouping what waited for the lock (wrk writing appeals for the sweep's first 4 s of ~93,000):
 /// 3 ms 4.9–5.3 s at 1.5 times, 4 ms 4.9–5.2 s at 1.6–1.7 times, 6 ms 4.7–4.9 s at 1.9–2.0 times.
 const SWEEP_SLICE: std::time::Duration = std::time::Duration::from_millis(3);
 const SWEEP_STEPS_MAX: usize = 20;
-/// How the SQLite sweep shares the write lock (`sqlite_sweep::Pacing`). Its own connection
+/// How the SQLite sweep shares the write lock (`sqlite::sweep::Pacing`). Its own connection
 /// spends its slices working, not waiting on round trips, so while other writers are about it
 /// works `SWEEP_SLICE` at a time and pauses at least as long as it held the lock: with wrk
 /// writing appeals, a fixed pause of 2 ms gave the server a p99 1.8–2.3 times its own, 3 ms
@@ -421,14 +421,14 @@ const SWEEP_STEPS_MAX: usize = 20;
 /// are touched by any few hundred appeals); a waiting writer then waits for one such
 /// transaction and its commit. The
 /// quiet spell that counts as nobody is 100 ms: since a writer that took the lock during a
-/// pause is noticed also when it commits after it (`sqlite_sweep::run`), a shorter spell no
+/// pause is noticed also when it commits after it (`sqlite::sweep::run`), a shorter spell no
 /// longer mistakes a busy server for none, and the sweep speeds up sooner once the load ends
 /// (with wrk writing appeals for the sweep's first 4 s: 5.2–5.3 s with 250 ms, 4.9–5.3 s with
 /// 100 ms, the p99 1.5 times its own either way).
-const SQLITE_SWEEP_PACING: crate::sqlite_sweep::Pacing = crate::sqlite_sweep::Pacing {
+const SQLITE_SWEEP_PACING: crate::sqlite::sweep::Pacing = crate::sqlite::sweep::Pacing {
     least: SWEEP_SLICE,
     most: std::time::Duration::from_millis(48),
-    pause: crate::sqlite_direct::OTHERS_TURN,
+    pause: crate::sqlite::direct::OTHERS_TURN,
     calm: std::time::Duration::from_millis(100),
 };
 
@@ -1495,7 +1495,7 @@ impl Store {
     /// transactions. Each step happens once: a step moves the appeal's `next_due_at` past
     /// `now`, so a second run (or another app server's, at the same time) finds nothing.
     pub async fn sweep(&self, now: DateTime<FixedOffset>) -> StoreResult<SweepReport> {
-        // SQLite sweeps on a connection of its own (`sqlite_sweep`); what follows is PostgreSQL's.
+        // SQLite sweeps on a connection of its own (`sqlite::sweep`); what follows is PostgreSQL's.
         if self.backend == Backend::Sqlite {
             let file = self
                 .sqlite_file
@@ -1568,7 +1568,7 @@ impl Store {
 
 impl Store {
     /// The sweep on SQLite: the due appeals listed, then swept, on a connection of the
-    /// sweep's own from a blocking thread (`sqlite_sweep`), until none is left due.
+    /// sweep's own from a blocking thread (`sqlite::sweep`), until none is left due.
     async fn sweep_sqlite(
         &self,
         file: std::path::PathBuf,
@@ -1576,14 +1576,14 @@ impl Store {
     ) -> StoreResult<SweepReport> {
         let mut held = {
             let mut tx = self.read.begin().await?;
-            let version: i64 = sqlx::query_scalar(crate::sqlite_sweep::HELD_VERSION)
+            let version: i64 = sqlx::query_scalar(crate::sqlite::sweep::HELD_VERSION)
                 .fetch_one(&mut *tx)
                 .await?;
             let calendar_version: i64 =
                 sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'calendar_days'")
                     .fetch_one(&mut *tx)
                     .await?;
-            let held = crate::sqlite_sweep::HeldCalendar {
+            let held = crate::sqlite::sweep::HeldCalendar {
                 version,
                 calendar: calendar_at(&mut tx, &self.calendar, calendar_version).await?,
                 away: std::sync::Arc::new(absences_now(&mut tx).await?),
@@ -1593,12 +1593,12 @@ impl Store {
         };
         let bulk = self.bulk.load(std::sync::atomic::Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
-            let conn = crate::sqlite_sweep::connection(&file, bulk)?;
+            let conn = crate::sqlite::sweep::connection(&file, bulk)?;
             let mut report = SweepReport::default();
             loop {
                 // Listed here, on the thread that sweeps them, not on the pool (through sqlx
                 // each of a hundred thousand ids is a message from its worker thread).
-                let ids = crate::sqlite_sweep::due_ids(&conn, now)?;
+                let ids = crate::sqlite::sweep::due_ids(&conn, now)?;
                 if ids.is_empty() {
                     break;
                 }
@@ -1606,8 +1606,8 @@ impl Store {
                 // in the commits of whichever connection passes the checkpoint mark — often
                 // a server's writer, in a request (with wrk writing appeals meanwhile its
                 // p99 went from 1.5 to 1.0 times its own, and the sweep took 9 s, not 10).
-                let checkpointer = crate::sqlite_direct::Checkpointer::start(file.clone())?;
-                let pass = crate::sqlite_sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
+                let checkpointer = crate::sqlite::direct::Checkpointer::start(file.clone())?;
+                let pass = crate::sqlite::sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
                 let stopped = checkpointer.finish();
                 let pass = pass.and_then(|p| stopped.map(|()| p))?;
                 report.add(&pass.report);

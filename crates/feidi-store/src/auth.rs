@@ -10,8 +10,8 @@ use sqlx::Row;
 use crate::audit::{AuditWrite, write_audit};
 use crate::records::User;
 use crate::registry::Record;
+use crate::sqlite::writer::TxFuture;
 use crate::value::{Cols, Val};
-use crate::writer::TxFuture;
 use crate::{Store, StoreError, StoreResult};
 use sqlx::AnyConnection;
 

@@ -45,7 +45,7 @@ pub enum StoreError {
     Busy,
     #[error("database error")]
     Db(#[source] sqlx::Error),
-    /// From the sweep's own SQLite connection (`sqlite_sweep`).
+    /// From the sweep's own SQLite connection (`sqlite::sweep`).
     #[error("database error")]
     Sqlite(#[source] rusqlite::Error),
 }

@@ -11,8 +11,8 @@ use feidi_core::Money;
 use sqlx::AnyConnection;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::sqlite::writer::TxFuture;
 use crate::value::{Val, bind_all};
-use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// One report as an import brings it (it arrives `submitted`), or as the generator makes it
@@ -119,8 +119,8 @@ impl Store {
         };
         let outcome = match self.sqlite_file.clone() {
             Some(file) => {
-                let job = crate::sqlite_import::Publish::new(file, rows, record, ROWS_PER_TRANSACTION);
-                tokio::task::spawn_blocking(move || crate::sqlite_import::publish(&job, &*progress))
+                let job = crate::sqlite::import::Publish::new(file, rows, record, ROWS_PER_TRANSACTION);
+                tokio::task::spawn_blocking(move || crate::sqlite::import::publish(&job, &*progress))
                     .await
                     .map_err(|e| StoreError::Corrupt(format!("the import's thread: {e}")))?
             }
@@ -282,7 +282,7 @@ struct ReportJson<'a> {
 /// Inserts many reports with one statement on PostgreSQL: the rows travel as one JSON array it
 /// unpacks itself, faster than as eight bound values each (a million rows: 19,000 rows/s
 /// against 14,000). The constant columns are written into the statement (an integer id and a
-/// timestamp of our own). (SQLite has its own path, `sqlite_import`.)
+/// timestamp of our own). (SQLite has its own path, `sqlite::import`.)
 async fn insert_reports(
     tx: &mut AnyConnection,
     rows: &[ImportedReport],

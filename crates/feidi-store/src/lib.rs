@@ -22,12 +22,9 @@ mod programme;
 mod records;
 mod registry;
 mod reports;
-mod sqlite_direct;
-mod sqlite_import;
-mod sqlite_sweep;
+mod sqlite;
 mod value;
 mod webhooks;
-mod writer;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -36,7 +33,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+
+pub(crate) use sqlite::{LOCK_WAIT, is_busy};
+use sqlite::{sqlite_pool, writer};
+use sqlx::{Any, AnyPool, Transaction};
 
 pub use appeals::{
     Absence, AbsenceClash, Appeal, AppealAction, AppealCategory, AppealEvent, AppealFigures, AppealFilter,
@@ -96,7 +96,7 @@ pub struct Store {
     /// The working-day calendar, re-read when its data version moves.
     calendar: std::sync::Arc<appeals::CalendarCache>,
     /// The SQLite file, for the connections of its own of the sweep and the import
-    /// (`sqlite_direct`).
+    /// (`sqlite::direct`).
     sqlite_file: Option<std::path::PathBuf>,
     /// Set by `for_bulk_work`: the sweep's connection takes the same cache and journals.
     bulk: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -212,74 +212,6 @@ impl Store {
     async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
         self.write.begin(self.backend).await
     }
-}
-
-/// How long a writer waits for the database's write lock before giving up.
-pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(10);
-
-/// Whether an error is SQLite's "database is locked" (SQLITE_BUSY and its extended codes).
-pub(crate) fn is_busy(e: &sqlx::Error) -> bool {
-    e.as_database_error().is_some_and(|d| {
-        d.code()
-            .and_then(|c| c.parse::<i32>().ok())
-            .is_some_and(|c| c & 0xff == 5)
-            || d.message().contains("database is locked")
-    })
-}
-
-/// `BEGIN IMMEDIATE` on SQLite, waiting for another process's write lock by polling every
-/// millisecond. SQLite's own busy handler sleeps longer and longer (up to 100 ms a try), so a
-/// server's write waiting on `feidi sweep` in another process would miss the short gaps the
-/// sweep leaves between its transactions and wait for hundreds of milliseconds.
-pub(crate) async fn begin_immediate(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    let started = std::time::Instant::now();
-    loop {
-        let begun = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
-        if !wait_if_locked(&begun, started).await {
-            return begun.map(|_| ());
-        }
-    }
-}
-
-/// After an attempt to take the write lock (first made at `started`): when another connection
-/// held it and `LOCK_WAIT` has not passed, waits a millisecond and answers that the caller
-/// should try again (see [`begin_immediate`] for why a millisecond).
-pub(crate) async fn wait_if_locked<T>(attempt: &Result<T, sqlx::Error>, started: std::time::Instant) -> bool {
-    let again = attempt
-        .as_ref()
-        .is_err_and(|e| is_busy(e) && started.elapsed() < LOCK_WAIT);
-    if again {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    again
-}
-
-fn sqlite_pool(max: u32, busy_timeout_ms: u64) -> AnyPoolOptions {
-    AnyPoolOptions::new()
-        .max_connections(max)
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .acquire_timeout(Duration::from_secs(30))
-        // A connection to a local file does not go stale; pinging it before every use would be
-        // one more trip to its worker thread per query.
-        .test_before_acquire(false)
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                // Durability is never traded for speed: WAL with a full sync at every commit.
-                // A log that a bulk command let grow is cut back to 64 MB when it next starts
-                // over (`sqlite_import`).
-                conn.execute(
-                    format!(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                         PRAGMA busy_timeout = {busy_timeout_ms}; PRAGMA journal_size_limit = 67108864;"
-                    )
-                    .as_str(),
-                )
-                .await?;
-                Ok(())
-            })
-        })
 }
 
 /// `sqlite://feidi.db` → `sqlite://feidi.db?mode=rwc`, so that a missing file is created.

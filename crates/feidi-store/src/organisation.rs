@@ -5,8 +5,8 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
-use crate::writer::TxFuture;
 use crate::{Store, StoreError, StoreResult};
 use feidi_core::{FieldErrors, Flaw};
 

@@ -11,8 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::sqlite::writer::TxFuture;
 use crate::value::{Cols, Val, bind_all};
-use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// A kind of stored record.

@@ -9,8 +9,8 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
-use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// A project's planned investment for a year.

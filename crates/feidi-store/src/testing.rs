@@ -144,7 +144,7 @@ pub async fn execute(store: &Store, sql: &str) {
     let statement = sql.to_string();
     store
         .in_write_tx(
-            move |tx: &mut sqlx::AnyConnection| -> crate::writer::TxFuture<'_, ()> {
+            move |tx: &mut sqlx::AnyConnection| -> crate::sqlite::writer::TxFuture<'_, ()> {
                 Box::pin(async move {
                     sqlx::query(&statement).execute(&mut *tx).await?;
                     Ok(())

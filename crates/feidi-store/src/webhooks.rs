@@ -12,8 +12,8 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
 use crate::registry::Page;
+use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val};
-use crate::writer::TxFuture;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// How long deliveries are retried after they were queued.

@@ -1,6 +1,6 @@
 //! SQLite connections of feidi's own, beside sqlx's pools, for bulk work that runs many small
-//! statements one after another: the sweep (`sqlite_sweep`) and an import's publishing
-//! (`sqlite_import`).
+//! statements one after another: the sweep (`sqlite::sweep`) and an import's publishing
+//! (`sqlite::import`).
 //!
 //! Through sqlx every statement is a round trip to the connection's worker thread (about
 //! 40 µs here) and every value a boxed conversion, so bulk work wrote its rows in multi-row
@@ -46,7 +46,7 @@ pub(crate) fn open(file: &Path, bulk: bool) -> StoreResult<Connection> {
 }
 
 /// `BEGIN IMMEDIATE`, trying every millisecond while another connection writes (see
-/// `crate::begin_immediate`). Answers whether it had to wait: another connection was writing.
+/// `crate::sqlite::begin_immediate`). Answers whether it had to wait: another connection was writing.
 pub(crate) fn begin(conn: &Connection) -> StoreResult<bool> {
     let started = Instant::now();
     let mut waited = false;

@@ -1,5 +1,5 @@
 //! An import's publishing on SQLite, on a connection of its own driven from one blocking thread
-//! (`sqlite_direct`): prepared inserts of a hundred reports and the report totals added up here,
+//! (`sqlite::direct`): prepared inserts of a hundred reports and the report totals added up here,
 //! all in one transaction, as the PostgreSQL path in `imports.rs`; the log is copied back into
 //! the file after it commits.
 
@@ -11,7 +11,7 @@ use feidi_core::{FieldErrors, Flaw};
 use rusqlite::{Connection, params};
 
 use crate::imports::{ImportRecord, ImportedReport};
-use crate::sqlite_direct::begin;
+use crate::sqlite::direct::begin;
 use crate::{ReportStatus, StoreError, StoreResult};
 
 /// What to publish: checked reports in (project, month) order, and the import's record.
@@ -52,7 +52,7 @@ struct Projects {
 /// `progress` how many rows are written; answers the import's id. Until it commits no reader
 /// sees any of it, and a process killed before then leaves nothing behind.
 pub(crate) fn publish(job: &Publish, progress: &(dyn Fn(usize) + Send + Sync)) -> StoreResult<i64> {
-    let conn = crate::sqlite_direct::open(&job.file, false)?;
+    let conn = crate::sqlite::direct::open(&job.file, false)?;
     // This connection copies the log back once, after its commit (below), and does not check
     // each row's references: every project is looked up (`transaction`), and the import is ours.
     conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;

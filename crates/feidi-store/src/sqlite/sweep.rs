@@ -1,5 +1,5 @@
 //! The sweep on SQLite, on a connection of its own driven from one blocking thread
-//! (`sqlite_direct`): each appeal's few statements prepared once, with no round trip; the same
+//! (`sqlite::direct`): each appeal's few statements prepared once, with no round trip; the same
 //! rules (`feidi_core`), the same rows (the two triggers' changes made once a transaction, see
 //! `connection`), the same short transactions as the PostgreSQL path in `appeals.rs`.
 
@@ -15,7 +15,7 @@ use feidi_core::time::stamp;
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use crate::appeals::{SweepReport, instant};
-use crate::sqlite_direct::{begin, data_version};
+use crate::sqlite::direct::{begin, data_version};
 use crate::{StoreError, StoreResult};
 
 /// The sweep's own connection. Under a server's load the sweep's transactions are short and
@@ -31,7 +31,7 @@ use crate::{StoreError, StoreResult};
 ///   keeps a statement journal for every `UPDATE` of an appeal's handler (a copy of each page
 ///   the statement touches, in case a check fails half-way): a quarter of the sweep's time.
 pub(crate) fn connection(file: &std::path::Path, bulk: bool) -> StoreResult<Connection> {
-    let conn = crate::sqlite_direct::open(file, bulk)?;
+    let conn = crate::sqlite::direct::open(file, bulk)?;
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     Ok(conn)
@@ -714,7 +714,7 @@ mod tests {
     async fn an_appeal_changed_after_it_was_worked_out_is_read_again_in_the_transaction() {
         let (db, _store) = crate::testing::TestDb::store(crate::Backend::Sqlite).await;
         let file = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
-        let setup = crate::sqlite_direct::open(&file, false).expect("open");
+        let setup = crate::sqlite::direct::open(&file, false).expect("open");
         let at = |t: &str| feidi_core::time::parse_instant(t).expect("instant");
         let made = "2026-11-02T10:00:00.000000+08:00";
         setup

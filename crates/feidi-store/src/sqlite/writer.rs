@@ -66,7 +66,7 @@ impl WritePool {
         let started = std::time::Instant::now();
         loop {
             let begun = self.0.begin_with("BEGIN IMMEDIATE").await;
-            if !crate::wait_if_locked(&begun, started).await {
+            if !crate::sqlite::wait_if_locked(&begun, started).await {
                 return Ok(begun?);
             }
         }
@@ -121,7 +121,7 @@ async fn serve_group(pool: &AnyPool, first: Request, requests: &mut mpsc::Receiv
         Ok(conn) => conn,
         Err(e) => return fail_all(std::iter::once(first.reply), &e.to_string()),
     };
-    if let Err(e) = crate::begin_immediate(&mut conn).await {
+    if let Err(e) = crate::sqlite::begin_immediate(&mut conn).await {
         // Another process held the lock all the time a writer waits: the caller hears so
         // (a 503 it may retry), not of a broken transaction.
         if crate::is_busy(&e) {
