@@ -1,8 +1,6 @@
 //! Who is calling: a session cookie (pages) or a bearer token (API, scripts, wall displays);
 //! passwords hashed with argon2id off the async threads; CSRF tokens for cookie-borne writes.
 
-use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -10,9 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use feidi_core::Lang;
 use feidi_core::policy::Principal;
 use feidi_store::User;
-use rand::RngCore;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -23,62 +19,7 @@ pub const PRELOGIN_COOKIE: &str = "feidi_prelogin";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// A fresh random token (256 bits, hex).
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// What is stored of a token: its SHA-256. Tokens are random, so a fast hash is enough.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Hashes a password with argon2id on a blocking thread.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| ApiError::Internal(e.to_string().into()))
-}
-
-/// An argon2id hash of a random password no one has, verified when the login is unknown so
-/// that a wrong login costs as long as a wrong password.
-static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Checks a password against a stored hash on a blocking thread.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    let known = hash.is_some();
-    tokio::task::spawn_blocking(move || {
-        let hash = hash.unwrap_or_else(|| {
-            DECOY_HASH
-                .get_or_init(|| {
-                    let salt = SaltString::generate(&mut OsRng);
-                    Argon2::default()
-                        .hash_password(random_token().as_bytes(), &salt)
-                        .map(|h| h.to_string())
-                        .unwrap_or_default()
-                })
-                .clone()
-        });
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-        && known
-}
+pub use feidi_app::credentials::{hash_password, random_token, token_hash, verify_password};
 
 /// Reads one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

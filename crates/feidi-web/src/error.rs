@@ -86,6 +86,25 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Maps a service's error, with the language its field messages are written in.
+    pub fn from_app(err: feidi_app::AppError, lang: Lang) -> Self {
+        match err {
+            feidi_app::AppError::Forbidden => Self::Forbidden,
+            feidi_app::AppError::NotFound => Self::NotFound,
+            feidi_app::AppError::Invalid(errors) => Self::Invalid(errors, lang),
+            feidi_app::AppError::Store(e) => Self::from_store(e, lang),
+            feidi_app::AppError::Internal(what) => Self::Internal(what.into()),
+        }
+    }
+}
+
+impl From<feidi_app::AppError> for ApiError {
+    fn from(err: feidi_app::AppError) -> Self {
+        Self::from_app(err, Lang::Zh)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         Self::from_store(err, Lang::Zh)

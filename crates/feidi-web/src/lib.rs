@@ -8,7 +8,6 @@ pub mod cockpit;
 pub mod dispatch;
 pub mod edge;
 pub mod error;
-pub mod imports;
 pub mod kinds;
 pub mod memo;
 pub mod openapi;

@@ -7,12 +7,12 @@
 //! portfolio totals the published 35 projects and 135亿元 exactly.
 
 use anyhow::{Result, anyhow};
+use feidi_app::credentials as auth;
 use feidi_core::registry::{
     EnterpriseInput, JurisdictionInput, ProjectInput, TaskForceInput, UserInput, ZoneInput,
 };
 use feidi_core::{CreditCode, Money};
 use feidi_store::Store;
-use feidi_web::auth;
 use serde_json::{Map, Value, json};
 
 pub const ADMIN_LOGIN: &str = "admin";

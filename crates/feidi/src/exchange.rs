@@ -5,9 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
+use feidi_app::imports::{ImportFailure, ImportKind, Importer, Source};
 use feidi_core::Lang;
 use feidi_store::Store;
-use feidi_web::imports::{ImportFailure, ImportKind, Importer, Source};
 
 pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
     let kind =
@@ -36,7 +36,7 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
         "command line ({})",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     );
-    let outcome = feidi_web::imports::import(
+    let outcome = feidi_app::imports::import(
         store,
         kind,
         &name,
@@ -59,7 +59,7 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
         }
         Err(ImportFailure::Rows { errors, bad_rows }) => {
             for e in &errors {
-                eprintln!("{}", feidi_web::imports::describe(e, Lang::En));
+                eprintln!("{}", feidi_app::imports::describe(e, Lang::En));
             }
             if bad_rows > errors.len() {
                 eprintln!("… and more: {bad_rows} bad rows in all");
@@ -72,12 +72,11 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
 
 pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path, lang: &str) -> Result<()> {
     let lang = Lang::parse(lang).ok_or_else(|| anyhow!("lang must be zh or en"))?;
-    let params = month.map(|m| ("month".to_string(), m)).into_iter().collect();
-    let month = feidi_web::dispatch::month_param(&params, lang).map_err(|e| anyhow!("month: {e:?}"))?;
-    let report = feidi_web::dispatch::build(store, &month, lang)
+    let month = feidi_app::dispatch::report_month(month.as_deref()).map_err(crate::app_error)?;
+    let report = feidi_app::dispatch::build(store, &month)
         .await
-        .map_err(|e| anyhow!("{e:?}"))?;
-    let bytes = feidi_web::dispatch::workbook(&report, lang).map_err(|e| anyhow!("{e}"))?;
+        .map_err(crate::app_error)?;
+    let bytes = feidi_app::dispatch::workbook(&report, lang).map_err(|e| anyhow!("{e}"))?;
     std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
     println!(
         "wrote the dispatch report of {month} ({} projects) to {}",
@@ -90,7 +89,7 @@ pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path
 /// `feidi calendar import FILE`: a year's holidays and 调休 workdays, all rows or none.
 pub async fn import_calendar(store: &Store, file: &Path) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let days = match feidi_web::appeals::parse_calendar_csv(&bytes) {
+    let days = match feidi_app::calendar::parse_calendar_csv(&bytes) {
         Ok(days) => days,
         Err(errors) => {
             for e in &errors {

@@ -474,7 +474,7 @@ async fn appeals(
 
     // Every official shares one password hash (hashing is the slow part); tokens are issued
     // with `feidi token issue official001`.
-    let hash = feidi_web::auth::hash_password("official password 1".into())
+    let hash = feidi_app::credentials::hash_password("official password 1".into())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the officials' password: {e}"))?;
     let mut officials = Vec::new();

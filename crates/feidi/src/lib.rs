@@ -11,9 +11,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
+use feidi_app::credentials as auth;
 use feidi_core::registry::{UserInput, password_flaw};
 use feidi_store::Store;
-use feidi_web::{AppState, Application, WebConfig, auth};
+use feidi_web::{AppState, Application, WebConfig};
 use serde_json::json;
 
 #[derive(Parser, Debug)]
@@ -393,6 +394,15 @@ fn describe(errors: &feidi_core::FieldErrors) -> String {
         .join("; ")
 }
 
+/// A service's error as the command line says it, its field messages in English.
+fn app_error(e: feidi_app::AppError) -> anyhow::Error {
+    match e {
+        feidi_app::AppError::Invalid(errors) => anyhow!(describe(&errors)),
+        feidi_app::AppError::Store(e) => store_error(e),
+        other => anyhow!(other),
+    }
+}
+
 fn store_error(e: feidi_store::StoreError) -> anyhow::Error {
     match e {
         feidi_store::StoreError::Invalid(errors) => anyhow!(describe(&errors)),
@@ -446,7 +456,7 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         }
     });
     // Webhook deliveries queued in the database, sent by whichever server claims them first.
-    let sender = tokio::spawn(feidi_web::webhooks::run_sender(store.clone()));
+    let sender = tokio::spawn(feidi_app::webhooks::run_sender(store.clone()));
     tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");
     app.serve(shutdown_signal()).await?;

@@ -15,7 +15,7 @@ use super::{Chrome, error_page, forbidden_page, render};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::ApiError;
-use crate::imports::{ImportFailure, ImportKind, Importer, Source};
+use feidi_app::imports::{ImportFailure, ImportKind, Importer, Source};
 
 /// The largest file the page takes.
 pub const UPLOAD_MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -49,7 +49,7 @@ async fn api_import(
         .map(|v| v.chars().take(200).collect::<String>())
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "upload".into());
-    let outcome = crate::imports::import(
+    let outcome = feidi_app::imports::import(
         &state.store,
         kind,
         &name,
@@ -187,7 +187,7 @@ async fn upload(State(state): State<AppState>, PageCaller(caller): PageCaller, f
         view.failure = Some(lang.t("import.no_file").into());
         return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    let outcome = crate::imports::import(
+    let outcome = feidi_app::imports::import(
         &state.store,
         kind,
         &name,

@@ -334,7 +334,7 @@ async fn change_password(State(state): State<AppState>, form: FormInput) -> Resp
     }
     let hash = match auth::hash_password(new).await {
         Ok(h) => h,
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::from_app(e, lang).into_response(),
     };
     let keep = match &caller.via {
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),

@@ -1,0 +1,35 @@
+//! feidi's application services: what the API, the pages and the command line do, over core's
+//! rules and the store. They answer domain types and typed errors (`AppError`); the HTTP edge
+//! and the command line choose the words and the status.
+//!
+//! Data flows one way: web (parse) → app (policy, rules) → store. Nothing here knows HTTP.
+
+pub mod calendar;
+pub mod credentials;
+pub mod dispatch;
+pub mod imports;
+pub mod webhooks;
+
+use feidi_core::FieldErrors;
+use feidi_store::StoreError;
+
+/// What a service can answer other than success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The caller may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such record, or none the caller may see.
+    #[error("not found")]
+    NotFound,
+    /// Input that breaks a rule, every bad field named.
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Something that is nobody's input: a thread that died, a library's failure.
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
