@@ -15,6 +15,7 @@ pub mod net;
 pub mod policy;
 pub mod programme;
 pub mod registry;
+pub mod reports;
 pub mod schedule;
 pub mod time;
 

@@ -19,6 +19,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, Params, audit_statement, write_audit};
+use crate::error::WrongState;
 use crate::registry::Page;
 use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val, bind_all};
@@ -1401,7 +1402,7 @@ impl Store {
                 }
                 let mut after = before.clone();
                 let actor = who.user_id;
-                let wrong = |e: feidi_core::appeals::NotNow| StoreError::WrongState(appeal_state(e.0));
+                let wrong = |e: feidi_core::appeals::NotNow| StoreError::WrongState(WrongState::Appeal(e.0));
                 match &action {
                     AppealAction::Acknowledge => {
                         let (e, on_time) = state.acknowledge(actor, now).map_err(wrong)?;
@@ -1808,17 +1809,6 @@ fn absence_from_row(row: &AnyRow) -> StoreResult<Absence> {
         version: c.int("version")?,
         created_at: c.text("created_at")?,
     })
-}
-
-/// The state an appeal action was refused in, as `StoreError::WrongState` names it.
-fn appeal_state(status: AppealStatus) -> &'static str {
-    match status {
-        AppealStatus::Submitted => "appeal submitted",
-        AppealStatus::Acknowledged => "appeal acknowledged",
-        AppealStatus::Resolved => "appeal resolved",
-        AppealStatus::Closed => "appeal closed",
-        AppealStatus::Reopened => "appeal reopened",
-    }
 }
 
 /// An appeal as the generator made it: its final state and its whole timeline.

@@ -11,8 +11,8 @@ pub enum StoreError {
     Conflict,
     /// The record's state does not allow the action (an approved report is locked, say); the
     /// state it is in.
-    #[error("not allowed while the record is {0}")]
-    WrongState(&'static str),
+    #[error("not allowed while the record is {0:?}")]
+    WrongState(WrongState),
     /// The caller may see the record but not do this to it.
     #[error("not allowed")]
     Forbidden,
@@ -70,6 +70,13 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The state a refused action found its record in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongState {
+    Report(feidi_core::reports::ReportStatus),
+    Appeal(feidi_core::appeals::AppealStatus),
+}
 
 impl StoreError {
     /// Maps a constraint violation to a field error when the column is known.

@@ -47,7 +47,7 @@ pub use auth::{ApiToken, SessionInfo, ThrottleState, TokenHolder};
 pub use backup::{BackupSummary, restore};
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreResult, WrongState};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
 pub use milestones::Milestone;
 pub use organisation::TaskForceMember;

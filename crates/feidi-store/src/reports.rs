@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::error::WrongState;
 use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
 use crate::{Backend, Store, StoreError, StoreResult};
@@ -23,29 +24,8 @@ pub struct AnnualPlan {
     pub updated_at: String,
 }
 
-/// Where a monthly report stands.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportStatus {
-    Submitted,
-    Approved,
-    Returned,
-}
-
-impl ReportStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Returned => "returned",
-        }
-    }
-    fn parse(text: &str) -> Option<Self> {
-        [Self::Submitted, Self::Approved, Self::Returned]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
+pub use feidi_core::reports::ReportStatus;
+use feidi_core::reports::{ReportStep, next};
 
 /// One project's report for one month.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -214,10 +194,12 @@ impl Store {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Report> {
             Box::pin(async move {
                 let before = locked_report(&mut *tx, backend, project_id, &month).await?;
-                match (&before, version) {
-                    (Some(b), _) if b.status == ReportStatus::Approved => return Err(StoreError::WrongState("approved")),
-                    (Some(b), Some(v)) if b.version != v => return Err(StoreError::Conflict),
-                    _ => {}
+                next(before.as_ref().map(|b| b.status), ReportStep::Submit)
+                    .map_err(|e| StoreError::WrongState(WrongState::Report(e.0)))?;
+                if let (Some(b), Some(v)) = (&before, version)
+                    && b.version != v
+                {
+                    return Err(StoreError::Conflict);
                 }
                 let now = feidi_core::time::stamp(feidi_core::time::now());
                 let sql = if before.is_some() {
@@ -268,14 +250,13 @@ impl Store {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Report> {
             Box::pin(async move {
                 let before = locked_report(&mut *tx, backend, project_id, &month).await?.ok_or(StoreError::NotFound)?;
-                let (from, to, reason, action) = match &decision {
-                    Review::Approve => (ReportStatus::Submitted, ReportStatus::Approved, None, "approve"),
-                    Review::Return(reason) => (ReportStatus::Submitted, ReportStatus::Returned, Some(reason.clone()), "return"),
-                    Review::Reopen => (ReportStatus::Approved, ReportStatus::Submitted, None, "reopen"),
+                let (step, reason, action) = match &decision {
+                    Review::Approve => (ReportStep::Approve, None, "approve"),
+                    Review::Return(reason) => (ReportStep::Return, Some(reason.clone()), "return"),
+                    Review::Reopen => (ReportStep::Reopen, None, "reopen"),
                 };
-                if before.status != from {
-                    return Err(StoreError::WrongState(before.status.as_str()));
-                }
+                let to = next(Some(before.status), step)
+                    .map_err(|e| StoreError::WrongState(WrongState::Report(e.0)))?;
                 let now = feidi_core::time::stamp(feidi_core::time::now());
                 let sql = format!(
                     "UPDATE monthly_reports SET status = $1, return_reason = $2, reviewed_by = $3, reviewed_at = $4, \

@@ -47,17 +47,7 @@ impl ApiError {
             StoreError::Forbidden => Self::Forbidden,
             StoreError::Conflict => Self::Conflict(STALE),
             StoreError::InUse => Self::Conflict(IN_USE),
-            StoreError::WrongState(state) => Self::Conflict(match state {
-                "approved" => "not allowed: the report is approved and locked (an admin may reopen it)",
-                "submitted" => "not allowed: the report is awaiting review",
-                "returned" => "not allowed: the report was returned and awaits resubmission",
-                "appeal submitted" => "not allowed: the appeal awaits acknowledgement",
-                "appeal acknowledged" => "not allowed: the appeal is acknowledged and being handled",
-                "appeal resolved" => "not allowed: the appeal is resolved and awaits the enterprise's rating",
-                "appeal closed" => "not allowed: the appeal is closed",
-                "appeal reopened" => "not allowed: the appeal is reopened and awaits acknowledgement",
-                _ => "not allowed in the record's present state",
-            }),
+            StoreError::WrongState(state) => Self::Conflict(wrong_state(state)),
             StoreError::Invalid(errors) => Self::Invalid(errors, lang),
             StoreError::Busy => Self::Busy,
             other => Self::internal(other),
@@ -102,6 +92,27 @@ impl ApiError {
 impl From<feidi_app::AppError> for ApiError {
     fn from(err: feidi_app::AppError) -> Self {
         Self::from_app(err, Lang::Zh)
+    }
+}
+
+/// Why an action is refused, by the state its record is in.
+fn wrong_state(state: feidi_store::WrongState) -> &'static str {
+    use feidi_core::appeals::AppealStatus;
+    use feidi_core::reports::ReportStatus;
+    use feidi_store::WrongState::{Appeal, Report};
+    match state {
+        Report(ReportStatus::Approved) => {
+            "not allowed: the report is approved and locked (an admin may reopen it)"
+        }
+        Report(ReportStatus::Submitted) => "not allowed: the report is awaiting review",
+        Report(ReportStatus::Returned) => "not allowed: the report was returned and awaits resubmission",
+        Appeal(AppealStatus::Submitted) => "not allowed: the appeal awaits acknowledgement",
+        Appeal(AppealStatus::Acknowledged) => "not allowed: the appeal is acknowledged and being handled",
+        Appeal(AppealStatus::Resolved) => {
+            "not allowed: the appeal is resolved and awaits the enterprise's rating"
+        }
+        Appeal(AppealStatus::Closed) => "not allowed: the appeal is closed",
+        Appeal(AppealStatus::Reopened) => "not allowed: the appeal is reopened and awaits acknowledgement",
     }
 }
 
