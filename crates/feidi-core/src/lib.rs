@@ -18,6 +18,7 @@ pub mod registry;
 pub mod reports;
 pub mod schedule;
 pub mod time;
+pub mod webhooks;
 
 pub use credit_code::CreditCode;
 pub use fixed::{AreaMu, Money, Ratio};

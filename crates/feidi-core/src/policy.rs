@@ -40,6 +40,13 @@ pub enum Entity {
     Organisation,
 }
 
+/// What an official's appeals inbox holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inbox {
+    /// Also the leaders' supervision list.
+    pub supervision: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Read,
@@ -56,6 +63,38 @@ impl Principal {
             // An enterprise user not tied to an enterprise sees no enterprise's records.
             (Role::Enterprise, None) => Scope::Enterprise(0),
             _ => Scope::All,
+        }
+    }
+
+    /// The enterprise an enterprise user acts for (its appeals are submitted for it alone);
+    /// none for everyone else, who may act for any.
+    pub fn own_enterprise(&self) -> Option<i64> {
+        self.enterprise_id.filter(|_| self.role == Role::Enterprise)
+    }
+
+    /// An enterprise's own user (the enterprise portal), not an official.
+    pub fn is_enterprise(&self) -> bool {
+        self.role == Role::Enterprise
+    }
+
+    /// Whether the caller may give an appeal a past submission time: admins loading history.
+    pub fn may_backdate_appeals(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the caller may keep `user_id`'s absences: their own, or those who keep the
+    /// organisation (staff, admins).
+    pub fn may_keep_absences_of(&self, user_id: i64) -> bool {
+        self.user_id == user_id || self.may(Action::Write, Entity::Organisation)
+    }
+
+    /// The caller's appeals inbox: none for enterprises; officials see what they handle, and
+    /// leaders and admins also what is on the supervision list (escalated, held by no one).
+    pub fn inbox(&self) -> Option<Inbox> {
+        match self.role {
+            Role::Enterprise => None,
+            Role::Leader | Role::Admin => Some(Inbox { supervision: true }),
+            _ => Some(Inbox { supervision: false }),
         }
     }
 
@@ -105,6 +144,24 @@ mod tests {
             role,
             enterprise_id,
         }
+    }
+
+    #[test]
+    fn appeals_desk_rules_by_role() {
+        let firm = who(Role::Enterprise, Some(7));
+        assert_eq!(firm.own_enterprise(), Some(7));
+        assert_eq!(who(Role::Staff, None).own_enterprise(), None);
+        assert_eq!(firm.inbox(), None, "an enterprise has no inbox");
+        assert_eq!(who(Role::Staff, None).inbox(), Some(Inbox { supervision: false }));
+        assert_eq!(who(Role::Leader, None).inbox(), Some(Inbox { supervision: true }));
+        assert_eq!(who(Role::Admin, None).inbox(), Some(Inbox { supervision: true }));
+        assert!(who(Role::Admin, None).may_backdate_appeals());
+        assert!(!who(Role::Staff, None).may_backdate_appeals());
+        // Absences: one's own, or the organisation's keepers'.
+        assert!(who(Role::Reporter, None).may_keep_absences_of(1));
+        assert!(!who(Role::Reporter, None).may_keep_absences_of(2));
+        assert!(who(Role::Staff, None).may_keep_absences_of(2));
+        assert!(!firm.may_keep_absences_of(2));
     }
 
     #[test]

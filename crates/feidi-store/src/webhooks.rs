@@ -16,14 +16,7 @@ use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val};
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// How long deliveries are retried after they were queued.
-pub const RETRY_FOR: Duration = Duration::hours(24);
-
-/// The wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, … at most an hour.
-pub fn back_off(attempts: i64) -> Duration {
-    let doublings = attempts.clamp(1, 8) - 1;
-    (Duration::seconds(30) * (1 << doublings)).min(Duration::hours(1))
-}
+pub use feidi_core::webhooks::{RETRY_FOR, back_off};
 
 /// A registered endpoint. Its secret is never shown again after it is set.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -550,11 +543,9 @@ impl Store {
                 let (state, next) = if outcome.delivered() {
                     ("delivered", None)
                 } else {
-                    let next = at + back_off(attempts);
-                    if next > delivery.created_at + RETRY_FOR {
-                        ("failed", None)
-                    } else {
-                        ("pending", Some(stamp(next)))
+                    match feidi_core::webhooks::retry_at(delivery.created_at, attempts, at) {
+                        Some(next) => ("pending", Some(stamp(next))),
+                        None => ("failed", None),
                     }
                 };
                 let at = stamp(at);
@@ -613,16 +604,5 @@ impl Store {
             })
         })
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn back_off_doubles_from_half_a_minute_to_an_hour() {
-        let secs: Vec<i64> = (1..=10).map(|n| back_off(n).num_seconds()).collect();
-        assert_eq!(secs, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
     }
 }

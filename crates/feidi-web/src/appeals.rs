@@ -12,7 +12,6 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use feidi_core::appeals::{AppealStatus, MAX_RESOLVE_WORKING_DAYS, Rating};
 use feidi_core::calendar::DayKind;
-use feidi_core::model::Role;
 use feidi_core::policy::{Action, Entity};
 use feidi_core::{FieldErrors, Flaw, Input, Lang, Need};
 use feidi_store::{AppealAction, AppealFilter, NewAppeal};
@@ -60,10 +59,7 @@ fn invalid(lang: Lang) -> impl Fn(FieldErrors) -> ApiError {
 pub fn parse_new_appeal(body: &Map<String, Value>, caller: &Caller) -> ApiResult<NewAppeal> {
     let lang = caller.lang();
     let mut input = Input::new(body);
-    let own = caller
-        .user
-        .enterprise_id
-        .filter(|_| caller.user.role == Role::Enterprise);
+    let own = caller.principal().own_enterprise();
     let enterprise_id = match own {
         Some(own) => {
             if input
@@ -99,7 +95,7 @@ pub fn parse_new_appeal(body: &Map<String, Value>, caller: &Caller) -> ApiResult
                     );
                     None
                 }
-                Some(_) if caller.user.role != Role::Admin => {
+                Some(_) if !caller.principal().may_backdate_appeals() => {
                     input.flag(
                         "submitted_at",
                         Flaw::Rule(
@@ -267,10 +263,10 @@ pub async fn caller_inbox(
     page: i64,
     per_page: i64,
 ) -> ApiResult<std::sync::Arc<Inbox>> {
-    if caller.user.role == Role::Enterprise {
+    let Some(scope) = caller.principal().inbox() else {
         return Err(ApiError::Forbidden);
-    }
-    let leader = matches!(caller.user.role, Role::Leader | Role::Admin);
+    };
+    let leader = scope.supervision;
     // Read before the inbox, so a racing write can only make the memo look older than it is.
     let version = state
         .store
@@ -518,11 +514,6 @@ async fn delete_day(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Whether the caller may keep `user_id`'s absences: their own, or staff, leaders and admins.
-fn may_keep_absences(caller: &Caller, user_id: i64) -> bool {
-    caller.user.id == user_id || caller.principal().may(Action::Write, Entity::Organisation)
-}
-
 async fn absences(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
     if caller.user.id != id {
         require(&caller, Action::Read, Entity::Organisation)?;
@@ -538,7 +529,7 @@ pub async fn record_absence(
     body: &Map<String, Value>,
 ) -> ApiResult<Value> {
     let lang = caller.lang();
-    if !may_keep_absences(caller, user_id) {
+    if !caller.principal().may_keep_absences_of(user_id) {
         return Err(ApiError::Forbidden);
     }
     let mut input = Input::new(body);
@@ -586,7 +577,7 @@ async fn add_absence(
 }
 
 pub async fn remove_absence(state: &AppState, caller: &Caller, user_id: i64, id: i64) -> ApiResult<()> {
-    if !may_keep_absences(caller, user_id) {
+    if !caller.principal().may_keep_absences_of(user_id) {
         return Err(ApiError::Forbidden);
     }
     Ok(state

@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset};
 use feidi_core::Lang;
 use feidi_core::appeals::{Act, AppealStatus, may_act};
-use feidi_core::model::Role;
 use feidi_core::policy::{Action, Entity};
 use feidi_store::{Appeal, NameList, Named};
 
@@ -223,7 +222,7 @@ async fn list_view(
     };
     let (prev, next) = pager(&base, page.page, page.per_page, page.total);
     let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
-    let enterprise_user = caller.user.role == Role::Enterprise;
+    let enterprise_user = caller.principal().is_enterprise();
     let enterprises = if may_submit && !enterprise_user {
         state.store.names(NameList::Enterprises, scope).await?
     } else {
