@@ -620,6 +620,11 @@ pub fn may_act(who: &Principal, enterprise_id: i64, state: &AppealState, act: Ac
     }
 }
 
+/// Whether a user of `role` may be handed an appeal (reassigned to): an official.
+pub fn may_handle(role: Role) -> bool {
+    matches!(role, Role::Staff | Role::Leader | Role::Admin)
+}
+
 /// Whether `who` would record a rating for the enterprise (回访): staff and admins who are
 /// neither the appeal's handler nor its resolver.
 pub fn rates_on_behalf(who: &Principal, state: &AppealState) -> bool {
@@ -953,6 +958,9 @@ mod tests {
         assert!(!may_act(&official(12), 3, &resolved, Act::Rate));
         assert!(may_act(&official(13), 3, &resolved, Act::Rate));
         assert!(!may_act(&who(Role::Leader, None), 3, &resolved, Act::Rate));
+        // Only officials are handed appeals.
+        assert!(may_handle(Role::Staff) && may_handle(Role::Leader) && may_handle(Role::Admin));
+        assert!(!may_handle(Role::Enterprise) && !may_handle(Role::Reporter) && !may_handle(Role::Finance));
     }
 
     #[test]

@@ -1419,9 +1419,12 @@ impl Store {
                                 .bind(*to)
                                 .fetch_optional(&mut *tx)
                                 .await?;
-                        match exists.as_deref() {
-                            Some("staff" | "leader" | "admin") => {}
-                            _ => return Err(FieldErrors::one("handler_id", Flaw::NoSuchRecord).into()),
+                        let official = exists
+                            .as_deref()
+                            .and_then(feidi_core::model::Role::parse)
+                            .is_some_and(feidi_core::appeals::may_handle);
+                        if !official {
+                            return Err(FieldErrors::one("handler_id", Flaw::NoSuchRecord).into());
                         }
                         events.extend(
                             state
