@@ -8,10 +8,13 @@ pub mod calendar;
 pub mod credentials;
 pub mod dispatch;
 pub mod imports;
+pub mod users;
 pub mod webhooks;
 
-use feidi_core::FieldErrors;
+use feidi_core::policy::{Action, Entity, Principal};
+use feidi_core::{FieldErrors, Input, Need};
 use feidi_store::StoreError;
+use serde_json::{Map, Value};
 
 /// What a service can answer other than success.
 #[derive(Debug, thiserror::Error)]
@@ -33,3 +36,20 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Refuses what the caller's role may not do at all.
+pub fn require(who: &Principal, action: Action, entity: Entity) -> AppResult<()> {
+    if who.may(action, entity) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The `version` a change was based on: required, so that no edit silently overwrites another.
+pub fn version_of(body: &Map<String, Value>) -> AppResult<i64> {
+    let mut input = Input::new(body);
+    let version = input.int("version", Need::Required, 1, i64::MAX);
+    input.finish()?;
+    version.ok_or_else(|| FieldErrors::one("version", feidi_core::Flaw::Required).into())
+}

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use feidi_core::policy::{Action, Entity};
-use feidi_core::registry::{UserInput, password_flaw};
 use feidi_core::{FieldError, FieldErrors, Flaw, Input, Need, input::overlay};
 use feidi_store::{ListQuery, Page, SortDir, User, Val};
 use serde_json::{Map, Value};
 
 use crate::AppState;
-use crate::auth::{Caller, hash_password, random_token, token_hash};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{FilterType, Kind};
 
@@ -202,40 +201,6 @@ pub async fn delete<K: Kind>(
         .map_err(|e| ApiError::from_store(e, caller.lang()))
 }
 
-/// Adds a user: admins only. The password is checked here and stored only as its hash.
-pub async fn create_user(
-    state: &AppState,
-    caller: &Caller,
-    body: &Map<String, Value>,
-    idempotency_key: Option<&str>,
-) -> ApiResult<(User, bool)> {
-    require(caller, Action::Write, Entity::User)?;
-    let lang = caller.lang();
-    let parsed = UserInput::parse(body);
-    let password = body
-        .get("password")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    if let Some(flaw) = password_flaw(&password) {
-        errors.0.push(FieldError {
-            field: "password".into(),
-            flaw,
-        });
-    }
-    let input = match parsed {
-        Ok(input) if errors.0.is_empty() => input,
-        _ => return Err(ApiError::Invalid(errors, lang)),
-    };
-    let hash = hash_password(password).await?;
-    state
-        .store
-        .create_user(Some(caller.user.id), &input, hash, idempotency_key)
-        .await
-        .map_err(|e| ApiError::from_store(e, lang))
-}
-
 /// Users, filtered by role or enterprise: for those who manage accounts.
 pub async fn list_users(
     state: &AppState,
@@ -254,142 +219,69 @@ pub async fn list_users(
 
 /// One user: admins see all, everyone sees themselves, and others are not known to exist.
 pub async fn get_user(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> {
-    if !(caller.principal().may(Action::Read, Entity::User) || caller.user.id == id) {
-        return Err(ApiError::NotFound);
-    }
-    state
-        .store
-        .get::<User>(id, feidi_core::policy::Scope::All)
+    feidi_app::users::get_user(&state.store, &caller.principal(), id)
         .await
-        .map_err(ApiError::from)
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
+/// Adds a user (admins).
+pub async fn create_user(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+    idempotency_key: Option<&str>,
+) -> ApiResult<(User, bool)> {
+    feidi_app::users::create_user(&state.store, &caller.principal(), body, idempotency_key)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
+}
+
+/// Changes a user (admins); this server forgets the credentials it trusted.
 pub async fn update_user(
     state: &AppState,
     caller: &Caller,
     id: i64,
     patch: &Map<String, Value>,
 ) -> ApiResult<User> {
-    let lang = caller.lang();
-    let current = get_user(state, caller, id).await?;
-    require(caller, Action::Write, Entity::User)?;
-    let version = version_of(patch, lang)?;
-    let mut merged = match serde_json::to_value(&current) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    overlay(&mut merged, patch);
-    let input = UserInput::parse(&merged).map_err(|e| ApiError::Invalid(e, lang))?;
-    if id == caller.user.id && (input.role != current.role || !input.active) {
-        return Err(ApiError::Invalid(
-            FieldErrors::one(
-                "role",
-                Flaw::Rule(
-                    "不能降低或停用自己的账户",
-                    "you cannot demote or deactivate yourself",
-                ),
-            ),
-            lang,
-        ));
-    }
-    let user = state
-        .store
-        .update(Some(caller.user.id), id, version, &input)
+    let user = feidi_app::users::update_user(&state.store, &caller.principal(), id, patch)
         .await
-        .map_err(|e| ApiError::from_store(e, lang))?;
+        .map_err(|e| ApiError::from_app(e, caller.lang()))?;
     // Whatever changed (role, enterprise, active), this server trusts the old user no longer;
     // the others within the credential memo's second.
     state.credentials.clear();
     Ok(user)
 }
 
-/// Issues an API token for a user (an admin for anyone, a user for themselves); the token is
-/// shown once and only its hash is kept.
+/// Issues an API token; answers its id and its secret, shown once.
 pub async fn issue_token(
     state: &AppState,
     caller: &Caller,
     user_id: i64,
     body: &Map<String, Value>,
 ) -> ApiResult<(i64, String)> {
-    // Admins for anyone, users for themselves; of others, a user is not even told they exist.
-    get_user(state, caller, user_id).await?;
-    let lang = caller.lang();
-    let mut input = feidi_core::Input::new(body);
-    let label = input.text("label", Need::Optional, 100);
-    let expires_at = token_expiry(&mut input, body);
-    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
-    let token = random_token();
-    let id = state
-        .store
-        .create_token(
-            Some(caller.user.id),
-            user_id,
-            &token_hash(&token),
-            label,
-            expires_at,
-        )
-        .await?;
-    Ok((id, token))
+    let now = feidi_core::time::now();
+    feidi_app::users::issue_token(&state.store, &caller.principal(), user_id, body, now)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
-/// A token's `expires_at`: an RFC 3339 instant, or a day `YYYY-MM-DD` meaning its end in
-/// Shanghai; in the future, in a sane year.
-fn token_expiry(
-    input: &mut feidi_core::Input<'_>,
-    body: &Map<String, Value>,
-) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let text = match body.get("expires_at") {
-        None | Some(Value::Null) => return None,
-        Some(Value::String(s)) if s.trim().is_empty() => return None,
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(_) => {
-            input.flag("expires_at", Flaw::Rule("格式不正确", "has the wrong type"));
-            return None;
-        }
-    };
-    let at = feidi_core::time::parse_day(&text)
-        .map(feidi_core::time::end_of_day)
-        .or_else(|| feidi_core::time::parse_sane_instant(&text));
-    match at {
-        None => {
-            input.flag(
-                "expires_at",
-                Flaw::Rule(
-                    "须为日期 YYYY-MM-DD 或带时区的时间，如 2027-06-30T18:00:00+08:00",
-                    "must be a date YYYY-MM-DD or an RFC 3339 instant like 2027-06-30T18:00:00+08:00",
-                ),
-            );
-            None
-        }
-        Some(at) if at <= feidi_core::time::now() => {
-            input.flag(
-                "expires_at",
-                Flaw::Rule("须晚于当前时间", "must be in the future"),
-            );
-            None
-        }
-        at => at,
-    }
-}
-
-/// A user's API tokens (an admin's for anyone, a user's own).
+/// A user's API tokens.
 pub async fn list_tokens(
     state: &AppState,
     caller: &Caller,
     user_id: i64,
 ) -> ApiResult<Vec<feidi_store::ApiToken>> {
-    get_user(state, caller, user_id).await?;
-    Ok(state.store.tokens_of(user_id).await?)
+    feidi_app::users::list_tokens(&state.store, &caller.principal(), user_id)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
-/// Revokes a token at once: this server forgets what it trusted, the others ask the database
+/// Revokes a token: this server forgets what it trusted at once, the others ask the database
 /// again within a second.
 pub async fn revoke_token(state: &AppState, caller: &Caller, user_id: i64, token_id: i64) -> ApiResult<()> {
-    get_user(state, caller, user_id).await?;
-    state
-        .store
-        .revoke_token(Some(caller.user.id), user_id, token_id)
-        .await?;
+    feidi_app::users::revoke_token(&state.store, &caller.principal(), user_id, token_id)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))?;
     state.credentials.clear();
     Ok(())
 }
