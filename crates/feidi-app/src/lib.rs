@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod credentials;
 pub mod dispatch;
 pub mod imports;
+pub mod reports;
 pub mod users;
 pub mod webhooks;
 
@@ -52,4 +53,19 @@ pub fn version_of(body: &Map<String, Value>) -> AppResult<i64> {
     let version = input.int("version", Need::Required, 1, i64::MAX);
     input.finish()?;
     version.ok_or_else(|| FieldErrors::one("version", feidi_core::Flaw::Required).into())
+}
+
+/// The version a submission may send: the one read (1 or more), or 0 for "there is none
+/// yet", so that a first report never replaces one someone else sent meanwhile.
+pub fn optional_version(body: &Map<String, Value>) -> Result<Option<i64>, FieldErrors> {
+    match body.get("version") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(_) => {
+            let mut input = Input::new(body);
+            let version = input.int("version", Need::Required, 0, i64::MAX);
+            input.finish()?;
+            Ok(version)
+        }
+    }
 }

@@ -72,6 +72,11 @@ impl Principal {
         self.enterprise_id.filter(|_| self.role == Role::Enterprise)
     }
 
+    /// Whether the caller may unlock an approved report: admins.
+    pub fn may_reopen_reports(&self) -> bool {
+        self.role == Role::Admin
+    }
+
     /// An enterprise's own user (the enterprise portal), not an official.
     pub fn is_enterprise(&self) -> bool {
         self.role == Role::Enterprise

@@ -576,25 +576,10 @@ pub async fn set_light_rule(
     Ok(state.store.set_light_rule(Some(caller.user.id), rule).await?)
 }
 
-pub(crate) fn month_of(text: &str, lang: feidi_core::Lang) -> ApiResult<String> {
-    feidi_core::schedule::report_month(text, feidi_core::time::today())
-        .map(|(y, m)| format!("{y:04}-{m:02}"))
-        .map_err(|e| ApiError::Invalid(e, lang))
-}
-
 /// The version a `PUT` may send: the one read (1 or more), or 0 for "there is none yet", so a
 /// first report never replaces one that someone else sent meanwhile.
 pub(crate) fn optional_version(body: &Map<String, Value>, lang: feidi_core::Lang) -> ApiResult<Option<i64>> {
-    match body.get("version") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(_) => {
-            let mut input = Input::new(body);
-            let version = input.int("version", Need::Required, 0, i64::MAX);
-            input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
-            Ok(version)
-        }
-    }
+    feidi_app::optional_version(body).map_err(|e| ApiError::Invalid(e, lang))
 }
 
 /// Sets a project's planned investment for a year (staff and admins).
@@ -643,7 +628,7 @@ pub async fn plans(
     Ok(state.store.plans(project_id).await?)
 }
 
-/// Submits a month's report (reporters, the project's enterprise, staff, admins).
+/// Submits (or corrects) a project's report of a month.
 pub async fn submit_report(
     state: &AppState,
     caller: &Caller,
@@ -651,17 +636,10 @@ pub async fn submit_report(
     month: &str,
     body: &Map<String, Value>,
 ) -> ApiResult<feidi_store::Report> {
-    let lang = caller.lang();
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    require(caller, Action::Write, Entity::Report)?;
-    let month = month_of(month, lang)?;
-    let input = feidi_core::schedule::ReportInput::parse(body).map_err(|e| ApiError::Invalid(e, lang))?;
-    let version = optional_version(body, lang)?;
-    state
-        .store
-        .submit_report(Some(caller.user.id), project_id, month, &input, version)
+    let today = feidi_core::time::today();
+    feidi_app::reports::submit_report(&state.store, &caller.principal(), project_id, month, body, today)
         .await
-        .map_err(|e| ApiError::from_store(e, lang))
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// Approves, returns (with a reason) or reopens (admins) a report.
@@ -673,38 +651,29 @@ pub async fn review_report(
     action: &str,
     body: &Map<String, Value>,
 ) -> ApiResult<feidi_store::Report> {
-    let lang = caller.lang();
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    let month = month_of(month, lang)?;
-    let decision = match action {
-        "approve" => feidi_store::Review::Approve,
-        "return" => {
-            let mut input = Input::new(body);
-            let reason = input.text("reason", Need::Required, 1000);
-            input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
-            feidi_store::Review::Return(reason.unwrap_or_default())
-        }
-        "reopen" if caller.principal().is_admin() => feidi_store::Review::Reopen,
-        "reopen" => return Err(ApiError::Forbidden),
-        _ => return Err(ApiError::NotFound),
-    };
-    if decision != feidi_store::Review::Reopen {
-        require(caller, Action::Review, Entity::Report)?;
-    }
-    state
-        .store
-        .review_report(Some(caller.user.id), project_id, month, decision)
-        .await
-        .map_err(|e| ApiError::from_store(e, lang))
+    let today = feidi_core::time::today();
+    feidi_app::reports::review_report(
+        &state.store,
+        &caller.principal(),
+        project_id,
+        month,
+        action,
+        body,
+        today,
+    )
+    .await
+    .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
+/// A project's reports, newest month first.
 pub async fn reports(
     state: &AppState,
     caller: &Caller,
     project_id: i64,
 ) -> ApiResult<Vec<feidi_store::Report>> {
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    Ok(state.store.reports(project_id).await?)
+    feidi_app::reports::reports(&state.store, &caller.principal(), project_id)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// Where a project stands as of a day: its investment against plan and its lights (M3).

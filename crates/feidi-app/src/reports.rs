@@ -1,0 +1,81 @@
+//! Monthly investment reports (M3): submitted by reporters, enterprises and staff, reviewed
+//! (approved, or returned with a reason) by staff, reopened by admins — each step as core's
+//! lifecycle allows, on a project the caller may see.
+
+use chrono::NaiveDate;
+use feidi_core::policy::{Action, Entity, Principal};
+use feidi_core::schedule::ReportInput;
+use feidi_core::{Input, Need};
+use feidi_store::{Project, Report, Review, Store};
+use serde_json::{Map, Value};
+
+use crate::{AppError, AppResult, optional_version, require};
+
+/// A project the caller may read (others answer not found).
+pub async fn project(store: &Store, who: &Principal, id: i64) -> AppResult<Project> {
+    require(who, Action::Read, Entity::Project)?;
+    Ok(store.get::<Project>(id, who.scope()).await?)
+}
+
+/// A report month `YYYY-MM` that has begun by `today`.
+fn month_of(text: &str, today: NaiveDate) -> AppResult<String> {
+    let (y, m) = feidi_core::schedule::report_month(text, today)?;
+    Ok(format!("{y:04}-{m:02}"))
+}
+
+/// Submits (or corrects) a project's report of `month`; an approved one is locked.
+pub async fn submit_report(
+    store: &Store,
+    who: &Principal,
+    project_id: i64,
+    month: &str,
+    body: &Map<String, Value>,
+    today: NaiveDate,
+) -> AppResult<Report> {
+    project(store, who, project_id).await?;
+    require(who, Action::Write, Entity::Report)?;
+    let month = month_of(month, today)?;
+    let input = ReportInput::parse(body)?;
+    let version = optional_version(body)?;
+    Ok(store
+        .submit_report(Some(who.user_id), project_id, month, &input, version)
+        .await?)
+}
+
+/// Approves, returns (with a reason) or reopens (admins) a report; `action` names which.
+pub async fn review_report(
+    store: &Store,
+    who: &Principal,
+    project_id: i64,
+    month: &str,
+    action: &str,
+    body: &Map<String, Value>,
+    today: NaiveDate,
+) -> AppResult<Report> {
+    project(store, who, project_id).await?;
+    let month = month_of(month, today)?;
+    let decision = match action {
+        "approve" => Review::Approve,
+        "return" => {
+            let mut input = Input::new(body);
+            let reason = input.text("reason", Need::Required, 1000);
+            input.finish()?;
+            Review::Return(reason.unwrap_or_default())
+        }
+        "reopen" if who.may_reopen_reports() => Review::Reopen,
+        "reopen" => return Err(AppError::Forbidden),
+        _ => return Err(AppError::NotFound),
+    };
+    if decision != Review::Reopen {
+        require(who, Action::Review, Entity::Report)?;
+    }
+    Ok(store
+        .review_report(Some(who.user_id), project_id, month, decision)
+        .await?)
+}
+
+/// A project's reports, newest month first.
+pub async fn reports(store: &Store, who: &Principal, project_id: i64) -> AppResult<Vec<Report>> {
+    project(store, who, project_id).await?;
+    Ok(store.reports(project_id).await?)
+}
