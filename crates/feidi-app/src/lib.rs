@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod dispatch;
 pub mod imports;
 pub mod reports;
+pub mod schedule;
 pub mod users;
 pub mod webhooks;
 

@@ -458,49 +458,7 @@ pub async fn audit(
         .await?)
 }
 
-/// A milestone as the API shows it: its dates, and its variance and light as of a day.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MilestoneView {
-    pub kind: feidi_core::schedule::MilestoneKind,
-    pub planned_date: chrono::NaiveDate,
-    pub actual_date: Option<chrono::NaiveDate>,
-    pub variance_days: Option<i64>,
-    pub light: feidi_core::schedule::Light,
-    pub version: i64,
-    pub updated_at: String,
-}
-
-fn milestone_view(
-    m: feidi_store::Milestone,
-    as_of: chrono::NaiveDate,
-    rule: feidi_core::schedule::LightRule,
-) -> MilestoneView {
-    let status = feidi_core::schedule::milestone_status(m.planned_date, m.actual_date, as_of, rule);
-    MilestoneView {
-        kind: m.kind,
-        planned_date: m.planned_date,
-        actual_date: m.actual_date,
-        variance_days: status.variance_days,
-        light: status.light,
-        version: m.version,
-        updated_at: m.updated_at,
-    }
-}
-
-fn milestone_kind(code: &str, lang: feidi_core::Lang) -> ApiResult<feidi_core::schedule::MilestoneKind> {
-    feidi_core::schedule::MilestoneKind::parse(code).ok_or_else(|| {
-        ApiError::Invalid(
-            FieldErrors::one(
-                "kind",
-                Flaw::Rule(
-                    "须为 signed、land_supplied、construction_started、topped_out、completed、production_started、full_output 之一",
-                    "must be one of signed, land_supplied, construction_started, topped_out, completed, production_started, full_output",
-                ),
-            ),
-            lang,
-        )
-    })
-}
+pub use feidi_app::schedule::MilestoneView;
 
 /// A project's milestones as of a day (default today).
 pub async fn milestones(
@@ -509,8 +467,9 @@ pub async fn milestones(
     project_id: i64,
     as_of: chrono::NaiveDate,
 ) -> ApiResult<Vec<MilestoneView>> {
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    milestone_views(state, project_id, as_of).await
+    feidi_app::schedule::milestones(&state.store, &caller.principal(), project_id, as_of)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// A project's milestones judged as of a day; the caller has checked access.
@@ -519,9 +478,7 @@ async fn milestone_views(
     project_id: i64,
     as_of: chrono::NaiveDate,
 ) -> ApiResult<Vec<MilestoneView>> {
-    let rule = state.store.light_rule().await?;
-    let list = state.store.milestones(project_id).await?;
-    Ok(list.into_iter().map(|m| milestone_view(m, as_of, rule)).collect())
+    Ok(feidi_app::schedule::milestone_views(&state.store, project_id, as_of).await?)
 }
 
 /// Sets a milestone's planned and actual dates (staff and admins).
@@ -532,30 +489,17 @@ pub async fn put_milestone(
     kind: &str,
     body: &Map<String, Value>,
 ) -> ApiResult<MilestoneView> {
-    let lang = caller.lang();
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    require(caller, Action::Write, Entity::Project)?;
-    let kind = milestone_kind(kind, lang)?;
     let today = feidi_core::time::today();
-    let input =
-        feidi_core::schedule::MilestoneInput::parse(body, today).map_err(|e| ApiError::Invalid(e, lang))?;
-    let version = match body.get("version") {
-        None | Some(Value::Null) => None,
-        Some(_) => Some(version_of(body, lang)?),
-    };
-    let stored = state
-        .store
-        .put_milestone(Some(caller.user.id), project_id, kind, &input, version)
+    feidi_app::schedule::put_milestone(&state.store, &caller.principal(), project_id, kind, body, today)
         .await
-        .map_err(|e| ApiError::from_store(e, lang))?;
-    let rule = state.store.light_rule().await?;
-    Ok(milestone_view(stored, today, rule))
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// The light rule in force; admins change it.
 pub async fn light_rule(state: &AppState, caller: &Caller) -> ApiResult<feidi_core::schedule::LightRule> {
-    require(caller, Action::Read, Entity::Project)?;
-    Ok(state.store.light_rule().await?)
+    feidi_app::schedule::light_rule(&state.store, &caller.principal())
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 pub async fn set_light_rule(
@@ -563,17 +507,9 @@ pub async fn set_light_rule(
     caller: &Caller,
     body: &Map<String, Value>,
 ) -> ApiResult<feidi_core::schedule::LightRule> {
-    if !caller.principal().is_admin() {
-        return Err(ApiError::Forbidden);
-    }
-    let lang = caller.lang();
-    let mut input = Input::new(body);
-    let days = input.int("yellow_days", Need::Required, 0, 366);
-    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
-    let rule = feidi_core::schedule::LightRule {
-        yellow_days: days.unwrap_or(30),
-    };
-    Ok(state.store.set_light_rule(Some(caller.user.id), rule).await?)
+    feidi_app::schedule::set_light_rule(&state.store, &caller.principal(), body)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// The version a `PUT` may send: the one read (1 or more), or 0 for "there is none yet", so a
@@ -590,42 +526,20 @@ pub async fn put_plan(
     year: &str,
     body: &Map<String, Value>,
 ) -> ApiResult<feidi_store::AnnualPlan> {
-    let lang = caller.lang();
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    require(caller, Action::Write, Entity::Project)?;
-    let year = match year.parse::<i64>() {
-        Ok(y) if (1900..=2999).contains(&y) => y,
-        _ => {
-            return Err(ApiError::Invalid(
-                FieldErrors::one("year", Flaw::OutOfRange(1900, 2999)),
-                lang,
-            ));
-        }
-    };
-    let mut input = Input::new(body);
-    let planned = input.money("planned_investment", Need::Required);
-    input.finish().map_err(|e| ApiError::Invalid(e, lang))?;
-    let version = optional_version(body, lang)?;
-    state
-        .store
-        .put_plan(
-            Some(caller.user.id),
-            project_id,
-            year,
-            planned.unwrap_or_default(),
-            version,
-        )
+    feidi_app::schedule::put_plan(&state.store, &caller.principal(), project_id, year, body)
         .await
-        .map_err(|e| ApiError::from_store(e, lang))
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
+/// A project's annual plans.
 pub async fn plans(
     state: &AppState,
     caller: &Caller,
     project_id: i64,
 ) -> ApiResult<Vec<feidi_store::AnnualPlan>> {
-    get::<crate::kinds::Projects>(state, caller, project_id).await?;
-    Ok(state.store.plans(project_id).await?)
+    feidi_app::schedule::plans(&state.store, &caller.principal(), project_id)
+        .await
+        .map_err(|e| ApiError::from_app(e, caller.lang()))
 }
 
 /// Submits (or corrects) a project's report of a month.
