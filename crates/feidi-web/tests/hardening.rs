@@ -272,6 +272,28 @@ async fn bad_values_are_refused_and_every_error_is_a_problem(backend: Backend) {
     let (status, session) = app.sign_in("Admin", "password123").await;
     assert_eq!((status, session.is_some()), (StatusCode::SEE_OTHER, true));
 
+    // A plan's year is a year of the programme, however the number is written.
+    let project = app
+        .made(
+            "/projects",
+            json!({"name": "计划项目", "category": "industrial", "zone_id": zone, "total_investment": "100"}),
+        )
+        .await;
+    for year in ["4294969196", "2201", "1899", "-2023", "２０２３"] {
+        let (status, problem) = app
+            .admin(
+                "PUT",
+                &format!("/projects/{}/plans/{year}", project["id"]),
+                Some(json!({"planned_investment": "10"})),
+            )
+            .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["year".to_string()]),
+            "{year}"
+        );
+    }
+
     // An appeal's submitted_at in year 1.
     let (status, problem) = app
         .admin(
