@@ -323,6 +323,89 @@ fn days(n: i64) -> &'static str {
     if n.abs() == 1 { "day" } else { "days" }
 }
 
+/// Why a project is red: a milestone late or overdue beyond the threshold, or the year's
+/// investment short of its time-proportional share of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RedReason {
+    /// Done, but this many days after its plan.
+    MilestoneLate { milestone: MilestoneKind, days: i64 },
+    /// Not done, this many days past its plan.
+    MilestoneOverdue { milestone: MilestoneKind, days: i64 },
+    /// r = (year to date ÷ plan) ÷ (elapsed months ÷ 12) below 0.8.
+    AnnualBehind {
+        ratio: crate::Ratio,
+        year_to_date: Money,
+        annual_plan: Money,
+    },
+}
+
+impl RedReason {
+    pub fn words(&self, lang: crate::Lang) -> String {
+        use crate::Lang;
+        match (self, lang) {
+            (Self::MilestoneLate { milestone, days }, Lang::Zh) => {
+                format!("{}滞后{days}天完成", milestone.label_zh())
+            }
+            (Self::MilestoneLate { milestone, days }, Lang::En) => {
+                format!("{} done {days} days late", milestone.as_str().replace('_', " "))
+            }
+            (Self::MilestoneOverdue { milestone, days }, Lang::Zh) => {
+                format!("{}逾期{days}天未完成", milestone.label_zh())
+            }
+            (Self::MilestoneOverdue { milestone, days }, Lang::En) => {
+                format!("{} overdue by {days} days", milestone.as_str().replace('_', " "))
+            }
+            (Self::AnnualBehind { ratio, .. }, Lang::Zh) => {
+                format!("年度投资序时进度仅{}%", ratio.percent())
+            }
+            (Self::AnnualBehind { ratio, .. }, Lang::En) => {
+                format!("annual investment at {}% of its time share", ratio.percent())
+            }
+        }
+    }
+}
+
+/// The reasons a project is red as of `as_of`: each milestone (kind, planned, actual) late or
+/// overdue beyond `rule`'s threshold, then the year's investment if it is behind its
+/// time-proportional share of the plan after `elapsed` months.
+pub fn red_reasons(
+    milestones: impl IntoIterator<Item = (MilestoneKind, NaiveDate, Option<NaiveDate>)>,
+    year_to_date: Money,
+    annual_plan: Option<Money>,
+    as_of: NaiveDate,
+    rule: LightRule,
+    elapsed: u32,
+) -> Vec<RedReason> {
+    let mut reasons: Vec<RedReason> = milestones
+        .into_iter()
+        .filter_map(|(milestone, planned, actual)| {
+            let days = lateness_days(planned, actual, as_of);
+            if rule.for_lateness(days) != Light::Red {
+                return None;
+            }
+            Some(if actual.is_some_and(|a| a <= as_of) {
+                RedReason::MilestoneLate { milestone, days }
+            } else {
+                RedReason::MilestoneOverdue { milestone, days }
+            })
+        })
+        .collect();
+    if let Some(plan) = annual_plan
+        && annual_light(year_to_date, Some(plan), elapsed) == Some(Light::Red)
+    {
+        reasons.push(RedReason::AnnualBehind {
+            ratio: crate::Ratio::of(
+                year_to_date.hundredths() * 12,
+                plan.hundredths() * i64::from(elapsed),
+            ),
+            year_to_date,
+            annual_plan: plan,
+        });
+    }
+    reasons
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,5 +583,47 @@ mod tests {
             assert_eq!(MilestoneKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(MilestoneKind::parse("opened"), None);
+    }
+
+    #[test]
+    fn a_red_project_says_why() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
+        let as_of = day("2023-07-07");
+        let rule = LightRule { yellow_days: 30 };
+        let reasons = red_reasons(
+            [
+                (MilestoneKind::Signed, day("2023-01-01"), Some(day("2023-01-05"))),
+                (
+                    MilestoneKind::ConstructionStarted,
+                    day("2023-03-01"),
+                    Some(day("2023-05-01")),
+                ),
+                (MilestoneKind::ToppedOut, day("2023-05-01"), None),
+            ],
+            Money::from_hundredths(10_000),
+            Some(Money::from_hundredths(1_000_000)),
+            as_of,
+            rule,
+            6,
+        );
+        assert_eq!(
+            reasons,
+            [
+                RedReason::MilestoneLate {
+                    milestone: MilestoneKind::ConstructionStarted,
+                    days: 61
+                },
+                RedReason::MilestoneOverdue {
+                    milestone: MilestoneKind::ToppedOut,
+                    days: 67
+                },
+                RedReason::AnnualBehind {
+                    ratio: crate::Ratio::of(10_000 * 12, 1_000_000 * 6),
+                    year_to_date: Money::from_hundredths(10_000),
+                    annual_plan: Money::from_hundredths(1_000_000),
+                },
+            ]
+        );
+        assert_eq!(reasons[1].words(crate::Lang::En), "topped out overdue by 67 days");
     }
 }

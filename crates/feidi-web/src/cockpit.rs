@@ -13,9 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use feidi_core::model::Category;
 use feidi_core::policy::{Action, Entity, Scope};
 use feidi_core::programme::{StageState, TargetProgress};
-use feidi_core::schedule::{
-    Light, MilestoneKind, cutoff_month, elapsed_months, lateness_days, project_light,
-};
+use feidi_core::schedule::{Light, cutoff_month, elapsed_months, project_light};
 use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
 use feidi_store::{NameList, Part};
 use serde::Serialize;
@@ -109,47 +107,7 @@ pub struct RedProject {
     pub problems_month: Option<String>,
 }
 
-/// Why a project is red: a milestone late or overdue beyond the threshold, or the year's
-/// investment short of its time-proportional share of the plan.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RedReason {
-    /// Done, but this many days after its plan.
-    MilestoneLate { milestone: MilestoneKind, days: i64 },
-    /// Not done, this many days past its plan.
-    MilestoneOverdue { milestone: MilestoneKind, days: i64 },
-    /// r = (year to date ÷ plan) ÷ (elapsed months ÷ 12) below 0.8.
-    AnnualBehind {
-        ratio: Ratio,
-        year_to_date: Money,
-        annual_plan: Money,
-    },
-}
-
-impl RedReason {
-    pub fn words(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Self::MilestoneLate { milestone, days }, Lang::Zh) => {
-                format!("{}滞后{days}天完成", milestone.label_zh())
-            }
-            (Self::MilestoneLate { milestone, days }, Lang::En) => {
-                format!("{} done {days} days late", milestone.as_str().replace('_', " "))
-            }
-            (Self::MilestoneOverdue { milestone, days }, Lang::Zh) => {
-                format!("{}逾期{days}天未完成", milestone.label_zh())
-            }
-            (Self::MilestoneOverdue { milestone, days }, Lang::En) => {
-                format!("{} overdue by {days} days", milestone.as_str().replace('_', " "))
-            }
-            (Self::AnnualBehind { ratio, .. }, Lang::Zh) => {
-                format!("年度投资序时进度仅{}%", ratio.percent())
-            }
-            (Self::AnnualBehind { ratio, .. }, Lang::En) => {
-                format!("annual investment at {}% of its time share", ratio.percent())
-            }
-        }
-    }
-}
+pub use feidi_core::schedule::RedReason;
 
 /// A stage and the programme's progress against it, judged on its end date once it has passed.
 #[derive(Debug, Clone, Serialize)]
@@ -406,40 +364,17 @@ async fn red_list(
     Ok(reds
         .into_iter()
         .map(|s| {
-            let mut reasons: Vec<RedReason> = milestones
-                .iter()
-                .filter(|m| m.project_id == s.project_id)
-                .filter_map(|m| {
-                    let days = lateness_days(m.planned_date, m.actual_date, as_of);
-                    if rule.for_lateness(days) != Light::Red {
-                        return None;
-                    }
-                    let done = m.actual_date.is_some_and(|a| a <= as_of);
-                    Some(if done {
-                        RedReason::MilestoneLate {
-                            milestone: m.kind,
-                            days,
-                        }
-                    } else {
-                        RedReason::MilestoneOverdue {
-                            milestone: m.kind,
-                            days,
-                        }
-                    })
-                })
-                .collect();
-            if let Some(plan) = s.annual_plan
-                && feidi_core::schedule::annual_light(s.year_to_date, Some(plan), elapsed) == Some(Light::Red)
-            {
-                reasons.push(RedReason::AnnualBehind {
-                    ratio: Ratio::of(
-                        s.year_to_date.hundredths() * 12,
-                        plan.hundredths() * i64::from(elapsed),
-                    ),
-                    year_to_date: s.year_to_date,
-                    annual_plan: plan,
-                });
-            }
+            let reasons = feidi_core::schedule::red_reasons(
+                milestones
+                    .iter()
+                    .filter(|m| m.project_id == s.project_id)
+                    .map(|m| (m.kind, m.planned_date, m.actual_date)),
+                s.year_to_date,
+                s.annual_plan,
+                as_of,
+                rule,
+                elapsed,
+            );
             let (problems_month, problems) = match problems.get(&s.project_id) {
                 Some((month, text)) => (Some(month.clone()), Some(text.clone())),
                 None => (None, None),
