@@ -400,32 +400,17 @@ pub struct AppealFigures {
 const SWEEP_STEP: usize = 50;
 /// ...and ends its transaction once it has worked this long (or after `SWEEP_STEPS_MAX`
 /// steps), so that another writer — a request on this server or another — waits for at most
-/// about this plus one commit, on any machine. Longer transactions sweep faster (fewer
-/// commits) at the cost of every other writer's latency while it runs: measured with wrk
-/// writing appeals meanwhile, 10 ms gave a p99 2.3 times the one without a sweep, 3 ms 1.4
-/// times, for a sweep 40 % slower (on SQLite's own sweep connection, `sqlite::sweep`: 6 ms 2.3
-/// times, 3 ms 1.8 times; a pause of 1 ms instead of 2 let the server's writer miss its turn).
-/// With the sweep's appeals worked out before each transaction and the server's writer
-/// grouping what waited for the lock (wrk writing appeals for the sweep's first 4 s of ~93,000):
-/// 3 ms 4.9–5.3 s at 1.5 times, 4 ms 4.9–5.2 s at 1.6–1.7 times, 6 ms 4.7–4.9 s at 1.9–2.0 times.
+/// about this plus one commit, on any machine. Longer transactions sweep faster at the cost of
+/// every other writer's latency; 3 ms kept a writer's p99 within 1.5 times its own (the
+/// figures of each value tried: BENCHMARKS.md, "The sweep's pacing").
 const SWEEP_SLICE: std::time::Duration = std::time::Duration::from_millis(3);
 const SWEEP_STEPS_MAX: usize = 20;
-/// How the SQLite sweep shares the write lock (`sqlite::sweep::Pacing`). Its own connection
-/// spends its slices working, not waiting on round trips, so while other writers are about it
-/// works `SWEEP_SLICE` at a time and pauses at least as long as it held the lock: with wrk
-/// writing appeals, a fixed pause of 2 ms gave the server a p99 1.8–2.3 times its own, 3 ms
-/// 1.5–2.0 times. The least pause is longer than a waiting writer's try (every millisecond, on
-/// tokio's millisecond timer), so that a writer that came meanwhile gets in and is noticed.
-/// When nobody else writes its transactions grow to 48 ms: the sweep alone went from 10.3 s to
-/// 3.7 s with 24 ms, and from 3.8–3.9 s to 3.3–3.4 s with 48 ms on a slower machine (each
-/// transaction rewrites every index page it touched, and most of the inbox's and the sweep's
-/// are touched by any few hundred appeals); a waiting writer then waits for one such
-/// transaction and its commit. The
-/// quiet spell that counts as nobody is 100 ms: since a writer that took the lock during a
-/// pause is noticed also when it commits after it (`sqlite::sweep::run`), a shorter spell no
-/// longer mistakes a busy server for none, and the sweep speeds up sooner once the load ends
-/// (with wrk writing appeals for the sweep's first 4 s: 5.2–5.3 s with 250 ms, 4.9–5.3 s with
-/// 100 ms, the p99 1.5 times its own either way).
+/// How the SQLite sweep shares the write lock (`sqlite::sweep::Pacing`): while other writers
+/// are about it works `SWEEP_SLICE` at a time and pauses at least as long as it held the lock,
+/// longer than a waiting writer's try (every millisecond), so that a writer that came meanwhile
+/// gets in and is noticed. After a quiet spell of 100 ms with nobody else writing, its
+/// transactions grow to 48 ms, each rewriting the index pages it touched once rather than
+/// many times. (Measured: BENCHMARKS.md, "The sweep's pacing".)
 const SQLITE_SWEEP_PACING: crate::sqlite::sweep::Pacing = crate::sqlite::sweep::Pacing {
     least: SWEEP_SLICE,
     most: std::time::Duration::from_millis(48),
