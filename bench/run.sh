@@ -72,7 +72,10 @@ run_one() {
   pids+=($pid)
   wait_for http://127.0.0.1:18081/healthz
   # Every new appeal queues a webhook delivery; this receiver refuses connections, so each is
-  # tried once (and recorded) and waits for its retry: a failing receiver under load.
+  # tried once (and recorded) and waits for its retry: a failing receiver under load. It is on
+  # this machine, which an admin must allow first (webhooks refuse internal targets).
+  curl -fs -X PUT -H "Authorization: Bearer $FEIDI_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"allow_internal":true}' http://127.0.0.1:18081/api/v1/settings/webhooks > /dev/null
   curl -fs -H "Authorization: Bearer $FEIDI_TOKEN" -H 'Content-Type: application/json' \
     -d '{"url":"http://127.0.0.1:9/hook","secret":"bench secret of sixteen+","events":["submitted"]}' \
     http://127.0.0.1:18081/api/v1/webhooks > /dev/null
