@@ -11,7 +11,7 @@ use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
 use feidi_store::{DispatchRow, Part};
 use serde::Serialize;
 
-use crate::AppResult;
+use crate::{App, AppError, AppResult, require};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Dispatch {
@@ -70,13 +70,27 @@ pub fn report_month(asked: Option<&str>) -> AppResult<String> {
     }
 }
 
-/// The report of month `month` (`YYYY-MM`), read from the store (the command line's way in).
-pub async fn build(store: &feidi_store::Store, month: &str) -> AppResult<Dispatch> {
+/// The report for those who oversee the programme.
+pub async fn dispatch(app: &App, who: &feidi_core::policy::Principal, month: &str) -> AppResult<Dispatch> {
+    require(
+        who,
+        feidi_core::policy::Action::Read,
+        feidi_core::policy::Entity::Programme,
+    )?;
+    if who.scope() != feidi_core::policy::Scope::All {
+        return Err(AppError::Forbidden);
+    }
+    build(app, month).await
+}
+
+/// The report of month `month` (`YYYY-MM`), with no caller to check (the command line's way in).
+pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
     let (year, mon) = parse_month(month).ok_or_else(|| FieldErrors::one("month", Flaw::Required))?;
     let as_of = month_end(year, mon).ok_or_else(|| FieldErrors::one("month", Flaw::Required))?;
-    let rows = store.dispatch_rows(month, year).await?;
-    let rule = store.light_rule().await?;
-    let lateness: HashMap<i64, Option<i64>> = store
+    let rows = app.store.dispatch_rows(month, year).await?;
+    let rule = app.store.light_rule().await?;
+    let lateness: HashMap<i64, Option<i64>> = app
+        .store
         .standings(Part::default(), &as_of.to_string(), year, month)
         .await?
         .into_iter()

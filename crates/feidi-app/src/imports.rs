@@ -15,7 +15,9 @@ use feidi_core::import::{
 };
 use feidi_core::policy::Scope;
 use feidi_core::{Flaw, Lang};
-use feidi_store::{ImportMeta, ImportedReport, NameList, Store};
+use feidi_store::{ImportMeta, ImportedReport, NameList};
+
+use crate::App;
 use sha2::{Digest, Sha256};
 
 /// What an import brings.
@@ -79,6 +81,17 @@ pub enum Source {
     Path(std::path::PathBuf),
 }
 
+/// Whether the caller may import a kind of file: those who keep the whole programme's
+/// projects or reports, never one enterprise's user.
+pub fn may_import(who: &feidi_core::policy::Principal, kind: ImportKind) -> bool {
+    use feidi_core::policy::{Action, Entity};
+    who.scope() == Scope::All
+        && match kind {
+            ImportKind::Projects => who.may(Action::Write, Entity::Project),
+            ImportKind::Reports => who.may(Action::Write, Entity::Report),
+        }
+}
+
 /// Who runs an import, for the audit log.
 pub struct Importer {
     pub actor: Option<i64>,
@@ -88,7 +101,7 @@ pub struct Importer {
 /// Reads, checks and imports a file. `progress` is told (rows checked) while reading and then
 /// (rows written) while writing, with a phase name.
 pub async fn import(
-    store: &Store,
+    app: &App,
     kind: ImportKind,
     file_name: &str,
     source: Source,
@@ -98,7 +111,7 @@ pub async fn import(
     let today = feidi_core::time::today();
     match kind {
         ImportKind::Reports => {
-            let projects = store.project_ids().await.map_err(ImportFailure::Store)?;
+            let projects = app.store.project_ids().await.map_err(ImportFailure::Store)?;
             let clock = std::time::Instant::now();
             let checked = read_reports(source, today, &projects, &progress)?;
             tracing::info!(
@@ -114,7 +127,8 @@ pub async fn import(
             months.sort_unstable();
             months.dedup();
             let month_texts: Vec<String> = months.iter().map(|(y, m)| format!("{y:04}-{m:02}")).collect();
-            let taken = store
+            let taken = app
+                .store
                 .report_keys(&month_texts)
                 .await
                 .map_err(ImportFailure::Store)?;
@@ -147,7 +161,7 @@ pub async fn import(
             let count = rows.len();
             let rows: Vec<ImportedReport> = rows.into_iter().map(|(_, r)| r).collect();
             let written = progress.clone();
-            store
+            app.store
                 .import_reports(
                     who.actor,
                     ImportMeta {
@@ -166,8 +180,8 @@ pub async fn import(
             })
         }
         ImportKind::Projects => {
-            let zones: HashSet<i64> = ids(store, NameList::Zones).await?;
-            let enterprises: HashSet<i64> = ids(store, NameList::Enterprises).await?;
+            let zones: HashSet<i64> = ids(app, NameList::Zones).await?;
+            let enterprises: HashSet<i64> = ids(app, NameList::Enterprises).await?;
             let (bytes, checksum) = bytes_of(source)?;
             let mut inputs = Vec::new();
             let mut errors = Vec::new();
@@ -223,7 +237,7 @@ pub async fn import(
             }
             let count = inputs.len();
             let written = progress.clone();
-            store
+            app.store
                 .bulk_create(
                     who.actor,
                     inputs,
@@ -243,8 +257,9 @@ pub async fn import(
     }
 }
 
-async fn ids(store: &Store, list: NameList) -> Result<HashSet<i64>, ImportFailure> {
-    Ok(store
+async fn ids(app: &App, list: NameList) -> Result<HashSet<i64>, ImportFailure> {
+    Ok(app
+        .store
         .names(list, Scope::All)
         .await
         .map_err(ImportFailure::Store)?

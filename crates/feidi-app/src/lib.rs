@@ -4,19 +4,73 @@
 //!
 //! Data flows one way: web (parse) → app (policy, rules) → store. Nothing here knows HTTP.
 
+pub mod appeals;
 pub mod calendar;
+pub mod cockpit;
 pub mod credentials;
 pub mod dispatch;
 pub mod imports;
+pub mod kinds;
+pub mod memo;
+pub mod programme;
+pub mod registry;
 pub mod reports;
 pub mod schedule;
+pub mod sessions;
 pub mod users;
 pub mod webhooks;
 
+use std::sync::Arc;
+
 use feidi_core::policy::{Action, Entity, Principal};
 use feidi_core::{FieldErrors, Input, Need};
-use feidi_store::StoreError;
+use feidi_store::{Store, StoreError};
 use serde_json::{Map, Value};
+
+/// The application: the store and what is kept in memory over it. Every service takes it;
+/// the store inside is this crate's alone, so no handler, page or command reaches past the
+/// services to the database.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    /// Credentials verified in the last second (see `memo::CredentialMemo`).
+    credentials: Arc<memo::CredentialMemo>,
+    /// List answers, per data version of their table.
+    answers: Arc<memo::AnswerMemo>,
+    cockpits: Arc<memo::ValueMemo<cockpit::Cockpit>>,
+    /// The appeal figures, per minute (overdue moves with the clock) and data version.
+    appeal_figures: Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
+    /// Held while the appeal figures are worked out again, so that requests arriving meanwhile
+    /// wait for that one answer instead of each counting a million appeals at once.
+    appeal_figures_busy: Arc<tokio::sync::Mutex<()>>,
+    /// Officials' inboxes, per data version of appeals, enterprises and users.
+    inboxes: Arc<memo::ValueMemo<appeals::Inbox>>,
+}
+
+impl App {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            credentials: Default::default(),
+            answers: Default::default(),
+            cockpits: Default::default(),
+            appeal_figures: Default::default(),
+            appeal_figures_busy: Default::default(),
+            inboxes: Default::default(),
+        }
+    }
+
+    /// Whether the database answers (for the health check).
+    pub async fn ping(&self) -> AppResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Forgets every credential this server trusted: after a logout, a password change or any
+    /// change to a user. Other servers ask the database again within a second.
+    pub fn forget_credentials(&self) {
+        self.credentials.clear();
+    }
+}
 
 /// What a service can answer other than success.
 #[derive(Debug, thiserror::Error)]

@@ -6,15 +6,15 @@ use chrono::NaiveDate;
 use feidi_core::policy::{Action, Entity, Principal};
 use feidi_core::schedule::ReportInput;
 use feidi_core::{Input, Need};
-use feidi_store::{Project, Report, Review, Store};
+use feidi_store::{Project, Report, Review};
 use serde_json::{Map, Value};
 
-use crate::{AppError, AppResult, optional_version, require};
+use crate::{App, AppError, AppResult, optional_version, require};
 
 /// A project the caller may read (others answer not found).
-pub async fn project(store: &Store, who: &Principal, id: i64) -> AppResult<Project> {
+pub async fn project(app: &App, who: &Principal, id: i64) -> AppResult<Project> {
     require(who, Action::Read, Entity::Project)?;
-    Ok(store.get::<Project>(id, who.scope()).await?)
+    Ok(app.store.get::<Project>(id, who.scope()).await?)
 }
 
 /// A report month `YYYY-MM` that has begun by `today`.
@@ -25,26 +25,27 @@ fn month_of(text: &str, today: NaiveDate) -> AppResult<String> {
 
 /// Submits (or corrects) a project's report of `month`; an approved one is locked.
 pub async fn submit_report(
-    store: &Store,
+    app: &App,
     who: &Principal,
     project_id: i64,
     month: &str,
     body: &Map<String, Value>,
     today: NaiveDate,
 ) -> AppResult<Report> {
-    project(store, who, project_id).await?;
+    project(app, who, project_id).await?;
     require(who, Action::Write, Entity::Report)?;
     let month = month_of(month, today)?;
     let input = ReportInput::parse(body)?;
     let version = optional_version(body)?;
-    Ok(store
+    Ok(app
+        .store
         .submit_report(Some(who.user_id), project_id, month, &input, version)
         .await?)
 }
 
 /// Approves, returns (with a reason) or reopens (admins) a report; `action` names which.
 pub async fn review_report(
-    store: &Store,
+    app: &App,
     who: &Principal,
     project_id: i64,
     month: &str,
@@ -52,7 +53,7 @@ pub async fn review_report(
     body: &Map<String, Value>,
     today: NaiveDate,
 ) -> AppResult<Report> {
-    project(store, who, project_id).await?;
+    project(app, who, project_id).await?;
     let month = month_of(month, today)?;
     let decision = match action {
         "approve" => Review::Approve,
@@ -69,13 +70,14 @@ pub async fn review_report(
     if decision != Review::Reopen {
         require(who, Action::Review, Entity::Report)?;
     }
-    Ok(store
+    Ok(app
+        .store
         .review_report(Some(who.user_id), project_id, month, decision)
         .await?)
 }
 
 /// A project's reports, newest month first.
-pub async fn reports(store: &Store, who: &Principal, project_id: i64) -> AppResult<Vec<Report>> {
-    project(store, who, project_id).await?;
-    Ok(store.reports(project_id).await?)
+pub async fn reports(app: &App, who: &Principal, project_id: i64) -> AppResult<Vec<Report>> {
+    project(app, who, project_id).await?;
+    Ok(app.store.reports(project_id).await?)
 }

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use feidi_core::policy::{Action, Entity, Principal};
 use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind};
 use feidi_core::{FieldErrors, Flaw, Input, Need};
-use feidi_store::{AnnualPlan, Milestone, Store};
+use feidi_store::{AnnualPlan, Milestone};
 use serde_json::{Map, Value};
 
 use crate::reports::project;
-use crate::{AppError, AppResult, optional_version, require, version_of};
+use crate::{App, AppError, AppResult, optional_version, require, version_of};
 
 /// A milestone as the API shows it: its dates, and its variance and light as of a day.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -51,37 +51,33 @@ fn milestone_kind(code: &str) -> Result<MilestoneKind, FieldErrors> {
 
 /// A project's milestones as of a day.
 pub async fn milestones(
-    store: &Store,
+    app: &App,
     who: &Principal,
     project_id: i64,
     as_of: NaiveDate,
 ) -> AppResult<Vec<MilestoneView>> {
-    project(store, who, project_id).await?;
-    milestone_views(store, project_id, as_of).await
+    project(app, who, project_id).await?;
+    milestone_views(app, project_id, as_of).await
 }
 
 /// A project's milestones judged as of a day; the caller has checked access.
-pub async fn milestone_views(
-    store: &Store,
-    project_id: i64,
-    as_of: NaiveDate,
-) -> AppResult<Vec<MilestoneView>> {
-    let rule = store.light_rule().await?;
-    let list = store.milestones(project_id).await?;
+pub async fn milestone_views(app: &App, project_id: i64, as_of: NaiveDate) -> AppResult<Vec<MilestoneView>> {
+    let rule = app.store.light_rule().await?;
+    let list = app.store.milestones(project_id).await?;
     Ok(list.into_iter().map(|m| milestone_view(m, as_of, rule)).collect())
 }
 
 /// Sets a milestone's planned and actual dates (staff and admins), as of `today` (an actual
 /// date may not lie after it).
 pub async fn put_milestone(
-    store: &Store,
+    app: &App,
     who: &Principal,
     project_id: i64,
     kind: &str,
     body: &Map<String, Value>,
     today: NaiveDate,
 ) -> AppResult<MilestoneView> {
-    project(store, who, project_id).await?;
+    project(app, who, project_id).await?;
     require(who, Action::Write, Entity::Project)?;
     let kind = milestone_kind(kind)?;
     let input = MilestoneInput::parse(body, today)?;
@@ -89,25 +85,22 @@ pub async fn put_milestone(
         None | Some(Value::Null) => None,
         Some(_) => Some(version_of(body)?),
     };
-    let stored = store
+    let stored = app
+        .store
         .put_milestone(Some(who.user_id), project_id, kind, &input, version)
         .await?;
-    let rule = store.light_rule().await?;
+    let rule = app.store.light_rule().await?;
     Ok(milestone_view(stored, today, rule))
 }
 
 /// The light rule in force.
-pub async fn light_rule(store: &Store, who: &Principal) -> AppResult<LightRule> {
+pub async fn light_rule(app: &App, who: &Principal) -> AppResult<LightRule> {
     require(who, Action::Read, Entity::Project)?;
-    Ok(store.light_rule().await?)
+    Ok(app.store.light_rule().await?)
 }
 
 /// Changes the light rule (admins).
-pub async fn set_light_rule(
-    store: &Store,
-    who: &Principal,
-    body: &Map<String, Value>,
-) -> AppResult<LightRule> {
+pub async fn set_light_rule(app: &App, who: &Principal, body: &Map<String, Value>) -> AppResult<LightRule> {
     if !who.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -117,18 +110,18 @@ pub async fn set_light_rule(
     let rule = LightRule {
         yellow_days: days.unwrap_or(30),
     };
-    Ok(store.set_light_rule(Some(who.user_id), rule).await?)
+    Ok(app.store.set_light_rule(Some(who.user_id), rule).await?)
 }
 
 /// Sets a project's planned investment for a year (staff and admins).
 pub async fn put_plan(
-    store: &Store,
+    app: &App,
     who: &Principal,
     project_id: i64,
     year: &str,
     body: &Map<String, Value>,
 ) -> AppResult<AnnualPlan> {
-    project(store, who, project_id).await?;
+    project(app, who, project_id).await?;
     require(who, Action::Write, Entity::Project)?;
     let years = feidi_core::time::YEARS;
     let year = match year.parse::<i64>() {
@@ -142,7 +135,8 @@ pub async fn put_plan(
     let planned = input.money("planned_investment", Need::Required);
     input.finish()?;
     let version = optional_version(body)?;
-    Ok(store
+    Ok(app
+        .store
         .put_plan(
             Some(who.user_id),
             project_id,
@@ -154,7 +148,99 @@ pub async fn put_plan(
 }
 
 /// A project's annual plans.
-pub async fn plans(store: &Store, who: &Principal, project_id: i64) -> AppResult<Vec<AnnualPlan>> {
-    project(store, who, project_id).await?;
-    Ok(store.plans(project_id).await?)
+pub async fn plans(app: &App, who: &Principal, project_id: i64) -> AppResult<Vec<AnnualPlan>> {
+    project(app, who, project_id).await?;
+    Ok(app.store.plans(project_id).await?)
+}
+
+/// Where a project stands as of a day: its investment against plan and its lights (M3).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Progress {
+    pub as_of: NaiveDate,
+    pub year: i32,
+    pub total_investment: feidi_core::Money,
+    pub annual_plan: Option<feidi_core::Money>,
+    pub year_to_date: feidi_core::Money,
+    pub since_start: feidi_core::Money,
+    pub pending_investment: feidi_core::Money,
+    pub completion_ratio: feidi_core::Ratio,
+    pub elapsed_months: u32,
+    pub annual_light: Option<feidi_core::schedule::Light>,
+    pub milestone_light: Option<feidi_core::schedule::Light>,
+    /// The worst of the annual and milestone lights.
+    pub light: Option<feidi_core::schedule::Light>,
+}
+
+pub async fn progress(app: &App, who: &Principal, project_id: i64, as_of: NaiveDate) -> AppResult<Progress> {
+    let project = project(app, who, project_id).await?;
+    let milestones = milestone_views(app, project_id, as_of).await?;
+    progress_of(app, &project, &milestones, as_of).await
+}
+
+/// A project's progress from its record and its milestones as of the same day.
+async fn progress_of(
+    app: &App,
+    project: &feidi_store::Project,
+    milestones: &[MilestoneView],
+    as_of: NaiveDate,
+) -> AppResult<Progress> {
+    use chrono::Datelike;
+    use feidi_core::schedule::{Light, annual_light, cutoff_month, elapsed_months};
+    let year = as_of.year();
+    let sums = app
+        .store
+        .project_sums(project.id, year, &cutoff_month(as_of))
+        .await?;
+    let plan = app
+        .store
+        .plans(project.id)
+        .await?
+        .into_iter()
+        .find(|p| p.year == i64::from(year))
+        .map(|p| p.planned_investment);
+    let elapsed = elapsed_months(as_of);
+    let annual = annual_light(sums.year_to_date, plan, elapsed);
+    let milestone = Light::worst(milestones.iter().map(|m| m.light));
+    Ok(Progress {
+        as_of,
+        year,
+        total_investment: project.total_investment,
+        annual_plan: plan,
+        year_to_date: sums.year_to_date,
+        since_start: sums.since_start,
+        pending_investment: sums.pending,
+        completion_ratio: feidi_core::Ratio::of(
+            sums.since_start.hundredths(),
+            project.total_investment.hundredths(),
+        ),
+        elapsed_months: elapsed,
+        annual_light: annual,
+        milestone_light: milestone,
+        light: Light::worst(annual.into_iter().chain(milestone)),
+    })
+}
+
+/// Everything a project's page shows of its schedule, read once: milestones, progress and
+/// reports, behind one access check.
+pub struct ProjectOverview {
+    pub milestones: Vec<MilestoneView>,
+    pub progress: Progress,
+    pub reports: Vec<feidi_store::Report>,
+}
+
+pub async fn project_overview(
+    app: &App,
+    who: &Principal,
+    project_id: i64,
+    as_of: NaiveDate,
+) -> AppResult<ProjectOverview> {
+    let project = project(app, who, project_id).await?;
+    let milestones = milestone_views(app, project_id, as_of).await?;
+    let progress = progress_of(app, &project, &milestones, as_of).await?;
+    let reports = app.store.reports(project_id).await?;
+    Ok(ProjectOverview {
+        milestones,
+        progress,
+        reports,
+    })
 }

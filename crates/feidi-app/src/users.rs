@@ -6,23 +6,23 @@ use feidi_core::input::overlay;
 use feidi_core::policy::{Action, Entity, Principal, Scope};
 use feidi_core::registry::{UserInput, password_flaw};
 use feidi_core::{FieldError, FieldErrors, Flaw, Input, Need};
-use feidi_store::{ApiToken, Store, User};
+use feidi_store::{ApiToken, User};
 use serde_json::{Map, Value};
 
 use crate::credentials::{hash_password, random_token, token_hash};
-use crate::{AppError, AppResult, require, version_of};
+use crate::{App, AppError, AppResult, require, version_of};
 
 /// One user: admins see all, everyone sees themselves, and others are not known to exist.
-pub async fn get_user(store: &Store, who: &Principal, id: i64) -> AppResult<User> {
+pub async fn get_user(app: &App, who: &Principal, id: i64) -> AppResult<User> {
     if !(who.may(Action::Read, Entity::User) || who.user_id == id) {
         return Err(AppError::NotFound);
     }
-    Ok(store.get::<User>(id, Scope::All).await?)
+    Ok(app.store.get::<User>(id, Scope::All).await?)
 }
 
 /// Adds a user: admins only. The password is checked here and stored only as its hash.
 pub async fn create_user(
-    store: &Store,
+    app: &App,
     who: &Principal,
     body: &Map<String, Value>,
     idempotency_key: Option<&str>,
@@ -46,19 +46,15 @@ pub async fn create_user(
         _ => return Err(errors.into()),
     };
     let hash = hash_password(password).await?;
-    Ok(store
+    Ok(app
+        .store
         .create_user(Some(who.user_id), &input, hash, idempotency_key)
         .await?)
 }
 
 /// Changes a user (admins), from the `version` read; nobody demotes or deactivates themselves.
-pub async fn update_user(
-    store: &Store,
-    who: &Principal,
-    id: i64,
-    patch: &Map<String, Value>,
-) -> AppResult<User> {
-    let current = get_user(store, who, id).await?;
+pub async fn update_user(app: &App, who: &Principal, id: i64, patch: &Map<String, Value>) -> AppResult<User> {
+    let current = get_user(app, who, id).await?;
     require(who, Action::Write, Entity::User)?;
     let version = version_of(patch)?;
     let mut merged = match serde_json::to_value(&current) {
@@ -77,26 +73,31 @@ pub async fn update_user(
         )
         .into());
     }
-    Ok(store.update(Some(who.user_id), id, version, &input).await?)
+    let user = app.store.update(Some(who.user_id), id, version, &input).await?;
+    // Whatever changed (role, enterprise, active), this server trusts the old user no longer;
+    // the others within the credential memo's second.
+    app.forget_credentials();
+    Ok(user)
 }
 
 /// Issues an API token for a user (an admin for anyone, a user for themselves) as of `now`;
 /// answers its id and its secret, which is shown once: only its hash is kept.
 pub async fn issue_token(
-    store: &Store,
+    app: &App,
     who: &Principal,
     user_id: i64,
     body: &Map<String, Value>,
     now: DateTime<FixedOffset>,
 ) -> AppResult<(i64, String)> {
     // Admins for anyone, users for themselves; of others, a user is not even told they exist.
-    get_user(store, who, user_id).await?;
+    get_user(app, who, user_id).await?;
     let mut input = Input::new(body);
     let label = input.text("label", Need::Optional, 100);
     let expires_at = token_expiry(&mut input, body, now);
     input.finish()?;
     let token = random_token();
-    let id = store
+    let id = app
+        .store
         .create_token(Some(who.user_id), user_id, &token_hash(&token), label, expires_at)
         .await?;
     Ok((id, token))
@@ -144,15 +145,20 @@ fn token_expiry(
 }
 
 /// A user's API tokens (an admin's for anyone, a user's own), never their secrets.
-pub async fn list_tokens(store: &Store, who: &Principal, user_id: i64) -> AppResult<Vec<ApiToken>> {
-    get_user(store, who, user_id).await?;
-    Ok(store.tokens_of(user_id).await?)
+pub async fn list_tokens(app: &App, who: &Principal, user_id: i64) -> AppResult<Vec<ApiToken>> {
+    get_user(app, who, user_id).await?;
+    Ok(app.store.tokens_of(user_id).await?)
 }
 
 /// Revokes a token at once (admins for anyone, users their own).
-pub async fn revoke_token(store: &Store, who: &Principal, user_id: i64, token_id: i64) -> AppResult<()> {
-    get_user(store, who, user_id).await?;
-    Ok(store.revoke_token(Some(who.user_id), user_id, token_id).await?)
+pub async fn revoke_token(app: &App, who: &Principal, user_id: i64, token_id: i64) -> AppResult<()> {
+    get_user(app, who, user_id).await?;
+    app.store
+        .revoke_token(Some(who.user_id), user_id, token_id)
+        .await?;
+    // This server forgets what it trusted at once; the others ask again within a second.
+    app.forget_credentials();
+    Ok(())
 }
 
 #[cfg(test)]

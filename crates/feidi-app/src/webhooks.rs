@@ -2,7 +2,15 @@
 //! signed (HMAC-SHA256 of the exact body) and sent to its endpoint — never into the server's
 //! own network unless an admin allows it — and every attempt recorded.
 
-use feidi_store::{DueDelivery, Outcome, Store, StoreResult};
+use feidi_store::{DueDelivery, Outcome, StoreResult};
+
+use feidi_core::appeals::EventKind;
+use feidi_core::policy::Principal;
+use feidi_core::{FieldErrors, Flaw, Input, Need};
+use feidi_store::{Delivery, Page, Webhook, WebhookInput};
+use serde_json::{Map, Value};
+
+use crate::{App, AppError, AppResult};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -131,14 +139,15 @@ const IN_FLIGHT: usize = 20;
 /// many were tried. A receiver's failure is recorded and retried later; it never fails the
 /// caller.
 pub async fn deliver_due(
-    store: &Store,
+    app: &App,
     client: &reqwest::Client,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> StoreResult<usize> {
-    let due = store
+    let due = app
+        .store
         .claim_deliveries(now, chrono::Duration::seconds(60), SEND_BATCH as i64)
         .await?;
-    let allow_internal = store.webhooks_allow_internal().await?;
+    let allow_internal = app.store.webhooks_allow_internal().await?;
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut sending = tokio::task::JoinSet::new();
     for delivery in due.iter().cloned() {
@@ -158,19 +167,19 @@ pub async fn deliver_due(
         }
     }
     // One transaction for the batch: the sender takes the single writer once, not per delivery.
-    store.record_attempts(done).await?;
+    app.store.record_attempts(done).await?;
     Ok(tried)
 }
 
 /// The sender loop `feidi serve` runs: every two seconds, batches until none is due.
-pub async fn run_sender(store: Store) {
+pub async fn run_sender(app: App) {
     let client = client();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         loop {
-            match deliver_due(&store, &client, feidi_core::time::now()).await {
+            match deliver_due(&app, &client, feidi_core::time::now()).await {
                 Ok(SEND_BATCH) => continue,
                 Ok(_) => break,
                 Err(e) => {
@@ -180,4 +189,160 @@ pub async fn run_sender(store: Store) {
             }
         }
     }
+}
+
+/// Webhooks are for admins only, in the API and on the pages.
+fn admin(who: &Principal) -> AppResult<()> {
+    if who.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Whether webhooks may reach the server's own network.
+pub async fn allow_internal(app: &App, who: &Principal) -> AppResult<bool> {
+    admin(who)?;
+    Ok(app.store.webhooks_allow_internal().await?)
+}
+
+/// Allows or refuses internal targets (`{"allow_internal": bool}`).
+pub async fn set_allow_internal(app: &App, who: &Principal, body: &Map<String, Value>) -> AppResult<bool> {
+    admin(who)?;
+    let Some(allow) = body.get("allow_internal").and_then(Value::as_bool) else {
+        return Err(FieldErrors::one(
+            "allow_internal",
+            Flaw::Rule("须为 true 或 false", "must be true or false"),
+        )
+        .into());
+    };
+    Ok(app
+        .store
+        .set_webhooks_allow_internal(Some(who.user_id), allow)
+        .await?)
+}
+
+pub async fn list(app: &App, who: &Principal) -> AppResult<Vec<Webhook>> {
+    admin(who)?;
+    Ok(app.store.webhooks().await?)
+}
+
+pub async fn get(app: &App, who: &Principal, id: i64) -> AppResult<Webhook> {
+    admin(who)?;
+    Ok(app.store.webhook(id).await?)
+}
+
+/// Registers an endpoint; its secret is required.
+pub async fn create(app: &App, who: &Principal, body: &Map<String, Value>) -> AppResult<Webhook> {
+    admin(who)?;
+    let input = parse_webhook(app, body, true).await?;
+    Ok(app.store.create_webhook(Some(who.user_id), input).await?)
+}
+
+/// Changes an endpoint if `version` is still current; a missing secret keeps the stored one.
+pub async fn update(app: &App, who: &Principal, id: i64, body: &Map<String, Value>) -> AppResult<Webhook> {
+    admin(who)?;
+    let version = crate::version_of(body)?;
+    let input = parse_webhook(app, body, false).await?;
+    Ok(app
+        .store
+        .update_webhook(Some(who.user_id), id, version, input)
+        .await?)
+}
+
+pub async fn delete(app: &App, who: &Principal, id: i64) -> AppResult<()> {
+    admin(who)?;
+    Ok(app.store.delete_webhook(Some(who.user_id), id).await?)
+}
+
+/// An endpoint's delivery log, newest first.
+pub async fn deliveries(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    page: i64,
+    per_page: i64,
+) -> AppResult<Page<Delivery>> {
+    admin(who)?;
+    Ok(app.store.deliveries(id, page, per_page).await?)
+}
+
+/// Reads an endpoint's settings; on an update a missing secret keeps the stored one. A URL
+/// naming the server's own network is refused unless an admin allows such targets.
+async fn parse_webhook(app: &App, body: &Map<String, Value>, creating: bool) -> AppResult<WebhookInput> {
+    let allow_internal = app.store.webhooks_allow_internal().await?;
+    let mut input = Input::new(body);
+    let url = input.text("url", Need::Required, 2000).unwrap_or_default();
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+        input.flag(
+            "url",
+            Flaw::Rule(
+                "须以 https:// 或 http:// 开头",
+                "must start with https:// or http://",
+            ),
+        );
+    } else if !url.is_empty() {
+        match host_of(&url) {
+            None => input.flag(
+                "url",
+                Flaw::Rule("不是有效的网址", "is not a valid URL"),
+            ),
+            Some(host) if !allow_internal && names_internal(&host) => input.flag(
+                "url",
+                Flaw::Rule(
+                    "指向本机或内部网络（回环、链路本地、私有地址）；如确需推送到内网，请管理员先开启“允许内网地址”",
+                    "points at this server's own or a private network (loopback, link-local, private addresses); an admin must first allow internal targets",
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    let need = if creating { Need::Required } else { Need::Optional };
+    let secret = input.text("secret", need, 200);
+    if secret.as_ref().is_some_and(|s| s.chars().count() < 16) {
+        input.flag(
+            "secret",
+            Flaw::Rule("至少16个字符", "must be at least 16 characters"),
+        );
+    }
+    let mut events = Vec::new();
+    match body.get("events") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            for item in list {
+                match item.as_str().and_then(EventKind::parse) {
+                    Some(kind) => events.push(kind.as_str().to_string()),
+                    None => {
+                        input.flag(
+                            "events",
+                            Flaw::Rule(
+                                "须为办理过程的环节，如 submitted、acknowledged、escalated",
+                                "must be timeline kinds such as submitted, acknowledged, escalated",
+                            ),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+        _ => input.flag("events", Flaw::Required),
+    }
+    events.dedup();
+    let active = match body.get("active") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            input.flag(
+                "active",
+                Flaw::Rule("须为 true 或 false", "must be true or false"),
+            );
+            true
+        }
+    };
+    input.finish()?;
+    Ok(WebhookInput {
+        url,
+        secret,
+        events,
+        active,
+    })
 }

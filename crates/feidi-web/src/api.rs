@@ -12,9 +12,8 @@ use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
-use crate::service;
+use crate::error::{ApiError, ApiResult, ForLang};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
 pub struct JsonBody(pub Map<String, Value>);
@@ -128,8 +127,10 @@ async fn list<K: Kind>(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let query = service::list_query(&params, K::FILTERS, caller.lang())?;
-    let body = service::list_json::<K>(&state, &caller, &query).await?;
+    let query = feidi_app::registry::list_query(&params, K::FILTERS).for_lang(caller.lang())?;
+    let body = feidi_app::registry::list_json::<K>(&state.app, &caller.principal(), &query)
+        .await
+        .for_lang(caller.lang())?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -138,7 +139,12 @@ async fn read<K: Kind>(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::get::<K>(&state, &caller, id).await?).into_response())
+    Ok(Json(
+        feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn create<K: Kind>(
@@ -148,7 +154,10 @@ async fn create<K: Kind>(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (record, created) = service::create::<K>(&state, &caller, &body, key.as_deref()).await?;
+    let (record, created) =
+        feidi_app::registry::create::<K>(&state.app, &caller.principal(), &body, key.as_deref())
+            .await
+            .for_lang(caller.lang())?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -163,7 +172,12 @@ async fn update<K: Kind>(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::update::<K>(&state, &caller, id, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::registry::update::<K>(&state.app, &caller.principal(), id, &body)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn remove<K: Kind>(
@@ -181,7 +195,9 @@ async fn remove<K: Kind>(
             )
         })?),
     };
-    service::delete::<K>(&state, &caller, id, version).await?;
+    feidi_app::registry::delete::<K>(&state.app, &caller.principal(), id, version)
+        .await
+        .for_lang(caller.lang())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -194,7 +210,12 @@ async fn list_users(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::list_users(&state, &caller, &params).await?).into_response())
+    Ok(Json(
+        feidi_app::registry::list_users(&state.app, &caller.principal(), &params)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn create_user(
@@ -204,7 +225,10 @@ async fn create_user(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (user, created) = service::create_user(&state, &caller, &body, key.as_deref()).await?;
+    let (user, created) =
+        feidi_app::users::create_user(&state.app, &caller.principal(), &body, key.as_deref())
+            .await
+            .for_lang(caller.lang())?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -218,7 +242,12 @@ async fn read_user(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::get_user(&state, &caller, id).await?).into_response())
+    Ok(Json(
+        feidi_app::users::get_user(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn update_user(
@@ -227,7 +256,12 @@ async fn update_user(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::update_user(&state, &caller, id, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::users::update_user(&state.app, &caller.principal(), id, &body)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn issue_token(
@@ -236,7 +270,15 @@ async fn issue_token(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let (token_id, token) = service::issue_token(&state, &caller, id, &body).await?;
+    let (token_id, token) = feidi_app::users::issue_token(
+        &state.app,
+        &caller.principal(),
+        id,
+        &body,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(caller.lang())?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": token_id, "token": token })),
@@ -249,7 +291,12 @@ async fn list_tokens(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::list_tokens(&state, &caller, id).await?).into_response())
+    Ok(Json(
+        feidi_app::users::list_tokens(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn revoke_token(
@@ -257,7 +304,9 @@ async fn revoke_token(
     caller: Caller,
     Path((id, token_id)): Path<(i64, i64)>,
 ) -> ApiResult<Response> {
-    service::revoke_token(&state, &caller, id, token_id).await?;
+    feidi_app::users::revoke_token(&state.app, &caller.principal(), id, token_id)
+        .await
+        .for_lang(caller.lang())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -266,8 +315,13 @@ async fn dashboard(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = service::as_of(&params, caller.lang())?;
-    Ok(Json(service::dashboard(&state, &caller, as_of).await?).into_response())
+    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
+    Ok(Json(
+        feidi_app::programme::dashboard(&state.app, &caller.principal(), as_of)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn cockpit(
@@ -275,9 +329,12 @@ async fn cockpit(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = service::as_of(&params, caller.lang())?;
-    let part = crate::cockpit::part(&params, caller.lang())?;
-    let cockpit = crate::cockpit::cockpit(&state, &caller, as_of, part).await?;
+    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
+    let lang = caller.lang();
+    let part = feidi_app::cockpit::part(&params).for_lang(lang)?;
+    let cockpit = feidi_app::cockpit::cockpit(&state.app, &caller.principal(), lang, as_of, part)
+        .await
+        .for_lang(lang)?;
     Ok(Json(&*cockpit).into_response())
 }
 
@@ -312,7 +369,12 @@ async fn audit(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::audit(&state, &caller, &params).await?).into_response())
+    Ok(Json(
+        feidi_app::registry::audit(&state.app, &caller.principal(), &params)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn openapi() -> Response {
@@ -325,8 +387,13 @@ async fn list_milestones(
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = service::as_of(&params, caller.lang())?;
-    Ok(Json(service::milestones(&state, &caller, id, as_of).await?).into_response())
+    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
+    Ok(Json(
+        feidi_app::schedule::milestones(&state.app, &caller.principal(), id, as_of)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn put_milestone(
@@ -335,11 +402,28 @@ async fn put_milestone(
     Path((id, kind)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::put_milestone(&state, &caller, id, &kind, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::schedule::put_milestone(
+            &state.app,
+            &caller.principal(),
+            id,
+            &kind,
+            &body,
+            feidi_core::time::today(),
+        )
+        .await
+        .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn light_rule(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    Ok(Json(service::light_rule(&state, &caller).await?).into_response())
+    Ok(Json(
+        feidi_app::schedule::light_rule(&state.app, &caller.principal())
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn set_light_rule(
@@ -347,7 +431,12 @@ async fn set_light_rule(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::set_light_rule(&state, &caller, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::schedule::set_light_rule(&state.app, &caller.principal(), &body)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn list_plans(
@@ -355,7 +444,12 @@ async fn list_plans(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::plans(&state, &caller, id).await?).into_response())
+    Ok(Json(
+        feidi_app::schedule::plans(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn put_plan(
@@ -364,7 +458,12 @@ async fn put_plan(
     Path((id, year)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::put_plan(&state, &caller, id, &year, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::schedule::put_plan(&state.app, &caller.principal(), id, &year, &body)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn list_reports(
@@ -372,7 +471,12 @@ async fn list_reports(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::reports(&state, &caller, id).await?).into_response())
+    Ok(Json(
+        feidi_app::reports::reports(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn submit_report(
@@ -381,7 +485,19 @@ async fn submit_report(
     Path((id, month)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::submit_report(&state, &caller, id, &month, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::reports::submit_report(
+            &state.app,
+            &caller.principal(),
+            id,
+            &month,
+            &body,
+            feidi_core::time::today(),
+        )
+        .await
+        .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn review_report(
@@ -390,7 +506,20 @@ async fn review_report(
     Path((id, month, action)): Path<(i64, String, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::review_report(&state, &caller, id, &month, &action, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::reports::review_report(
+            &state.app,
+            &caller.principal(),
+            id,
+            &month,
+            &action,
+            &body,
+            feidi_core::time::today(),
+        )
+        .await
+        .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn progress(
@@ -399,8 +528,13 @@ async fn progress(
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = service::as_of(&params, caller.lang())?;
-    Ok(Json(service::progress(&state, &caller, id, as_of).await?).into_response())
+    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
+    Ok(Json(
+        feidi_app::schedule::progress(&state.app, &caller.principal(), id, as_of)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
 async fn reports_due(
@@ -408,11 +542,19 @@ async fn reports_due(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(service::reports_due(&state, &caller, &params).await?).into_response())
+    Ok(Json(
+        feidi_app::programme::reports_due(&state.app, &caller.principal(), &params)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }
 
-async fn report_due_day(State(state): State<AppState>, _caller: Caller) -> ApiResult<Response> {
-    Ok(Json(json!({ "day": state.store.report_due_day().await? })).into_response())
+async fn report_due_day(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    let day = feidi_app::programme::report_due_day(&state.app)
+        .await
+        .for_lang(caller.lang())?;
+    Ok(Json(json!({ "day": day })).into_response())
 }
 
 async fn set_report_due_day(
@@ -420,5 +562,10 @@ async fn set_report_due_day(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(service::set_report_due_day(&state, &caller, &body).await?).into_response())
+    Ok(Json(
+        feidi_app::programme::set_report_due_day(&state.app, &caller.principal(), &body)
+            .await
+            .for_lang(caller.lang())?,
+    )
+    .into_response())
 }

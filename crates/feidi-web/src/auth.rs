@@ -19,7 +19,9 @@ pub const PRELOGIN_COOKIE: &str = "feidi_prelogin";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-pub use feidi_app::credentials::{hash_password, random_token, token_hash, verify_password};
+#[cfg(test)]
+use feidi_app::credentials::{hash_password, verify_password};
+use feidi_app::sessions;
 
 /// Reads one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -113,61 +115,22 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let hash = token_hash(token);
-        let key = format!("t:{hash}");
-        if let Some((user, _)) = state.credentials.get(&key) {
-            return Ok(Some(Caller {
-                user,
-                via: Via::Token,
-            }));
-        }
-        let Some(holder) = state.store.token_user(&hash).await? else {
-            return Ok(None);
-        };
-        // When a token was last used is kept to the minute, written off the request's path:
-        // a write per request would queue every API call behind the single writer.
-        let now = feidi_core::time::now();
-        if holder
-            .last_used_at
-            .is_none_or(|at| now - at >= chrono::Duration::minutes(1))
-        {
-            let (store, id) = (state.store.clone(), holder.token_id);
-            tokio::spawn(async move {
-                if let Err(e) = store.token_used(id, now).await {
-                    tracing::warn!(error = %e, token = id, "could not record a token's use");
-                }
-            });
-        }
-        state.credentials.put(key, holder.user.clone(), None);
-        return Ok(Some(Caller {
-            user: holder.user,
+        let user = sessions::by_token(&state.app, token).await?;
+        return Ok(user.map(|user| Caller {
+            user,
             via: Via::Token,
         }));
     }
-    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        let hash = token_hash(&token);
-        let key = format!("s:{hash}");
-        if let Some((user, Some(csrf))) = state.credentials.get(&key) {
-            return Ok(Some(Caller {
-                user,
-                via: Via::Session {
-                    token_hash: hash,
-                    csrf,
-                },
-            }));
-        }
-        if let Some(session) = state.store.session(&hash).await? {
-            state
-                .credentials
-                .put(key, session.user.clone(), Some(session.csrf.clone()));
-            return Ok(Some(Caller {
-                user: session.user,
-                via: Via::Session {
-                    token_hash: hash,
-                    csrf: session.csrf,
-                },
-            }));
-        }
+    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
+        && let Some(session) = sessions::by_session(&state.app, &token).await?
+    {
+        return Ok(Some(Caller {
+            user: session.user,
+            via: Via::Session {
+                token_hash: session.token_hash,
+                csrf: session.csrf,
+            },
+        }));
     }
     Ok(None)
 }

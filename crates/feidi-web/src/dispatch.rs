@@ -4,31 +4,24 @@
 use std::collections::HashMap;
 
 use feidi_core::Lang;
-use feidi_core::policy::{Action, Entity, Scope};
 
 pub use feidi_app::dispatch::{Dispatch, DispatchLine, Subtotal, workbook};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::service::require;
+use crate::error::{ApiResult, ForLang};
 
 /// Reads a report month from a query string (`month=YYYY-MM`, default: the last month that
 /// has ended), for the dispatch report and the reports-due list alike.
 pub fn month_param(params: &HashMap<String, String>, lang: Lang) -> ApiResult<String> {
-    feidi_app::dispatch::report_month(params.get("month").map(String::as_str))
-        .map_err(|e| ApiError::from_app(e, lang))
+    feidi_app::dispatch::report_month(params.get("month").map(String::as_str)).for_lang(lang)
 }
 
 /// The report for those who oversee the programme.
 pub async fn dispatch(state: &AppState, caller: &Caller, month: &str) -> ApiResult<Dispatch> {
-    require(caller, Action::Read, Entity::Programme)?;
-    if caller.principal().scope() != Scope::All {
-        return Err(ApiError::Forbidden);
-    }
-    feidi_app::dispatch::build(&state.store, month)
+    feidi_app::dispatch::dispatch(&state.app, &caller.principal(), month)
         .await
-        .map_err(|e| ApiError::from_app(e, caller.lang()))
+        .for_lang(caller.lang())
 }
 
 /// A workbook as a download.

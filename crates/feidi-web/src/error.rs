@@ -89,6 +89,17 @@ impl ApiError {
     }
 }
 
+/// Turns a service's answer into the API's, its field messages in the caller's language.
+pub trait ForLang<T> {
+    fn for_lang(self, lang: Lang) -> ApiResult<T>;
+}
+
+impl<T> ForLang<T> for Result<T, feidi_app::AppError> {
+    fn for_lang(self, lang: Lang) -> ApiResult<T> {
+        self.map_err(|e| ApiError::from_app(e, lang))
+    }
+}
+
 impl From<feidi_app::AppError> for ApiError {
     fn from(err: feidi_app::AppError) -> Self {
         Self::from_app(err, Lang::Zh)

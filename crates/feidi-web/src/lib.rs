@@ -1,18 +1,15 @@
 //! feidi's HTTP layer: the JSON API under `/api/v1`, the HTML pages, authentication and the
-//! security headers. Handlers parse and authorise, then call the store; they hold no SQL.
+//! security headers. Handlers read the request, call `feidi_app`'s services and write the
+//! answer; they never reach the store.
 
 pub mod api;
 pub mod appeals;
 pub mod auth;
-pub mod cockpit;
 pub mod dispatch;
 pub mod edge;
 pub mod error;
-pub mod kinds;
-pub mod memo;
 pub mod openapi;
 pub mod pages;
-pub mod service;
 pub mod svg;
 pub mod webhooks;
 
@@ -48,34 +45,18 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares: the application's services and the web layer's settings.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: feidi_app::App,
     pub config: WebConfig,
-    pub credentials: std::sync::Arc<memo::CredentialMemo>,
-    pub answers: std::sync::Arc<memo::AnswerMemo>,
-    pub cockpits: std::sync::Arc<memo::ValueMemo<cockpit::Cockpit>>,
-    /// The appeal figures, per minute (overdue moves with the clock) and data version.
-    pub appeal_figures: std::sync::Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
-    /// Held while the appeal figures are worked out again, so that requests arriving meanwhile
-    /// wait for that one answer instead of each counting a million appeals at once.
-    pub appeal_figures_busy: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// Officials' inboxes, per data version of appeals, enterprises and users.
-    pub inboxes: std::sync::Arc<memo::ValueMemo<appeals::Inbox>>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         Self {
-            store,
+            app: feidi_app::App::new(store),
             config,
-            credentials: Default::default(),
-            answers: Default::default(),
-            cockpits: Default::default(),
-            appeal_figures: Default::default(),
-            appeal_figures_busy: Default::default(),
-            inboxes: Default::default(),
         }
     }
 }

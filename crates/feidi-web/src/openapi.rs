@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 
 fn money() -> Value {
     json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "yuan, exactly two decimals"})

@@ -1136,9 +1136,9 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     assert_eq!(log["items"][0]["event"], "submitted");
 
     // The receiver fails first: recorded, retried after the back-off with the same bytes.
-    let client = feidi_web::webhooks::client();
+    let client = feidi_app::webhooks::client();
     let now = feidi_core::time::now();
-    let tried = feidi_web::webhooks::deliver_due(&app.store, &client, now)
+    let tried = feidi_app::webhooks::deliver_due(&feidi_app::App::new(app.store.clone()), &client, now)
         .await
         .expect("deliver");
     assert_eq!(tried, 1);
@@ -1146,7 +1146,7 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     assert_eq!(log["items"][0]["state"], "pending");
     assert_eq!(log["items"][0]["attempt_log"][0]["status_code"], 500);
     assert_eq!(
-        feidi_web::webhooks::deliver_due(&app.store, &client, now)
+        feidi_app::webhooks::deliver_due(&feidi_app::App::new(app.store.clone()), &client, now)
             .await
             .expect("deliver"),
         0,
@@ -1176,7 +1176,7 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     assert_eq!(moved["handler_role"], "assigned");
     let later = now + chrono::Duration::seconds(31);
     assert_eq!(
-        feidi_web::webhooks::deliver_due(&app.store, &client, later)
+        feidi_app::webhooks::deliver_due(&feidi_app::App::new(app.store.clone()), &client, later)
             .await
             .expect("deliver"),
         1
@@ -1224,14 +1224,14 @@ async fn webhooks_are_signed_retried_and_never_hold_an_appeal_up(backend: Backen
     assert_eq!(status, StatusCode::OK);
     let now = feidi_core::time::now();
     assert_eq!(
-        feidi_web::webhooks::deliver_due(&app.store, &client, now)
+        feidi_app::webhooks::deliver_due(&feidi_app::App::new(app.store.clone()), &client, now)
             .await
             .expect("deliver"),
         1
     );
     let day_later = now + chrono::Duration::hours(25);
     assert_eq!(
-        feidi_web::webhooks::deliver_due(&app.store, &client, day_later)
+        feidi_app::webhooks::deliver_due(&feidi_app::App::new(app.store.clone()), &client, day_later)
             .await
             .expect("deliver"),
         1
@@ -2027,10 +2027,14 @@ async fn webhooks_may_not_reach_the_server_s_own_network(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     submit_now(&app, &park.firm.1, None).await;
-    let client = feidi_web::webhooks::client();
-    feidi_web::webhooks::deliver_due(&app.store, &client, feidi_core::time::now())
-        .await
-        .expect("deliver");
+    let client = feidi_app::webhooks::client();
+    feidi_app::webhooks::deliver_due(
+        &feidi_app::App::new(app.store.clone()),
+        &client,
+        feidi_core::time::now(),
+    )
+    .await
+    .expect("deliver");
     let (_, log) = app
         .admin("GET", &format!("/webhooks/{}/deliveries", hook["id"]), None)
         .await;

@@ -453,7 +453,7 @@ async fn logins_wait_for_another_process_s_write_lock() {
     assert_eq!(cookie_value(&response, "feidi_session").as_deref(), Some(""));
     lock.join().expect("lock thread");
     // Past the memo's second, on any server: the old cookie is dead.
-    tokio::time::sleep(feidi_web::memo::CREDENTIAL_TTL).await;
+    tokio::time::sleep(feidi_app::memo::CREDENTIAL_TTL).await;
     let (status, _) = app.page(&old, "/").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the logged-out cookie still works");
 
@@ -554,7 +554,7 @@ async fn api_tokens_have_a_lifecycle(backend: Backend) {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app.call(&secret, "GET", "/me", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    tokio::time::sleep(feidi_web::memo::CREDENTIAL_TTL).await;
+    tokio::time::sleep(feidi_app::memo::CREDENTIAL_TTL).await;
     let on_second = app
         .client
         .get(format!("{}/api/v1/me", second.base))

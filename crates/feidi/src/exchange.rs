@@ -36,8 +36,9 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
         "command line ({})",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     );
+    let app = feidi_app::App::new(store.clone());
     let outcome = feidi_app::imports::import(
-        store,
+        &app,
         kind,
         &name,
         Source::Path(file.to_path_buf()),
@@ -73,7 +74,7 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
 pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path, lang: &str) -> Result<()> {
     let lang = Lang::parse(lang).ok_or_else(|| anyhow!("lang must be zh or en"))?;
     let month = feidi_app::dispatch::report_month(month.as_deref()).map_err(crate::app_error)?;
-    let report = feidi_app::dispatch::build(store, &month)
+    let report = feidi_app::dispatch::build(&feidi_app::App::new(store.clone()), &month)
         .await
         .map_err(crate::app_error)?;
     let bytes = feidi_app::dispatch::workbook(&report, lang).map_err(|e| anyhow!("{e}"))?;
@@ -102,16 +103,10 @@ pub async fn import_calendar(store: &Store, file: &Path) -> Result<()> {
             );
         }
     };
-    let count = days.len();
-    store
-        .put_calendar_days(
-            None,
-            days,
-            None,
-            format!("calendar import of {count} dates from {}", file.display()),
-        )
+    let note = format!("calendar import of {} dates from {}", days.len(), file.display());
+    let count = feidi_app::appeals::import_calendar(&feidi_app::App::new(store.clone()), None, days, note)
         .await
-        .map_err(|e| anyhow!(e))?;
+        .map_err(crate::app_error)?;
     println!("marked {count} dates from {}", file.display());
     Ok(())
 }

@@ -456,7 +456,9 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         }
     });
     // Webhook deliveries queued in the database, sent by whichever server claims them first.
-    let sender = tokio::spawn(feidi_app::webhooks::run_sender(store.clone()));
+    let sender = tokio::spawn(feidi_app::webhooks::run_sender(feidi_app::App::new(
+        store.clone(),
+    )));
     tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");
     app.serve(shutdown_signal()).await?;

@@ -5,10 +5,11 @@ mod support;
 use std::time::Duration;
 
 use fantoccini::Locator;
+use feidi_app::credentials as auth;
 use feidi_core::registry::UserInput;
 use feidi_store::Backend;
 use feidi_store::testing::TestDb;
-use feidi_web::{AppState, Application, WebConfig, auth};
+use feidi_web::{AppState, Application, WebConfig};
 use serde_json::{Map, Value, json};
 use support::browser::{
     browser, choose, click, console_errors, count, driver, fill, sign_in, text_of, value_of,

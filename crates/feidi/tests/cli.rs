@@ -243,7 +243,7 @@ async fn users_and_tokens_from_the_command_line(backend: Backend) {
 
     let store = Store::open(&db.url).await.expect("open");
     let user = store
-        .token_user(&feidi_web::auth::token_hash(&token))
+        .token_user(&feidi_app::credentials::token_hash(&token))
         .await
         .expect("lookup")
         .expect("the token works")
@@ -802,9 +802,15 @@ async fn postgres_a_restored_dump_serves_identically() {
     let (db, store) = TestDb::store(Backend::Postgres).await;
     feidi::demo::load(&store, "demo password").await.expect("demo");
     let admin = store.user_by_login("admin").await.expect("admin");
-    let token = feidi_web::auth::random_token();
+    let token = feidi_app::credentials::random_token();
     store
-        .create_token(None, admin.id, &feidi_web::auth::token_hash(&token), None, None)
+        .create_token(
+            None,
+            admin.id,
+            &feidi_app::credentials::token_hash(&token),
+            None,
+            None,
+        )
         .await
         .expect("token");
     let dir = std::env::temp_dir().join(format!("feidi-cli-pgdump-{}", std::process::id()));

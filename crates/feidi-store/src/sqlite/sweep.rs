@@ -1,7 +1,7 @@
 //! The sweep on SQLite, on a connection of its own driven from one blocking thread
 //! (`sqlite::direct`): each appeal's few statements prepared once, with no round trip; the same
 //! rules (`feidi_core`), the same rows (the two triggers' changes made once a transaction, see
-//! `connection`), the same short transactions as the PostgreSQL path in `appeals.rs`.
+//! `connection`), the same short transactions as the PostgreSQL path in `appeals/sweep.rs`.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use feidi_core::model::Role;
-use feidi_core::policy::Scope;
 use feidi_core::{FieldErrors, Lang};
 use feidi_store::NameList;
 use serde_json::{Map, Value};
@@ -18,8 +17,7 @@ use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, hr
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
-use crate::service;
+use crate::error::{ApiError, ForLang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,8 +43,10 @@ async fn users(
 ) -> Response {
     let result = async {
         let lang = caller.lang();
-        let page = service::list_users(&state, &caller, &params).await?;
-        let lookups = Lookups::load(&state, Scope::All, &[NameList::Enterprises]).await?;
+        let page = feidi_app::registry::list_users(&state.app, &caller.principal(), &params)
+            .await
+            .for_lang(caller.lang())?;
+        let lookups = Lookups::load(&state, &caller, &[NameList::Enterprises]).await?;
         let values: Map<String, Value> = params
             .iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -124,7 +124,7 @@ async fn user_form(
     banner: Option<String>,
 ) -> Result<Response, ApiError> {
     let lang = caller.lang();
-    let lookups = Lookups::load(state, Scope::All, &[NameList::Enterprises]).await?;
+    let lookups = Lookups::load(state, caller, &[NameList::Enterprises]).await?;
     let mut form = FormBuilder::new(values, errors, lang);
     form.field("login", "field.login", "text", true);
     form.field("name", "field.user_name", "text", true);
@@ -201,7 +201,10 @@ async fn refill_user(
 
 async fn create_user(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
-    match service::create_user(&state, &caller, &fields, None).await {
+    match feidi_app::users::create_user(&state.app, &caller.principal(), &fields, None)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(e) => refill_user(&state, &caller, None, &fields, e).await,
     }
@@ -216,7 +219,9 @@ async fn edit_user(
         if !caller.principal().is_admin() {
             return Err(ApiError::Forbidden);
         }
-        let user = service::get_user(&state, &caller, id).await?;
+        let user = feidi_app::users::get_user(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?;
         let values = match serde_json::to_value(&user) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -230,7 +235,10 @@ async fn edit_user(
 async fn update_user(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
     let FormInput { caller, mut fields } = form;
     fields.entry("active".to_string()).or_insert(Value::Bool(false));
-    match service::update_user(&state, &caller, id, &fields).await {
+    match feidi_app::users::update_user(&state.app, &caller.principal(), id, &fields)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(e) => refill_user(&state, &caller, Some(id), &fields, e).await,
     }
@@ -270,7 +278,9 @@ async fn audit(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let result = async {
-        let page = service::audit(&state, &caller, &params).await?;
+        let page = feidi_app::registry::audit(&state.app, &caller.principal(), &params)
+            .await
+            .for_lang(caller.lang())?;
         let entries = page
             .items
             .iter()
@@ -319,7 +329,7 @@ async fn audit(
 #[template(path = "reports_due.html")]
 struct ReportsDuePage {
     c: Chrome,
-    d: service::ReportsDue,
+    d: feidi_app::programme::ReportsDue,
 }
 
 /// Who owes a month's report and who sent it late: for staff and leaders.
@@ -328,7 +338,10 @@ async fn reports_due(
     PageCaller(caller): PageCaller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    match service::reports_due(&state, &caller, &params).await {
+    match feidi_app::programme::reports_due(&state.app, &caller.principal(), &params)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(d) => render(
             StatusCode::OK,
             &ReportsDuePage {

@@ -13,14 +13,15 @@ use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset};
 use feidi_core::Lang;
 use feidi_core::appeals::{Act, AppealStatus, may_act};
-use feidi_core::policy::{Action, Entity};
+use feidi_core::policy::{Action, Entity, Principal};
 use feidi_store::{Appeal, NameList, Named};
 
 use super::{Chrome, error_page, render};
 use crate::AppState;
-use crate::appeals as ops;
 use crate::auth::{FormInput, PageCaller};
-use crate::error::ApiError;
+use crate::error::{ApiError, ForLang};
+use feidi_app::appeals as ops;
+use feidi_app::registry;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -92,12 +93,16 @@ pub struct Row {
     late: bool,
 }
 
-async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>, ApiError> {
+async fn rows(state: &AppState, who: &Principal, items: &[Appeal], lang: Lang) -> Result<Vec<Row>, ApiError> {
     let enterprises: Vec<i64> = items.iter().map(|a| a.enterprise_id).collect();
     let handlers: Vec<i64> = items.iter().filter_map(|a| a.handler_id).collect();
-    let enterprise_names = state.store.names_of(Named::Enterprises, &enterprises).await?;
-    let handler_names = state.store.names_of(Named::Users, &handlers).await?;
-    let categories = category_names(state, lang).await?;
+    let enterprise_names = registry::names_of(&state.app, Named::Enterprises, &enterprises)
+        .await
+        .for_lang(lang)?;
+    let handler_names = registry::names_of(&state.app, Named::Users, &handlers)
+        .await
+        .for_lang(lang)?;
+    let categories = category_names(state, who, lang).await?;
     Ok(named_rows(
         items,
         &enterprise_names,
@@ -108,11 +113,14 @@ async fn rows(state: &AppState, items: &[Appeal], lang: Lang) -> Result<Vec<Row>
 }
 
 /// The appeal categories' names by key (a person reads "用地", not "land").
-async fn category_names(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, ApiError> {
-    Ok(state
-        .store
-        .appeal_categories()
-        .await?
+async fn category_names(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+) -> Result<HashMap<String, String>, ApiError> {
+    Ok(ops::categories(&state.app, who)
+        .await
+        .for_lang(lang)?
         .into_iter()
         .map(|c| {
             let name = feidi_core::appeals::category_name(&c.key, &c.name, c.name_en.as_deref(), lang);
@@ -191,10 +199,9 @@ async fn list_view(
     params: &HashMap<String, String>,
 ) -> Result<ListPage, ApiError> {
     let lang = caller.lang();
-    crate::service::require(caller, Action::Read, Entity::Appeal)?;
-    let filter = ops::appeal_filter(params, lang)?;
-    let scope = caller.principal().scope();
-    let page = state.store.appeals(&filter, scope).await?;
+    let who = caller.principal();
+    let filter = ops::appeal_filter(params).for_lang(lang)?;
+    let page = ops::list(&state.app, &who, &filter).await.for_lang(lang)?;
     let which = if filter.overdue {
         "overdue"
     } else if filter.escalated {
@@ -224,14 +231,15 @@ async fn list_view(
     let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
     let enterprise_user = caller.principal().is_enterprise();
     let enterprises = if may_submit && !enterprise_user {
-        state.store.names(NameList::Enterprises, scope).await?
+        registry::names(&state.app, &who, NameList::Enterprises)
+            .await
+            .for_lang(lang)?
     } else {
         Vec::new()
     };
-    let categories = state
-        .store
-        .appeal_categories()
-        .await?
+    let categories = ops::categories(&state.app, &who)
+        .await
+        .for_lang(lang)?
         .into_iter()
         .map(|c| {
             let name = feidi_core::appeals::category_name(&c.key, &c.name, c.name_en.as_deref(), lang);
@@ -246,7 +254,7 @@ async fn list_view(
         c: Chrome::for_caller(caller, "appeals"),
         filter: which,
         enterprise_user,
-        rows: rows(state, &page.items, lang).await?,
+        rows: rows(state, &who, &page.items, lang).await?,
         total: page.total,
         prev,
         next,
@@ -274,7 +282,16 @@ async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
     let mut body = fields.clone();
     body.remove("_csrf");
-    match ops::submit_appeal(&state, &caller, &body, None).await {
+    match ops::submit(
+        &state.app,
+        &caller.principal(),
+        &body,
+        None,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
         Ok((appeal, _)) => Redirect::to(&format!("/appeals/{}", appeal.id)).into_response(),
         Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller, &HashMap::new()).await {
             Ok(mut view) => {
@@ -331,21 +348,21 @@ async fn appeal_view(
     id: i64,
 ) -> Result<AppealPage, ApiError> {
     let lang = caller.lang();
-    crate::service::require(caller, Action::Read, Entity::Appeal)?;
-    let scope = caller.principal().scope();
-    let appeal = state.store.appeal(id, scope).await?;
-    let events = state.store.appeal_events(id, scope).await?;
+    let who = caller.principal();
+    let appeal = ops::get(&state.app, &who, id).await.for_lang(lang)?;
+    let events = ops::events(&state.app, &who, id).await.for_lang(lang)?;
     let mut people: Vec<i64> = events
         .iter()
         .flat_map(|e| [e.actor_id, e.handler_id])
         .flatten()
         .collect();
     people.extend(appeal.handler_id);
-    let names = state.store.names_of(Named::Users, &people).await?;
-    let enterprise = state
-        .store
-        .names_of(Named::Enterprises, &[appeal.enterprise_id])
-        .await?;
+    let names = registry::names_of(&state.app, Named::Users, &people)
+        .await
+        .for_lang(lang)?;
+    let enterprise = registry::names_of(&state.app, Named::Enterprises, &[appeal.enterprise_id])
+        .await
+        .for_lang(lang)?;
     let name = |id: Option<i64>| match id {
         Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
         None => lang.t("appeal.leaders").to_string(),
@@ -370,7 +387,7 @@ async fn appeal_view(
         ),
         (
             t("appeal.category"),
-            category_names(state, lang)
+            category_names(state, &who, lang)
                 .await?
                 .remove(&appeal.category)
                 .unwrap_or_else(|| appeal.category.clone()),
@@ -400,9 +417,8 @@ async fn appeal_view(
     }
     // The actions offered are those the rules allow now (the sweep may not have run yet).
     let mut state_now = appeal.state()?;
-    let calendar = state.store.calendar().await?;
+    let calendar = ops::calendar(&state.app).await.for_lang(lang)?;
     state_now.sweep(&calendar, &Default::default(), feidi_core::time::now());
-    let who = caller.principal();
     let status = state_now.status;
     let open = status.is_open();
     let candidates: [(Act, &'static str, &'static str, bool); 6] = [
@@ -451,18 +467,21 @@ async fn appeal_view(
     let officials = if actions.iter().any(|a| a.name == "reassign") {
         // The enterprise's task force members first: the leader mostly hands work to them.
         let enterprise =
-            crate::service::get::<crate::kinds::Enterprises>(state, caller, appeal.enterprise_id).await?;
+            registry::get::<feidi_app::kinds::Enterprises>(&state.app, &who, appeal.enterprise_id)
+                .await
+                .for_lang(lang)?;
         let members: Vec<i64> = match enterprise.task_force_id {
-            Some(tf) => state
-                .store
-                .task_force_members(tf)
-                .await?
+            Some(tf) => ops::members(&state.app, &who, tf)
+                .await
+                .for_lang(lang)?
                 .iter()
                 .map(|m| m.user_id)
                 .collect(),
             None => Vec::new(),
         };
-        let mut all = state.store.names(NameList::Officials, scope).await?;
+        let mut all = registry::names(&state.app, &who, NameList::Officials)
+            .await
+            .for_lang(lang)?;
         all.sort_by_key(|(id, _)| !members.contains(id));
         all.into_iter()
             .map(|(id, name)| {
@@ -544,7 +563,10 @@ async fn act(
             body.remove(optional);
         }
     }
-    match ops::act_on_appeal(&state, &caller, id, &action, &body).await {
+    match ops::act(&state.app, &caller.principal(), id, &action, &body)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/appeals/{id}")).into_response(),
         Err(err @ (ApiError::Invalid(..) | ApiError::Conflict(_))) => {
             let lang = caller.lang();
@@ -586,8 +608,10 @@ async fn inbox_page(
 ) -> Response {
     let lang = caller.lang();
     let view = async {
-        let (page, per_page) = ops::page_params(&params, lang)?;
-        let inbox = ops::caller_inbox(&state, &caller, page, per_page).await?;
+        let (page, per_page) = ops::page_params(&params).for_lang(lang)?;
+        let inbox = ops::inbox(&state.app, &caller.principal(), page, per_page)
+            .await
+            .for_lang(lang)?;
         let found = &inbox.page;
         let (prev, next) = pager("/inbox", found.page, found.per_page, found.total);
         Ok::<_, ApiError>(InboxPage {

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use feidi_core::model::Category;
-use feidi_core::policy::Scope;
 use feidi_core::programme::StageState;
 use feidi_core::{Lang, Money};
 use feidi_store::NameList;
@@ -20,10 +19,9 @@ use super::registry::Opt;
 use super::{Chrome, error_page, render, url_encode};
 use crate::AppState;
 use crate::auth::PageCaller;
-use crate::cockpit::{Cockpit, cockpit, part};
-use crate::error::ApiResult;
-use crate::service;
+use crate::error::{ApiResult, ForLang};
 use crate::svg;
+use feidi_app::cockpit::{Cockpit, cockpit, part};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -227,15 +225,24 @@ async fn cockpit_page(
 ) -> Response {
     let result: ApiResult<CockpitPage> = async {
         let lang = caller.lang();
-        let as_of = service::as_of(&params, lang)?;
-        let part = part(&params, lang)?;
-        let data = cockpit(&state, &caller, as_of, part).await?;
-        let zone_names = state.store.names(NameList::Zones, Scope::All).await?;
+        let as_of = feidi_app::programme::as_of(&params).for_lang(lang)?;
+        let who = caller.principal();
+        let part = part(&params).for_lang(lang)?;
+        let data = cockpit(&state.app, &who, lang, as_of, part)
+            .await
+            .for_lang(lang)?;
+        let zone_names = feidi_app::registry::names(&state.app, &who, NameList::Zones)
+            .await
+            .for_lang(lang)?;
         let wall = params.get("wall").is_some_and(|v| v == "1");
         let mut c = Chrome::for_caller(&caller, "cockpit");
         c.body_class = if wall { "wall" } else { "" };
         let mut page = view(c, &data, &zone_names, wall, lang);
-        let a = service::AppealCounts::of(&*service::appeal_figures(&state).await?);
+        let a = feidi_app::programme::AppealCounts::of(
+            &*feidi_app::programme::appeal_figures(&state.app)
+                .await
+                .for_lang(lang)?,
+        );
         page.appeals = vec![
             (lang.t("cockpit.appeals_open"), a.open.to_string(), "appeals-open"),
             (
@@ -371,7 +378,7 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
             },
         ],
     );
-    let share_rows = |shares: &[crate::cockpit::Share]| {
+    let share_rows = |shares: &[feidi_app::cockpit::Share]| {
         shares
             .iter()
             .map(|s| svg::PartRow {

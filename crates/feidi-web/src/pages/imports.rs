@@ -9,7 +9,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use feidi_core::policy::{Action, Entity, Scope};
 
 use super::{Chrome, error_page, forbidden_page, render};
 use crate::AppState;
@@ -50,7 +49,7 @@ async fn api_import(
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "upload".into());
     let outcome = feidi_app::imports::import(
-        &state.store,
+        &state.app,
         kind,
         &name,
         Source::Bytes(body.to_vec()),
@@ -117,12 +116,7 @@ struct ImportPage {
 }
 
 fn may(caller: &Caller, kind: ImportKind) -> bool {
-    let p = caller.principal();
-    p.scope() == Scope::All
-        && match kind {
-            ImportKind::Projects => p.may(Action::Write, Entity::Project),
-            ImportKind::Reports => p.may(Action::Write, Entity::Report),
-        }
+    feidi_app::imports::may_import(&caller.principal(), kind)
 }
 
 fn page(caller: &Caller) -> ImportPage {
@@ -188,7 +182,7 @@ async fn upload(State(state): State<AppState>, PageCaller(caller): PageCaller, f
         return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     let outcome = feidi_app::imports::import(
-        &state.store,
+        &state.app,
         kind,
         &name,
         Source::Bytes(bytes),

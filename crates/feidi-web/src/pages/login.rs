@@ -11,22 +11,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use feidi_core::Lang;
-use feidi_core::registry::password_flaw;
 use serde_json::Value;
 
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{
-    self, FormInput, LANG_COOKIE, PRELOGIN_COOKIE, PageCaller, SESSION_COOKIE, Via, cookie, random_token,
-    set_cookie, token_hash, visitor_lang,
+    self, FormInput, LANG_COOKIE, PRELOGIN_COOKIE, PageCaller, SESSION_COOKIE, Via, cookie, set_cookie,
+    visitor_lang,
 };
 use crate::error::ApiError;
 
-/// Failed attempts before an account is locked, and for how long.
-const ACCOUNT_LOCK_AFTER: i64 = 5;
-/// An address may try more often: several people may share one (a government network's NAT).
-const ADDRESS_LOCK_AFTER: i64 = 30;
-const LOCK_MINUTES: i64 = 15;
+use feidi_app::sessions::{self, PasswordChange, SignIn};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -95,7 +90,7 @@ fn login_page(
     // a second tab (or the browser's own requests) never invalidates the form of the first.
     let csrf = cookie(headers, PRELOGIN_COOKIE)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(random_token);
+        .unwrap_or_else(feidi_app::credentials::random_token);
     let mut response = render(
         status,
         &LoginPage {
@@ -182,63 +177,19 @@ async fn login(
         return super::forbidden_page(lang);
     }
 
-    // A login holding a NUL character names nobody (and PostgreSQL cannot compare it); a
-    // password past the bound is nobody's either: both fail like a wrong password, counted.
-    let lookup = (!login_name.contains('\0')).then_some(login_name.as_str());
-    let account_key = format!("login:{}", login_name.to_lowercase().replace('\0', ""));
-    let address_key = format!(
-        "addr:{}",
-        client_address(&headers, peer, state.config.trust_proxy)
-    );
-    let now = feidi_core::time::now();
-    let keys = [
-        (account_key.as_str(), ACCOUNT_LOCK_AFTER),
-        (address_key.as_str(), ADDRESS_LOCK_AFTER),
-    ];
-    let window = chrono::Duration::minutes(LOCK_MINUTES);
-    // The attempt is counted before the password is checked: logins sent all at once each
-    // take one of the limited attempts, and none is checked past the limit.
-    match state.store.throttle_reserve(&keys, window, window).await {
-        Ok(true) => {}
-        Ok(false) => return fail(StatusCode::TOO_MANY_REQUESTS, "login.locked"),
-        Err(e) => return ApiError::from(e).into_response(),
-    }
-
-    let credentials = match lookup {
-        Some(login) => match state.store.login_credentials(login).await {
-            Ok(c) => c,
-            Err(e) => return ApiError::from(e).into_response(),
-        },
-        None => None,
+    let address = client_address(&headers, peer, state.config.trust_proxy);
+    let hours = state.config.session_hours;
+    let token = match sessions::sign_in(&state.app, &login_name, field("password"), &address, hours).await {
+        Ok(SignIn::SignedIn { token }) => token,
+        Ok(SignIn::Locked) => return fail(StatusCode::TOO_MANY_REQUESTS, "login.locked"),
+        Ok(SignIn::Failed { failures }) => {
+            // Each failure in a row answers a little slower, before the lock takes over.
+            let delay = 250 * failures.min(sessions::ACCOUNT_LOCK_AFTER) as u64;
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            return fail(StatusCode::UNAUTHORIZED, "login.failed");
+        }
+        Err(e) => return ApiError::from_app(e, lang).into_response(),
     };
-    let (user, hash) = match credentials {
-        Some((user, hash)) => (Some(user), Some(hash)),
-        None => (None, None),
-    };
-    let password = field("password");
-    let verified = password.chars().count() <= feidi_core::registry::PASSWORD_MAX
-        && auth::verify_password(password, hash).await;
-    let user = user.filter(|_| verified);
-    let failures = match state.store.throttle_settle(&keys, user.is_some(), window).await {
-        Ok(failures) => failures,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let Some(user) = user else {
-        // Each failure in a row answers a little slower, before the lock takes over.
-        let delay = 250 * failures.min(ACCOUNT_LOCK_AFTER) as u64;
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-        return fail(StatusCode::UNAUTHORIZED, "login.failed");
-    };
-
-    let token = random_token();
-    let expires = now + chrono::Duration::hours(state.config.session_hours);
-    if let Err(e) = state
-        .store
-        .create_session(user.id, &token_hash(&token), &random_token(), expires)
-        .await
-    {
-        return ApiError::from(e).into_response();
-    }
     let mut response = Redirect::to(&next).into_response();
     let secure = state.config.secure_cookies;
     for value in [
@@ -254,11 +205,10 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, form: FormInput) -> Response {
     if let Via::Session { token_hash, .. } = &form.caller.via
-        && let Err(e) = state.store.delete_session(token_hash).await
+        && let Err(e) = sessions::sign_out(&state.app, token_hash).await
     {
-        return ApiError::from(e).into_response();
+        return ApiError::from_app(e, form.caller.lang()).into_response();
     }
-    state.credentials.clear();
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies)) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -302,52 +252,28 @@ async fn change_password(State(state): State<AppState>, form: FormInput) -> Resp
             },
         )
     };
-    // The current password is guessed no more freely here than at the login form: a stolen
-    // session must not become a way to find the password.
-    let key = format!("password:{}", caller.user.id);
-    let keys = [(key.as_str(), ACCOUNT_LOCK_AFTER)];
-    let window = chrono::Duration::minutes(LOCK_MINUTES);
-    match state.store.throttle_reserve(&keys, window, window).await {
-        Ok(true) => {}
-        Ok(false) => return again(StatusCode::TOO_MANY_REQUESTS, lang.t("login.locked").into()),
-        Err(e) => return ApiError::from(e).into_response(),
-    }
-    let hash = match state.store.password_hash(caller.user.id).await {
-        Ok(h) => h,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let current = field("current");
-    let verified = current.chars().count() <= feidi_core::registry::PASSWORD_MAX
-        && auth::verify_password(current, Some(hash)).await;
-    if let Err(e) = state.store.throttle_settle(&keys, verified, window).await {
-        return ApiError::from(e).into_response();
-    }
-    if !verified {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("password.wrong").into());
-    }
-    let new = field("new");
-    if let Some(flaw) = password_flaw(&new) {
-        return again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{}: {}", lang.t("password.new"), flaw.message(lang)),
-        );
-    }
-    let hash = match auth::hash_password(new).await {
-        Ok(h) => h,
-        Err(e) => return ApiError::from_app(e, lang).into_response(),
-    };
     let keep = match &caller.via {
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),
         Via::Token => None,
     };
-    if let Err(e) = state
-        .store
-        .set_password(Some(caller.user.id), caller.user.id, hash, keep)
-        .await
-    {
-        return ApiError::from(e).into_response();
+    let outcome =
+        sessions::change_password(&state.app, caller.user.id, field("current"), field("new"), keep).await;
+    match outcome {
+        Ok(PasswordChange::Changed) => {}
+        Ok(PasswordChange::Locked) => {
+            return again(StatusCode::TOO_MANY_REQUESTS, lang.t("login.locked").into());
+        }
+        Ok(PasswordChange::Wrong) => {
+            return again(StatusCode::UNPROCESSABLE_ENTITY, lang.t("password.wrong").into());
+        }
+        Ok(PasswordChange::Weak(flaw)) => {
+            return again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{}: {}", lang.t("password.new"), flaw.message(lang)),
+            );
+        }
+        Err(e) => return ApiError::from_app(e, lang).into_response(),
     }
-    state.credentials.clear();
     let mut c = Chrome::for_caller(&caller, "");
     c.notice = Some(lang.t("password.changed").into());
     render(StatusCode::OK, &PasswordPage { c, error: None })

@@ -22,8 +22,7 @@ use feidi_core::policy::{Action, Entity};
 
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
-use crate::service;
+use crate::error::{ApiError, ForLang};
 
 /// The upload routes, which take larger bodies than the rest.
 pub fn upload_routes() -> Router<AppState> {
@@ -205,7 +204,7 @@ pub fn url_encode(text: &str) -> String {
 #[template(path = "home.html")]
 struct HomePage {
     c: Chrome,
-    d: service::Dashboard,
+    d: feidi_app::programme::Dashboard,
 }
 
 async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
@@ -213,7 +212,10 @@ async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> 
     if caller.principal().scope() != feidi_core::policy::Scope::All {
         return Redirect::to("/projects").into_response();
     }
-    match service::dashboard(&state, &caller, feidi_core::time::today()).await {
+    match feidi_app::programme::dashboard(&state.app, &caller.principal(), feidi_core::time::today())
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(d) => render(
             StatusCode::OK,
             &HomePage {
@@ -226,7 +228,7 @@ async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> 
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.app.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");
@@ -265,10 +267,9 @@ async fn switch_lang(State(state): State<AppState>, form: FormInput) -> Response
         .and_then(|v| v.as_str())
         .and_then(Lang::parse)
         .unwrap_or_default();
-    if let Err(e) = state.store.set_lang(form.caller.user.id, lang).await {
-        return ApiError::from(e).into_response();
+    if let Err(e) = feidi_app::sessions::set_lang(&state.app, form.caller.user.id, lang).await {
+        return ApiError::from_app(e, lang).into_response();
     }
-    state.credentials.clear();
     Redirect::to("/").into_response()
 }
 

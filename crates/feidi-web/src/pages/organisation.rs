@@ -19,9 +19,10 @@ use serde_json::Value;
 
 use super::{Chrome, error_page, render};
 use crate::AppState;
-use crate::appeals as ops;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
+use crate::error::{ApiError, ForLang};
+use feidi_app::appeals as ops;
+use feidi_app::registry;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,13 +49,13 @@ struct CalendarPage {
 }
 
 async fn calendar_view(state: &AppState, caller: &Caller, year: i32) -> Result<CalendarPage, ApiError> {
-    crate::service::require(caller, Action::Read, Entity::Calendar)?;
     let lang = caller.lang();
     let this = feidi_core::time::today().year();
-    let days = state
-        .store
-        .calendar_days(Some(year))
-        .await?
+    let mut params = HashMap::new();
+    params.insert("year".to_string(), year.to_string());
+    let days = ops::calendar_days(&state.app, &caller.principal(), &params)
+        .await
+        .for_lang(lang)?
         .into_iter()
         .map(|d| {
             let kind = lang.t(if d.kind == "holiday" {
@@ -115,7 +116,10 @@ async fn mark_day(State(state): State<AppState>, form: FormInput) -> Response {
     {
         body.remove("name");
     }
-    match ops::put_calendar_day(&state, &caller, &date, &body).await {
+    match ops::put_calendar_day(&state.app, &caller.principal(), &date, &body)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/calendar?year={}", year_of(&date))).into_response(),
         Err(ApiError::Invalid(errors, lang)) => match calendar_view(&state, &caller, year_of(&date)).await {
             Ok(mut view) => {
@@ -134,7 +138,10 @@ async fn mark_day(State(state): State<AppState>, form: FormInput) -> Response {
 
 async fn unmark_day(State(state): State<AppState>, Path(date): Path<String>, form: FormInput) -> Response {
     let caller = form.caller;
-    match ops::delete_calendar_day(&state, &caller, &date).await {
+    match ops::delete_calendar_day(&state.app, &caller.principal(), &date)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(()) => Redirect::to(&format!("/calendar?year={}", year_of(&date))).into_response(),
         Err(e) => error_page(&caller, e),
     }
@@ -148,16 +155,12 @@ async fn import_days(State(state): State<AppState>, form: FormInput) -> Response
     }
     let text = fields.get("csv").and_then(Value::as_str).unwrap_or_default();
     let year = feidi_core::time::today().year();
-    match ops::parse_calendar_csv(text.as_bytes()) {
+    match feidi_app::calendar::parse_calendar_csv(text.as_bytes()) {
         Ok(days) => {
             let count = days.len();
             let first = days.first().map_or(year, |d| d.0.year());
             let note = format!("calendar import of {count} dates from the calendar page");
-            match state
-                .store
-                .put_calendar_days(Some(caller.user.id), days, None, note)
-                .await
-            {
+            match ops::import_calendar(&state.app, Some(&caller.principal()), days, note).await {
                 Ok(_) => match calendar_view(&state, &caller, first).await {
                     Ok(mut view) => {
                         view.notice = Some(match lang {
@@ -168,7 +171,7 @@ async fn import_days(State(state): State<AppState>, form: FormInput) -> Response
                     }
                     Err(e) => error_page(&caller, e),
                 },
-                Err(e) => error_page(&caller, ApiError::from_store(e, lang)),
+                Err(e) => error_page(&caller, ApiError::from_app(e, lang)),
             }
         }
         Err(errors) => match calendar_view(&state, &caller, year).await {
@@ -206,20 +209,26 @@ struct AbsencesPage {
 }
 
 async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage, ApiError> {
-    crate::service::require(caller, Action::Read, Entity::Organisation)?;
+    let (lang, who) = (caller.lang(), caller.principal());
     let today = feidi_core::time::today();
-    let absences = state
-        .store
-        .absences_between(today, today + chrono::Duration::days(120))
-        .await?;
+    let mut window = HashMap::new();
+    window.insert("from".to_string(), today.to_string());
+    window.insert(
+        "to".to_string(),
+        (today + chrono::Duration::days(120)).to_string(),
+    );
+    let absences = ops::absences_between(&state.app, &who, &window, today)
+        .await
+        .for_lang(lang)?;
     let ids: Vec<i64> = absences.iter().map(|a| a.user_id).collect();
-    let names = state.store.names_of(Named::Users, &ids).await?;
-    let keeps_others = caller.principal().may(Action::Write, Entity::Organisation);
+    let names = registry::names_of(&state.app, Named::Users, &ids)
+        .await
+        .for_lang(lang)?;
+    let keeps_others = who.may(Action::Write, Entity::Organisation);
     let officials = if keeps_others {
-        state
-            .store
-            .names(NameList::Officials, caller.principal().scope())
-            .await?
+        registry::names(&state.app, &who, NameList::Officials)
+            .await
+            .for_lang(lang)?
     } else {
         Vec::new()
     };
@@ -259,7 +268,9 @@ async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response
         .and_then(Value::as_str)
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(caller.user.id);
-    let outcome = ops::record_absence(&state, &caller, user, &fields).await;
+    let outcome = ops::record_absence(&state.app, &caller.principal(), user, &fields)
+        .await
+        .for_lang(lang);
     let mut view = match absences_view(&state, &caller).await {
         Ok(view) => view,
         Err(e) => return error_page(&caller, e),
@@ -312,7 +323,10 @@ async fn delete_absence(
     form: FormInput,
 ) -> Response {
     let caller = form.caller;
-    match ops::remove_absence(&state, &caller, user, id).await {
+    match ops::remove_absence(&state.app, &caller.principal(), user, id)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(()) => Redirect::to("/absences").into_response(),
         Err(e) => error_page(&caller, e),
     }
@@ -341,15 +355,16 @@ pub struct MembersPage {
 }
 
 async fn members_view(state: &AppState, caller: &Caller, id: i64) -> Result<MembersPage, ApiError> {
-    let task_force = crate::service::get::<crate::kinds::TaskForces>(state, caller, id).await?;
-    let lang = caller.lang();
-    let members = state.store.task_force_members(id).await?;
-    let may_edit = caller.principal().may(Action::Write, Entity::Organisation);
+    let (lang, who) = (caller.lang(), caller.principal());
+    let task_force = registry::get::<feidi_app::kinds::TaskForces>(&state.app, &who, id)
+        .await
+        .for_lang(lang)?;
+    let members = ops::members(&state.app, &who, id).await.for_lang(lang)?;
+    let may_edit = who.may(Action::Write, Entity::Organisation);
     let candidates = if may_edit {
-        state
-            .store
-            .names(NameList::Officials, caller.principal().scope())
-            .await?
+        registry::names(&state.app, &who, NameList::Officials)
+            .await
+            .for_lang(lang)?
             .into_iter()
             .filter(|(uid, _)| members.iter().all(|m| m.user_id != *uid))
             .collect()
@@ -397,7 +412,10 @@ async fn add_member(State(state): State<AppState>, Path(id): Path<i64>, form: Fo
         .and_then(Value::as_str)
         .and_then(|v| v.parse::<i64>().ok());
     let outcome = match user {
-        Some(user) => ops::put_member(&state, &caller, id, user).await.map(|_| ()),
+        Some(user) => ops::add_member(&state.app, &caller.principal(), id, user)
+            .await
+            .map(|_| ())
+            .for_lang(caller.lang()),
         None => Err(ApiError::Invalid(
             feidi_core::FieldErrors::one("user_id", feidi_core::Flaw::Required),
             caller.lang(),
@@ -429,7 +447,10 @@ async fn remove_member(
     form: FormInput,
 ) -> Response {
     let caller = form.caller;
-    match ops::take_member_off(&state, &caller, id, user).await {
+    match ops::remove_member(&state.app, &caller.principal(), id, user)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(()) => Redirect::to(&format!("/task-forces/{id}/members")).into_response(),
         Err(e) => error_page(&caller, e),
     }
@@ -462,11 +483,9 @@ struct CategoriesPage {
 }
 
 async fn categories_view(state: &AppState, caller: &Caller) -> Result<CategoriesPage, ApiError> {
-    crate::service::require(caller, Action::Read, Entity::Calendar)?;
-    let rows = state
-        .store
-        .appeal_categories()
-        .await?
+    let rows = ops::categories(&state.app, &caller.principal())
+        .await
+        .for_lang(caller.lang())?
         .into_iter()
         .map(|c| CategoryRow {
             shown_en: feidi_core::appeals::category_name(&c.key, &c.name, None, Lang::En),
@@ -525,7 +544,10 @@ async fn save_category(State(state): State<AppState>, form: FormInput) -> Respon
     if text("name_en").is_empty() {
         body.insert("name_en".into(), Value::Null);
     }
-    let mut problem = match ops::put_appeal_category(&state, &caller, &key, &body).await {
+    let mut problem = match ops::put_category(&state.app, &caller.principal(), &key, &body)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => return Redirect::to("/appeal-categories").into_response(),
         Err(ApiError::Invalid(errors, lang)) => (
             StatusCode::UNPROCESSABLE_ENTITY,

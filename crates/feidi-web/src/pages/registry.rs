@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use feidi_core::model::Category;
-use feidi_core::policy::{Action, Scope};
+use feidi_core::policy::Action;
 use feidi_core::{FieldErrors, Lang};
 use feidi_store::{Enterprise, Jurisdiction, NameList, Project, Zone};
 use serde_json::{Map, Value};
@@ -18,9 +18,8 @@ use serde_json::{Map, Value};
 use super::{Chrome, error_page, render, url_encode};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
-use crate::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
-use crate::service;
+use crate::error::{ApiError, ForLang};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 
 /// Sets a milestone from the project page, then shows the page again.
 async fn set_milestone(
@@ -37,7 +36,17 @@ async fn set_milestone(
     {
         fields.remove("version");
     }
-    match service::put_milestone(&state, &caller, id, &kind, &fields).await {
+    match feidi_app::schedule::put_milestone(
+        &state.app,
+        &caller.principal(),
+        id,
+        &kind,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/projects/{id}#schedule")).into_response(),
         Err(ApiError::Invalid(errors, lang)) => {
             let text: Vec<String> = errors
@@ -160,11 +169,14 @@ impl Lookups {
             NameList::TaskForces => "task_forces",
         }
     }
-    pub async fn load(state: &AppState, scope: Scope, lists: &[NameList]) -> Result<Self, ApiError> {
+    pub async fn load(state: &AppState, caller: &Caller, lists: &[NameList]) -> Result<Self, ApiError> {
         let mut out = Self::default();
+        let who = caller.principal();
         for list in lists {
-            out.lists
-                .insert(Self::key(*list), state.store.names(*list, scope).await?);
+            let names = feidi_app::registry::names(&state.app, &who, *list)
+                .await
+                .for_lang(caller.lang())?;
+            out.lists.insert(Self::key(*list), names);
         }
         Ok(out)
     }
@@ -719,9 +731,11 @@ async fn list_inner<K: PageKind>(
     let lang = caller.lang();
     let mut params = params.clone();
     params.entry("per_page".into()).or_insert_with(|| "25".into());
-    let query = service::list_query(&params, K::FILTERS, lang)?;
-    let page = service::list::<K>(state, caller, &query).await?;
-    let lookups = Lookups::load(state, caller.principal().scope(), K::LOOKUPS).await?;
+    let query = feidi_app::registry::list_query(&params, K::FILTERS).for_lang(lang)?;
+    let page = feidi_app::registry::list::<K>(&state.app, &caller.principal(), &query)
+        .await
+        .for_lang(caller.lang())?;
+    let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
     let values: Map<String, Value> = params
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -839,7 +853,17 @@ async fn submit_report_form(State(state): State<AppState>, Path(id): Path<i64>, 
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    match service::submit_report(&state, &caller, id, &month, &fields).await {
+    match feidi_app::reports::submit_report(
+        &state.app,
+        &caller.principal(),
+        id,
+        &month,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
         Err(e) => form_error(&caller, e),
     }
@@ -852,7 +876,18 @@ async fn review_report_form(
     form: FormInput,
 ) -> Response {
     let FormInput { caller, fields } = form;
-    match service::review_report(&state, &caller, id, &month, &action, &fields).await {
+    match feidi_app::reports::review_report(
+        &state.app,
+        &caller.principal(),
+        id,
+        &month,
+        &action,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
         Err(e) => form_error(&caller, e),
     }
@@ -878,7 +913,7 @@ fn form_error(caller: &Caller, err: ApiError) -> Response {
     }
 }
 
-fn progress_rows(p: &service::Progress, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
+fn progress_rows(p: &feidi_app::schedule::Progress, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
     let wan = |m: feidi_core::Money| format!("{} {}", m.in_wan(), lang.t("unit.wan"));
     let light = |l: Option<feidi_core::schedule::Light>| match l {
         Some(l) => (
@@ -921,7 +956,7 @@ pub struct MilestoneRow {
     pub version: String,
 }
 
-fn schedule_rows(list: &[service::MilestoneView], lang: Lang) -> Vec<MilestoneRow> {
+fn schedule_rows(list: &[feidi_app::schedule::MilestoneView], lang: Lang) -> Vec<MilestoneRow> {
     use feidi_core::schedule::{Light, MilestoneKind, variance_words};
     MilestoneKind::ALL
         .iter()
@@ -962,7 +997,7 @@ fn schedule_rows(list: &[service::MilestoneView], lang: Lang) -> Vec<MilestoneRo
 
 /// A project's milestones on one time axis: planned (◇) against actual (●), the slip between
 /// them coloured by the light, today marked.
-fn timeline_svg(list: &[service::MilestoneView], today: chrono::NaiveDate, lang: Lang) -> String {
+fn timeline_svg(list: &[feidi_app::schedule::MilestoneView], today: chrono::NaiveDate, lang: Lang) -> String {
     use feidi_core::schedule::variance_words;
     let rows: Vec<crate::svg::TimelineRow> = list
         .iter()
@@ -1006,13 +1041,24 @@ async fn detail_page<K: PageKind>(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let record = service::get::<K>(&state, &caller, id).await?;
+        let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?;
         let lang = caller.lang();
-        let lookups = Lookups::load(&state, caller.principal().scope(), K::LOOKUPS).await?;
+        let lookups = Lookups::load(&state, &caller, K::LOOKUPS).await?;
         let principal = caller.principal();
         let may_write = principal.may(Action::Write, K::ENTITY);
         let overview = if K::HAS_MILESTONES {
-            Some(service::project_overview(&state, &caller, id, feidi_core::time::today()).await?)
+            Some(
+                feidi_app::schedule::project_overview(
+                    &state.app,
+                    &caller.principal(),
+                    id,
+                    feidi_core::time::today(),
+                )
+                .await
+                .for_lang(caller.lang())?,
+            )
         } else {
             None
         };
@@ -1083,7 +1129,7 @@ async fn form_page<K: PageKind>(
     banner: Option<String>,
 ) -> Result<Response, ApiError> {
     let lang = caller.lang();
-    let lookups = Lookups::load(state, caller.principal().scope(), K::LOOKUPS).await?;
+    let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
     let mut form = FormBuilder::new(values, errors, lang);
     K::form(&mut form, &lookups, lang);
     let (title, action, cancel) = match id {
@@ -1161,7 +1207,10 @@ async fn refill_kind<K: PageKind>(
 
 async fn create<K: PageKind>(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
-    match service::create::<K>(&state, &caller, &fields, None).await {
+    match feidi_app::registry::create::<K>(&state.app, &caller.principal(), &fields, None)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok((record, _)) => {
             Redirect::to(&format!("/{}/{}", K::PATH, feidi_store::Record::id(&record))).into_response()
         }
@@ -1175,7 +1224,9 @@ async fn edit_form<K: PageKind>(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let record = service::get::<K>(&state, &caller, id).await?;
+        let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
+            .await
+            .for_lang(caller.lang())?;
         if !caller.principal().may(Action::Write, K::ENTITY) {
             return Err(ApiError::Forbidden);
         }
@@ -1198,7 +1249,10 @@ async fn update<K: PageKind>(
     for name in K::CHECKBOXES {
         fields.entry(name.to_string()).or_insert(Value::Bool(false));
     }
-    match service::update::<K>(&state, &caller, id, &fields).await {
+    match feidi_app::registry::update::<K>(&state.app, &caller.principal(), id, &fields)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(_) => Redirect::to(&format!("/{}/{id}", K::PATH)).into_response(),
         Err(e) => refill_kind::<K>(&state, &caller, Some(id), &fields, e).await,
     }
@@ -1218,7 +1272,10 @@ async fn delete<K: PageKind>(
             Err(_) => return error_page(&caller, ApiError::BadRequest("version".into())),
         },
     };
-    match service::delete::<K>(&state, &caller, id, version).await {
+    match feidi_app::registry::delete::<K>(&state.app, &caller.principal(), id, version)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(()) => Redirect::to(&format!("/{}", K::PATH)).into_response(),
         Err(e) => error_page(&caller, e),
     }

@@ -14,8 +14,7 @@ use super::registry::stamp_text as when;
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
-use crate::service;
+use crate::error::{ApiError, ForLang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,8 +47,10 @@ struct TokensPage {
 
 async fn view(state: &AppState, caller: &Caller, user_id: i64) -> Result<TokensPage, ApiError> {
     let lang = caller.lang();
-    let owner = service::get_user(state, caller, user_id).await?;
-    let tokens = service::list_tokens(state, caller, user_id)
+    let owner = feidi_app::users::get_user(&state.app, &caller.principal(), user_id)
+        .await
+        .for_lang(caller.lang())?;
+    let tokens = feidi_app::users::list_tokens(&state.app, &caller.principal(), user_id)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -102,7 +103,15 @@ async fn issue(State(state): State<AppState>, Path(id): Path<i64>, form: FormInp
     let mut body = Map::new();
     body.insert("label".into(), Value::String(text("label")));
     body.insert("expires_at".into(), Value::String(text("expires_at")));
-    let issued = service::issue_token(&state, &caller, id, &body).await;
+    let issued = feidi_app::users::issue_token(
+        &state.app,
+        &caller.principal(),
+        id,
+        &body,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(caller.lang());
     let mut page = match view(&state, &caller, id).await {
         Ok(page) => page,
         Err(e) => return error_page(&caller, e),
@@ -139,7 +148,10 @@ async fn revoke(
     form: FormInput,
 ) -> Response {
     let caller = form.caller;
-    match service::revoke_token(&state, &caller, id, token_id).await {
+    match feidi_app::users::revoke_token(&state.app, &caller.principal(), id, token_id)
+        .await
+        .for_lang(caller.lang())
+    {
         Ok(()) => Redirect::to(&format!("/users/{id}/tokens")).into_response(),
         Err(e) => error_page(&caller, e),
     }

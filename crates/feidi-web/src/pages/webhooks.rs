@@ -20,8 +20,8 @@ use super::registry::stamp_text as when;
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
-use crate::error::ApiError;
-use crate::webhooks::{admin, parse_webhook};
+use crate::error::{ApiError, ForLang};
+use feidi_app::webhooks;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,17 +36,12 @@ pub fn routes() -> Router<AppState> {
 /// `PUT /settings/webhooks`), from the checkbox on the list page.
 async fn set_targets(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
-    if let Err(e) = admin(&caller) {
-        return error_page(&caller, e);
-    }
     let allow = fields.get("allow_internal").and_then(Value::as_str) == Some("true");
-    match state
-        .store
-        .set_webhooks_allow_internal(Some(caller.user.id), allow)
-        .await
-    {
+    let mut body = Map::new();
+    body.insert("allow_internal".into(), Value::Bool(allow));
+    match webhooks::set_allow_internal(&state.app, &caller.principal(), &body).await {
         Ok(_) => Redirect::to("/webhooks").into_response(),
-        Err(e) => error_page(&caller, ApiError::from(e)),
+        Err(e) => error_page(&caller, ApiError::from_app(e, caller.lang())),
     }
 }
 
@@ -113,12 +108,11 @@ struct ListPage {
 }
 
 async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiError> {
-    admin(caller)?;
     let lang = caller.lang();
-    let hooks = state
-        .store
-        .webhooks()
-        .await?
+    let who = caller.principal();
+    let hooks = webhooks::list(&state.app, &who)
+        .await
+        .for_lang(lang)?
         .into_iter()
         .map(|h| HookRow::of(h, lang))
         .collect();
@@ -129,7 +123,7 @@ async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiErr
         events: event_boxes(lang, &["submitted".to_string()]),
         active: true,
         errors: Vec::new(),
-        allow_internal: state.store.webhooks_allow_internal().await?,
+        allow_internal: webhooks::allow_internal(&state.app, &who).await.for_lang(lang)?,
     })
 }
 
@@ -160,19 +154,11 @@ fn form_body(fields: &Map<String, Value>) -> Map<String, Value> {
 async fn create(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
     let lang = caller.lang();
-    if let Err(e) = admin(&caller) {
-        return error_page(&caller, e);
-    }
     let body = form_body(&fields);
-    let outcome = match parse_webhook(&state.store, &body, true, lang).await {
-        Ok(input) => state
-            .store
-            .create_webhook(Some(caller.user.id), input)
-            .await
-            .map_err(|e| ApiError::from_store(e, lang)),
-        Err(e) => Err(e),
-    };
-    match outcome {
+    match webhooks::create(&state.app, &caller.principal(), &body)
+        .await
+        .for_lang(lang)
+    {
         Ok(hook) => Redirect::to(&format!("/webhooks/{}", hook.id)).into_response(),
         Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller).await {
             Ok(mut view) => {
@@ -212,11 +198,9 @@ fn field_label(field: &str, lang: Lang) -> String {
 async fn switch(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
     let lang = caller.lang();
-    if let Err(e) = admin(&caller) {
-        return error_page(&caller, e);
-    }
+    let who = caller.principal();
     let outcome = async {
-        let hook = state.store.webhook(id).await?;
+        let hook = webhooks::get(&state.app, &who, id).await?;
         let mut body = Map::new();
         body.insert("url".into(), Value::String(hook.url));
         body.insert(
@@ -230,15 +214,10 @@ async fn switch(State(state): State<AppState>, Path(id): Path<i64>, form: FormIn
         if let Some(version) = fields.get("version") {
             body.insert("version".into(), version.clone());
         }
-        let version = crate::service::version_of(&body, lang)?;
-        let input = parse_webhook(&state.store, &body, false, lang).await?;
-        state
-            .store
-            .update_webhook(Some(caller.user.id), id, version, input)
-            .await
-            .map_err(|e| ApiError::from_store(e, lang))
+        webhooks::update(&state.app, &who, id, &body).await
     }
-    .await;
+    .await
+    .for_lang(lang);
     match outcome {
         Ok(_) => Redirect::to("/webhooks").into_response(),
         Err(e) => error_page(&caller, e),
@@ -247,12 +226,9 @@ async fn switch(State(state): State<AppState>, Path(id): Path<i64>, form: FormIn
 
 async fn remove(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
     let caller = form.caller;
-    if let Err(e) = admin(&caller) {
-        return error_page(&caller, e);
-    }
-    match state.store.delete_webhook(Some(caller.user.id), id).await {
+    match webhooks::delete(&state.app, &caller.principal(), id).await {
         Ok(()) => Redirect::to("/webhooks").into_response(),
-        Err(e) => error_page(&caller, ApiError::from_store(e, caller.lang())),
+        Err(e) => error_page(&caller, ApiError::from_app(e, caller.lang())),
     }
 }
 
@@ -285,12 +261,14 @@ async fn deliveries_view(
     id: i64,
     params: &HashMap<String, String>,
 ) -> Result<DeliveriesPage, ApiError> {
-    admin(caller)?;
     let lang = caller.lang();
-    let (page, _) = crate::appeals::page_params(params, lang)?;
+    let who = caller.principal();
+    let (page, _) = feidi_app::appeals::page_params(params).for_lang(lang)?;
     let per_page = 50;
-    let hook = state.store.webhook(id).await?;
-    let deliveries = state.store.deliveries(id, page, per_page).await?;
+    let hook = webhooks::get(&state.app, &who, id).await.for_lang(lang)?;
+    let deliveries = webhooks::deliveries(&state.app, &who, id, page, per_page)
+        .await
+        .for_lang(lang)?;
     let (prev, next) = pager(&format!("/webhooks/{id}"), page, per_page, deliveries.total);
     let rows = deliveries
         .items

@@ -1,10 +1,11 @@
 //! A running feidi on a fresh database, for tests that speak HTTP to it.
 #![allow(dead_code)]
 
+use feidi_app::credentials as auth;
 use feidi_core::registry::UserInput;
 use feidi_store::testing::TestDb;
 use feidi_store::{Backend, Store};
-use feidi_web::{AppState, Application, WebConfig, auth};
+use feidi_web::{AppState, Application, WebConfig};
 use reqwest::{Client, StatusCode};
 use serde_json::{Map, Value, json};
 

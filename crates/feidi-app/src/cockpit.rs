@@ -11,17 +11,14 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use feidi_core::model::Category;
-use feidi_core::policy::{Action, Entity, Scope};
+use feidi_core::policy::{Action, Entity, Principal, Scope};
 use feidi_core::programme::{StageState, TargetProgress};
 use feidi_core::schedule::{Light, cutoff_month, elapsed_months, project_light};
 use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
 use feidi_store::{NameList, Part};
 use serde::Serialize;
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::service::require;
+use crate::{App, AppError, AppResult, require};
 
 /// The tables the cockpit is built from: a write to any of them makes it stale.
 const SOURCES: &[&str] = &[
@@ -125,52 +122,54 @@ pub struct StageProgress {
 }
 
 /// Reads the cockpit's part of the programme from a query string: `zone_id`, `category`.
-pub fn part(params: &HashMap<String, String>, lang: Lang) -> ApiResult<Part> {
+pub fn part(params: &HashMap<String, String>) -> AppResult<Part> {
     let value = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let zone_id = match value("zone_id") {
         None => None,
         Some(v) => Some(
             v.parse::<i64>()
-                .map_err(|_| ApiError::Invalid(FieldErrors::one("zone_id", Flaw::NotInteger), lang))?,
+                .map_err(|_| FieldErrors::one("zone_id", Flaw::NotInteger))?,
         ),
     };
     let category = match value("category") {
         None => None,
-        Some(v) => Some(Category::parse(v).ok_or_else(|| {
-            ApiError::Invalid(FieldErrors::one("category", Flaw::OneOf(Category::CODES)), lang)
-        })?),
+        Some(v) => Some(
+            Category::parse(v).ok_or_else(|| FieldErrors::one("category", Flaw::OneOf(Category::CODES)))?,
+        ),
     };
     Ok(Part { zone_id, category })
 }
 
 /// The cockpit of a part of the programme as of a day, for those who oversee the programme.
+/// Its categories' names are in `lang`.
 pub async fn cockpit(
-    state: &AppState,
-    caller: &Caller,
+    app: &App,
+    who: &Principal,
+    lang: Lang,
     as_of: NaiveDate,
     part: Part,
-) -> ApiResult<Arc<Cockpit>> {
-    require(caller, Action::Read, Entity::Programme)?;
-    if caller.principal().scope() != Scope::All {
-        return Err(ApiError::Forbidden);
+) -> AppResult<Arc<Cockpit>> {
+    require(who, Action::Read, Entity::Programme)?;
+    if who.scope() != Scope::All {
+        return Err(AppError::Forbidden);
     }
     // The version is read before the figures, so a write racing the build can only make the
     // kept cockpit look older than it is (and be built again), never newer.
-    let version = state.store.data_versions(SOURCES).await?;
+    let version = app.store.data_versions(SOURCES).await?;
     let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
-    if let Some(kept) = state.cockpits.get(&key, version) {
-        return Ok(in_language(kept, caller.lang()));
+    if let Some(kept) = app.cockpits.get(&key, version) {
+        return Ok(in_language(kept, lang));
     }
     // One build at a time: requests arriving while it runs wait for it and take its result,
     // rather than each reading the whole programme at once.
     let _building = BUILDING.lock().await;
-    let version = state.store.data_versions(SOURCES).await?;
-    if let Some(kept) = state.cockpits.get(&key, version) {
-        return Ok(in_language(kept, caller.lang()));
+    let version = app.store.data_versions(SOURCES).await?;
+    if let Some(kept) = app.cockpits.get(&key, version) {
+        return Ok(in_language(kept, lang));
     }
-    let built = Arc::new(build(state, as_of, part).await?);
-    state.cockpits.put(key, version, built.clone());
-    Ok(in_language(built, caller.lang()))
+    let built = Arc::new(build(app, as_of, part).await?);
+    app.cockpits.put(key, version, built.clone());
+    Ok(in_language(built, lang))
 }
 
 /// The cockpit with the categories' names in `lang`: one is kept for every reader, its names
@@ -188,8 +187,8 @@ fn in_language(cockpit: Arc<Cockpit>, lang: Lang) -> Arc<Cockpit> {
     Arc::new(cockpit)
 }
 
-async fn build(state: &AppState, as_of: NaiveDate, part: Part) -> ApiResult<Cockpit> {
-    let store = &state.store;
+async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
+    let store = &app.store;
     let cutoff = cutoff_month(as_of);
     let year = as_of.year();
     let elapsed = elapsed_months(as_of);
@@ -269,7 +268,7 @@ async fn build(state: &AppState, as_of: NaiveDate, part: Part) -> ApiResult<Cock
     let project_count = standings.len() as i64;
     let total_investment: Money = standings.iter().map(|s| s.total_investment).sum();
     let red_count = reds.len() as i64;
-    let red_list = red_list(state, reds, as_of, rule, elapsed, &cutoff).await?;
+    let red_list = red_list(app, reds, as_of, rule, elapsed, &cutoff).await?;
     let mut by_zone: Vec<Share> = by_zone.into_values().collect();
     by_zone.sort_by(|a, b| {
         b.total_investment
@@ -295,7 +294,7 @@ async fn build(state: &AppState, as_of: NaiveDate, part: Part) -> ApiResult<Cock
         lights,
         red_count,
         red_list,
-        stages: stages(state, as_of).await?,
+        stages: stages(app, as_of).await?,
     })
 }
 
@@ -337,13 +336,13 @@ fn trend(months: &BTreeMap<&str, Money>, cutoff: &str) -> Vec<TrendMonth> {
 /// The worst red projects with their reasons: the milestones beyond the threshold, the annual
 /// share behind, and the problems their latest report names.
 async fn red_list(
-    state: &AppState,
+    app: &App,
     mut reds: Vec<&feidi_store::Standing>,
     as_of: NaiveDate,
     rule: feidi_core::schedule::LightRule,
     elapsed: u32,
     cutoff: &str,
-) -> ApiResult<Vec<RedProject>> {
+) -> AppResult<Vec<RedProject>> {
     reds.sort_by(|a, b| {
         b.max_lateness
             .unwrap_or(i64::MIN)
@@ -352,9 +351,9 @@ async fn red_list(
     });
     reds.truncate(RED_LIST_MAX);
     let ids: Vec<i64> = reds.iter().map(|s| s.project_id).collect();
-    let milestones = state.store.milestones_of(&ids).await?;
-    let names: HashMap<i64, String> = state.store.project_names(&ids).await?.into_iter().collect();
-    let problems: HashMap<i64, (String, String)> = state
+    let milestones = app.store.milestones_of(&ids).await?;
+    let names: HashMap<i64, String> = app.store.project_names(&ids).await?.into_iter().collect();
+    let problems: HashMap<i64, (String, String)> = app
         .store
         .latest_problems(&ids, cutoff)
         .await?
@@ -394,8 +393,8 @@ async fn red_list(
 
 /// Every stage with the whole programme's progress against it (stage targets are the whole
 /// programme's, so a zone or category filter does not apply to them).
-async fn stages(state: &AppState, as_of: NaiveDate) -> ApiResult<Vec<StageProgress>> {
-    let list = state
+async fn stages(app: &App, as_of: NaiveDate) -> AppResult<Vec<StageProgress>> {
+    let list = app
         .store
         .list::<feidi_store::Stage>(
             &feidi_store::ListQuery {
@@ -412,7 +411,7 @@ async fn stages(state: &AppState, as_of: NaiveDate) -> ApiResult<Vec<StageProgre
     for stage in list.items {
         let input = stage.input()?;
         let on = as_of.min(input.end_date);
-        let reached = state
+        let reached = app
             .store
             .reached(Part::default(), &on.to_string(), &cutoff_month(on))
             .await?;

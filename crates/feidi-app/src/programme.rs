@@ -1,0 +1,213 @@
+//! The programme as a whole: the dashboard's figures, the appeal figures it shares with the
+//! cockpit, and who owes a month's report (with the day reports are due).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use feidi_core::model::Category;
+use feidi_core::policy::{Action, Entity, Principal, Scope};
+use feidi_core::{AreaMu, FieldErrors, Flaw, Input, Money, Need, Ratio};
+use feidi_store::{AppealFigures, LateReport, MissingReport, Part};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::cockpit::LightCounts;
+use crate::{App, AppError, AppResult, require};
+
+/// The programme at a glance (`GET /dashboard`). Figures of capabilities still to come are
+/// present and zero.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub as_of: NaiveDate,
+    pub project_count: i64,
+    pub total_investment: Money,
+    pub completed_investment: Money,
+    pub pending_investment: Money,
+    pub completion_ratio: Ratio,
+    pub by_category: Vec<DashboardCategory>,
+    pub lights: LightCounts,
+    pub appeals: AppealCounts,
+    pub land: LandFigures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardCategory {
+    pub category: Category,
+    pub project_count: i64,
+    pub total_investment: Money,
+    pub completed_investment: Money,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AppealCounts {
+    pub open: i64,
+    pub overdue: i64,
+    pub escalated: i64,
+    /// Acknowledged by their deadline, of those acknowledged.
+    pub ack_on_time_rate: Ratio,
+    /// Resolved by their deadline, of those resolved.
+    pub resolve_on_time_rate: Ratio,
+    /// Satisfied or basically satisfied, of those rated.
+    pub satisfaction_rate: Ratio,
+}
+
+impl AppealCounts {
+    pub fn of(f: &AppealFigures) -> Self {
+        Self {
+            open: f.open,
+            overdue: f.overdue,
+            escalated: f.escalated,
+            ack_on_time_rate: Ratio::of(f.acknowledged_on_time, f.acknowledged),
+            resolve_on_time_rate: Ratio::of(f.resolved_on_time, f.resolved),
+            satisfaction_rate: Ratio::of(f.satisfied, f.rated),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LandFigures {
+    pub parcel_count: i64,
+    pub area_mu: AreaMu,
+    pub delivered_area_mu: AreaMu,
+    pub disputes_open: i64,
+}
+
+/// Reads `as_of` (default today in Shanghai).
+pub fn as_of(params: &HashMap<String, String>) -> AppResult<NaiveDate> {
+    match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(feidi_core::time::today()),
+        Some(text) => {
+            Ok(feidi_core::time::parse_day(text).ok_or_else(|| FieldErrors::one("as_of", Flaw::BadDate))?)
+        }
+    }
+}
+
+/// The programme's totals are for those who run or oversee it, not for one enterprise.
+fn require_whole_programme(who: &Principal) -> AppResult<()> {
+    if who.scope() == Scope::All {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn dashboard(app: &App, who: &Principal, as_of: NaiveDate) -> AppResult<Dashboard> {
+    require_whole_programme(who)?;
+    let c = crate::cockpit::cockpit(app, who, feidi_core::Lang::Zh, as_of, Part::default()).await?;
+    Ok(Dashboard {
+        as_of,
+        project_count: c.project_count,
+        total_investment: c.total_investment,
+        completed_investment: c.completed_investment,
+        pending_investment: c.pending_investment,
+        completion_ratio: c.completion_ratio,
+        by_category: Category::ALL
+            .iter()
+            .map(|category| {
+                let share = c.by_category.iter().find(|s| s.key == category.as_str());
+                DashboardCategory {
+                    category: *category,
+                    project_count: share.map_or(0, |s| s.project_count),
+                    total_investment: share.map_or(Money::ZERO, |s| s.total_investment),
+                    completed_investment: share.map_or(Money::ZERO, |s| s.completed_investment),
+                }
+            })
+            .collect(),
+        lights: c.lights,
+        appeals: AppealCounts::of(&*appeal_figures(app).await?),
+        land: LandFigures::default(),
+    })
+}
+
+/// The appeal figures now: the counts and rates kept per data version of the appeals (any
+/// server's write is seen at once); the overdue count, which moves with the clock, read from
+/// its index and kept for the minute.
+pub async fn appeal_figures(app: &App) -> AppResult<Arc<AppealFigures>> {
+    let now = feidi_core::time::now();
+    let version = app.store.data_version("appeals").await?;
+    let minute = format!("at {}", now.format("%Y-%m-%dT%H:%M"));
+    if let Some(kept) = app.appeal_figures.get(&minute, version) {
+        return Ok(kept);
+    }
+    let _one_at_a_time = app.appeal_figures_busy.lock().await;
+    if let Some(kept) = app.appeal_figures.get(&minute, version) {
+        return Ok(kept);
+    }
+    let base = match app.appeal_figures.get("all", version) {
+        Some(kept) => kept,
+        None => {
+            let figures = Arc::new(app.store.appeal_figures().await?);
+            app.appeal_figures.put("all".into(), version, figures.clone());
+            figures
+        }
+    };
+    let overdue = app.store.overdue_count(now).await?;
+    let figures = Arc::new(AppealFigures {
+        overdue,
+        ..(*base).clone()
+    });
+    app.appeal_figures.put(minute, version, figures.clone());
+    Ok(figures)
+}
+
+/// Who owes a month's report and who sent it late (`GET /reports/due`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportsDue {
+    pub month: String,
+    /// The last day to submit: the configured day of the next month.
+    pub due_date: NaiveDate,
+    /// Whether that day has ended (Asia/Shanghai).
+    pub overdue: bool,
+    pub missing: Vec<MissingReport>,
+    pub late: Vec<LateReport>,
+}
+
+/// The reports due for `month` (`month=YYYY-MM`, default the last month that has ended).
+pub async fn reports_due(
+    app: &App,
+    who: &Principal,
+    params: &HashMap<String, String>,
+) -> AppResult<ReportsDue> {
+    require(who, Action::Read, Entity::Report)?;
+    require_whole_programme(who)?;
+    let today = feidi_core::time::today();
+    let month = crate::dispatch::report_month(params.get("month").map(String::as_str))?;
+    let (year, mon) = feidi_core::schedule::parse_month(&month).unwrap_or((today.year(), today.month()));
+    let month_end = feidi_core::schedule::month_end(year, mon).unwrap_or(today);
+    let due_day = app.store.report_due_day().await?;
+    let (ny, nm) = if mon == 12 { (year + 1, 1) } else { (year, mon + 1) };
+    let next_end = feidi_core::schedule::month_end(ny, nm).unwrap_or(today);
+    let due_date = NaiveDate::from_ymd_opt(ny, nm, (due_day as u32).min(next_end.day())).unwrap_or(next_end);
+    let due = feidi_core::time::end_of_day(due_date);
+    Ok(ReportsDue {
+        overdue: feidi_core::time::now() >= due,
+        missing: app.store.missing_reports(&month, &month_end.to_string()).await?,
+        late: app
+            .store
+            .late_reports(&month, &feidi_core::time::stamp(due))
+            .await?,
+        month,
+        due_date,
+    })
+}
+
+/// The day of the next month by which a month's report is due.
+/// Anyone signed in may know it.
+pub async fn report_due_day(app: &App) -> AppResult<i64> {
+    Ok(app.store.report_due_day().await?)
+}
+
+/// Sets the day reports are due (admins).
+pub async fn set_report_due_day(app: &App, who: &Principal, body: &Map<String, Value>) -> AppResult<i64> {
+    if !who.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut input = Input::new(body);
+    let day = input.int("day", Need::Required, 1, 28);
+    input.finish()?;
+    Ok(app
+        .store
+        .set_report_due_day(Some(who.user_id), day.unwrap_or(5))
+        .await?)
+}

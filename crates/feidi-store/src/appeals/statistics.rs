@@ -1,0 +1,158 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use feidi_core::time::stamp;
+use serde::Serialize;
+
+use crate::value::Cols;
+use crate::{Backend, Store, StoreResult};
+
+/// The programme's appeal figures: counts now, and the rates over every appeal so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppealFigures {
+    pub total: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub escalated: i64,
+    pub acknowledged: i64,
+    pub acknowledged_on_time: i64,
+    pub resolved: i64,
+    pub resolved_on_time: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub returns: i64,
+}
+
+impl Store {
+    /// Open appeals past their resolve deadline at `now`, read from an index.
+    pub async fn overdue_count(&self, now: DateTime<FixedOffset>) -> StoreResult<i64> {
+        // SQLite, without statistics, would rather look the open statuses up in
+        // `appeals_by_status` and read every open appeal's row; the partial index answers
+        // from its entries alone.
+        let from = match self.backend {
+            Backend::Sqlite => "appeals INDEXED BY appeals_open_by_resolve_due",
+            Backend::Postgres => "appeals",
+        };
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM {from} \
+             WHERE status IN ('submitted', 'acknowledged', 'reopened') AND resolve_due_at <= $1"
+        );
+        Ok(sqlx::query_scalar(&sql)
+            .bind(stamp(now))
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// Counts and on-time figures over all appeals. `overdue` is left at 0: it moves with
+    /// the clock, not with the data, and `overdue_count` reads it.
+    pub async fn appeal_figures(&self) -> StoreResult<AppealFigures> {
+        // Kept with every write by triggers (migration 15), in sixteen shards.
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(total_count), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(open_count), 0) AS BIGINT) AS open, 0 AS overdue, \
+             CAST(COALESCE(SUM(escalated_count), 0) AS BIGINT) AS escalated, \
+             CAST(COALESCE(SUM(acknowledged), 0) AS BIGINT) AS acknowledged, \
+             CAST(COALESCE(SUM(acknowledged_on_time), 0) AS BIGINT) AS acknowledged_on_time, \
+             CAST(COALESCE(SUM(resolved), 0) AS BIGINT) AS resolved, \
+             CAST(COALESCE(SUM(resolved_on_time), 0) AS BIGINT) AS resolved_on_time, \
+             CAST(COALESCE(SUM(rated), 0) AS BIGINT) AS rated, \
+             CAST(COALESCE(SUM(satisfied), 0) AS BIGINT) AS satisfied, \
+             CAST(COALESCE(SUM(return_count), 0) AS BIGINT) AS returns FROM appeal_totals",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        let c = Cols::Row(&row);
+        Ok(AppealFigures {
+            total: c.int("total")?,
+            open: c.int("open")?,
+            overdue: c.int("overdue")?,
+            escalated: c.int("escalated")?,
+            acknowledged: c.int("acknowledged")?,
+            acknowledged_on_time: c.int("acknowledged_on_time")?,
+            resolved: c.int("resolved")?,
+            resolved_on_time: c.int("resolved_on_time")?,
+            rated: c.int("rated")?,
+            satisfied: c.int("satisfied")?,
+            returns: c.int("returns")?,
+        })
+    }
+}
+
+/// One group's appeal figures (a category, an official, a month).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppealGroup {
+    pub key: String,
+    pub total: i64,
+    pub open: i64,
+    pub acknowledged: i64,
+    pub acknowledged_on_time: i64,
+    pub resolved: i64,
+    pub resolved_on_time: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub returns: i64,
+}
+
+/// Appeal statistics by category, by official (the current handler; "" for the leaders) and
+/// by month of submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppealStats {
+    pub by_category: Vec<AppealGroup>,
+    pub by_official: Vec<AppealGroup>,
+    pub by_month: Vec<AppealGroup>,
+}
+
+impl Store {
+    /// Appeal statistics over the appeals submitted in `from..=to` (dates; either open-ended).
+    pub async fn appeal_stats(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<AppealStats> {
+        let from = from.map_or("0000".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        // Stamps of day `to` all sort before the next day's date.
+        let to = to
+            .and_then(|d| d.succ_opt())
+            .map_or("9999".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        let group = |key: &str| {
+            format!(
+                "SELECT {key} AS k, CAST(COUNT(*) AS BIGINT) AS total, \
+                 CAST(SUM(CASE WHEN due_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+                 CAST(SUM(CASE WHEN ack_on_time IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS acknowledged, \
+                 CAST(SUM(CASE WHEN ack_on_time = 1 THEN 1 ELSE 0 END) AS BIGINT) AS acknowledged_on_time, \
+                 CAST(SUM(CASE WHEN resolved_on_time IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS resolved, \
+                 CAST(SUM(CASE WHEN resolved_on_time = 1 THEN 1 ELSE 0 END) AS BIGINT) AS resolved_on_time, \
+                 CAST(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS rated, \
+                 CAST(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS BIGINT) AS satisfied, \
+                 CAST(SUM(returns) AS BIGINT) AS returns \
+                 FROM appeals WHERE submitted_at >= $1 AND submitted_at < $2 GROUP BY {key} ORDER BY {key}"
+            )
+        };
+        let mut stats = AppealStats::default();
+        for (key, into) in [
+            ("category", &mut stats.by_category),
+            ("COALESCE(CAST(handler_id AS TEXT), '')", &mut stats.by_official),
+            ("SUBSTR(submitted_at, 1, 7)", &mut stats.by_month),
+        ] {
+            let rows = sqlx::query(&group(key))
+                .bind(from.clone())
+                .bind(to.clone())
+                .fetch_all(&self.read)
+                .await?;
+            for row in &rows {
+                let c = Cols::Row(row);
+                into.push(AppealGroup {
+                    key: c.text("k")?,
+                    total: c.int("total")?,
+                    open: c.int("open")?,
+                    acknowledged: c.int("acknowledged")?,
+                    acknowledged_on_time: c.int("acknowledged_on_time")?,
+                    resolved: c.int("resolved")?,
+                    resolved_on_time: c.int("resolved_on_time")?,
+                    rated: c.int("rated")?,
+                    satisfied: c.int("satisfied")?,
+                    returns: c.int("returns")?,
+                });
+            }
+        }
+        Ok(stats)
+    }
+}
