@@ -8,10 +8,13 @@ pub mod appeals;
 pub mod calendar;
 pub mod cockpit;
 pub mod credentials;
+pub mod demo;
 pub mod dispatch;
+pub mod generate;
 pub mod imports;
 pub mod kinds;
 pub mod memo;
+pub mod operator;
 pub mod programme;
 pub mod registry;
 pub mod reports;
@@ -58,6 +61,16 @@ impl App {
             appeal_figures_busy: Default::default(),
             inboxes: Default::default(),
         }
+    }
+
+    /// Which database this is (for the log).
+    pub fn backend(&self) -> feidi_store::Backend {
+        self.store.backend()
+    }
+
+    /// Closes the database's connections (at shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     /// Whether the database answers (for the health check).

@@ -56,6 +56,26 @@ code_enum!(
     }
 );
 
+impl Role {
+    /// The officials: who may be an enterprise's A or B official, a task force's member, or
+    /// be picked from the officials' list.
+    pub const OFFICIALS: &'static [Self] = &[Self::Leader, Self::Staff];
+
+    pub fn is_official(self) -> bool {
+        Self::OFFICIALS.contains(&self)
+    }
+
+    /// The officials' codes as an SQL list (`'leader', 'staff'`), so that queries filter by
+    /// this one rule.
+    pub fn officials_sql() -> String {
+        Self::OFFICIALS
+            .iter()
+            .map(|r| format!("'{}'", r.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 code_enum!(
     /// A project's category (M1).
     Category {

@@ -65,12 +65,14 @@ impl Store {
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, bool> {
             Box::pin(async move {
                 task_force_exists(&mut *tx, task_force).await?;
-                let official: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM users WHERE id = $1 AND role IN ('leader', 'staff') AND active = TRUE",
-                )
-                .bind(user)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let sql = format!(
+                    "SELECT id FROM users WHERE id = $1 AND role IN ({}) AND active = TRUE",
+                    feidi_core::model::Role::officials_sql()
+                );
+                let official: Option<i64> = sqlx::query_scalar(&sql)
+                    .bind(user)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if official.is_none() {
                     return Err(FieldErrors::one("user_id", Flaw::NoSuchRecord).into());
                 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use feidi_core::model::Role;
 use feidi_core::policy::Scope;
 use feidi_core::{FieldError, FieldErrors, Flaw};
 use serde::Serialize;
@@ -476,7 +477,10 @@ async fn check_references(conn: &mut AnyConnection, references: &[Reference]) ->
     for reference in references {
         let Some(id) = reference.id else { continue };
         let sql = if reference.official {
-            "SELECT 1 FROM users WHERE id = $1 AND role IN ('leader', 'staff') AND active = TRUE".to_string()
+            format!(
+                "SELECT 1 FROM users WHERE id = $1 AND role IN ({}) AND active = TRUE",
+                Role::officials_sql()
+            )
         } else {
             format!("SELECT 1 FROM {} WHERE id = $1", reference.table)
         };
@@ -537,6 +541,7 @@ pub enum NameList {
 impl Store {
     /// (id, name) pairs of a list, by name; an enterprise's scope sees only its own enterprise.
     pub async fn names(&self, list: NameList, scope: Scope) -> StoreResult<Vec<(i64, String)>> {
+        let officials;
         let sql = match (list, scope) {
             (NameList::Jurisdictions, _) => "SELECT id, name FROM jurisdictions ORDER BY name, id",
             (NameList::Zones, _) => "SELECT id, name FROM zones ORDER BY name, id",
@@ -544,7 +549,11 @@ impl Store {
             (NameList::Enterprises, Scope::Enterprise(_)) => "SELECT id, name FROM enterprises WHERE id = $1",
             (NameList::TaskForces, _) => "SELECT id, name FROM task_forces ORDER BY name, id",
             (NameList::Officials, _) => {
-                "SELECT id, name FROM users WHERE role IN ('leader', 'staff') AND active = TRUE ORDER BY name, id"
+                officials = format!(
+                    "SELECT id, name FROM users WHERE role IN ({}) AND active = TRUE ORDER BY name, id",
+                    Role::officials_sql()
+                );
+                officials.as_str()
             }
         };
         let mut query = sqlx::query(sql);

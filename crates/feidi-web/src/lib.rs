@@ -54,10 +54,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        Self {
-            app: feidi_app::App::new(store),
-            config,
-        }
+        Self::with_app(feidi_app::App::new(store), config)
+    }
+
+    pub fn with_app(app: feidi_app::App, config: WebConfig) -> Self {
+        Self { app, config }
     }
 }
 

@@ -18,7 +18,7 @@ async fn main() {
     let path = std::env::temp_dir().join(format!("feidi-screenshots-{}.db", std::process::id()));
     let url = format!("sqlite://{}", path.display());
     let store = Store::open(&url).await.expect("database");
-    feidi::demo::load(&store, "screenshot password")
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "screenshot password")
         .await
         .expect("demo");
     let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))

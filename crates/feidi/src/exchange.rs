@@ -5,11 +5,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
+use feidi_app::App;
 use feidi_app::imports::{ImportFailure, ImportKind, Importer, Source};
 use feidi_core::Lang;
-use feidi_store::Store;
 
-pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
+pub async fn import(app: &App, kind: &str, file: &Path) -> Result<()> {
     let kind =
         ImportKind::parse(kind).ok_or_else(|| anyhow!("kind must be projects or reports, not {kind}"))?;
     if !file.is_file() {
@@ -36,9 +36,8 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
         "command line ({})",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     );
-    let app = feidi_app::App::new(store.clone());
     let outcome = feidi_app::imports::import(
-        &app,
+        app,
         kind,
         &name,
         Source::Path(file.to_path_buf()),
@@ -71,10 +70,10 @@ pub async fn import(store: &Store, kind: &str, file: &Path) -> Result<()> {
     }
 }
 
-pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path, lang: &str) -> Result<()> {
+pub async fn export_dispatch(app: &App, month: Option<String>, output: &Path, lang: &str) -> Result<()> {
     let lang = Lang::parse(lang).ok_or_else(|| anyhow!("lang must be zh or en"))?;
     let month = feidi_app::dispatch::report_month(month.as_deref()).map_err(crate::app_error)?;
-    let report = feidi_app::dispatch::build(&feidi_app::App::new(store.clone()), &month)
+    let report = feidi_app::dispatch::build(app, &month)
         .await
         .map_err(crate::app_error)?;
     let bytes = feidi_app::dispatch::workbook(&report, lang).map_err(|e| anyhow!("{e}"))?;
@@ -88,7 +87,7 @@ pub async fn export_dispatch(store: &Store, month: Option<String>, output: &Path
 }
 
 /// `feidi calendar import FILE`: a year's holidays and 调休 workdays, all rows or none.
-pub async fn import_calendar(store: &Store, file: &Path) -> Result<()> {
+pub async fn import_calendar(app: &App, file: &Path) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let days = match feidi_app::calendar::parse_calendar_csv(&bytes) {
         Ok(days) => days,
@@ -104,7 +103,7 @@ pub async fn import_calendar(store: &Store, file: &Path) -> Result<()> {
         }
     };
     let note = format!("calendar import of {} dates from {}", days.len(), file.display());
-    let count = feidi_app::appeals::import_calendar(&feidi_app::App::new(store.clone()), None, days, note)
+    let count = feidi_app::appeals::import_calendar(app, None, days, note)
         .await
         .map_err(crate::app_error)?;
     println!("marked {count} dates from {}", file.display());

@@ -1,19 +1,17 @@
 //! The feidi binary's library: command line, configuration, logging, the demo programme and
 //! the generator. `main.rs` only calls [`main_with_args`].
 
-pub mod demo;
 mod exchange;
-pub mod generate;
+mod generate;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
 use feidi_app::credentials as auth;
-use feidi_core::registry::{UserInput, password_flaw};
-use feidi_store::Store;
+use feidi_app::{App, demo, operator};
 use feidi_web::{AppState, Application, WebConfig};
 use serde_json::json;
 
@@ -195,30 +193,32 @@ fn init_logging(filter: &str, json: bool) {
     };
 }
 
-async fn open(url: &str) -> Result<Store> {
-    Store::open(url)
+async fn open(url: &str) -> Result<App> {
+    App::open(url)
         .await
+        .map_err(app_error)
         .with_context(|| format!("cannot open the database {}", feidi_store::redact(url)))
 }
 
 /// The database for a command that writes much at once in this process.
-async fn open_for_bulk_work(url: &str, large_cache: bool) -> Result<Store> {
-    let store = open(url).await?;
-    store.for_bulk_work(large_cache).await.map_err(store_error)?;
-    Ok(store)
+async fn open_for_bulk_work(url: &str, large_cache: bool) -> Result<App> {
+    App::open_for_bulk_work(url, large_cache)
+        .await
+        .map_err(app_error)
+        .with_context(|| format!("cannot open the database {}", feidi_store::redact(url)))
 }
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let store = open(&cli.database).await?;
-            serve(store, &args).await
+            let app = open(&cli.database).await?;
+            serve(app, &args).await
         }
         Command::Demo(args) => {
-            let store = open(&cli.database).await?;
-            if demo::is_empty(&store).await? {
+            let app = open(&cli.database).await?;
+            if demo::is_empty(&app).await.map_err(app_error)? {
                 let password = auth::random_token()[..16].to_string();
-                let summary = demo::load(&store, &password).await?;
+                let summary = demo::load(&app, &password).await.map_err(app_error)?;
                 println!(
                     "feidi demo: created the reference programme 长封一体化 in {}",
                     feidi_store::redact(&cli.database)
@@ -240,7 +240,7 @@ async fn run(cli: Cli) -> Result<()> {
                 );
                 println!("  open  http://{}/", args.bind);
             }
-            serve(store, &args).await
+            serve(app, &args).await
         }
         Command::User(UserCommand::Add {
             login,
@@ -249,27 +249,19 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             password_stdin,
         }) => {
-            let store = open(&cli.database).await?;
+            let app = open(&cli.database).await?;
             let password = if password_stdin {
                 read_password()?
             } else {
                 auth::random_token()[..16].to_string()
             };
-            if let Some(flaw) = password_flaw(&password) {
-                bail!("password {}", flaw.message(feidi_core::Lang::En));
-            }
             let body = json!({
                 "login": login, "name": name.unwrap_or_else(|| login.clone()), "role": role, "enterprise_id": enterprise
             });
-            let map = body.as_object().cloned().unwrap_or_default();
-            let input = UserInput::parse(&map).map_err(|e| anyhow!(describe(&e)))?;
-            let hash = auth::hash_password(password.clone())
+            let fields = body.as_object().cloned().unwrap_or_default();
+            let user = operator::add_user(&app, &fields, password.clone())
                 .await
-                .map_err(|e| anyhow!("{e}"))?;
-            let (user, _) = store
-                .create_user(None, &input, hash, None)
-                .await
-                .map_err(store_error)?;
+                .map_err(app_error)?;
             println!("{}", user.id);
             if !password_stdin {
                 eprintln!("password for {}: {password}", user.login);
@@ -280,26 +272,15 @@ async fn run(cli: Cli) -> Result<()> {
             login,
             password_stdin,
         }) => {
-            let store = open(&cli.database).await?;
-            let user = store
-                .user_by_login(&login)
-                .await
-                .map_err(|_| anyhow!("there is no user {login}"))?;
+            let app = open(&cli.database).await?;
             let password = if password_stdin {
                 read_password()?
             } else {
                 auth::random_token()[..16].to_string()
             };
-            if let Some(flaw) = password_flaw(&password) {
-                bail!("password {}", flaw.message(feidi_core::Lang::En));
-            }
-            let hash = auth::hash_password(password.clone())
+            operator::set_password(&app, &login, password.clone())
                 .await
-                .map_err(|e| anyhow!("{e}"))?;
-            store
-                .set_password(None, user.id, hash, None)
-                .await
-                .map_err(store_error)?;
+                .map_err(|e| no_such_user(e, &login))?;
             if password_stdin {
                 eprintln!("password set for {login}");
             } else {
@@ -308,36 +289,32 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Token(TokenCommand::Issue { login }) => {
-            let store = open(&cli.database).await?;
-            let user = store
-                .user_by_login(&login)
+            let app = open(&cli.database).await?;
+            let token = operator::issue_token(&app, &login)
                 .await
-                .map_err(|_| anyhow!("there is no user {login}"))?;
-            let token = auth::random_token();
-            store
-                .create_token(None, user.id, &auth::token_hash(&token), Some("cli".into()), None)
-                .await
-                .map_err(store_error)?;
+                .map_err(|e| no_such_user(e, &login))?;
             println!("{token}");
             Ok(())
         }
         Command::Gen(args) => {
-            let store = open_for_bulk_work(&cli.database, true).await?;
-            generate::run(&store, &args).await
+            let app = open_for_bulk_work(&cli.database, true).await?;
+            generate::run(&app, args).await
         }
         Command::Import { kind, file } => {
             // (A larger page cache does not speed the import up: it only costs memory.)
-            let store = open_for_bulk_work(&cli.database, false).await?;
-            exchange::import(&store, &kind, &file).await
+            let app = open_for_bulk_work(&cli.database, false).await?;
+            exchange::import(&app, &kind, &file).await
         }
         Command::Export(ExportCommand::Dispatch { month, output, lang }) => {
-            let store = open(&cli.database).await?;
-            exchange::export_dispatch(&store, month, &output, &lang).await
+            let app = open(&cli.database).await?;
+            exchange::export_dispatch(&app, month, &output, &lang).await
         }
         Command::Sweep => {
-            let store = open_for_bulk_work(&cli.database, true).await?;
+            let app = open_for_bulk_work(&cli.database, true).await?;
             let started = std::time::Instant::now();
-            let report = store.sweep(feidi_core::time::now()).await.map_err(store_error)?;
+            let report = operator::sweep(&app, feidi_core::time::now())
+                .await
+                .map_err(app_error)?;
             println!(
                 "swept {} appeals in {:.1} s: {} handed over, {} escalated, {} overdue",
                 report.appeals,
@@ -349,13 +326,13 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Calendar(CalendarCommand::Import { file }) => {
-            let store = open(&cli.database).await?;
-            exchange::import_calendar(&store, &file).await
+            let app = open(&cli.database).await?;
+            exchange::import_calendar(&app, &file).await
         }
         Command::Backup { output } => {
-            let store = open(&cli.database).await?;
+            let app = open(&cli.database).await?;
             let started = std::time::Instant::now();
-            let copy = store.backup_to(&output).await.map_err(store_error)?;
+            let copy = operator::backup(&app, &output).await.map_err(app_error)?;
             println!(
                 "backed up {} to {} in {:.1} s: {} bytes, schema {}, {} users, {} projects",
                 feidi_store::redact(&cli.database),
@@ -369,9 +346,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Restore { file } => {
-            let restored = feidi_store::restore(&cli.database, &file)
-                .await
-                .map_err(store_error)?;
+            let restored = operator::restore(&cli.database, &file).await.map_err(app_error)?;
             println!(
                 "restored {} into {}: schema {}, {} users, {} projects",
                 file.display(),
@@ -392,6 +367,16 @@ fn describe(errors: &feidi_core::FieldErrors) -> String {
         .map(|e| format!("{}: {}", e.field, e.flaw.message(feidi_core::Lang::En)))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// An operator command's error: a login that names nobody says so plainly.
+fn no_such_user(e: feidi_app::AppError, login: &str) -> anyhow::Error {
+    match &e {
+        feidi_app::AppError::Invalid(errors) if errors.0.iter().any(|f| f.field == "login") => {
+            anyhow!("there is no user {login}")
+        }
+        _ => app_error(e),
+    }
 }
 
 /// A service's error as the command line says it, its field messages in English.
@@ -421,18 +406,18 @@ fn read_password() -> Result<String> {
     Ok(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
+async fn serve(app: App, args: &ServeArgs) -> Result<()> {
     let config = WebConfig {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
         session_hours: args.session_hours.clamp(1, 24 * 30),
     };
-    let app = Application::bind(&args.bind, AppState::new(store.clone(), config))
+    let server = Application::bind(&args.bind, AppState::with_app(app.clone(), config))
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let addr = app.local_addr()?;
+    let addr = server.local_addr()?;
     // The appeal sweep, every minute. Safe with several app servers: each step happens once.
-    let sweeper = store.clone();
+    let sweeper = app.clone();
     let every = args.sweep_every;
     let sweep = tokio::spawn(async move {
         if every == 0 {
@@ -442,7 +427,7 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match sweeper.sweep(feidi_core::time::now()).await {
+            match operator::sweep(&sweeper, feidi_core::time::now()).await {
                 Ok(r) if r.appeals > 0 => tracing::info!(
                     appeals = r.appeals,
                     handed_over = r.handed_over,
@@ -456,15 +441,13 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         }
     });
     // Webhook deliveries queued in the database, sent by whichever server claims them first.
-    let sender = tokio::spawn(feidi_app::webhooks::run_sender(feidi_app::App::new(
-        store.clone(),
-    )));
-    tracing::info!(%addr, backend = ?store.backend(), "feidi is serving");
+    let sender = tokio::spawn(feidi_app::webhooks::run_sender(app.clone()));
+    tracing::info!(%addr, backend = ?app.backend(), "feidi is serving");
     eprintln!("feidi: serving on http://{addr}/");
-    app.serve(shutdown_signal()).await?;
+    server.serve(shutdown_signal()).await?;
     sweep.abort();
     sender.abort();
-    store.close().await;
+    app.close().await;
     tracing::info!("feidi stopped");
     Ok(())
 }

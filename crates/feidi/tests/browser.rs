@@ -235,7 +235,9 @@ async fn report_row(browser: &fantoccini::Client, month: &str, needle: &str) -> 
 #[ignore = "needs Chromium and chromedriver: run the README's test command"]
 async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
     let (_db, store) = TestDb::store(Backend::Sqlite).await;
-    feidi::demo::load(&store, "demo password").await.expect("demo");
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
     for (login, name, role) in [
         ("tongji", "统计员小李", "reporter"),
         ("ganbu", "干部小王", "staff"),

@@ -31,7 +31,9 @@ fn feidi(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String
 
 async fn demo_holds_the_published_portfolio(backend: Backend) {
     let (_db, store) = TestDb::store(backend).await;
-    let summary = feidi::demo::load(&store, "demo password").await.expect("demo");
+    let summary = feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
     assert_eq!(summary.projects, 35);
     let totals = store.portfolio_totals().await.expect("totals");
     assert_eq!(totals.project_count, 35);
@@ -73,7 +75,11 @@ async fn demo_holds_the_published_portfolio(backend: Backend) {
         waicai.expected_annual_output.map(|m| m.to_string()).as_deref(),
         Some("1700000000.00")
     );
-    assert!(feidi::demo::is_empty(&store).await.is_ok_and(|empty| !empty));
+    assert!(
+        feidi_app::demo::is_empty(&feidi_app::App::new(store.clone()))
+            .await
+            .is_ok_and(|empty| !empty)
+    );
 
     // The history: 36.6亿 approved as of 2023-07-07 (27.1 % of 135亿), nothing pending.
     let sums = store.report_sums("2023-06").await.expect("sums");
@@ -279,14 +285,15 @@ async fn the_generator_is_deterministic(backend: Backend) {
     let mut totals = Vec::new();
     for _ in 0..2 {
         let (_db, store) = TestDb::store(backend).await;
-        feidi::generate::run(
-            &store,
-            &feidi::generate::GenArgs {
+        feidi_app::generate::run(
+            &feidi_app::App::new(store.clone()),
+            &feidi_app::generate::GenArgs {
                 projects: 400,
                 seed: 42,
                 months: 12,
                 appeals: 2000,
             },
+            std::sync::Arc::new(feidi_app::generate::Quiet),
         )
         .await
         .expect("gen");
@@ -319,14 +326,15 @@ async fn the_generator_is_deterministic(backend: Backend) {
         );
         // A second run into the same database is refused rather than doubling it.
         assert!(
-            feidi::generate::run(
-                &store,
-                &feidi::generate::GenArgs {
+            feidi_app::generate::run(
+                &feidi_app::App::new(store.clone()),
+                &feidi_app::generate::GenArgs {
                     projects: 10,
                     seed: 1,
                     months: 0,
                     appeals: 0,
-                }
+                },
+                std::sync::Arc::new(feidi_app::generate::Quiet),
             )
             .await
             .is_err()
@@ -370,7 +378,9 @@ both_backends!(
 /// `feidi export dispatch` and `feidi import reports` on the demo programme.
 async fn import_and_export_from_the_command_line(backend: Backend) {
     let (db, store) = TestDb::store(backend).await;
-    feidi::demo::load(&store, "demo password").await.expect("demo");
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
     let dir = std::env::temp_dir().join(format!("feidi-cli-exchange-{}-{:?}", std::process::id(), backend));
     std::fs::create_dir_all(&dir).expect("dir");
 
@@ -526,14 +536,15 @@ both_backends!(
 /// then imports cleanly.
 async fn a_killed_import_leaves_nothing_and_can_be_run_again(backend: Backend) {
     let (db, store) = TestDb::store(backend).await;
-    feidi::generate::run(
-        &store,
-        &feidi::generate::GenArgs {
+    feidi_app::generate::run(
+        &feidi_app::App::new(store.clone()),
+        &feidi_app::generate::GenArgs {
             projects: 200,
             seed: 7,
             months: 12,
             appeals: 0,
         },
+        std::sync::Arc::new(feidi_app::generate::Quiet),
     )
     .await
     .expect("gen");
@@ -689,7 +700,9 @@ fn tables_of(file: &str) -> std::collections::BTreeMap<String, Vec<Vec<String>>>
 #[tokio::test]
 async fn sqlite_a_backup_during_writes_restores_one_instant_exactly() {
     let (db, store) = TestDb::store(Backend::Sqlite).await;
-    feidi::demo::load(&store, "demo password").await.expect("demo");
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
     let zone = feidi_store::testing::scalar(&store, "SELECT MIN(id) FROM zones").await;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
@@ -800,7 +813,9 @@ async fn sqlite_a_backup_during_writes_restores_one_instant_exactly() {
 #[ignore = "needs PostgreSQL: run the README's test command"]
 async fn postgres_a_restored_dump_serves_identically() {
     let (db, store) = TestDb::store(Backend::Postgres).await;
-    feidi::demo::load(&store, "demo password").await.expect("demo");
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
     let admin = store.user_by_login("admin").await.expect("admin");
     let token = feidi_app::credentials::random_token();
     store

@@ -6,14 +6,20 @@
 //! marked `sample` (示例) so that no one mistakes it for fact, and chosen so that the
 //! portfolio totals the published 35 projects and 135亿元 exactly.
 
-use anyhow::{Result, anyhow};
-use feidi_app::credentials as auth;
+use crate::App;
+use crate::credentials as auth;
 use feidi_core::registry::{
     EnterpriseInput, JurisdictionInput, ProjectInput, TaskForceInput, UserInput, ZoneInput,
 };
 use feidi_core::{CreditCode, Money};
 use feidi_store::Store;
 use serde_json::{Map, Value, json};
+
+/// This module's failures are nobody's input: they become `AppError::Internal`.
+macro_rules! anyhow {
+    ($($t:tt)*) => { crate::AppError::Internal(format!($($t)*)) };
+}
+type Result<T> = crate::AppResult<T>;
 
 pub const ADMIN_LOGIN: &str = "admin";
 
@@ -195,7 +201,7 @@ fn map(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
-fn invalid(what: &str) -> impl Fn(feidi_core::FieldErrors) -> anyhow::Error + '_ {
+fn invalid(what: &str) -> impl Fn(feidi_core::FieldErrors) -> crate::AppError + '_ {
     move |e| anyhow!("demo {what}: {e}")
 }
 
@@ -389,7 +395,8 @@ async fn act_as_holder(
 }
 
 /// Whether the database holds nothing yet (no users, no projects).
-pub async fn is_empty(store: &Store) -> Result<bool> {
+pub async fn is_empty(app: &App) -> Result<bool> {
+    let store = &app.store;
     let users = store
         .list::<feidi_store::User>(&Default::default(), feidi_core::policy::Scope::All)
         .await?;
@@ -397,7 +404,8 @@ pub async fn is_empty(store: &Store) -> Result<bool> {
 }
 
 /// Writes the demo programme and an admin with `admin_password`.
-pub async fn load(store: &Store, admin_password: &str) -> Result<DemoSummary> {
+pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
+    let store = &app.store;
     let admin = UserInput::parse(&map(
         json!({"login": ADMIN_LOGIN, "name": "系统管理员", "role": "admin"}),
     ))
