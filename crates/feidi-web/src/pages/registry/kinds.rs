@@ -1,0 +1,509 @@
+//! What the registry's pages show of each kind: jurisdictions, zones, enterprises, projects,
+//! stages and task forces — their columns, fields, filters and labels.
+
+use feidi_core::Lang;
+use feidi_core::model::Category;
+use feidi_store::{Enterprise, Jurisdiction, NameList, Project, Zone};
+
+use super::engine::{Cell, FormBuilder, Lookups, PageKind, stamp_text};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
+
+fn opt_text(v: &Option<String>) -> Cell {
+    Cell::text(v.clone().unwrap_or_else(|| "—".into()))
+}
+
+impl PageKind for Projects {
+    const TITLE: &'static str = "nav.projects";
+    const HAS_MILESTONES: bool = true;
+    const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Enterprises, NameList::Officials];
+    const CHECKBOXES: &'static [&'static str] = &["sample"];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.category", Some("category"), false),
+        ("field.zone", Some("zone_id"), false),
+        ("field.enterprise", None, false),
+        ("field.phase", None, false),
+        ("dash.total_yi", Some("total_investment"), true),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.project")
+    }
+    fn heading(p: &Project) -> String {
+        p.name.clone()
+    }
+    fn cells(p: &Project, l: &Lookups, lang: Lang) -> Vec<Cell> {
+        let mut name = Cell::link(p.name.clone(), format!("/projects/{}", p.id));
+        if p.sample {
+            name.tag = lang.t("project.sample").into();
+        }
+        vec![
+            name,
+            Cell::text(p.category.label(lang)),
+            l.cell(NameList::Zones, Some(p.zone_id), "zones"),
+            l.cell(NameList::Enterprises, p.enterprise_id, "enterprises"),
+            opt_text(&p.phase),
+            Cell::num(p.total_investment.in_yi()),
+        ]
+    }
+    fn details(p: &Project, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        let mut name = Cell::text(p.name.clone());
+        if p.sample {
+            name.tag = t("project.sample").into();
+        }
+        vec![
+            (t("field.name"), name),
+            (t("field.code"), opt_text(&p.code)),
+            (t("field.category"), Cell::text(p.category.label(lang))),
+            (t("field.zone"), l.cell(NameList::Zones, Some(p.zone_id), "zones")),
+            (
+                t("field.enterprise"),
+                l.cell(NameList::Enterprises, p.enterprise_id, "enterprises"),
+            ),
+            (t("field.phase"), opt_text(&p.phase)),
+            (
+                t("field.total_investment"),
+                Cell::text(format!(
+                    "{} （{} {}）",
+                    p.total_investment,
+                    p.total_investment.in_yi(),
+                    t("unit.yi")
+                )),
+            ),
+            (
+                t("field.expected_annual_output"),
+                Cell::text(
+                    p.expected_annual_output
+                        .map(|m| format!("{m} （{} {}）", m.in_yi(), t("unit.yi")))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+            ),
+            (
+                t("field.expected_jobs"),
+                Cell::text(
+                    p.expected_jobs
+                        .map(|j| j.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                ),
+            ),
+            (
+                t("field.a_official"),
+                l.cell(NameList::Officials, p.a_official_id, "users"),
+            ),
+            (
+                t("field.b_official"),
+                l.cell(NameList::Officials, p.b_official_id, "users"),
+            ),
+            (t("field.contact_name"), opt_text(&p.contact_name)),
+            (t("field.contact_phone"), opt_text(&p.contact_phone)),
+            (t("field.description"), opt_text(&p.description)),
+            (t("field.updated_at"), Cell::text(stamp_text(&p.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("code", "field.code", "text", false);
+        f.select("category", "field.category", true, categories(lang));
+        f.lookup("zone_id", "field.zone", true, l, NameList::Zones);
+        f.lookup(
+            "enterprise_id",
+            "field.enterprise",
+            false,
+            l,
+            NameList::Enterprises,
+        );
+        f.field("phase", "field.phase", "text", false);
+        f.field("total_investment", "field.total_investment", "text", true)
+            .hint = Some(lang.t("hint.money").into());
+        f.field(
+            "expected_annual_output",
+            "field.expected_annual_output",
+            "text",
+            false,
+        );
+        f.field("expected_jobs", "field.expected_jobs", "number", false);
+        f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
+        f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
+        f.lookup(
+            "task_force_id",
+            "field.task_force",
+            false,
+            l,
+            NameList::TaskForces,
+        );
+        f.field("contact_name", "field.contact_name", "text", false);
+        f.field("contact_phone", "field.contact_phone", "text", false);
+        f.field("description", "field.description", "textarea", false);
+        f.field("sample", "field.sample", "checkbox", false);
+    }
+    fn filters(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.field("q", "list.search", "text", false);
+        f.select("category", "field.category", false, categories(lang));
+        f.lookup("zone_id", "field.zone", false, l, NameList::Zones);
+        f.lookup(
+            "enterprise_id",
+            "field.enterprise",
+            false,
+            l,
+            NameList::Enterprises,
+        );
+    }
+}
+
+fn categories(lang: Lang) -> Vec<(String, String)> {
+    Category::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), c.label(lang).to_string()))
+        .collect()
+}
+
+impl PageKind for Enterprises {
+    const TITLE: &'static str = "nav.enterprises";
+    const LOOKUPS: &'static [NameList] = &[NameList::Officials, NameList::TaskForces];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.credit_code", None, false),
+        ("field.industry", Some("industry"), false),
+        ("field.a_official", None, false),
+        ("field.b_official", None, false),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.enterprise")
+    }
+    fn heading(e: &Enterprise) -> String {
+        e.name.clone()
+    }
+    fn cells(e: &Enterprise, l: &Lookups, _lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(e.name.clone(), format!("/enterprises/{}", e.id)),
+            Cell::text(e.credit_code.clone()),
+            Cell::text(e.industry.clone()),
+            l.cell(NameList::Officials, e.a_official_id, "users"),
+            l.cell(NameList::Officials, e.b_official_id, "users"),
+        ]
+    }
+    fn details(e: &Enterprise, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.name"), Cell::text(e.name.clone())),
+            (t("field.credit_code"), Cell::text(e.credit_code.clone())),
+            (t("field.industry"), Cell::text(e.industry.clone())),
+            (
+                t("field.a_official"),
+                l.cell(NameList::Officials, e.a_official_id, "users"),
+            ),
+            (
+                t("field.b_official"),
+                l.cell(NameList::Officials, e.b_official_id, "users"),
+            ),
+            (
+                t("field.task_force"),
+                l.cell(NameList::TaskForces, e.task_force_id, "task-forces"),
+            ),
+            (
+                t("nav.appeals"),
+                Cell::link(t("list.view"), format!("/appeals?enterprise_id={}", e.id)),
+            ),
+            (t("field.contact_name"), opt_text(&e.contact_name)),
+            (t("field.contact_phone"), opt_text(&e.contact_phone)),
+            (t("field.address"), opt_text(&e.address)),
+            (
+                t("nav.projects"),
+                Cell::link(t("list.view"), format!("/projects?enterprise_id={}", e.id)),
+            ),
+            (t("field.updated_at"), Cell::text(stamp_text(&e.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("credit_code", "field.credit_code", "text", true);
+        f.field("industry", "field.industry", "text", true);
+        f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
+        f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
+        f.lookup(
+            "task_force_id",
+            "field.task_force",
+            false,
+            l,
+            NameList::TaskForces,
+        );
+        f.field("contact_name", "field.contact_name", "text", false);
+        f.field("contact_phone", "field.contact_phone", "text", false);
+        f.field("address", "field.address", "text", false);
+    }
+    fn filters(f: &mut FormBuilder<'_>, _l: &Lookups, _lang: Lang) {
+        f.field("q", "list.search", "text", false);
+        f.field("industry", "field.industry", "text", false);
+    }
+}
+
+impl PageKind for Zones {
+    const TITLE: &'static str = "nav.zones";
+    const LOOKUPS: &'static [NameList] = &[NameList::Jurisdictions];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.host", None, false),
+        ("field.operator", None, false),
+        ("field.area_mu", Some("area_mu"), true),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.zone")
+    }
+    fn heading(z: &Zone) -> String {
+        z.name.clone()
+    }
+    fn cells(z: &Zone, l: &Lookups, _lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(z.name.clone(), format!("/zones/{}", z.id)),
+            l.cell(
+                NameList::Jurisdictions,
+                Some(z.host_jurisdiction_id),
+                "jurisdictions",
+            ),
+            l.cell(
+                NameList::Jurisdictions,
+                Some(z.operator_jurisdiction_id),
+                "jurisdictions",
+            ),
+            Cell::num(z.area_mu.to_string()),
+        ]
+    }
+    fn details(z: &Zone, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.name"), Cell::text(z.name.clone())),
+            (t("field.code"), opt_text(&z.code)),
+            (
+                t("field.host"),
+                l.cell(
+                    NameList::Jurisdictions,
+                    Some(z.host_jurisdiction_id),
+                    "jurisdictions",
+                ),
+            ),
+            (
+                t("field.operator"),
+                l.cell(
+                    NameList::Jurisdictions,
+                    Some(z.operator_jurisdiction_id),
+                    "jurisdictions",
+                ),
+            ),
+            (t("field.area_mu"), Cell::text(z.area_mu.to_string())),
+            (t("field.description"), opt_text(&z.description)),
+            (
+                t("nav.projects"),
+                Cell::link(t("list.view"), format!("/projects?zone_id={}", z.id)),
+            ),
+            (t("field.updated_at"), Cell::text(stamp_text(&z.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("code", "field.code", "text", false);
+        f.lookup(
+            "host_jurisdiction_id",
+            "field.host",
+            true,
+            l,
+            NameList::Jurisdictions,
+        );
+        f.lookup(
+            "operator_jurisdiction_id",
+            "field.operator",
+            true,
+            l,
+            NameList::Jurisdictions,
+        );
+        f.field("area_mu", "field.area_mu", "text", true);
+        f.field("description", "field.description", "textarea", false);
+    }
+    fn filters(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("q", "list.search", "text", false);
+        f.lookup(
+            "host_jurisdiction_id",
+            "field.host",
+            false,
+            l,
+            NameList::Jurisdictions,
+        );
+    }
+}
+
+impl PageKind for Jurisdictions {
+    const TITLE: &'static str = "nav.jurisdictions";
+    const LOOKUPS: &'static [NameList] = &[];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.division_code", None, false),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.jurisdiction")
+    }
+    fn heading(j: &Jurisdiction) -> String {
+        j.name.clone()
+    }
+    fn cells(j: &Jurisdiction, _l: &Lookups, _lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(j.name.clone(), format!("/jurisdictions/{}", j.id)),
+            opt_text(&j.code),
+        ]
+    }
+    fn details(j: &Jurisdiction, _l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        vec![
+            (lang.t("field.name"), Cell::text(j.name.clone())),
+            (lang.t("field.division_code"), opt_text(&j.code)),
+            (lang.t("field.updated_at"), Cell::text(stamp_text(&j.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, _l: &Lookups, _lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("code", "field.division_code", "text", false);
+    }
+}
+
+fn money_cell(m: Option<feidi_core::Money>, lang: Lang) -> Cell {
+    match m {
+        Some(m) => Cell::num(format!("{} {}", m.in_yi(), lang.t("unit.yi"))),
+        None => Cell::num("—"),
+    }
+}
+
+impl PageKind for Stages {
+    const TITLE: &'static str = "nav.stages";
+    const LOOKUPS: &'static [NameList] = &[];
+    const CHECKBOXES: &'static [&'static str] = &["sample"];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.name", Some("name"), false),
+        ("field.start_date", Some("start_date"), false),
+        ("field.end_date", Some("end_date"), false),
+        ("field.target_project_count", None, true),
+        ("field.target_total_investment", None, true),
+        ("field.target_completed_investment", None, true),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.stage")
+    }
+    fn heading(s: &feidi_store::Stage) -> String {
+        s.name.clone()
+    }
+    fn cells(s: &feidi_store::Stage, _l: &Lookups, lang: Lang) -> Vec<Cell> {
+        let mut name = Cell::link(s.name.clone(), format!("/stages/{}", s.id));
+        if s.sample {
+            name.text = format!("{} （{}）", s.name, lang.t("stage.sample"));
+        }
+        vec![
+            name,
+            Cell::text(s.start_date.clone()),
+            Cell::text(s.end_date.clone()),
+            Cell::num(s.target_project_count.map_or("—".into(), |n| n.to_string())),
+            money_cell(s.target_total_investment, lang),
+            money_cell(s.target_completed_investment, lang),
+        ]
+    }
+    fn details(s: &feidi_store::Stage, _l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.name"), Cell::text(s.name.clone())),
+            (t("field.start_date"), Cell::text(s.start_date.clone())),
+            (t("field.end_date"), Cell::text(s.end_date.clone())),
+            (
+                t("field.target_project_count"),
+                Cell::text(s.target_project_count.map_or("—".into(), |n| n.to_string())),
+            ),
+            (
+                t("field.target_total_investment"),
+                money_cell(s.target_total_investment, lang),
+            ),
+            (
+                t("field.target_completed_investment"),
+                money_cell(s.target_completed_investment, lang),
+            ),
+            (
+                t("field.target_annual_output"),
+                money_cell(s.target_annual_output, lang),
+            ),
+            (
+                t("field.target_jobs"),
+                Cell::text(s.target_jobs.map_or("—".into(), |n| n.to_string())),
+            ),
+            (
+                t("stage.sample"),
+                Cell::text(if s.sample { t("word.yes") } else { t("word.no") }),
+            ),
+            (t("field.note"), opt_text(&s.note)),
+            (t("nav.cockpit"), Cell::link(t("list.view"), "/cockpit".into())),
+            (t("field.updated_at"), Cell::text(stamp_text(&s.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, _l: &Lookups, lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.field("start_date", "field.start_date", "date", true);
+        f.field("end_date", "field.end_date", "date", true);
+        f.field(
+            "target_project_count",
+            "field.target_project_count",
+            "number",
+            false,
+        );
+        for name in [
+            "target_total_investment",
+            "target_completed_investment",
+            "target_annual_output",
+        ] {
+            let key = match name {
+                "target_total_investment" => "field.target_total_investment",
+                "target_completed_investment" => "field.target_completed_investment",
+                _ => "field.target_annual_output",
+            };
+            f.field(name, key, "text", false).hint = Some(lang.t("hint.money").into());
+        }
+        f.field("target_jobs", "field.target_jobs", "number", false);
+        f.field("sample", "stage.sample", "checkbox", false);
+        f.field("note", "field.note", "textarea", false);
+    }
+}
+
+impl PageKind for TaskForces {
+    const TITLE: &'static str = "nav.task_forces";
+    const LOOKUPS: &'static [NameList] = &[NameList::Officials];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] =
+        &[("field.name", Some("name"), false), ("field.leader", None, false)];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.task_force")
+    }
+    fn heading(t: &feidi_store::TaskForce) -> String {
+        t.name.clone()
+    }
+    fn cells(t: &feidi_store::TaskForce, l: &Lookups, _lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(t.name.clone(), format!("/task-forces/{}", t.id)),
+            l.cell(NameList::Officials, Some(t.leader_id), "users"),
+        ]
+    }
+    fn details(t: &feidi_store::TaskForce, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let w = |k| lang.t(k);
+        vec![
+            (w("field.name"), Cell::text(t.name.clone())),
+            (
+                w("field.leader"),
+                l.cell(NameList::Officials, Some(t.leader_id), "users"),
+            ),
+            (w("field.description"), opt_text(&t.description)),
+            (
+                w("member.title"),
+                Cell::link(w("list.view"), format!("/task-forces/{}/members", t.id)),
+            ),
+            (
+                w("nav.enterprises"),
+                Cell::link(w("list.view"), format!("/enterprises?task_force_id={}", t.id)),
+            ),
+            (w("field.updated_at"), Cell::text(stamp_text(&t.updated_at))),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("name", "field.name", "text", true);
+        f.lookup("leader_id", "field.leader", true, l, NameList::Officials);
+        f.field("description", "field.description", "textarea", false);
+    }
+}

@@ -1,0 +1,44 @@
+//! The registry's pages — list with filters, detail, create and edit forms — for every kind,
+//! from one generic implementation and a description per kind. In three parts:
+//!
+//! - [`engine`]: the generic list/form engine every kind's pages are built from — the list with
+//!   its filters and sorting, the detail page, the create and edit forms that keep what was typed
+//!   and its errors, the names behind ids ([`Lookups`]), the form builder, and the helpers the
+//!   other pages share (`refill`, `href_with`, `stamp_text`);
+//! - [`kinds`]: what the pages show of each kind — jurisdictions, zones, enterprises, projects,
+//!   stages and task forces: their columns, fields, filters and labels;
+//! - [`project`]: what a project's page adds — its schedule of milestones and their timeline, its
+//!   investment progress, its monthly reports, and the handlers that set milestones and submit
+//!   and review reports.
+
+mod engine;
+mod kinds;
+mod project;
+
+use axum::Router;
+use axum::routing::post;
+
+use crate::AppState;
+use engine::pages;
+use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
+use project::{review_report_form, set_milestone, submit_report_form};
+
+pub(super) use engine::{
+    Cell, FormBuilder, FormPage, Header, ListPage, Lookups, Opt, href_with, refill, stamp_text,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/milestones/{kind}", post(set_milestone))
+        .route("/projects/{id}/reports", post(submit_report_form))
+        .route(
+            "/projects/{id}/reports/{month}/{action}",
+            post(review_report_form),
+        )
+        .merge(pages::<Projects>())
+        .merge(pages::<Enterprises>())
+        .merge(pages::<Zones>())
+        .merge(pages::<Jurisdictions>())
+        .merge(pages::<Stages>())
+        .merge(pages::<TaskForces>())
+}

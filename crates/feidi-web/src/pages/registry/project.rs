@@ -1,0 +1,289 @@
+//! What a project's page adds to the generic detail page: its schedule of milestones and their
+//! timeline, its investment progress and its monthly reports, and the forms that set milestones
+//! and submit and review reports.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use feidi_core::Lang;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::auth::{Caller, FormInput};
+use crate::error::{ApiError, ForLang};
+use crate::pages::error_page;
+
+/// Sets a milestone from the project page, then shows the page again.
+pub(super) async fn set_milestone(
+    State(state): State<AppState>,
+    Path((id, kind)): Path<(i64, String)>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, mut fields } = form;
+    // An empty version field means the milestone is new.
+    if fields
+        .get("version")
+        .and_then(Value::as_str)
+        .is_some_and(str::is_empty)
+    {
+        fields.remove("version");
+    }
+    match feidi_app::schedule::put_milestone(
+        &state.app,
+        &caller.principal(),
+        id,
+        &kind,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#schedule")).into_response(),
+        Err(ApiError::Invalid(errors, lang)) => {
+            let text: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                .collect();
+            crate::pages::message_page(
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("error.fix_fields"),
+                &text.join("；"),
+            )
+        }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// One monthly report on its project's page.
+pub struct ReportRow {
+    pub month: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub note: String,
+    pub problems: String,
+    pub return_reason: String,
+    /// The amount in yuan as a form field holds it, and the version a correction must send.
+    pub amount_yuan: String,
+    pub version: i64,
+}
+
+pub(super) fn report_rows(list: &[feidi_store::Report], lang: Lang) -> Vec<ReportRow> {
+    list.iter()
+        .map(|r| ReportRow {
+            month: r.month.clone(),
+            amount: format!("{} {}", r.completed_investment.in_wan(), lang.t("unit.wan")),
+            status: r.status.as_str(),
+            status_label: lang.t(&format!("report.{}", r.status.as_str())),
+            note: r.progress_note.clone().unwrap_or_default(),
+            problems: r.problems.clone().unwrap_or_default(),
+            return_reason: r.return_reason.clone().unwrap_or_default(),
+            amount_yuan: r.completed_investment.to_string(),
+            version: r.version,
+        })
+        .collect()
+}
+
+/// Submits a monthly report from the project page.
+pub(super) async fn submit_report_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    let month = fields
+        .get("month")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    match feidi_app::reports::submit_report(
+        &state.app,
+        &caller.principal(),
+        id,
+        &month,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
+        Err(e) => form_error(&caller, e),
+    }
+}
+
+/// Approves, returns or reopens a report from the project page.
+pub(super) async fn review_report_form(
+    State(state): State<AppState>,
+    Path((id, month, action)): Path<(i64, String, String)>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    match feidi_app::reports::review_report(
+        &state.app,
+        &caller.principal(),
+        id,
+        &month,
+        &action,
+        &fields,
+        feidi_core::time::today(),
+    )
+    .await
+    .for_lang(caller.lang())
+    {
+        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
+        Err(e) => form_error(&caller, e),
+    }
+}
+
+/// A form on a record's page that failed: its field errors listed, or the error's page.
+fn form_error(caller: &Caller, err: ApiError) -> Response {
+    match err {
+        ApiError::Invalid(errors, lang) => {
+            let text: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                .collect();
+            crate::pages::message_page(
+                caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("error.fix_fields"),
+                &text.join("；"),
+            )
+        }
+        other => error_page(caller, other),
+    }
+}
+
+pub(super) fn progress_rows(
+    p: &feidi_app::schedule::Progress,
+    lang: Lang,
+) -> Vec<(&'static str, String, &'static str)> {
+    let wan = |m: feidi_core::Money| format!("{} {}", m.in_wan(), lang.t("unit.wan"));
+    let light = |l: Option<feidi_core::schedule::Light>| match l {
+        Some(l) => (
+            feidi_core::schedule::Light::words(Some(l), lang).to_string(),
+            l.as_str(),
+        ),
+        None => ("—".to_string(), ""),
+    };
+    let (annual, annual_class) = light(p.annual_light);
+    let (overall, overall_class) = light(p.light);
+    vec![
+        (
+            lang.t("progress.plan"),
+            p.annual_plan.map(wan).unwrap_or_else(|| "—".into()),
+            "",
+        ),
+        (lang.t("progress.ytd"), wan(p.year_to_date), ""),
+        (lang.t("progress.since_start"), wan(p.since_start), ""),
+        (lang.t("progress.pending"), wan(p.pending_investment), ""),
+        (
+            lang.t("dash.completion"),
+            format!("{}%", p.completion_ratio.percent()),
+            "",
+        ),
+        (lang.t("progress.annual_light"), annual, annual_class),
+        (lang.t("progress.light"), overall, overall_class),
+    ]
+}
+
+/// One line of a project's schedule on its page.
+pub struct MilestoneRow {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub planned: String,
+    pub actual: String,
+    pub variance: String,
+    /// `green`, `yellow`, `red`, or empty when the milestone has no planned date yet.
+    pub light: &'static str,
+    pub light_label: &'static str,
+    pub version: String,
+}
+
+pub(super) fn schedule_rows(list: &[feidi_app::schedule::MilestoneView], lang: Lang) -> Vec<MilestoneRow> {
+    use feidi_core::schedule::{Light, MilestoneKind, variance_words};
+    MilestoneKind::ALL
+        .iter()
+        .map(|kind| {
+            let label = if lang == Lang::Zh {
+                kind.label_zh()
+            } else {
+                lang.t(&format!("milestone.{}", kind.as_str()))
+            };
+            match list.iter().find(|m| m.kind == *kind) {
+                None => MilestoneRow {
+                    kind: kind.as_str(),
+                    label,
+                    planned: String::new(),
+                    actual: String::new(),
+                    variance: String::new(),
+                    light: "",
+                    light_label: "",
+                    version: String::new(),
+                },
+                Some(m) => MilestoneRow {
+                    kind: kind.as_str(),
+                    label,
+                    planned: m.planned_date.to_string(),
+                    actual: m.actual_date.map(|d| d.to_string()).unwrap_or_default(),
+                    variance: m
+                        .variance_days
+                        .map(|v| variance_words(v, lang))
+                        .unwrap_or_default(),
+                    light: m.light.as_str(),
+                    light_label: Light::words(Some(m.light), lang),
+                    version: m.version.to_string(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A project's milestones on one time axis: planned (◇) against actual (●), the slip between
+/// them coloured by the light, today marked.
+pub(super) fn timeline_svg(
+    list: &[feidi_app::schedule::MilestoneView],
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> String {
+    use feidi_core::schedule::variance_words;
+    let rows: Vec<crate::svg::TimelineRow> = list
+        .iter()
+        .map(|m| {
+            let done = m.actual_date.filter(|a| *a <= today);
+            let note = match (done, m.variance_days) {
+                (Some(_), Some(v)) => variance_words(v, lang),
+                _ if today > m.planned_date => {
+                    let days = (today - m.planned_date).num_days();
+                    match lang {
+                        Lang::Zh => format!("逾期{days}天"),
+                        Lang::En => format!("{days} days overdue"),
+                    }
+                }
+                _ => lang.t("schedule.pending").to_string(),
+            };
+            crate::svg::TimelineRow {
+                label: if lang == Lang::Zh {
+                    m.kind.label_zh().to_string()
+                } else {
+                    lang.t(&format!("milestone.{}", m.kind.as_str())).to_string()
+                },
+                planned: m.planned_date,
+                actual: done,
+                light: m.light.as_str(),
+                note,
+            }
+        })
+        .collect();
+    crate::svg::timeline(
+        lang.t("schedule.timeline"),
+        &rows,
+        today,
+        lang.t("schedule.today"),
+    )
+}
