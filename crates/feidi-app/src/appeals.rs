@@ -109,7 +109,7 @@ pub async fn submit(
     let input = parse_new_appeal(body, who, now)?;
     Ok(app
         .store
-        .submit_appeal(Some(who.user_id), input, key.map(str::to_string))
+        .submit_appeal(Some(who.user_id), input, key.map(str::to_string), now)
         .await?)
 }
 
@@ -156,16 +156,26 @@ pub async fn act(
     id: i64,
     action: &str,
     body: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
 ) -> AppResult<Appeal> {
     require(who, Action::Read, Entity::Appeal)?;
     let action = parse_action(action, body)?;
     let version = optional_version(body)?;
-    Ok(app.store.act_on_appeal(who.clone(), id, version, action).await?)
+    Ok(app
+        .store
+        .act_on_appeal(who.clone(), id, version, action, now)
+        .await?)
 }
 
-pub async fn list(app: &App, who: &Principal, filter: &AppealFilter) -> AppResult<Page<Appeal>> {
+/// Appeals by the filter; `overdue` ones are those past their deadline at `now`.
+pub async fn list(
+    app: &App,
+    who: &Principal,
+    filter: &AppealFilter,
+    now: DateTime<FixedOffset>,
+) -> AppResult<Page<Appeal>> {
     require(who, Action::Read, Entity::Appeal)?;
-    Ok(app.store.appeals(filter, who.scope()).await?)
+    Ok(app.store.appeals(filter, who.scope(), now).await?)
 }
 
 pub async fn get(app: &App, who: &Principal, id: i64) -> AppResult<Appeal> {

@@ -323,6 +323,7 @@ async fn appeals(store: &Store, admin: i64, enterprises: &[i64]) -> Result<()> {
                     submitted_at: Some(now - ago),
                 },
                 None,
+                now,
             )
             .await?;
         match then {
@@ -348,7 +349,13 @@ async fn appeals(store: &Store, admin: i64, enterprises: &[i64]) -> Result<()> {
                         comment: Some(comment.to_string()),
                     };
                     store
-                        .act_on_appeal(enterprise_user(n), done.id, Some(done.version), action)
+                        .act_on_appeal(
+                            enterprise_user(n),
+                            done.id,
+                            Some(done.version),
+                            action,
+                            feidi_core::time::now(),
+                        )
                         .await?;
                 }
             }
@@ -383,7 +390,13 @@ async fn act_as_holder(
             enterprise_id: None,
         };
         match store
-            .act_on_appeal(who, id, Some(appeal.version), action.clone())
+            .act_on_appeal(
+                who,
+                id,
+                Some(appeal.version),
+                action.clone(),
+                feidi_core::time::now(),
+            )
             .await
         {
             Err(feidi_store::StoreError::Forbidden | feidi_store::StoreError::Conflict) if tries == 0 => {
@@ -690,10 +703,23 @@ async fn history(
             };
             let month = format!("{y:04}-{m:02}");
             store
-                .submit_report(Some(reporter), *id, month.clone(), &input, None)
+                .submit_report(
+                    Some(reporter),
+                    *id,
+                    month.clone(),
+                    &input,
+                    None,
+                    feidi_core::time::now(),
+                )
                 .await?;
             store
-                .review_report(Some(staff), *id, month, feidi_store::Review::Approve)
+                .review_report(
+                    Some(staff),
+                    *id,
+                    month,
+                    feidi_store::Review::Approve,
+                    feidi_core::time::now(),
+                )
                 .await?;
         }
         // Plans for 2023: on schedule for most (half the plan done by mid-year); two about 90 %

@@ -2,7 +2,7 @@
 //! (approved, or returned with a reason) by staff, reopened by admins — each step as core's
 //! lifecycle allows, on a project the caller may see.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use feidi_core::policy::{Action, Entity, Principal};
 use feidi_core::schedule::ReportInput;
 use feidi_core::{Input, Need};
@@ -23,23 +23,24 @@ fn month_of(text: &str, today: NaiveDate) -> AppResult<String> {
     Ok(format!("{y:04}-{m:02}"))
 }
 
-/// Submits (or corrects) a project's report of `month`; an approved one is locked.
+/// Submits (or corrects) a project's report of `month` at `now` (whether it is late is judged
+/// on that instant); an approved one is locked.
 pub async fn submit_report(
     app: &App,
     who: &Principal,
     project_id: i64,
     month: &str,
     body: &Map<String, Value>,
-    today: NaiveDate,
+    now: DateTime<FixedOffset>,
 ) -> AppResult<Report> {
     project(app, who, project_id).await?;
     require(who, Action::Write, Entity::Report)?;
-    let month = month_of(month, today)?;
+    let month = month_of(month, feidi_core::time::day_of(now))?;
     let input = ReportInput::parse(body)?;
     let version = optional_version(body)?;
     Ok(app
         .store
-        .submit_report(Some(who.user_id), project_id, month, &input, version)
+        .submit_report(Some(who.user_id), project_id, month, &input, version, now)
         .await?)
 }
 
@@ -51,10 +52,10 @@ pub async fn review_report(
     month: &str,
     action: &str,
     body: &Map<String, Value>,
-    today: NaiveDate,
+    now: DateTime<FixedOffset>,
 ) -> AppResult<Report> {
     project(app, who, project_id).await?;
-    let month = month_of(month, today)?;
+    let month = month_of(month, feidi_core::time::day_of(now))?;
     let decision = match action {
         "approve" => Review::Approve,
         "return" => {
@@ -72,7 +73,7 @@ pub async fn review_report(
     }
     Ok(app
         .store
-        .review_report(Some(who.user_id), project_id, month, decision)
+        .review_report(Some(who.user_id), project_id, month, decision, now)
         .await?)
 }
 

@@ -141,6 +141,12 @@ impl AppealStatus {
         )
     }
 
+    /// The open statuses as an SQL list, in their declared order (an SQLite partial index's
+    /// condition is matched by its text).
+    pub fn open_sql() -> String {
+        crate::model::sql_list(Self::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()))
+    }
+
     /// Waiting for its handler to acknowledge it (签收).
     pub fn awaits_acknowledgement(self) -> bool {
         matches!(self, AppealStatus::Submitted | AppealStatus::Reopened)
@@ -151,6 +157,11 @@ impl Rating {
     /// Satisfied or basically satisfied: counts toward the satisfaction rate.
     pub fn is_satisfied(self) -> bool {
         !matches!(self, Rating::Unsatisfied)
+    }
+
+    /// The ratings that count as satisfied, as an SQL list.
+    pub fn satisfied_sql() -> String {
+        crate::model::sql_list(Self::ALL.iter().filter(|r| r.is_satisfied()).map(|r| r.as_str()))
     }
 }
 
@@ -163,6 +174,38 @@ pub struct Officials {
     pub b_absent: bool,
     /// The leader of the enterprise's task force, if it has one.
     pub task_force_leader: Option<i64>,
+}
+
+/// An A/B pair of officials (A 角 answers, B 角 stands in), each with whether they are away
+/// on the day that matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pair {
+    pub a: Option<i64>,
+    pub b: Option<i64>,
+    pub a_absent: bool,
+    pub b_absent: bool,
+}
+
+impl Pair {
+    /// Whether anyone is named: a project without its own pair leaves both empty.
+    pub fn is_named(&self) -> bool {
+        self.a.is_some() || self.b.is_some()
+    }
+}
+
+impl Officials {
+    /// Who answers an appeal: the project's own pair where the appeal names a project that has
+    /// one, else the enterprise's; the task force's leader above either.
+    pub fn of(enterprise: Pair, project: Option<Pair>, task_force_leader: Option<i64>) -> Self {
+        let pair = project.filter(Pair::is_named).unwrap_or(enterprise);
+        Self {
+            a: pair.a,
+            b: pair.b,
+            a_absent: pair.a.is_some() && pair.a_absent,
+            b_absent: pair.b.is_some() && pair.b_absent,
+            task_force_leader,
+        }
+    }
 }
 
 /// One step of an appeal's timeline, as the rules produce it.
@@ -642,6 +685,42 @@ enum Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_s_own_pair_answers_before_the_enterprise_s() {
+        let enterprise = Pair {
+            a: Some(1),
+            b: Some(2),
+            a_absent: true,
+            b_absent: false,
+        };
+        let project = Pair {
+            a: Some(7),
+            b: None,
+            a_absent: false,
+            b_absent: true,
+        };
+        let chosen = Officials::of(enterprise, Some(project), Some(9));
+        assert_eq!(
+            (chosen.a, chosen.b, chosen.a_absent, chosen.b_absent),
+            (Some(7), None, false, false)
+        );
+        assert_eq!(chosen.task_force_leader, Some(9));
+        // A project with no pair of its own, or no project: the enterprise's, absences kept.
+        for project in [None, Some(Pair::default())] {
+            let chosen = Officials::of(enterprise, project, None);
+            assert_eq!(
+                (chosen.a, chosen.b, chosen.a_absent, chosen.b_absent),
+                (Some(1), Some(2), true, false)
+            );
+        }
+        // Nobody named is never away.
+        let nobody = Pair {
+            a_absent: true,
+            ..Pair::default()
+        };
+        assert!(!Officials::of(nobody, None, None).a_absent);
+    }
     use crate::calendar::DayKind;
     use crate::time::parse_instant;
     use chrono::NaiveDate;

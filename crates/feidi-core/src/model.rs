@@ -68,12 +68,14 @@ impl Role {
     /// The officials' codes as an SQL list (`'leader', 'staff'`), so that queries filter by
     /// this one rule.
     pub fn officials_sql() -> String {
-        Self::OFFICIALS
-            .iter()
-            .map(|r| format!("'{}'", r.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        sql_list(Self::OFFICIALS.iter().map(|r| r.as_str()))
     }
+}
+
+/// Codes as an SQL list (`'a', 'b'`), for queries that filter by a rule of core's. The codes
+/// are core's own constants, never user text.
+pub fn sql_list<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    codes.map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
 }
 
 code_enum!(

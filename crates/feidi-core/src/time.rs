@@ -16,7 +16,12 @@ pub fn now() -> DateTime<FixedOffset> {
 
 /// Today's date in Shanghai.
 pub fn today() -> NaiveDate {
-    now().date_naive()
+    day_of(now())
+}
+
+/// The date an instant falls on in Shanghai.
+pub fn day_of(at: DateTime<FixedOffset>) -> NaiveDate {
+    at.with_timezone(&shanghai()).date_naive()
 }
 
 /// The stored form of an instant: RFC 3339 in +08:00 with microseconds. One fixed width and

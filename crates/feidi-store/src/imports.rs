@@ -280,8 +280,8 @@ struct ReportJson<'a> {
 }
 
 /// Inserts many reports with one statement on PostgreSQL: the rows travel as one JSON array it
-/// unpacks itself, faster than as eight bound values each (a million rows: 19,000 rows/s
-/// against 14,000). The constant columns are written into the statement (an integer id and a
+/// unpacks itself, faster than as eight bound values each (BENCHMARKS.md, "Figures behind
+/// the code"). The constant columns are written into the statement (an integer id and a
 /// timestamp of our own). (SQLite has its own path, `sqlite::import`.)
 async fn insert_reports(
     tx: &mut AnyConnection,

@@ -1,6 +1,7 @@
 //! Annual plans and monthly investment reports (M3): submitted → approved or returned, an
 //! approved report locked; the sums per month, category and status kept by triggers.
 
+use chrono::{DateTime, FixedOffset};
 use feidi_core::Money;
 use feidi_core::model::Category;
 use feidi_core::schedule::ReportInput;
@@ -188,6 +189,7 @@ impl Store {
         month: String,
         input: &ReportInput,
         version: Option<i64>,
+        now: DateTime<FixedOffset>,
     ) -> StoreResult<Report> {
         let input = input.clone();
         let backend = self.backend;
@@ -201,7 +203,7 @@ impl Store {
                 {
                     return Err(StoreError::Conflict);
                 }
-                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let now = feidi_core::time::stamp(now);
                 let sql = if before.is_some() {
                     format!(
                         "UPDATE monthly_reports SET completed_investment = $1, progress_note = $2, problems = $3, \
@@ -245,6 +247,7 @@ impl Store {
         project_id: i64,
         month: String,
         decision: Review,
+        now: DateTime<FixedOffset>,
     ) -> StoreResult<Report> {
         let backend = self.backend;
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Report> {
@@ -257,7 +260,7 @@ impl Store {
                 };
                 let to = next(Some(before.status), step)
                     .map_err(|e| StoreError::WrongState(WrongState::Report(e.0)))?;
-                let now = feidi_core::time::stamp(feidi_core::time::now());
+                let now = feidi_core::time::stamp(now);
                 let sql = format!(
                     "UPDATE monthly_reports SET status = $1, return_reason = $2, reviewed_by = $3, reviewed_at = $4, \
                      version = version + 1, updated_at = $4 WHERE project_id = $5 AND month = $6 RETURNING {REPORT_COLUMNS}"

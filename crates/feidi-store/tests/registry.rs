@@ -702,7 +702,14 @@ async fn a_failed_import_is_taken_back_whole(backend: Backend) {
         problems: None,
     };
     store
-        .submit_report(None, ids[1], format!("{last_y:04}-{last_m:02}"), &meanwhile, None)
+        .submit_report(
+            None,
+            ids[1],
+            format!("{last_y:04}-{last_m:02}"),
+            &meanwhile,
+            None,
+            feidi_core::time::now(),
+        )
         .await
         .expect("a report entered meanwhile");
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

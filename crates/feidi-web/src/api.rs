@@ -492,7 +492,7 @@ async fn submit_report(
             id,
             &month,
             &body,
-            feidi_core::time::today(),
+            feidi_core::time::now(),
         )
         .await
         .for_lang(caller.lang())?,
@@ -514,7 +514,7 @@ async fn review_report(
             &month,
             &action,
             &body,
-            feidi_core::time::today(),
+            feidi_core::time::now(),
         )
         .await
         .for_lang(caller.lang())?,

@@ -48,7 +48,7 @@ async fn list(
 ) -> ApiResult<Response> {
     let lang = caller.lang();
     let filter = appeals::appeal_filter(&params).for_lang(lang)?;
-    let page = appeals::list(&state.app, &caller.principal(), &filter)
+    let page = appeals::list(&state.app, &caller.principal(), &filter, feidi_core::time::now())
         .await
         .for_lang(lang)?;
     Ok(Json(page).into_response())
@@ -93,7 +93,8 @@ async fn act(
     Path((id, action)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let appeal = appeals::act(&state.app, &caller.principal(), id, &action, &body)
+    let now = feidi_core::time::now();
+    let appeal = appeals::act(&state.app, &caller.principal(), id, &action, &body, now)
         .await
         .for_lang(caller.lang())?;
     Ok(Json(appeal).into_response())

@@ -164,6 +164,7 @@ async fn demo_holds_the_published_portfolio(backend: Backend) {
                 ..Default::default()
             },
             Scope::All,
+            feidi_core::time::now(),
         )
         .await
         .expect("appeals");

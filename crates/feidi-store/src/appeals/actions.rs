@@ -1,3 +1,4 @@
+use chrono::{DateTime, FixedOffset};
 use feidi_core::appeals::{Event, may_act};
 use feidi_core::policy::{Principal, Scope};
 use feidi_core::time::stamp;
@@ -71,6 +72,7 @@ impl Store {
         id: i64,
         version: Option<i64>,
         action: AppealAction,
+        now: DateTime<FixedOffset>,
     ) -> StoreResult<Appeal> {
         let (cache, backend) = (self.calendar.clone(), self.backend);
         self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Appeal> {
@@ -95,7 +97,6 @@ impl Store {
                 }
                 let mut state = before.state()?;
                 let calendar = calendar_in(&mut *tx, &cache).await?;
-                let now = feidi_core::time::now();
                 // Rules that fell due before this step (the sweep may not have run yet) are
                 // applied first, so who may act, and whether in time, is judged on the appeal
                 // as the rules have it now.

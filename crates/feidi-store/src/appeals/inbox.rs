@@ -79,7 +79,13 @@ impl Store {
     }
 
     /// A page of appeals, newest first (an inbox: by deadline, see `inbox`).
-    pub async fn appeals(&self, filter: &AppealFilter, scope: Scope) -> StoreResult<Page<Appeal>> {
+    /// `overdue` is judged at `now`.
+    pub async fn appeals(
+        &self,
+        filter: &AppealFilter,
+        scope: Scope,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> StoreResult<Page<Appeal>> {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
         let bind = |clause: &str, value: Val, binds: &mut Vec<Val>| {
@@ -99,12 +105,12 @@ impl Store {
             clauses.push(bind("handler_id = ?", h.into(), &mut binds));
         }
         if filter.overdue {
-            let now = stamp(feidi_core::time::now());
-            clauses.push(bind(
-                "status IN ('submitted', 'acknowledged', 'reopened') AND resolve_due_at <= ?",
-                now.into(),
-                &mut binds,
-            ));
+            let now = stamp(now);
+            let overdue = format!(
+                "status IN ({}) AND resolve_due_at <= ?",
+                feidi_core::appeals::AppealStatus::open_sql()
+            );
+            clauses.push(bind(&overdue, now.into(), &mut binds));
         }
         if filter.escalated {
             // The supervision list: escalated and still open.

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
-use feidi_core::appeals::{AppealState, Event, Officials};
+use chrono::{DateTime, FixedOffset};
+use feidi_core::appeals::{AppealState, Event, Officials, Pair};
 use feidi_core::calendar::Calendar;
 use feidi_core::policy::Scope;
 use feidi_core::time::stamp;
@@ -27,6 +28,7 @@ async fn plan_submission(
     conn: &mut AnyConnection,
     cache: &CalendarCache,
     input: &NewAppeal,
+    now: DateTime<FixedOffset>,
 ) -> StoreResult<(Officials, u32, Arc<Calendar>)> {
     let mut errors = Vec::new();
     let mut flag = |field: &str, flaw: Flaw| {
@@ -35,7 +37,7 @@ async fn plan_submission(
             flaw,
         })
     };
-    let submitted_at = input.submitted_at.unwrap_or_else(feidi_core::time::now);
+    let submitted_at = input.submitted_at.unwrap_or(now);
     let day = submitted_at.date_naive().format("%Y-%m-%d").to_string();
     let sql = format!(
         "SELECT (SELECT CAST(resolve_working_days AS BIGINT) FROM appeal_categories WHERE key = $1) AS days, \
@@ -62,8 +64,13 @@ async fn plan_submission(
     if !found {
         flag("enterprise_id", Flaw::NoSuchRecord);
     }
-    let (mut a, mut b) = (c.opt_int("a_official_id")?, c.opt_int("b_official_id")?);
-    let (mut a_absent, mut b_absent) = (c.int("a_absent")? == 1, c.int("b_absent")? == 1);
+    let enterprise = Pair {
+        a: c.opt_int("a_official_id")?,
+        b: c.opt_int("b_official_id")?,
+        a_absent: c.int("a_absent")? == 1,
+        b_absent: c.int("b_absent")? == 1,
+    };
+    let mut project_pair = None;
     let leader = c.opt_int("leader_id")?;
     let calendar_version = c.int("calendar_version")?;
     if let Some(project) = input.project_id {
@@ -73,19 +80,22 @@ async fn plan_submission(
                 .fetch_optional(&mut *conn)
                 .await?;
         match row {
-            Some((owner, pa, pb)) if owner == Some(input.enterprise_id) => {
-                // The project's own pair handles its appeals.
-                if pa.is_some() || pb.is_some() {
-                    (a, b) = (pa, pb);
-                    a_absent = match a {
-                        Some(a) => is_absent(&mut *conn, a, &day).await?,
-                        None => false,
-                    };
-                    b_absent = match b {
-                        Some(b) => is_absent(&mut *conn, b, &day).await?,
-                        None => false,
-                    };
+            Some((owner, a, b)) if owner == Some(input.enterprise_id) => {
+                let mut pair = Pair {
+                    a,
+                    b,
+                    ..Pair::default()
+                };
+                // Who is away is read only for a pair that may answer (core's rule decides).
+                if pair.is_named() {
+                    if let Some(a) = a {
+                        pair.a_absent = is_absent(&mut *conn, a, &day).await?;
+                    }
+                    if let Some(b) = b {
+                        pair.b_absent = is_absent(&mut *conn, b, &day).await?;
+                    }
                 }
+                project_pair = Some(pair);
             }
             Some(_) => flag(
                 "project_id",
@@ -100,13 +110,7 @@ async fn plan_submission(
     let Some(days) = days else {
         return Err(StoreError::NotFound);
     };
-    let officials = Officials {
-        a,
-        b,
-        a_absent: a.is_some() && a_absent,
-        b_absent: b.is_some() && b_absent,
-        task_force_leader: leader,
-    };
+    let officials = Officials::of(enterprise, project_pair, leader);
     let calendar = calendar_at(&mut *conn, cache, calendar_version).await?;
     Ok((officials, u32::try_from(days).unwrap_or(1), calendar))
 }
@@ -121,6 +125,7 @@ impl Store {
         actor: Option<i64>,
         input: NewAppeal,
         idempotency_key: Option<String>,
+        now: DateTime<FixedOffset>,
     ) -> StoreResult<(Appeal, bool)> {
         if let (Some(user), Some(key)) = (actor, &idempotency_key)
             && let Some(id) = self.replayed_appeal(user, key).await?
@@ -133,14 +138,13 @@ impl Store {
         // the same millisecond may be missed; the handover rules still apply to the appeal.)
         let (officials, days, calendar) = {
             let mut conn = self.read.acquire().await?;
-            plan_submission(&mut conn, &self.calendar, &input).await?
+            plan_submission(&mut conn, &self.calendar, &input, now).await?
         };
         let claim = idempotency_key.clone();
         let returning = self.json_row(APPEAL_COLUMNS);
         let written = self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Appeal> {
             Box::pin(async move {
                 let (b, leader) = (officials.b, officials.task_force_leader);
-                let now = feidi_core::time::now();
                 let submitted_at = input.submitted_at.unwrap_or(now);
                 let (mut state, mut events) = AppealState::submit(&officials, &calendar, submitted_at, actor, days);
                 // An appeal loaded from history meets the rules that fell due since at once.

@@ -181,8 +181,7 @@ impl Store {
                 }
                 // The log is copied back by a thread of its own while the sweep writes, not
                 // in the commits of whichever connection passes the checkpoint mark — often
-                // a server's writer, in a request (with wrk writing appeals meanwhile its
-                // p99 went from 1.5 to 1.0 times its own, and the sweep took 9 s, not 10).
+                // a server's writer, in a request (BENCHMARKS.md, "Figures behind the code").
                 let checkpointer = crate::sqlite::direct::Checkpointer::start(file.clone())?;
                 let pass = crate::sqlite::sweep::run(&conn, &ids, now, &mut held, SQLITE_SWEEP_PACING);
                 let stopped = checkpointer.finish();

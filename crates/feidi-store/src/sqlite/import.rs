@@ -197,8 +197,7 @@ fn transaction(
 type TotalsKey = ((i32, u32), Arc<str>, i64, &'static str);
 
 /// Rows in one insert statement: a statement's own cost (binding, starting, its statement
-/// journal) spread over many rows. One row a statement took half as long again; 50, 100 and
-/// 200 measured the same.
+/// journal) spread over many rows (BENCHMARKS.md, "Figures behind the code").
 const ROWS_PER_STATEMENT: usize = 100;
 
 /// An insert of `n` reports: eight values a row, then the actor, the time and the import.

@@ -201,7 +201,9 @@ async fn list_view(
     let lang = caller.lang();
     let who = caller.principal();
     let filter = ops::appeal_filter(params).for_lang(lang)?;
-    let page = ops::list(&state.app, &who, &filter).await.for_lang(lang)?;
+    let page = ops::list(&state.app, &who, &filter, feidi_core::time::now())
+        .await
+        .for_lang(lang)?;
     let which = if filter.overdue {
         "overdue"
     } else if filter.escalated {
@@ -563,9 +565,16 @@ async fn act(
             body.remove(optional);
         }
     }
-    match ops::act(&state.app, &caller.principal(), id, &action, &body)
-        .await
-        .for_lang(caller.lang())
+    match ops::act(
+        &state.app,
+        &caller.principal(),
+        id,
+        &action,
+        &body,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(caller.lang())
     {
         Ok(_) => Redirect::to(&format!("/appeals/{id}")).into_response(),
         Err(err @ (ApiError::Invalid(..) | ApiError::Conflict(_))) => {

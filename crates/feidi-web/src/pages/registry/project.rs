@@ -105,7 +105,7 @@ pub(super) async fn submit_report_form(
         id,
         &month,
         &fields,
-        feidi_core::time::today(),
+        feidi_core::time::now(),
     )
     .await
     .for_lang(caller.lang())
@@ -129,7 +129,7 @@ pub(super) async fn review_report_form(
         &month,
         &action,
         &fields,
-        feidi_core::time::today(),
+        feidi_core::time::now(),
     )
     .await
     .for_lang(caller.lang())
