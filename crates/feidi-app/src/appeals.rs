@@ -396,9 +396,7 @@ pub async fn put_calendar_day(
         .await?;
     let year = day.format("%Y").to_string().parse().ok();
     let days = app.store.calendar_days(year).await?;
-    days.into_iter()
-        .find(|d| d.date == date)
-        .ok_or(AppError::NotFound)
+    days.into_iter().find(|d| d.date == day).ok_or(AppError::NotFound)
 }
 
 /// Unmarks a date: it is a working day or not by its weekday again (admins).

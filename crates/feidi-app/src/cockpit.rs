@@ -111,8 +111,8 @@ pub use feidi_core::schedule::RedReason;
 pub struct StageProgress {
     pub id: i64,
     pub name: String,
-    pub start_date: String,
-    pub end_date: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
     pub sample: bool,
     pub note: Option<String>,
     pub state: StageState,
@@ -409,7 +409,7 @@ async fn stages(app: &App, as_of: NaiveDate) -> AppResult<Vec<StageProgress>> {
         .await?;
     let mut out = Vec::new();
     for stage in list.items {
-        let input = stage.input()?;
+        let input = stage.input();
         let on = as_of.min(input.end_date);
         let reached = app
             .store

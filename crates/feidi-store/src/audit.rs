@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
+use crate::columns::{StoredRow, row};
 use crate::registry::Page;
 use crate::value::{Cols, Val, bind_all};
 use crate::{Store, StoreResult};
@@ -107,39 +107,20 @@ pub(crate) fn audit_statement(entry: AuditWrite, params: Params) -> (String, Vec
     )
 }
 
-/// One entry of the audit log as the API shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor_id: Option<i64>,
-    pub actor_login: Option<String>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub note: Option<String>,
-}
-
-impl AuditEntry {
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols::Row(row);
-        let json = |col: &str| -> StoreResult<Option<serde_json::Value>> {
-            Ok(c.opt_text(col)?.and_then(|t| serde_json::from_str(&t).ok()))
-        };
-        Ok(Self {
-            id: c.int("id")?,
-            at: c.text("at")?,
-            actor_id: c.opt_int("actor_id")?,
-            actor_login: c.opt_text("actor_login")?,
-            action: c.text("action")?,
-            entity: c.text("entity")?,
-            entity_id: c.opt_int("entity_id")?,
-            before: json("before_json")?,
-            after: json("after_json")?,
-            note: c.opt_text("note")?,
-        })
+row! {
+    /// One entry of the audit log as the API shows it.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct AuditEntry {
+        pub id: i64,
+        pub at: String,
+        pub actor_id: Option<i64>,
+        pub actor_login: Option<String>,
+        pub action: String,
+        pub entity: String,
+        pub entity_id: Option<i64>,
+        pub before: Option<serde_json::Value> as "before_json",
+        pub after: Option<serde_json::Value> as "after_json",
+        pub note: Option<String>,
     }
 }
 

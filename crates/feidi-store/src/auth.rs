@@ -8,8 +8,8 @@ use feidi_core::time::{now, stamp};
 use sqlx::Row;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{StoredRow, read_all, row};
 use crate::records::User;
-use crate::registry::Record;
 use crate::sqlite::writer::TxFuture;
 use crate::value::{Cols, Val};
 use crate::{Store, StoreError, StoreResult};
@@ -23,14 +23,16 @@ pub struct SessionInfo {
     pub csrf: String,
 }
 
-/// An API token as its owner and admins see it: never its secret.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub label: Option<String>,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub expires_at: Option<String>,
+row! {
+    /// An API token as its owner and admins see it: never its secret.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct ApiToken {
+        pub id: i64,
+        pub label: Option<String>,
+        pub created_at: String,
+        pub last_used_at: Option<String>,
+        pub expires_at: Option<String>,
+    }
 }
 
 /// Who holds a presented API token.
@@ -332,18 +334,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok(ApiToken {
-                    id: c.int("id")?,
-                    label: c.opt_text("label")?,
-                    created_at: c.text("created_at")?,
-                    last_used_at: c.opt_text("last_used_at")?,
-                    expires_at: c.opt_text("expires_at")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 
     /// Revokes one of a user's tokens: it is gone at once (every server asks the database

@@ -11,6 +11,7 @@ mod appeals;
 mod audit;
 mod auth;
 mod backup;
+mod columns;
 mod dashboard;
 mod dispatch;
 mod error;
@@ -45,6 +46,7 @@ pub use appeals::{
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{ApiToken, SessionInfo, ThrottleState, TokenHolder};
 pub use backup::{BackupSummary, restore};
+pub use columns::StoredRow;
 pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult, WrongState};

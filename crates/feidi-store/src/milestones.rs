@@ -4,47 +4,27 @@ use chrono::NaiveDate;
 use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind};
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{StoredRow, row};
 use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// One stored milestone.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Milestone {
-    pub project_id: i64,
-    pub kind: MilestoneKind,
-    pub planned_date: NaiveDate,
-    pub actual_date: Option<NaiveDate>,
-    pub version: i64,
-    pub updated_at: String,
-}
-
-const COLUMNS: &str = "project_id, kind, planned_date, actual_date, version, updated_at";
-
-fn date(col: &str, text: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("{col}: {text}")))
-}
-
-impl Milestone {
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols::Row(row);
-        let kind = c.text("kind")?;
-        Ok(Self {
-            project_id: c.int("project_id")?,
-            kind: MilestoneKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?,
-            planned_date: date("planned_date", &c.text("planned_date")?)?,
-            actual_date: c
-                .opt_text("actual_date")?
-                .map(|t| date("actual_date", &t))
-                .transpose()?,
-            version: c.int("version")?,
-            updated_at: c.text("updated_at")?,
-        })
+row! {
+    /// One stored milestone.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Milestone {
+        pub project_id: i64,
+        pub kind: MilestoneKind,
+        pub planned_date: NaiveDate,
+        pub actual_date: Option<NaiveDate>,
+        pub version: i64,
+        pub updated_at: String,
     }
 }
+
+const COLUMNS: &str = <Milestone as StoredRow>::COLUMNS;
 
 const LIGHT_RULE_KEY: &str = "light_rule.yellow_days";
 const REPORT_DUE_KEY: &str = "reports.due_day";

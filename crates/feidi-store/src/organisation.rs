@@ -5,19 +5,21 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{read_all, row};
 use crate::sqlite::writer::TxFuture;
-use crate::value::Cols;
 use crate::{Store, StoreError, StoreResult};
 use feidi_core::{FieldErrors, Flaw};
 
-/// One member of a task force, with what a list shows of them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TaskForceMember {
-    pub user_id: i64,
-    pub name: String,
-    pub login: String,
-    pub role: String,
-    pub active: bool,
+row! {
+    /// One member of a task force, with what a list shows of them.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct TaskForceMember {
+        pub user_id: i64 as "id",
+        pub name: String,
+        pub login: String,
+        pub role: String,
+        pub active: bool,
+    }
 }
 
 async fn task_force_exists(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
@@ -40,18 +42,7 @@ impl Store {
         .bind(task_force)
         .fetch_all(&mut *conn)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok(TaskForceMember {
-                    user_id: c.int("id")?,
-                    name: c.text("name")?,
-                    login: c.text("login")?,
-                    role: c.text("role")?,
-                    active: c.boolean("active")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 
     /// Adds an official (an active leader or staff member) to a task force. `Ok(false)` when

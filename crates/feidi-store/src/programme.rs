@@ -7,40 +7,41 @@ use feidi_core::model::Category;
 use feidi_core::programme::{Reached, StageInput};
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
+use crate::columns::{row, values};
 use crate::registry::{Inputs, Record};
 use crate::value::{Cols, Val};
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// A stage of the programme with its targets.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Stage {
-    pub id: i64,
-    pub name: String,
-    pub start_date: String,
-    pub end_date: String,
-    pub target_project_count: Option<i64>,
-    pub target_total_investment: Option<Money>,
-    pub target_completed_investment: Option<Money>,
-    pub target_annual_output: Option<Money>,
-    pub target_jobs: Option<i64>,
-    pub sample: bool,
-    pub note: Option<String>,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+row! {
+    /// A stage of the programme with its targets.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Stage {
+        pub id: i64,
+        pub name: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+        pub target_project_count: Option<i64>,
+        pub target_total_investment: Option<Money>,
+        pub target_completed_investment: Option<Money>,
+        pub target_annual_output: Option<Money>,
+        pub target_jobs: Option<i64>,
+        pub sample: bool,
+        pub note: Option<String>,
+        pub version: i64,
+        pub created_at: String,
+        pub updated_at: String,
+    }
 }
 
 impl Stage {
     /// The stage as an input again, which is what its progress is judged from.
-    pub fn input(&self) -> StoreResult<StageInput> {
-        let date = |text: &str| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt(format!("stage date {text}")))
-        };
-        Ok(StageInput {
+    pub fn input(&self) -> StageInput {
+        StageInput {
             name: self.name.clone(),
-            start_date: date(&self.start_date)?,
-            end_date: date(&self.end_date)?,
+            start_date: self.start_date,
+            end_date: self.end_date,
             target_project_count: self.target_project_count,
             target_total_investment: self.target_total_investment,
             target_completed_investment: self.target_completed_investment,
@@ -48,38 +49,17 @@ impl Stage {
             target_jobs: self.target_jobs,
             sample: self.sample,
             note: self.note.clone(),
-        })
+        }
     }
 }
 
 impl Record for Stage {
     const ENTITY: &'static str = "stage";
     const TABLE: &'static str = "programme_stages";
-    const COLUMNS: &'static str = "id, name, start_date, end_date, target_project_count, target_total_investment, \
-         target_completed_investment, target_annual_output, target_jobs, sample, note, version, created_at, updated_at";
     const UNIQUE: &'static [&'static str] = &["name"];
     const SORTABLE: &'static [&'static str] = &["id", "name", "start_date", "end_date"];
     const FILTERS: &'static [&'static str] = &[];
 
-    fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
-        let money = |col| c.opt_int(col).map(|v| v.map(Money::from_hundredths));
-        Ok(Self {
-            id: c.int("id")?,
-            name: c.text("name")?,
-            start_date: c.text("start_date")?,
-            end_date: c.text("end_date")?,
-            target_project_count: c.opt_int("target_project_count")?,
-            target_total_investment: money("target_total_investment")?,
-            target_completed_investment: money("target_completed_investment")?,
-            target_annual_output: money("target_annual_output")?,
-            target_jobs: c.opt_int("target_jobs")?,
-            sample: c.boolean("sample")?,
-            note: c.opt_text("note")?,
-            version: c.int("version")?,
-            created_at: c.text("created_at")?,
-            updated_at: c.text("updated_at")?,
-        })
-    }
     fn id(&self) -> i64 {
         self.id
     }
@@ -91,22 +71,18 @@ impl Record for Stage {
 impl Inputs for StageInput {
     type Record = Stage;
     fn values(&self) -> Vec<(&'static str, Val)> {
-        let money = |m: Option<Money>| Val::from(m.map(Money::hundredths));
-        vec![
-            ("name", self.name.clone().into()),
-            ("start_date", self.start_date.to_string().into()),
-            ("end_date", self.end_date.to_string().into()),
-            ("target_project_count", self.target_project_count.into()),
-            ("target_total_investment", money(self.target_total_investment)),
-            (
-                "target_completed_investment",
-                money(self.target_completed_investment),
-            ),
-            ("target_annual_output", money(self.target_annual_output)),
-            ("target_jobs", self.target_jobs.into()),
-            ("sample", self.sample.into()),
-            ("note", self.note.clone().into()),
-        ]
+        values!(
+            self: name,
+            start_date,
+            end_date,
+            target_project_count,
+            target_total_investment,
+            target_completed_investment,
+            target_annual_output,
+            target_jobs,
+            sample,
+            note
+        )
     }
 }
 

@@ -8,21 +8,19 @@ use feidi_core::model::Role;
 use feidi_core::policy::Scope;
 use feidi_core::{FieldError, FieldErrors, Flaw};
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::StoredRow;
 use crate::sqlite::writer::TxFuture;
 use crate::value::{Cols, Val, bind_all};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// A kind of stored record.
-pub trait Record: Sized + Serialize + Send + Sync + Unpin + 'static {
+pub trait Record: crate::columns::StoredRow + Serialize + Send + Sync + Unpin + 'static {
     /// The name in the audit log and in idempotency keys.
     const ENTITY: &'static str;
     const TABLE: &'static str;
-    /// The columns read back, in the select list's order.
-    const COLUMNS: &'static str;
     /// Columns with a unique constraint, named in the error when a value is taken.
     const UNIQUE: &'static [&'static str];
     /// Columns a list may be sorted by.
@@ -33,12 +31,6 @@ pub trait Record: Sized + Serialize + Send + Sync + Unpin + 'static {
     /// `None` for records every user may see.
     const SCOPE_COLUMN: Option<&'static str> = None;
 
-    /// Reads a record from its columns, of a row or of a JSON object built in SQL.
-    fn from_cols(c: &Cols<'_>) -> StoreResult<Self>;
-
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        Self::from_cols(&Cols::Row(row))
-    }
     fn id(&self) -> i64;
     fn version(&self) -> i64;
 }

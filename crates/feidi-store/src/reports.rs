@@ -7,87 +7,53 @@ use feidi_core::model::Category;
 use feidi_core::schedule::ReportInput;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{StoredRow, read_all, row};
 use crate::error::WrongState;
 use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// A project's planned investment for a year.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AnnualPlan {
-    pub project_id: i64,
-    pub year: i64,
-    pub planned_investment: Money,
-    pub version: i64,
-    pub updated_at: String,
+row! {
+    /// A project's planned investment for a year.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct AnnualPlan {
+        pub project_id: i64,
+        pub year: i64,
+        pub planned_investment: Money,
+        pub version: i64,
+        pub updated_at: String,
+    }
 }
 
 pub use feidi_core::reports::ReportStatus;
 use feidi_core::reports::{ReportStep, next};
 
-/// One project's report for one month.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Report {
-    pub project_id: i64,
-    pub month: String,
-    pub completed_investment: Money,
-    pub progress_note: Option<String>,
-    pub problems: Option<String>,
-    pub status: ReportStatus,
-    pub return_reason: Option<String>,
-    pub submitted_by: Option<i64>,
-    pub submitted_at: String,
-    /// When the month's report was first submitted: what punctuality is judged by.
-    pub first_submitted_at: Option<String>,
-    pub reviewed_by: Option<i64>,
-    pub reviewed_at: Option<String>,
-    pub version: i64,
-    pub updated_at: String,
-}
-
-const PLAN_COLUMNS: &str = "project_id, year, planned_investment, version, updated_at";
-const REPORT_COLUMNS: &str = "project_id, month, completed_investment, progress_note, problems, status, return_reason, \
-     submitted_by, submitted_at, first_submitted_at, reviewed_by, reviewed_at, version, updated_at";
-
-impl AnnualPlan {
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols::Row(row);
-        Ok(Self {
-            project_id: c.int("project_id")?,
-            year: c.int("year")?,
-            planned_investment: Money::from_hundredths(c.int("planned_investment")?),
-            version: c.int("version")?,
-            updated_at: c.text("updated_at")?,
-        })
+row! {
+    /// One project's report for one month.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Report {
+        pub project_id: i64,
+        pub month: String,
+        pub completed_investment: Money,
+        pub progress_note: Option<String>,
+        pub problems: Option<String>,
+        pub status: ReportStatus,
+        pub return_reason: Option<String>,
+        pub submitted_by: Option<i64>,
+        pub submitted_at: String,
+        /// When the month's report was first submitted: what punctuality is judged by.
+        pub first_submitted_at: Option<String>,
+        pub reviewed_by: Option<i64>,
+        pub reviewed_at: Option<String>,
+        pub version: i64,
+        pub updated_at: String,
     }
 }
 
-impl Report {
-    fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let c = Cols::Row(row);
-        let status = c.text("status")?;
-        Ok(Self {
-            project_id: c.int("project_id")?,
-            month: c.text("month")?,
-            completed_investment: Money::from_hundredths(c.int("completed_investment")?),
-            progress_note: c.opt_text("progress_note")?,
-            problems: c.opt_text("problems")?,
-            status: ReportStatus::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
-            return_reason: c.opt_text("return_reason")?,
-            submitted_by: c.opt_int("submitted_by")?,
-            submitted_at: c.text("submitted_at")?,
-            first_submitted_at: c.opt_text("first_submitted_at")?,
-            reviewed_by: c.opt_int("reviewed_by")?,
-            reviewed_at: c.opt_text("reviewed_at")?,
-            version: c.int("version")?,
-            updated_at: c.text("updated_at")?,
-        })
-    }
-}
+const PLAN_COLUMNS: &str = <AnnualPlan as StoredRow>::COLUMNS;
+const REPORT_COLUMNS: &str = <Report as StoredRow>::COLUMNS;
 
 /// The sums of reports up to a month, per category and status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -426,19 +392,23 @@ impl Store {
     }
 }
 
-/// A project that owes a month's report.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct MissingReport {
-    pub project_id: i64,
-    pub name: String,
+row! {
+    /// A project that owes a month's report.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct MissingReport {
+        pub project_id: i64 as "id",
+        pub name: String,
+    }
 }
 
-/// A report first submitted after its due instant.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct LateReport {
-    pub project_id: i64,
-    pub name: String,
-    pub first_submitted_at: String,
+row! {
+    /// A report first submitted after its due instant.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct LateReport {
+        pub project_id: i64,
+        pub name: String,
+        pub first_submitted_at: String,
+    }
 }
 
 impl Store {
@@ -457,15 +427,7 @@ impl Store {
         .bind(month_end.to_string())
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let c = Cols::Row(r);
-                Ok(MissingReport {
-                    project_id: c.int("id")?,
-                    name: c.text("name")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 
     /// Reports of `month` first submitted after `due` (an instant as stored).
@@ -478,15 +440,6 @@ impl Store {
         .bind(due.to_string())
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let c = Cols::Row(r);
-                Ok(LateReport {
-                    project_id: c.int("project_id")?,
-                    name: c.text("name")?,
-                    first_submitted_at: c.text("first_submitted_at")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 }

@@ -8,9 +8,9 @@ use feidi_core::appeals::Event;
 use feidi_core::time::{parse_instant, stamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{StoredRow, row};
 use crate::registry::Page;
 use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val};
@@ -18,16 +18,18 @@ use crate::{Backend, Store, StoreError, StoreResult};
 
 pub use feidi_core::webhooks::{RETRY_FOR, back_off};
 
-/// A registered endpoint. Its secret is never shown again after it is set.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Webhook {
-    pub id: i64,
-    pub url: String,
-    pub events: Vec<String>,
-    pub active: bool,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+row! {
+    /// A registered endpoint. Its secret is never shown again after it is set.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Webhook {
+        pub id: i64,
+        pub url: String,
+        pub events: Vec<String>,
+        pub active: bool,
+        pub version: i64,
+        pub created_at: String,
+        pub updated_at: String,
+    }
 }
 
 /// An endpoint as an admin sets it.
@@ -93,25 +95,7 @@ impl Outcome {
     }
 }
 
-const WEBHOOK_COLUMNS: &str = "id, url, events, active, version, created_at, updated_at";
-
-fn webhook_from_row(row: &AnyRow) -> StoreResult<Webhook> {
-    let c = Cols::Row(row);
-    Ok(Webhook {
-        id: c.int("id")?,
-        url: c.text("url")?,
-        events: c
-            .text("events")?
-            .split(',')
-            .filter(|e| !e.is_empty())
-            .map(str::to_string)
-            .collect(),
-        active: c.int("active")? != 0,
-        version: c.int("version")?,
-        created_at: c.text("created_at")?,
-        updated_at: c.text("updated_at")?,
-    })
-}
+const WEBHOOK_COLUMNS: &str = <Webhook as StoredRow>::COLUMNS;
 
 /// Queues a delivery of each event to each active endpoint that wants it; in the caller's
 /// transaction. `items` are (appeal id, the appeal's version after the events, the events).
@@ -241,7 +225,7 @@ impl Store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-                let hook = webhook_from_row(&row)?;
+                let hook = Webhook::from_row(&row)?;
                 write_audit(
                     &mut *tx,
                     AuditWrite::change(actor, "create", "webhook", hook.id, None, Some(&hook)),
@@ -257,7 +241,7 @@ impl Store {
         let rows = sqlx::query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id"))
             .fetch_all(&self.read)
             .await?;
-        rows.iter().map(webhook_from_row).collect()
+        rows.iter().map(Webhook::from_row).collect()
     }
 
     pub async fn webhook(&self, id: i64) -> StoreResult<Webhook> {
@@ -266,7 +250,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
         row.as_ref()
-            .map(webhook_from_row)
+            .map(Webhook::from_row)
             .transpose()?
             .ok_or(StoreError::NotFound)
     }
@@ -285,7 +269,7 @@ impl Store {
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let before = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::NotFound)?;
+                let before = row.as_ref().map(Webhook::from_row).transpose()?.ok_or(StoreError::NotFound)?;
                 if before.version != version {
                     return Err(StoreError::Conflict);
                 }
@@ -302,7 +286,7 @@ impl Store {
                 .bind(version)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let after = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::Conflict)?;
+                let after = row.as_ref().map(Webhook::from_row).transpose()?.ok_or(StoreError::Conflict)?;
                 write_audit(&mut *tx, AuditWrite::change(actor, "update", "webhook", id, Some(&before), Some(&after)))
                     .await?;
                 Ok(after)
@@ -319,7 +303,7 @@ impl Store {
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let before = row.as_ref().map(webhook_from_row).transpose()?.ok_or(StoreError::NotFound)?;
+                let before = row.as_ref().map(Webhook::from_row).transpose()?.ok_or(StoreError::NotFound)?;
                 // Attempts and deliveries go with it (cascades, spelled out for SQLite
                 // connections that may not enforce them).
                 sqlx::query(

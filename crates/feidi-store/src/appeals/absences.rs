@@ -3,24 +3,26 @@ use feidi_core::appeals::{Absences, AppealState};
 use feidi_core::time::stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use super::corrupt;
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{Column, StoredRow, row};
 use crate::sqlite::writer::TxFuture;
 use crate::value::Cols;
 use crate::{Store, StoreError, StoreResult};
 
-/// An official's absence, dates inclusive.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Absence {
-    pub id: i64,
-    pub user_id: i64,
-    pub from: String,
-    pub to: String,
-    pub reason: String,
-    pub version: i64,
-    pub created_at: String,
+row! {
+    /// An official's absence, dates inclusive.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Absence {
+        pub id: i64,
+        pub user_id: i64,
+        pub from: NaiveDate as "from_date",
+        pub to: NaiveDate as "to_date",
+        pub reason: String,
+        pub version: i64,
+        pub created_at: String,
+    }
 }
 
 /// An enterprise whose A and B official would both be away on some day.
@@ -34,8 +36,8 @@ pub struct AbsenceClash {
     /// The other official of the pair, away too.
     pub other_official_id: i64,
     /// The first and last day both are away.
-    pub from: String,
-    pub to: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 /// Every official's absence periods: `(user, from, to)` rows.
@@ -124,7 +126,7 @@ impl Store {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                    let absence = absence_from_row(&row)?;
+                    let absence = Absence::from_row(&row)?;
                     write_audit(
                         &mut *tx,
                         AuditWrite::change(actor, "create", "absence", absence.id, None, Some(&absence)),
@@ -156,22 +158,22 @@ impl Store {
              ORDER BY 1, 8, 3, 6",
         )
         .bind(absence.user_id)
-        .bind(absence.from.clone())
-        .bind(absence.to.clone())
+        .bind(absence.from.to_string())
+        .bind(absence.to.to_string())
         .fetch_all(&self.read)
         .await?;
         rows.iter()
             .map(|row| {
                 let c = Cols::Row(row);
-                let (from, to) = (c.text("from_date")?, c.text("to_date")?);
+                let (from, to) = (NaiveDate::read(&c, "from_date")?, NaiveDate::read(&c, "to_date")?);
                 Ok(AbsenceClash {
                     enterprise_id: c.int("id")?,
                     enterprise_name: c.text("name")?,
                     project_id: c.opt_int("project_id")?,
                     project_name: c.opt_text("project_name")?,
                     other_official_id: c.int("other")?,
-                    from: from.max(absence.from.clone()),
-                    to: to.min(absence.to.clone()),
+                    from: from.max(absence.from),
+                    to: to.min(absence.to),
                 })
             })
             .collect()
@@ -186,7 +188,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(absence_from_row).collect()
+        rows.iter().map(Absence::from_row).collect()
     }
 
     /// Absences overlapping `from..=to`, of everyone, in order.
@@ -199,7 +201,7 @@ impl Store {
         .bind(to.format("%Y-%m-%d").to_string())
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(absence_from_row).collect()
+        rows.iter().map(Absence::from_row).collect()
     }
 
     pub async fn delete_absence(&self, actor: Option<i64>, user_id: i64, id: i64) -> StoreResult<()> {
@@ -215,7 +217,7 @@ impl Store {
                 .await?;
                 let before = row
                     .as_ref()
-                    .map(absence_from_row)
+                    .map(Absence::from_row)
                     .transpose()?
                     .ok_or(StoreError::NotFound)?;
                 sqlx::query("DELETE FROM absences WHERE id = $1")
@@ -231,17 +233,4 @@ impl Store {
         })
         .await
     }
-}
-
-fn absence_from_row(row: &AnyRow) -> StoreResult<Absence> {
-    let c = Cols::Row(row);
-    Ok(Absence {
-        id: c.int("id")?,
-        user_id: c.int("user_id")?,
-        from: c.text("from_date")?,
-        to: c.text("to_date")?,
-        reason: c.text("reason")?,
-        version: c.int("version")?,
-        created_at: c.text("created_at")?,
-    })
 }

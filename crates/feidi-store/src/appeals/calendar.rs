@@ -8,21 +8,23 @@ use sqlx::AnyConnection;
 
 use super::corrupt;
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{read_all, row};
 use crate::sqlite::writer::TxFuture;
-use crate::value::Cols;
 use crate::{Store, StoreError, StoreResult};
 
 /// A date to mark: holiday or workday, with the holiday's name.
 pub type MarkedDay = (NaiveDate, DayKind, Option<String>);
 
-/// A date the calendar marks.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CalendarDay {
-    pub date: String,
-    pub kind: String,
-    pub name: Option<String>,
-    pub version: i64,
-    pub updated_at: String,
+row! {
+    /// A date the calendar marks.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct CalendarDay {
+        pub date: NaiveDate as "day",
+        pub kind: String,
+        pub name: Option<String>,
+        pub version: i64,
+        pub updated_at: String,
+    }
 }
 
 /// The calendar as last read, with the data version it was read at: every deadline needs
@@ -93,18 +95,7 @@ impl Store {
         .bind(to)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok(CalendarDay {
-                    date: c.text("day")?,
-                    kind: c.text("kind")?,
-                    name: c.opt_text("name")?,
-                    version: c.int("version")?,
-                    updated_at: c.text("updated_at")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 
     /// Marks dates (one, or a year's schedule from a file) as holidays or workdays, in one

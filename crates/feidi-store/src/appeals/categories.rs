@@ -1,24 +1,25 @@
 use feidi_core::time::stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use super::for_update;
 use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{StoredRow, row};
 use crate::sqlite::writer::TxFuture;
-use crate::value::Cols;
 use crate::{Store, StoreError, StoreResult};
 
-/// An appeal category and its resolve time.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AppealCategory {
-    pub key: String,
-    pub name: String,
-    /// The name on English pages, if an admin gave one (see `feidi_core::appeals::category_name`).
-    pub name_en: Option<String>,
-    pub resolve_working_days: i64,
-    pub version: i64,
-    pub updated_at: String,
+row! {
+    /// An appeal category and its resolve time.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct AppealCategory {
+        pub key: String,
+        pub name: String,
+        /// The name on English pages, if an admin gave one (see `feidi_core::appeals::category_name`).
+        pub name_en: Option<String>,
+        pub resolve_working_days: i64,
+        pub version: i64,
+        pub updated_at: String,
+    }
 }
 
 impl Store {
@@ -28,7 +29,7 @@ impl Store {
         )
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(category_from_row).collect()
+        rows.iter().map(AppealCategory::from_row).collect()
     }
 
     /// Creates or replaces a category.
@@ -47,7 +48,7 @@ impl Store {
                 let columns = "key, name, name_en, resolve_working_days, version, updated_at";
                 let sql = format!("SELECT {columns} FROM appeal_categories WHERE key = $1{}", for_update(backend));
                 let row = sqlx::query(&sql).bind(key.clone()).fetch_optional(&mut *tx).await?;
-                let before = row.as_ref().map(category_from_row).transpose()?;
+                let before = row.as_ref().map(AppealCategory::from_row).transpose()?;
                 if let (Some(v), Some(b)) = (version, &before)
                     && v != b.version
                 {
@@ -78,7 +79,7 @@ impl Store {
                     .bind(name_en)
                     .fetch_one(&mut *tx)
                     .await?;
-                let after = category_from_row(&row)?;
+                let after = AppealCategory::from_row(&row)?;
                 let action = if before.is_some() { "update" } else { "create" };
                 write_audit(
                     &mut *tx,
@@ -93,16 +94,4 @@ impl Store {
         })
         .await
     }
-}
-
-fn category_from_row(row: &AnyRow) -> StoreResult<AppealCategory> {
-    let c = Cols::Row(row);
-    Ok(AppealCategory {
-        key: c.text("key")?,
-        name: c.text("name")?,
-        name_en: c.opt_text("name_en")?,
-        resolve_working_days: c.int("resolve_working_days")?,
-        version: c.int("version")?,
-        updated_at: c.text("updated_at")?,
-    })
 }

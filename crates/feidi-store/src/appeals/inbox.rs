@@ -2,6 +2,7 @@ use feidi_core::policy::Scope;
 use feidi_core::time::stamp;
 
 use super::{APPEAL_COLUMNS, Appeal, AppealEvent, AppealFilter, Named};
+use crate::columns::read_all;
 use crate::registry::Page;
 use crate::value::{Cols, Val, bind_all};
 use crate::{Store, StoreError, StoreResult};
@@ -61,21 +62,7 @@ impl Store {
         .bind(id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok(AppealEvent {
-                    id: c.int("id")?,
-                    appeal_id: c.int("appeal_id")?,
-                    at: c.text("at")?,
-                    kind: c.text("kind")?,
-                    actor_id: c.opt_int("actor_id")?,
-                    handler_id: c.opt_int("handler_id")?,
-                    reason: c.opt_text("reason")?,
-                    detail: c.opt_text("detail")?,
-                })
-            })
-            .collect()
+        read_all(&rows)
     }
 
     /// A page of appeals, newest first (an inbox: by deadline, see `inbox`).

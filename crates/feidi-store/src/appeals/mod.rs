@@ -24,6 +24,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::columns::row;
 use crate::value::{Batch, Cols, Val};
 use crate::{Backend, StoreError, StoreResult};
 
@@ -234,18 +235,20 @@ impl Appeal {
     }
 }
 
-/// One step of an appeal's timeline.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AppealEvent {
-    pub id: i64,
-    pub appeal_id: i64,
-    #[serde(serialize_with = "instant_out")]
-    pub at: String,
-    pub kind: String,
-    pub actor_id: Option<i64>,
-    pub handler_id: Option<i64>,
-    pub reason: Option<String>,
-    pub detail: Option<String>,
+row! {
+    /// One step of an appeal's timeline.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct AppealEvent {
+        pub id: i64,
+        pub appeal_id: i64,
+        #[serde(serialize_with = "instant_out")]
+        pub at: String,
+        pub kind: String,
+        pub actor_id: Option<i64>,
+        pub handler_id: Option<i64>,
+        pub reason: Option<String>,
+        pub detail: Option<String>,
+    }
 }
 
 /// A new appeal, checked.

@@ -63,7 +63,7 @@ async fn calendar_view(state: &AppState, caller: &Caller, year: i32) -> Result<C
             } else {
                 "calendar.workday"
             });
-            (d.date, kind.to_string(), d.name.unwrap_or_default())
+            (d.date.to_string(), kind.to_string(), d.name.unwrap_or_default())
         })
         .collect();
     Ok(CalendarPage {
@@ -241,8 +241,8 @@ async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage
                 official: names.get(&a.user_id).cloned().unwrap_or_default(),
                 id: a.id,
                 user_id: a.user_id,
-                from: a.from,
-                to: a.to,
+                from: a.from.to_string(),
+                to: a.to.to_string(),
                 reason: a.reason,
             })
             .collect(),

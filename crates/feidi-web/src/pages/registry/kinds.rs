@@ -394,8 +394,8 @@ impl PageKind for Stages {
         }
         vec![
             name,
-            Cell::text(s.start_date.clone()),
-            Cell::text(s.end_date.clone()),
+            Cell::text(s.start_date.to_string()),
+            Cell::text(s.end_date.to_string()),
             Cell::num(s.target_project_count.map_or("—".into(), |n| n.to_string())),
             money_cell(s.target_total_investment, lang),
             money_cell(s.target_completed_investment, lang),
@@ -405,8 +405,8 @@ impl PageKind for Stages {
         let t = |k| lang.t(k);
         vec![
             (t("field.name"), Cell::text(s.name.clone())),
-            (t("field.start_date"), Cell::text(s.start_date.clone())),
-            (t("field.end_date"), Cell::text(s.end_date.clone())),
+            (t("field.start_date"), Cell::text(s.start_date.to_string())),
+            (t("field.end_date"), Cell::text(s.end_date.to_string())),
             (
                 t("field.target_project_count"),
                 Cell::text(s.target_project_count.map_or("—".into(), |n| n.to_string())),
