@@ -167,11 +167,6 @@ impl Store {
             .iter()
             .map(AuditEntry::from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        Ok(Page::of(items, total, page, per_page))
     }
 }

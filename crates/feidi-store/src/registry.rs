@@ -117,6 +117,15 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    pub fn of(items: Vec<T>, total: i64, page: i64, per_page: i64) -> Self {
+        Self {
+            items,
+            total,
+            page,
+            per_page,
+        }
+    }
+
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
     }
@@ -256,12 +265,7 @@ impl Store {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        Ok(Page::of(items, total, page, per_page))
     }
 
     /// Creates a record. With an idempotency key already used by this actor, answers the

@@ -384,12 +384,7 @@ impl Store {
                 attempt_log: logs.remove(&id).unwrap_or_default(),
             });
         }
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        Ok(Page::of(items, total, page, per_page))
     }
 
     /// Claims up to `limit` deliveries due at `now` for `lease` (another server skips them

@@ -12,8 +12,9 @@ use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ForLang};
+use crate::error::{ApiError, ApiResult, ForLang, json};
 use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
+use feidi_app::{programme, registry, reports, schedule, users};
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
 pub struct JsonBody(pub Map<String, Value>);
@@ -127,8 +128,8 @@ async fn list<K: Kind>(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let query = feidi_app::registry::list_query(&params, K::FILTERS).for_lang(caller.lang())?;
-    let body = feidi_app::registry::list_json::<K>(&state.app, &caller.principal(), &query)
+    let query = registry::list_query(&params, K::FILTERS).for_lang(caller.lang())?;
+    let body = registry::list_json::<K>(&state.app, &caller.principal(), &query)
         .await
         .for_lang(caller.lang())?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
@@ -139,12 +140,10 @@ async fn read<K: Kind>(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        registry::get::<K>(&state.app, &caller.principal(), id).await,
     )
-    .into_response())
 }
 
 async fn create<K: Kind>(
@@ -154,10 +153,9 @@ async fn create<K: Kind>(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (record, created) =
-        feidi_app::registry::create::<K>(&state.app, &caller.principal(), &body, key.as_deref())
-            .await
-            .for_lang(caller.lang())?;
+    let (record, created) = registry::create::<K>(&state.app, &caller.principal(), &body, key.as_deref())
+        .await
+        .for_lang(caller.lang())?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -172,12 +170,10 @@ async fn update<K: Kind>(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::registry::update::<K>(&state.app, &caller.principal(), id, &body)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        registry::update::<K>(&state.app, &caller.principal(), id, &body).await,
     )
-    .into_response())
 }
 
 async fn remove<K: Kind>(
@@ -195,7 +191,7 @@ async fn remove<K: Kind>(
             )
         })?),
     };
-    feidi_app::registry::delete::<K>(&state.app, &caller.principal(), id, version)
+    registry::delete::<K>(&state.app, &caller.principal(), id, version)
         .await
         .for_lang(caller.lang())?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -210,12 +206,10 @@ async fn list_users(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::registry::list_users(&state.app, &caller.principal(), &params)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        registry::list_users(&state.app, &caller.principal(), &params).await,
     )
-    .into_response())
 }
 
 async fn create_user(
@@ -225,10 +219,9 @@ async fn create_user(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (user, created) =
-        feidi_app::users::create_user(&state.app, &caller.principal(), &body, key.as_deref())
-            .await
-            .for_lang(caller.lang())?;
+    let (user, created) = users::create_user(&state.app, &caller.principal(), &body, key.as_deref())
+        .await
+        .for_lang(caller.lang())?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -242,12 +235,10 @@ async fn read_user(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::users::get_user(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        users::get_user(&state.app, &caller.principal(), id).await,
     )
-    .into_response())
 }
 
 async fn update_user(
@@ -256,12 +247,10 @@ async fn update_user(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::users::update_user(&state.app, &caller.principal(), id, &body)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        users::update_user(&state.app, &caller.principal(), id, &body).await,
     )
-    .into_response())
 }
 
 async fn issue_token(
@@ -270,7 +259,7 @@ async fn issue_token(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let (token_id, token) = feidi_app::users::issue_token(
+    let (token_id, token) = users::issue_token(
         &state.app,
         &caller.principal(),
         id,
@@ -291,12 +280,10 @@ async fn list_tokens(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::users::list_tokens(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        users::list_tokens(&state.app, &caller.principal(), id).await,
     )
-    .into_response())
 }
 
 async fn revoke_token(
@@ -304,7 +291,7 @@ async fn revoke_token(
     caller: Caller,
     Path((id, token_id)): Path<(i64, i64)>,
 ) -> ApiResult<Response> {
-    feidi_app::users::revoke_token(&state.app, &caller.principal(), id, token_id)
+    users::revoke_token(&state.app, &caller.principal(), id, token_id)
         .await
         .for_lang(caller.lang())?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -315,13 +302,11 @@ async fn dashboard(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
-    Ok(Json(
-        feidi_app::programme::dashboard(&state.app, &caller.principal(), as_of)
-            .await
-            .for_lang(caller.lang())?,
+    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
+    json(
+        &caller,
+        programme::dashboard(&state.app, &caller.principal(), as_of).await,
     )
-    .into_response())
 }
 
 async fn cockpit(
@@ -329,7 +314,7 @@ async fn cockpit(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
+    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
     let lang = caller.lang();
     let part = feidi_app::cockpit::part(&params).for_lang(lang)?;
     let cockpit = feidi_app::cockpit::cockpit(&state.app, &caller.principal(), lang, as_of, part)
@@ -369,12 +354,10 @@ async fn audit(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::registry::audit(&state.app, &caller.principal(), &params)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        registry::audit(&state.app, &caller.principal(), &params).await,
     )
-    .into_response())
 }
 
 async fn openapi() -> Response {
@@ -387,13 +370,11 @@ async fn list_milestones(
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
-    Ok(Json(
-        feidi_app::schedule::milestones(&state.app, &caller.principal(), id, as_of)
-            .await
-            .for_lang(caller.lang())?,
+    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
+    json(
+        &caller,
+        schedule::milestones(&state.app, &caller.principal(), id, as_of).await,
     )
-    .into_response())
 }
 
 async fn put_milestone(
@@ -402,8 +383,9 @@ async fn put_milestone(
     Path((id, kind)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::schedule::put_milestone(
+    json(
+        &caller,
+        schedule::put_milestone(
             &state.app,
             &caller.principal(),
             id,
@@ -411,19 +393,15 @@ async fn put_milestone(
             &body,
             feidi_core::time::today(),
         )
-        .await
-        .for_lang(caller.lang())?,
+        .await,
     )
-    .into_response())
 }
 
 async fn light_rule(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::schedule::light_rule(&state.app, &caller.principal())
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        schedule::light_rule(&state.app, &caller.principal()).await,
     )
-    .into_response())
 }
 
 async fn set_light_rule(
@@ -431,12 +409,10 @@ async fn set_light_rule(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::schedule::set_light_rule(&state.app, &caller.principal(), &body)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        schedule::set_light_rule(&state.app, &caller.principal(), &body).await,
     )
-    .into_response())
 }
 
 async fn list_plans(
@@ -444,12 +420,10 @@ async fn list_plans(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::schedule::plans(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        schedule::plans(&state.app, &caller.principal(), id).await,
     )
-    .into_response())
 }
 
 async fn put_plan(
@@ -458,12 +432,10 @@ async fn put_plan(
     Path((id, year)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::schedule::put_plan(&state.app, &caller.principal(), id, &year, &body)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        schedule::put_plan(&state.app, &caller.principal(), id, &year, &body).await,
     )
-    .into_response())
 }
 
 async fn list_reports(
@@ -471,12 +443,10 @@ async fn list_reports(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::reports::reports(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        reports::reports(&state.app, &caller.principal(), id).await,
     )
-    .into_response())
 }
 
 async fn submit_report(
@@ -485,8 +455,9 @@ async fn submit_report(
     Path((id, month)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::reports::submit_report(
+    json(
+        &caller,
+        reports::submit_report(
             &state.app,
             &caller.principal(),
             id,
@@ -494,10 +465,8 @@ async fn submit_report(
             &body,
             feidi_core::time::now(),
         )
-        .await
-        .for_lang(caller.lang())?,
+        .await,
     )
-    .into_response())
 }
 
 async fn review_report(
@@ -506,8 +475,9 @@ async fn review_report(
     Path((id, month, action)): Path<(i64, String, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::reports::review_report(
+    json(
+        &caller,
+        reports::review_report(
             &state.app,
             &caller.principal(),
             id,
@@ -516,10 +486,8 @@ async fn review_report(
             &body,
             feidi_core::time::now(),
         )
-        .await
-        .for_lang(caller.lang())?,
+        .await,
     )
-    .into_response())
 }
 
 async fn progress(
@@ -528,13 +496,11 @@ async fn progress(
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = feidi_app::programme::as_of(&params).for_lang(caller.lang())?;
-    Ok(Json(
-        feidi_app::schedule::progress(&state.app, &caller.principal(), id, as_of)
-            .await
-            .for_lang(caller.lang())?,
+    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
+    json(
+        &caller,
+        schedule::progress(&state.app, &caller.principal(), id, as_of).await,
     )
-    .into_response())
 }
 
 async fn reports_due(
@@ -542,16 +508,14 @@ async fn reports_due(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::programme::reports_due(&state.app, &caller.principal(), &params)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        programme::reports_due(&state.app, &caller.principal(), &params).await,
     )
-    .into_response())
 }
 
 async fn report_due_day(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let day = feidi_app::programme::report_due_day(&state.app)
+    let day = programme::report_due_day(&state.app)
         .await
         .for_lang(caller.lang())?;
     Ok(Json(json!({ "day": day })).into_response())
@@ -562,10 +526,8 @@ async fn set_report_due_day(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    Ok(Json(
-        feidi_app::programme::set_report_due_day(&state.app, &caller.principal(), &body)
-            .await
-            .for_lang(caller.lang())?,
+    json(
+        &caller,
+        programme::set_report_due_day(&state.app, &caller.principal(), &body).await,
     )
-    .into_response())
 }

@@ -14,7 +14,7 @@ use feidi_app::appeals;
 use crate::AppState;
 use crate::api::JsonBody;
 use crate::auth::Caller;
-use crate::error::{ApiResult, ForLang};
+use crate::error::{ApiResult, ForLang, json};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -74,17 +74,14 @@ async fn submit(
 }
 
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    let appeal = appeals::get(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(appeal).into_response())
+    json(&caller, appeals::get(&state.app, &caller.principal(), id).await)
 }
 
 async fn events(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    let events = appeals::events(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(events).into_response())
+    json(
+        &caller,
+        appeals::events(&state.app, &caller.principal(), id).await,
+    )
 }
 
 async fn act(
@@ -94,10 +91,10 @@ async fn act(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let now = feidi_core::time::now();
-    let appeal = appeals::act(&state.app, &caller.principal(), id, &action, &body, now)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(appeal).into_response())
+    json(
+        &caller,
+        appeals::act(&state.app, &caller.principal(), id, &action, &body, now).await,
+    )
 }
 
 async fn inbox(
@@ -114,10 +111,10 @@ async fn inbox(
 }
 
 async fn categories(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let list = appeals::categories(&state.app, &caller.principal())
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(list).into_response())
+    json(
+        &caller,
+        appeals::categories(&state.app, &caller.principal()).await,
+    )
 }
 
 async fn put_category(
@@ -126,10 +123,10 @@ async fn put_category(
     Path(key): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let category = appeals::put_category(&state.app, &caller.principal(), &key, &body)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(category).into_response())
+    json(
+        &caller,
+        appeals::put_category(&state.app, &caller.principal(), &key, &body).await,
+    )
 }
 
 async fn calendar(
@@ -137,10 +134,10 @@ async fn calendar(
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let days = appeals::calendar_days(&state.app, &caller.principal(), &params)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(days).into_response())
+    json(
+        &caller,
+        appeals::calendar_days(&state.app, &caller.principal(), &params).await,
+    )
 }
 
 async fn put_day(
@@ -149,10 +146,10 @@ async fn put_day(
     Path(date): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let day = appeals::put_calendar_day(&state.app, &caller.principal(), &date, &body)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(day).into_response())
+    json(
+        &caller,
+        appeals::put_calendar_day(&state.app, &caller.principal(), &date, &body).await,
+    )
 }
 
 async fn delete_day(
@@ -167,10 +164,10 @@ async fn delete_day(
 }
 
 async fn absences(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    let list = appeals::absences_of(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(list).into_response())
+    json(
+        &caller,
+        appeals::absences_of(&state.app, &caller.principal(), id).await,
+    )
 }
 
 async fn add_absence(
@@ -202,10 +199,10 @@ async fn absences_between(
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let today = feidi_core::time::today();
-    let list = appeals::absences_between(&state.app, &caller.principal(), &params, today)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(list).into_response())
+    json(
+        &caller,
+        appeals::absences_between(&state.app, &caller.principal(), &params, today).await,
+    )
 }
 
 async fn stats(
@@ -221,10 +218,10 @@ async fn stats(
 }
 
 async fn members(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    let list = appeals::members(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(list).into_response())
+    json(
+        &caller,
+        appeals::members(&state.app, &caller.principal(), id).await,
+    )
 }
 
 /// 201 when added, 200 when already on it; either way the members as they are now.

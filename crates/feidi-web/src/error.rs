@@ -100,6 +100,14 @@ impl<T> ForLang<T> for Result<T, feidi_app::AppError> {
     }
 }
 
+/// A service's answer as a JSON response, or its error in the caller's language.
+pub fn json<T: serde::Serialize>(
+    caller: &crate::auth::Caller,
+    answer: feidi_app::AppResult<T>,
+) -> ApiResult<Response> {
+    Ok(axum::Json(answer.for_lang(caller.lang())?).into_response())
+}
+
 impl From<feidi_app::AppError> for ApiError {
     fn from(err: feidi_app::AppError) -> Self {
         Self::from_app(err, Lang::Zh)

@@ -13,7 +13,7 @@ use feidi_app::webhooks;
 use crate::AppState;
 use crate::api::JsonBody;
 use crate::auth::Caller;
-use crate::error::{ApiResult, ForLang};
+use crate::error::{ApiResult, ForLang, json};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,10 +43,7 @@ async fn set_target_setting(
 }
 
 async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let hooks = webhooks::list(&state.app, &caller.principal())
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(hooks).into_response())
+    json(&caller, webhooks::list(&state.app, &caller.principal()).await)
 }
 
 async fn create(
@@ -61,10 +58,7 @@ async fn create(
 }
 
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    let hook = webhooks::get(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(hook).into_response())
+    json(&caller, webhooks::get(&state.app, &caller.principal(), id).await)
 }
 
 async fn update(
@@ -73,10 +67,10 @@ async fn update(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let hook = webhooks::update(&state.app, &caller.principal(), id, &body)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(Json(hook).into_response())
+    json(
+        &caller,
+        webhooks::update(&state.app, &caller.principal(), id, &body).await,
+    )
 }
 
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {

@@ -164,11 +164,6 @@ impl Store {
             .iter()
             .map(|values| Appeal::from_json_values(values))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        Ok(Page::of(items, total, page, per_page))
     }
 }
