@@ -67,6 +67,29 @@ pub fn format_hundredths(value: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// Puts thousands separators into a formatted decimal (`-1234567.50` → `-1,234,567.50`).
+pub fn group_thousands(decimal: &str) -> String {
+    let (sign, rest) = match decimal.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", decimal),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 /// Divides with rounding half away from zero, in integers.
 pub fn div_round(numerator: i128, denominator: i128) -> i128 {
     if denominator == 0 {
@@ -170,7 +193,114 @@ hundredths_type!(
     "An area in 亩 (1 亩 = 666.67 m²), held as hundredths of a 亩."
 );
 
+/// The unit an official types an amount in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyUnit {
+    Yuan,
+    /// 万元: what monthly figures are reported and read in.
+    Wan,
+    /// 亿元: what programme totals are read in.
+    Yi,
+}
+
+impl MoneyUnit {
+    /// How many fen one of the unit is.
+    const fn fen(self) -> i128 {
+        match self {
+            MoneyUnit::Yuan => 100,
+            MoneyUnit::Wan => 1_000_000,
+            MoneyUnit::Yi => 10_000_000_000,
+        }
+    }
+}
+
 impl Money {
+    /// Reads an amount as an official types it: thousands separators (`4,620`, `4，620`) and
+    /// spaces allowed, a unit after the number (`元`, `万`/`万元`, `亿`/`亿元`) or else
+    /// `default`. Exact: `0.462亿` is 46,200,000 元; a fraction of a fen is refused, as is a
+    /// negative amount.
+    pub fn parse_typed(text: &str, default: MoneyUnit) -> Result<Self, DecimalError> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{a0}' | '\u{2009}' | '\u{3000}'))
+            .collect();
+        let (number, unit) = [
+            ("亿元", MoneyUnit::Yi),
+            ("亿", MoneyUnit::Yi),
+            ("万元", MoneyUnit::Wan),
+            ("万", MoneyUnit::Wan),
+            ("元", MoneyUnit::Yuan),
+        ]
+        .iter()
+        .find_map(|(suffix, unit)| compact.strip_suffix(suffix).map(|n| (n, *unit)))
+        .unwrap_or((compact.as_str(), default));
+        if number.starts_with('-') {
+            return Err(DecimalError::Negative);
+        }
+        let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(frac) || (number.contains('.') && frac.is_empty()) {
+            return Err(DecimalError::Syntax);
+        }
+        let whole = whole.trim_start_matches('0');
+        if whole.len() > 18 || frac.len() > 18 {
+            return Err(DecimalError::TooLarge);
+        }
+        let whole: i128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| DecimalError::TooLarge)?
+        };
+        let scale = 10i128.pow(frac.len() as u32);
+        let frac: i128 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| DecimalError::Syntax)?
+        };
+        let fen_frac = frac * unit.fen();
+        if fen_frac % scale != 0 {
+            return Err(DecimalError::TooManyDecimals);
+        }
+        let fen = whole * unit.fen() + fen_frac / scale;
+        // The same bound as a typed decimal: 16 integer digits of yuan.
+        if fen >= 10i128.pow(18) {
+            return Err(DecimalError::TooLarge);
+        }
+        Ok(Self(fen as i64))
+    }
+
+    /// The amount in 万元, exact (up to six decimals, none trailing): what a form shows to be
+    /// typed again (`4620`, `4620.001234`).
+    pub fn wan_exact(self) -> String {
+        let (sign, fen) = if self.0 < 0 {
+            ("-", self.0.unsigned_abs())
+        } else {
+            ("", self.0.unsigned_abs())
+        };
+        let (whole, frac) = (fen / 1_000_000, fen % 1_000_000);
+        if frac == 0 {
+            format!("{sign}{whole}")
+        } else {
+            let frac = format!("{frac:06}");
+            format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
+        }
+    }
+
+    /// The amount in 万元 with thousands separators and two decimals (`4,620.00`).
+    pub fn wan_grouped(self) -> String {
+        group_thousands(&self.in_wan())
+    }
+
+    /// The amount in 亿元 with thousands separators and two decimals.
+    pub fn yi_grouped(self) -> String {
+        group_thousands(&self.in_yi())
+    }
+
+    /// The amount in 元 with thousands separators and two decimals.
+    pub fn yuan_grouped(self) -> String {
+        group_thousands(&format_hundredths(self.0))
+    }
+
     /// From whole yuan.
     pub const fn yuan(yuan: i64) -> Self {
         Self(yuan * 100)
@@ -227,6 +357,51 @@ impl Serialize for Ratio {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_read_as_officials_type_them_exactly() {
+        let wan = |t: &str| Money::parse_typed(t, MoneyUnit::Wan);
+        let yuan = |n: i64| Ok(Money::yuan(n));
+        assert_eq!(wan("4,620"), yuan(46_200_000));
+        assert_eq!(wan("4620"), yuan(46_200_000));
+        assert_eq!(wan("4620万"), yuan(46_200_000));
+        assert_eq!(wan("4,620.5万元"), yuan(46_205_000));
+        assert_eq!(wan("46200000元"), yuan(46_200_000));
+        assert_eq!(wan("0.462亿"), yuan(46_200_000));
+        assert_eq!(wan(" 4，620 万元 "), yuan(46_200_000));
+        assert_eq!(
+            wan("0.000001"),
+            Ok(Money::from_hundredths(1)),
+            "a hundredth of a yuan in 万"
+        );
+        assert_eq!(
+            wan("0.0000001"),
+            Err(DecimalError::TooManyDecimals),
+            "below a fen"
+        );
+        assert_eq!(wan("12.345元"), Err(DecimalError::TooManyDecimals));
+        assert_eq!(wan("-5"), Err(DecimalError::Negative));
+        for bad in ["", "万", "4,6a0", "1.", ".5", "4620美元", "1e3", "１２"] {
+            assert_eq!(wan(bad), Err(DecimalError::Syntax), "{bad:?}");
+        }
+        assert_eq!(wan("99999999999999999999"), Err(DecimalError::TooLarge));
+        assert_eq!(Money::parse_typed("1100", MoneyUnit::Yuan), yuan(1100));
+        // What a form shows is read back to the same fen.
+        for fen in [0, 1, 99, 4_620_000_000, 4_620_001_234, 123_456_789_012] {
+            let m = Money::from_hundredths(fen);
+            assert_eq!(wan(&m.wan_exact()), Ok(m), "{}", m.wan_exact());
+        }
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands("1000000000.00"), "1,000,000,000.00");
+        assert_eq!(group_thousands("-1234.5"), "-1,234.5");
+        assert_eq!(group_thousands("999.00"), "999.00");
+        assert_eq!(group_thousands("0.00"), "0.00");
+        assert_eq!(Money::yuan(46_200_000).wan_grouped(), "4,620.00");
+        assert_eq!(Money::yuan(13_500_000_000).yi_grouped(), "135.00");
+    }
 
     #[test]
     fn parses_the_forms_the_api_accepts() {

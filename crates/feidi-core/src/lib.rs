@@ -21,6 +21,6 @@ pub mod time;
 pub mod webhooks;
 
 pub use credit_code::CreditCode;
-pub use fixed::{AreaMu, Money, Ratio};
+pub use fixed::{AreaMu, Money, MoneyUnit, Ratio};
 pub use i18n::Lang;
 pub use input::{FieldError, FieldErrors, Flaw, Input, Need};

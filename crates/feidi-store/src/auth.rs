@@ -476,7 +476,8 @@ impl Store {
     }
 
     /// Settles the attempt reserved on every key: after a right password the first key (the
-    /// account's) forgets its failures and the others give the attempt back; after a wrong one
+    /// account's) forgets its failures (a lock already set stays) and the others give the
+    /// attempt back; after a wrong one
     /// a key at its limit is locked for `lock_for`. Answers the most failures a key now has.
     pub async fn throttle_settle(
         &self,
@@ -491,8 +492,11 @@ impl Store {
                 let mut most = 0;
                 for (i, (key, limit)) in keys.into_iter().enumerate() {
                     if succeeded {
+                        // The account forgets its failures but not a lock that attempts sent
+                        // alongside this one set meanwhile: a right password among twenty sent
+                        // at once must not open the account to the next twenty.
                         let sql = if i == 0 {
-                            "DELETE FROM login_throttle WHERE key = $1"
+                            "UPDATE login_throttle SET failures = 0 WHERE key = $1"
                         } else {
                             "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
                         };

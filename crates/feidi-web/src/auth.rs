@@ -18,6 +18,8 @@ pub const LANG_COOKIE: &str = "feidi_lang";
 pub const PRELOGIN_COOKIE: &str = "feidi_prelogin";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// A message an action leaves for the next page shown, once.
+pub const NOTICE_COOKIE: &str = "feidi_notice";
 
 #[cfg(test)]
 use feidi_app::credentials::{hash_password, verify_password};
@@ -68,6 +70,9 @@ pub enum Via {
 pub struct Caller {
     pub user: User,
     pub via: Via,
+    /// The message the last action left for its next page (pages only; see
+    /// `pages::redirect_with_notice`).
+    pub notice: Option<String>,
 }
 
 impl Caller {
@@ -119,6 +124,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         return Ok(user.map(|user| Caller {
             user,
             via: Via::Token,
+            notice: None,
         }));
     }
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
@@ -130,6 +136,10 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
                 token_hash: session.token_hash,
                 csrf: session.csrf,
             },
+            notice: cookie(&parts.headers, NOTICE_COOKIE)
+                .map(|v| percent_decode(v.as_bytes()))
+                .filter(|v| !v.is_empty())
+                .map(|v| v.chars().take(300).collect()),
         }));
     }
     Ok(None)

@@ -463,15 +463,40 @@ async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend
         format!("/projects/{id}/reports"),
         vec![
             ("month", "2023-06".into()),
-            ("completed_investment", "50000000".into()),
+            // Typed in 万元, as the ledger has it.
+            ("completed_investment", "5,000".into()),
             ("progress_note", "主体结构施工".into()),
         ],
     )
     .await;
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    // The reporter's next page says it went through, once.
+    let notice = common::cookie_value(&submitted, "feidi_notice").expect("a message for the next page");
+    let next = app
+        .client
+        .get(app.url(&format!("/projects/{id}")))
+        .header(
+            "cookie",
+            format!("feidi_session={reporter}; feidi_notice={notice}"),
+        )
+        .send()
+        .await
+        .expect("next page");
+    let cleared = next
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap_or_default().starts_with("feidi_notice=;"));
+    assert!(cleared, "shown once: the page clears it");
+    assert!(next.text().await.unwrap_or_default().contains("月报已提交"));
     let (_, html) = app.page(&staff, &format!("/projects/{id}")).await;
     assert!(
-        html.contains("5000.00 万元") && html.contains("待审核") && html.contains("/reports/2023-06/approve")
+        html.contains("5,000.00") && html.contains("待审核") && html.contains("/reports/2023-06/approve")
+    );
+    let (_, list) = app.admin("GET", &format!("/projects/{id}/reports"), None).await;
+    assert_eq!(
+        list[0]["completed_investment"], "50000000.00",
+        "the API keeps yuan"
     );
 
     let returned = post(
@@ -493,7 +518,7 @@ async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend
         format!("/projects/{id}/reports"),
         vec![
             ("month", "2023-06".into()),
-            ("completed_investment", "52000000".into()),
+            ("completed_investment", "52000000元".into()),
         ],
     )
     .await;
@@ -506,29 +531,76 @@ async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend
     .await;
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.page(&staff, &format!("/projects/{id}")).await;
-    assert!(html.contains("已审核") && html.contains("5200.00 万元"));
+    assert!(html.contains("已审核") && html.contains("5,200.00"));
     let (_, d) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
     assert_eq!(d["completed_investment"], "52000000.00");
 
-    // A bad amount names its field and writes nothing.
+    // A bad amount: the project page again (422) with everything typed kept and the message
+    // beside the amount, in words, its field focused; nothing is written.
     let bad = post(
-        reporter,
+        reporter.clone(),
         format!("/projects/{id}/reports"),
         vec![
             ("month", "2023-05".into()),
             ("completed_investment", "五千万".into()),
+            ("progress_note", "设备进场".into()),
+            ("problems", "资金到位慢".into()),
         ],
     )
     .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap_or_default();
+    for kept in [
+        "value=\"2023-05\"",
+        "value=\"五千万\"",
+        "value=\"设备进场\"",
+        "value=\"资金到位慢\"",
+    ] {
+        assert!(html.contains(kept), "{kept} kept");
+    }
     assert!(
-        bad.text()
+        html.contains("id=\"r-amount-error\">须为金额"),
+        "the message beside the field"
+    );
+    assert!(html.contains("id=\"r-amount\" inputmode=\"decimal\" value=\"五千万\" autofocus"));
+    assert!(!html.contains("completed_investment:"), "no raw field name");
+    // A month not yet begun: the message beside the month, the amount kept.
+    let early = post(
+        reporter.clone(),
+        format!("/projects/{id}/reports"),
+        vec![("month", "2099-01".into()), ("completed_investment", "10".into())],
+    )
+    .await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = early.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"r-month-error\"") && html.contains("value=\"10\""));
+    // Returning without a reason: the page again, the message beside that report's reason.
+    let _ = post(
+        reporter,
+        format!("/projects/{id}/reports"),
+        vec![("month", "2023-04".into()), ("completed_investment", "1".into())],
+    )
+    .await;
+    let refused = post(
+        staff,
+        format!("/projects/{id}/reports/2023-04/return"),
+        vec![("reason", " ".into())],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
             .await
             .unwrap_or_default()
-            .contains("completed_investment")
+            .contains("id=\"reason-error-2023-04\"")
     );
     let (_, list) = app.admin("GET", &format!("/projects/{id}/reports"), None).await;
-    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(2),
+        "June, and April awaiting review"
+    );
 }
 both_backends!(
     reports_are_submitted_and_reviewed_on_the_project_page,

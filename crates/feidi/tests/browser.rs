@@ -285,11 +285,36 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
             .execute("document.getElementById('r-month').value = '2023-07';", vec![])
             .await
             .expect("month");
-        fill(&browser, "r-amount", "12000000").await;
+        // A slip of the keyboard (the letter O for a zero): the form comes back as typed, the
+        // error beside the amount in Chinese, the amount field focused.
+        fill(&browser, "r-amount", "12O0").await;
         fill(&browser, "r-note", "厂房内部装修").await;
         click(&browser, "r-submit").await;
+        assert!(text_of(&browser, "r-amount-error").await.contains("须为金额"));
+        assert_eq!(value_of(&browser, "r-amount").await, "12O0");
+        assert_eq!(value_of(&browser, "r-note").await, "厂房内部装修");
+        assert_eq!(value_of(&browser, "r-month").await, "2023-07");
+        let focused = browser
+            .execute(
+                "return document.activeElement && document.activeElement.id;",
+                vec![],
+            )
+            .await
+            .expect("focus");
+        assert_eq!(
+            focused,
+            serde_json::json!("r-amount"),
+            "the first refused field is focused"
+        );
+        // In 万元, as the ledger has it, with a thousands separator.
+        fill(&browser, "r-amount", "1,200").await;
+        click(&browser, "r-submit").await;
         let row = report_row(&browser, "2023-07", "待审核").await;
-        assert!(row.contains("1200.00 万元"), "{row}");
+        assert!(row.contains("1,200.00"), "{row}");
+        assert!(
+            text_of(&browser, "notice").await.contains("已提交"),
+            "a message after the action"
+        );
         sign_out(&browser).await;
 
         // A cadre finds the figure wrong and returns it with a reason.
@@ -298,6 +323,13 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
             .goto(&format!("{base}/projects/1"))
             .await
             .expect("project");
+        // Returning without a reason keeps the page, the message beside the reason.
+        click(&browser, "return-2023-07").await;
+        assert!(
+            text_of(&browser, "reason-error-2023-07")
+                .await
+                .contains("退回原因")
+        );
         fill(&browser, "reason-2023-07", "金额与台账不符，请核实").await;
         click(&browser, "return-2023-07").await;
         let row = report_row(&browser, "2023-07", "已退回").await;
@@ -310,10 +342,15 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
             .goto(&format!("{base}/projects/1"))
             .await
             .expect("project");
-        fill(&browser, "resubmit-amount-2023-07", "10000000").await;
+        assert_eq!(
+            value_of(&browser, "resubmit-amount-2023-07").await,
+            "1200",
+            "the amount to correct, in 万元"
+        );
+        fill(&browser, "resubmit-amount-2023-07", "1000万").await;
         click(&browser, "resubmit-button-2023-07").await;
         let row = report_row(&browser, "2023-07", "待审核").await;
-        assert!(row.contains("1000.00 万元"), "{row}");
+        assert!(row.contains("1,000.00"), "{row}");
         sign_out(&browser).await;
 
         // The cadre approves it, and the cockpit counts it: 36.6亿 + 0.1亿.
@@ -324,11 +361,16 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
             .expect("project");
         click(&browser, "approve-2023-07").await;
         let row = report_row(&browser, "2023-07", "已审核").await;
-        assert!(row.contains("1000.00 万元"), "{row}");
+        assert!(row.contains("1,000.00"), "{row}");
         browser.goto(&format!("{base}/cockpit")).await.expect("cockpit");
         assert_eq!(text_of(&browser, "completed-investment").await, "36.70");
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
-        let errors = console_errors(&browser).await;
+        // The two refused forms above answered 422, which the browser logs; nothing else may.
+        let errors: Vec<String> = console_errors(&browser)
+            .await
+            .into_iter()
+            .filter(|e| !e.contains("status of 422"))
+            .collect();
         assert!(errors.is_empty(), "no console errors: {errors:?}");
         // The console check does see errors: a page that is not there logs one.
         browser.goto(&format!("{base}/no-such-page")).await.expect("404");

@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(webhooks::routes())
         .merge(tokens::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(notice_shown_once))
 }
 
 /// The signed-in user as the page header shows them.
@@ -93,7 +94,7 @@ impl Chrome {
             }),
             csrf: caller.csrf().to_string(),
             section,
-            notice: None,
+            notice: caller.notice.clone(),
             body_class: "",
         }
     }
@@ -108,6 +109,46 @@ impl Chrome {
             body_class: "",
         }
     }
+}
+
+/// Goes to `to` with a message for the page found there, shown once ("已提交", "已签收"): it
+/// travels in a short-lived cookie that the next page shown clears.
+pub fn redirect_with_notice(to: &str, notice: &str) -> Response {
+    let mut response = axum::response::Redirect::to(to).into_response();
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
+        crate::auth::NOTICE_COOKIE,
+        url_encode(notice)
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Clears a notice once a page has shown it (any page answering HTML while the cookie is set).
+pub async fn notice_shown_once(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let had_notice = crate::auth::cookie(request.headers(), crate::auth::NOTICE_COOKIE).is_some();
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if had_notice && is_page {
+        let clear = format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+            crate::auth::NOTICE_COOKIE
+        );
+        if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// Renders a template into a page with a status.

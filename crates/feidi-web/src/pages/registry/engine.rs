@@ -14,7 +14,9 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::NameList;
 use serde_json::{Map, Value};
 
-use super::project::{MilestoneRow, ReportRow, progress_rows, report_rows, schedule_rows, timeline_svg};
+use super::project::{
+    MilestoneRow, ReportForm, ReportRow, progress_rows, report_rows, schedule_rows, timeline_svg,
+};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
@@ -376,8 +378,8 @@ async fn list_inner<K: PageKind>(
 
 #[derive(Template)]
 #[template(path = "detail.html")]
-struct DetailPage {
-    c: Chrome,
+pub(super) struct DetailPage {
+    pub(super) c: Chrome,
     title: String,
     rows: Vec<(&'static str, Cell)>,
     edit_href: Option<String>,
@@ -399,6 +401,10 @@ struct DetailPage {
     may_submit: bool,
     may_review: bool,
     may_reopen: bool,
+    /// The new report's form: empty, or as typed with its errors after a refused submission.
+    pub(super) report_form: ReportForm,
+    /// A refused return (no reason): the month, the reason as typed, and why.
+    pub(super) return_error: Option<(String, String, String)>,
 }
 
 async fn detail_page<K: PageKind>(
@@ -406,12 +412,24 @@ async fn detail_page<K: PageKind>(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> Response {
-    let result = async {
+    match detail_view::<K>(&state, &caller, id).await {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// A record's page as it stands, for showing or for showing again with a form's errors.
+pub(super) async fn detail_view<K: PageKind>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<DetailPage, ApiError> {
+    {
         let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
             .await
             .for_lang(caller.lang())?;
         let lang = caller.lang();
-        let lookups = Lookups::load(&state, &caller, K::LOOKUPS).await?;
+        let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
         let principal = caller.principal();
         let may_write = principal.may(Action::Write, K::ENTITY);
         let overview = if K::HAS_MILESTONES {
@@ -429,7 +447,7 @@ async fn detail_page<K: PageKind>(
             None
         };
         let template = DetailPage {
-            c: Chrome::for_caller(&caller, K::PATH),
+            c: Chrome::for_caller(caller, K::PATH),
             title: K::heading(&record),
             rows: K::details(&record, &lookups, lang),
             edit_href: may_write.then(|| format!("/{}/{id}/edit", K::PATH)),
@@ -466,11 +484,11 @@ async fn detail_page<K: PageKind>(
                 .as_ref()
                 .map(|o| progress_rows(&o.progress, lang))
                 .unwrap_or_default(),
+            report_form: ReportForm::default(),
+            return_error: None,
         };
-        Ok::<_, ApiError>(render(StatusCode::OK, &template))
+        Ok(template)
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&caller, e))
 }
 
 #[derive(Template)]

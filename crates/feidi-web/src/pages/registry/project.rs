@@ -5,8 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use feidi_core::Lang;
-use serde_json::Value;
+use feidi_core::{FieldErrors, Lang};
+use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::auth::{Caller, FormInput};
@@ -66,8 +66,8 @@ pub struct ReportRow {
     pub note: String,
     pub problems: String,
     pub return_reason: String,
-    /// The amount in yuan as a form field holds it, and the version a correction must send.
-    pub amount_yuan: String,
+    /// The amount in 万元 as the form field takes it, and the version a correction must send.
+    pub amount_typed: String,
     pub version: i64,
 }
 
@@ -75,54 +75,171 @@ pub(super) fn report_rows(list: &[feidi_store::Report], lang: Lang) -> Vec<Repor
     list.iter()
         .map(|r| ReportRow {
             month: r.month.clone(),
-            amount: format!("{} {}", r.completed_investment.in_wan(), lang.t("unit.wan")),
+            amount: r.completed_investment.wan_grouped(),
             status: r.status.as_str(),
             status_label: lang.t(&format!("report.{}", r.status.as_str())),
             note: r.progress_note.clone().unwrap_or_default(),
             problems: r.problems.clone().unwrap_or_default(),
             return_reason: r.return_reason.clone().unwrap_or_default(),
-            amount_yuan: r.completed_investment.to_string(),
+            amount_typed: r.completed_investment.wan_exact(),
             version: r.version,
         })
         .collect()
 }
 
-/// Submits a monthly report from the project page.
+/// The new report's form as typed, with each refused field's message beside it.
+#[derive(Debug, Default)]
+pub struct ReportForm {
+    pub month: String,
+    pub amount: String,
+    pub note: String,
+    pub problems: String,
+    pub version: String,
+    pub month_error: Option<String>,
+    pub amount_error: Option<String>,
+    pub note_error: Option<String>,
+    pub problems_error: Option<String>,
+    /// What is wrong with the report as a whole (already approved, changed meanwhile).
+    pub error: Option<String>,
+    /// The form's first refused field, which the page focuses.
+    pub first: &'static str,
+}
+
+impl ReportForm {
+    fn typed(fields: &Map<String, Value>) -> Self {
+        let text = |name: &str| {
+            fields
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Self {
+            month: text("month"),
+            amount: text("completed_investment"),
+            note: text("progress_note"),
+            problems: text("problems"),
+            version: text("version"),
+            ..Self::default()
+        }
+    }
+
+    /// Puts each error beside its field, and any other beside the form.
+    fn refuse(&mut self, errors: &FieldErrors, lang: Lang) {
+        for e in &errors.0 {
+            let message = Some(e.flaw.message(lang));
+            let (slot, id) = match e.field.as_str() {
+                "month" => (&mut self.month_error, "r-month"),
+                "completed_investment" => (&mut self.amount_error, "r-amount"),
+                "progress_note" => (&mut self.note_error, "r-note"),
+                "problems" => (&mut self.problems_error, "r-problems"),
+                _ => (&mut self.error, ""),
+            };
+            *slot = message;
+            if self.first.is_empty() {
+                self.first = id;
+            }
+        }
+    }
+}
+
+/// The amount field of the page's report forms is typed in 万元 (or with its unit: `4,620`,
+/// `4620万`, `0.462亿`, `46200000元`); the services take yuan, as the API does.
+fn amount_in_yuan(fields: &mut Map<String, Value>) -> Result<(), FieldErrors> {
+    let typed = fields
+        .get("completed_investment")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if typed.is_empty() {
+        return Ok(());
+    }
+    match feidi_core::Money::parse_typed(&typed, feidi_core::MoneyUnit::Wan) {
+        Ok(amount) => {
+            fields.insert("completed_investment".into(), Value::String(amount.to_string()));
+            Ok(())
+        }
+        Err(_) => Err(FieldErrors::one(
+            "completed_investment",
+            feidi_core::Flaw::Rule(
+                "须为金额（默认单位万元），如 4,620 或 4620万、0.462亿、46200000元",
+                "must be an amount (in 万元 unless a unit is given), e.g. 4,620 or 4620万, 0.462亿, 46200000元",
+            ),
+        )),
+    }
+}
+
+/// Submits a monthly report from the project page; a refused one comes back as typed, each
+/// error beside its field (422).
 pub(super) async fn submit_report_form(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     form: FormInput,
 ) -> Response {
     let FormInput { caller, fields } = form;
-    let month = fields
-        .get("month")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    match feidi_app::reports::submit_report(
-        &state.app,
-        &caller.principal(),
-        id,
-        &month,
-        &fields,
-        feidi_core::time::now(),
-    )
-    .await
-    .for_lang(caller.lang())
-    {
-        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
-        Err(e) => form_error(&caller, e),
+    let lang = caller.lang();
+    let mut form = ReportForm::typed(&fields);
+    let mut body = fields.clone();
+    let outcome = match amount_in_yuan(&mut body) {
+        Err(errors) => Err(ApiError::Invalid(errors, lang)),
+        Ok(()) => {
+            let month = form.month.clone();
+            feidi_app::reports::submit_report(
+                &state.app,
+                &caller.principal(),
+                id,
+                &month,
+                &body,
+                feidi_core::time::now(),
+            )
+            .await
+            .for_lang(lang)
+        }
+    };
+    match outcome {
+        Ok(_) => {
+            let notice = format!("{} {}", form.month, lang.t("report.submitted_notice"));
+            super::super::redirect_with_notice(&format!("/projects/{id}#reports"), &notice)
+        }
+        Err(ApiError::Invalid(errors, lang)) => {
+            form.refuse(&errors, lang);
+            show_again(&state, &caller, id, |page| page.report_form = form).await
+        }
+        Err(ApiError::Conflict(_)) => {
+            form.error = Some(lang.t("report.conflict").to_string());
+            show_again(&state, &caller, id, |page| page.report_form = form).await
+        }
+        Err(e) => error_page(&caller, e),
     }
 }
 
-/// Approves, returns or reopens a report from the project page.
+/// The project's page again, with what a refused form needs (status 422).
+async fn show_again(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    fill: impl FnOnce(&mut super::engine::DetailPage),
+) -> Response {
+    match super::engine::detail_view::<feidi_app::kinds::Projects>(state, caller, id).await {
+        Ok(mut page) => {
+            fill(&mut page);
+            crate::pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => error_page(caller, e),
+    }
+}
+
+/// Approves, returns or reopens a report from the project page. A return without a reason
+/// comes back with the message beside the reason field.
 pub(super) async fn review_report_form(
     State(state): State<AppState>,
     Path((id, month, action)): Path<(i64, String, String)>,
     form: FormInput,
 ) -> Response {
     let FormInput { caller, fields } = form;
-    match feidi_app::reports::review_report(
+    let lang = caller.lang();
+    let outcome = feidi_app::reports::review_report(
         &state.app,
         &caller.principal(),
         id,
@@ -132,30 +249,31 @@ pub(super) async fn review_report_form(
         feidi_core::time::now(),
     )
     .await
-    .for_lang(caller.lang())
-    {
-        Ok(_) => Redirect::to(&format!("/projects/{id}#reports")).into_response(),
-        Err(e) => form_error(&caller, e),
-    }
-}
-
-/// A form on a record's page that failed: its field errors listed, or the error's page.
-fn form_error(caller: &Caller, err: ApiError) -> Response {
-    match err {
-        ApiError::Invalid(errors, lang) => {
-            let text: Vec<String> = errors
+    .for_lang(lang);
+    match outcome {
+        Ok(_) => {
+            let notice = format!("{month} {}", lang.t(&format!("report.{action}_notice")));
+            super::super::redirect_with_notice(&format!("/projects/{id}#reports"), &notice)
+        }
+        Err(ApiError::Invalid(errors, lang)) => {
+            let message = errors
                 .0
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
-                .collect();
-            crate::pages::message_page(
-                caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                lang.t("error.fix_fields"),
-                &text.join("；"),
-            )
+                .map(|e| e.flaw.message(lang))
+                .collect::<Vec<_>>()
+                .join("；");
+            let typed = fields
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            show_again(&state, &caller, id, |page| {
+                page.return_error = Some((month, typed, message))
+            })
+            .await
         }
-        other => error_page(caller, other),
+        Err(e @ ApiError::Conflict(_)) => error_page(&caller, e),
+        Err(e) => error_page(&caller, e),
     }
 }
 
