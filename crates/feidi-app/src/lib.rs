@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cockpit;
 pub mod credentials;
 pub mod demo;
+pub mod desk;
 pub mod dispatch;
 pub mod generate;
 pub mod imports;

@@ -73,6 +73,41 @@ pub struct LandFigures {
     pub disputes_open: i64,
 }
 
+/// The day a page reads the programme as of when none is asked: the programme's reference
+/// day if it has one (its data stop before today), else today; and whether it was that.
+pub async fn default_day(app: &App, today: NaiveDate) -> AppResult<(NaiveDate, bool)> {
+    Ok(match app.store.reference_day().await? {
+        Some(day) if day < today => (day, true),
+        _ => (today, false),
+    })
+}
+
+/// A page's `as_of`: the one asked, else the default day; and whether the reference day was
+/// taken.
+pub async fn page_day(app: &App, params: &HashMap<String, String>) -> AppResult<(NaiveDate, bool)> {
+    let today = feidi_core::time::today();
+    match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some("today") => Ok((today, false)),
+        Some(_) => Ok((as_of(params)?, false)),
+        None => default_day(app, today).await,
+    }
+}
+
+/// Sets the reference day (admins; the demo sets it for its data); `{"day": null}` clears it.
+pub async fn set_reference_day(
+    app: &App,
+    who: &Principal,
+    body: &Map<String, Value>,
+) -> AppResult<Option<NaiveDate>> {
+    if !who.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut input = Input::new(body);
+    let day = input.date("day", Need::Optional);
+    input.finish()?;
+    Ok(app.store.set_reference_day(Some(who.user_id), day).await?)
+}
+
 /// Reads `as_of` (default today in Shanghai).
 pub fn as_of(params: &HashMap<String, String>) -> AppResult<NaiveDate> {
     match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {

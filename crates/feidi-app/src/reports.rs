@@ -82,3 +82,47 @@ pub async fn reports(app: &App, who: &Principal, project_id: i64) -> AppResult<V
     project(app, who, project_id).await?;
     Ok(app.store.reports(project_id).await?)
 }
+
+/// The reports of a status (default: awaiting review), oldest sent first, with their project:
+/// a reviewer's queue (`GET /reports?status=submitted`, filters `month`, `project_id`,
+/// `zone_id`). An enterprise's user sees its own projects' reports only.
+pub async fn queue(
+    app: &App,
+    who: &Principal,
+    params: &std::collections::HashMap<String, String>,
+) -> AppResult<feidi_store::Page<feidi_store::QueuedReport>> {
+    require(who, Action::Read, Entity::Report)?;
+    let map: Map<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let mut input = Input::new(&map);
+    let status = input.one_of(
+        "status",
+        Need::Optional,
+        &["submitted", "approved", "returned"],
+        feidi_store::ReportStatus::parse,
+    );
+    let month = input.text("month", Need::Optional, 7);
+    if let Some(m) = &month
+        && feidi_core::schedule::parse_month(m).is_none()
+    {
+        input.flag("month", feidi_core::Flaw::Rule("须为 YYYY-MM", "must be YYYY-MM"));
+    }
+    let project_id = input.id("project_id", Need::Optional);
+    let zone_id = input.id("zone_id", Need::Optional);
+    let page = input
+        .int("page", Need::Optional, 1, i64::from(i32::MAX))
+        .unwrap_or(1);
+    let per_page = input.int("per_page", Need::Optional, 1, 500).unwrap_or(50);
+    input.finish()?;
+    let filter = feidi_store::ReportFilter {
+        status: Some(status.unwrap_or(feidi_store::ReportStatus::Submitted)),
+        month,
+        project_id,
+        zone_id,
+        page,
+        per_page,
+    };
+    Ok(app.store.report_queue(&filter, who.scope()).await?)
+}

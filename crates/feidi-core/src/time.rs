@@ -1,7 +1,7 @@
 //! Time in the programme: instants are stored as RFC 3339 text in +08:00 and days end in
 //! Asia/Shanghai.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Timelike, Utc};
 
 /// Asia/Shanghai. China has kept UTC+8 without daylight saving since 1991, so a fixed offset
 /// is exact for every date the programme holds and spares a time-zone database.
@@ -22,6 +22,59 @@ pub fn today() -> NaiveDate {
 /// The date an instant falls on in Shanghai.
 pub fn day_of(at: DateTime<FixedOffset>) -> NaiveDate {
     at.with_timezone(&shanghai()).date_naive()
+}
+
+/// A deadline as people read it. Days end at midnight, so a deadline at 00:00 is the end of
+/// the day before: "12月8日（周二）下班前" / "by end of Tue 8 Dec"; any other instant keeps its
+/// time: "12月8日（周二）14:30" / "Tue 8 Dec 14:30". The year is written when it is not `now`'s.
+pub fn deadline_words(due: DateTime<FixedOffset>, now: DateTime<FixedOffset>, lang: crate::Lang) -> String {
+    let due = due.with_timezone(&shanghai());
+    let end_of_day = due.hour() == 0 && due.minute() == 0 && due.second() == 0;
+    let day = if end_of_day {
+        due.date_naive().pred_opt().unwrap_or(due.date_naive())
+    } else {
+        due.date_naive()
+    };
+    let weekday = day.weekday().num_days_from_monday() as usize;
+    let other_year = day.year() != day_of(now).year();
+    match lang {
+        crate::Lang::Zh => {
+            const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+            let year = if other_year {
+                format!("{}年", day.year())
+            } else {
+                String::new()
+            };
+            let date = format!("{year}{}月{}日（周{}）", day.month(), day.day(), DAYS[weekday]);
+            if end_of_day {
+                format!("{date}下班前")
+            } else {
+                format!("{date}{:02}:{:02}", due.hour(), due.minute())
+            }
+        }
+        crate::Lang::En => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let year = if other_year {
+                format!(" {}", day.year())
+            } else {
+                String::new()
+            };
+            let date = format!(
+                "{} {} {}{year}",
+                DAYS[weekday],
+                day.day(),
+                MONTHS[day.month0() as usize]
+            );
+            if end_of_day {
+                format!("by end of {date}")
+            } else {
+                format!("{date} {:02}:{:02}", due.hour(), due.minute())
+            }
+        }
+    }
 }
 
 /// The stored form of an instant: RFC 3339 in +08:00 with microseconds. One fixed width and
@@ -78,6 +131,25 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_at_midnight_reads_as_the_end_of_the_day_before() {
+        let at = |t: &str| parse_instant(t).expect("instant");
+        let now = at("2026-12-07T10:00:00+08:00");
+        let zh = |t: &str| deadline_words(at(t), now, crate::Lang::Zh);
+        let en = |t: &str| deadline_words(at(t), now, crate::Lang::En);
+        assert_eq!(zh("2026-12-09T00:00:00+08:00"), "12月8日（周二）下班前");
+        assert_eq!(en("2026-12-09T00:00:00+08:00"), "by end of Tue 8 Dec");
+        assert_eq!(zh("2026-12-08T14:30:00+08:00"), "12月8日（周二）14:30");
+        assert_eq!(en("2026-12-08T14:30:00+08:00"), "Tue 8 Dec 14:30");
+        // Another year is named; an instant in UTC is read in Shanghai.
+        assert_eq!(
+            zh("2027-01-01T00:00:00+08:00"),
+            "2026年12月31日（周四）下班前".replace("2026年", "")
+        );
+        assert_eq!(zh("2027-01-02T00:00:00+08:00"), "2027年1月1日（周五）下班前");
+        assert_eq!(zh("2026-12-08T16:00:00+00:00"), "12月8日（周二）下班前");
+    }
 
     #[test]
     fn stamps_sort_as_time_sorts() {

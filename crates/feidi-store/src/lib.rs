@@ -57,7 +57,8 @@ pub use programme::{Part, Stage, Standing, TotalCell};
 pub use records::{Enterprise, Jurisdiction, Project, TaskForce, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
 pub use reports::{
-    AnnualPlan, LateReport, MissingReport, ProjectSums, Report, ReportStatus, ReportSums, Review,
+    AnnualPlan, LateReport, MissingReport, ProjectSums, QueuedReport, Report, ReportFilter, ReportStatus,
+    ReportSums, Review,
 };
 pub use value::{Cols, Val};
 pub use webhooks::{Attempt, Delivery, DueDelivery, Outcome, RETRY_FOR, Webhook, WebhookInput, back_off};

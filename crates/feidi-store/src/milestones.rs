@@ -29,6 +29,7 @@ const COLUMNS: &str = <Milestone as StoredRow>::COLUMNS;
 const LIGHT_RULE_KEY: &str = "light_rule.yellow_days";
 const REPORT_DUE_KEY: &str = "reports.due_day";
 const REPORT_DUE_DEFAULT: i64 = 5;
+const REFERENCE_DAY_KEY: &str = "programme.reference_day";
 
 impl Store {
     /// A project's milestones, in the order they happen.
@@ -177,6 +178,31 @@ impl Store {
             })
         })
         .await
+    }
+
+    /// The day the programme's figures are read as of by default, when its data stop before
+    /// today (the demo's reference programme: 2023-07-07); none means today.
+    pub async fn reference_day(&self) -> StoreResult<Option<NaiveDate>> {
+        let days = self.setting_int(REFERENCE_DAY_KEY, 0).await?;
+        Ok((days > 0)
+            .then(|| {
+                i32::try_from(days)
+                    .ok()
+                    .and_then(NaiveDate::from_num_days_from_ce_opt)
+            })
+            .flatten())
+    }
+
+    /// Sets (or, with none, clears) the reference day.
+    pub async fn set_reference_day(
+        &self,
+        actor: Option<i64>,
+        day: Option<NaiveDate>,
+    ) -> StoreResult<Option<NaiveDate>> {
+        use chrono::Datelike;
+        let days = day.map_or(0, |d| i64::from(d.num_days_from_ce()));
+        self.set_setting_int(actor, REFERENCE_DAY_KEY, 0, days).await?;
+        Ok(day)
     }
 
     /// The light rule in force (the documented default until an admin changes it).

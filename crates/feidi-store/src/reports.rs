@@ -443,3 +443,93 @@ impl Store {
         read_all(&rows)
     }
 }
+
+/// Which reports a review queue lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    pub status: Option<ReportStatus>,
+    pub month: Option<String>,
+    pub project_id: Option<i64>,
+    pub zone_id: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A report in a queue, with the project it belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct QueuedReport {
+    #[serde(flatten)]
+    pub report: Report,
+    pub project_name: String,
+    pub zone_id: i64,
+    pub enterprise_id: Option<i64>,
+}
+
+impl Store {
+    /// Reports by status across the programme (or one enterprise's projects), oldest sent
+    /// first: the reviewer's queue.
+    pub async fn report_queue(
+        &self,
+        filter: &ReportFilter,
+        scope: feidi_core::policy::Scope,
+    ) -> StoreResult<crate::Page<QueuedReport>> {
+        let mut clauses = Vec::new();
+        let mut binds: Vec<crate::Val> = Vec::new();
+        let mut bind = |clause: &str, value: crate::Val| {
+            binds.push(value);
+            clauses.push(clause.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(status) = filter.status {
+            bind("r.status = ?", status.as_str().into());
+        }
+        if let Some(month) = &filter.month {
+            bind("r.month = ?", month.clone().into());
+        }
+        if let Some(project) = filter.project_id {
+            bind("r.project_id = ?", project.into());
+        }
+        if let Some(zone) = filter.zone_id {
+            bind("p.zone_id = ?", zone.into());
+        }
+        if let feidi_core::policy::Scope::Enterprise(own) = scope {
+            bind("p.enterprise_id = ?", own.into());
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let from = format!("FROM monthly_reports r JOIN projects p ON p.id = r.project_id{filter_sql}");
+        let total: i64 = crate::value::bind_all(
+            sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}")),
+            &binds,
+        )
+        .fetch_one(&self.read)
+        .await
+        .and_then(|row| sqlx::Row::try_get::<i64, _>(&row, "n"))?;
+        let columns: Vec<String> = REPORT_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect();
+        let (page, per_page) = (filter.page.max(1), filter.per_page.clamp(1, 500));
+        let sql = format!(
+            "SELECT {}, p.name AS project_name, p.zone_id AS zone_id, p.enterprise_id AS enterprise_id {from} \
+             ORDER BY r.submitted_at, r.project_id, r.month LIMIT {per_page} OFFSET {}",
+            columns.join(", "),
+            (page - 1) * per_page
+        );
+        let rows = crate::value::bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.read)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok(QueuedReport {
+                    report: Report::from_cols(&c)?,
+                    project_name: c.text("project_name")?,
+                    zone_id: c.int("zone_id")?,
+                    enterprise_id: c.opt_int("enterprise_id")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(crate::Page::of(items, total, page, per_page))
+    }
+}

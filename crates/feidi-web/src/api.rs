@@ -89,6 +89,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/light-rule", get(light_rule).put(set_light_rule))
         .route("/projects/{id}/progress", get(progress))
+        .route("/reports", get(report_queue))
         .route("/reports/due", get(reports_due))
         .route(
             "/settings/report-due-day",
@@ -500,6 +501,17 @@ async fn progress(
     json(
         &caller,
         schedule::progress(&state.app, &caller.principal(), id, as_of).await,
+    )
+}
+
+async fn report_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    json(
+        &caller,
+        reports::queue(&state.app, &caller.principal(), &params).await,
     )
 }
 

@@ -905,21 +905,23 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
         "the enterprise does not acknowledge"
     );
 
-    // A missing title: the form says so and nothing is written.
+    // A missing title: the form says so, keeps what was typed and chosen (马上办 stays 马上办,
+    // not the first category), and nothing is written.
     let bad = post(
         &park.firm.1,
         "/appeals",
-        vec![("category", "utilities".into()), ("description", "x".into())],
+        vec![("category", "urgent".into()), ("description", "路面塌陷".into())],
     )
     .await
     .expect("submit");
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"appeal-error\""));
     assert!(
-        bad.text()
-            .await
-            .unwrap_or_default()
-            .contains("id=\"appeal-error\"")
+        html.contains("<option value=\"urgent\" selected>"),
+        "the category kept"
     );
+    assert!(html.contains(">路面塌陷</textarea>"), "the description kept");
 
     // The list's page links keep its filters.
     submit_now(&app, &park.firm.1, None).await;

@@ -619,15 +619,40 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
     .await;
     app.user("ganbu", "staff", None).await;
     let staff = app.sign_in("ganbu", "password123").await.1.expect("staff");
-    let (status, html) = app.page(&staff, "/reports?month=2023-06").await;
+    let (status, html) = app.page(&staff, "/reports/due?month=2023-06").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("未报送 (1)") && html.contains("迟报项目&#60;b&#62;") && html.contains("2023-07-05")
     );
+    // The approval queue: the May report awaits review, with its project, approve in place.
+    let (status, html) = app.page(&staff, "/reports").await;
+    assert_eq!(status, StatusCode::OK);
+    let id = late["id"].as_i64().unwrap_or_default();
+    assert!(html.contains("迟报项目&#60;b&#62;") && html.contains(&format!("id=\"approve-{id}-2023-05\"")));
+    let (_, queue) = app.admin("GET", "/reports?status=submitted", None).await;
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["items"][0]["project_name"], "迟报项目<b>");
+    assert_eq!(queue["items"][0]["month"], "2023-05");
+    let (status, _) = app.admin("GET", "/reports?status=lost", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a status names its field"
+    );
+    // The staff's desk counts it and links to the queue.
+    let (_, home) = app.page(&staff, "/").await;
+    assert!(home.contains("id=\"desk-review\"") && home.contains("/reports?status=submitted"));
     app.user("ent1", "enterprise", Some(mine)).await;
     let ent = app.sign_in("ent1", "password123").await.1.expect("enterprise");
-    let (status, _) = app.page(&ent, "/reports?month=2023-06").await;
+    let (status, _) = app.page(&ent, "/reports/due?month=2023-06").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // An enterprise's queue holds its own projects' reports only; it reviews none.
+    let (status, html) = app.page(&ent, "/reports").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("迟报项目") && !html.contains("/approve"));
+    let (status, home) = app.page(&ent, "/").await;
+    assert_eq!(status, StatusCode::OK, "an enterprise has a desk too");
+    assert!(home.contains("id=\"desk-appeals\"") && !home.contains("id=\"desk-review\""));
 }
 both_backends!(staff_see_who_owes_a_report, super::staff_see_who_owes_a_report);
 

@@ -99,6 +99,49 @@ async fn main() {
         client.goto(&format!("{base}{page}")).await.expect("page");
         save(&client, &out, name).await;
     }
+    // Issue 20: what people see at their desks, on a wide screen and on a phone.
+    let shots = format!("{out}/issue20");
+    std::fs::create_dir_all(&shots).expect("output folder");
+    for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
+        client.set_window_size(width, height).await.expect("resize");
+        for (page, name) in [
+            ("/", "home-desk"),
+            ("/reports", "approval-queue"),
+            ("/cockpit", "cockpit"),
+            ("/appeals/1", "appeal"),
+            ("/audit", "audit"),
+        ] {
+            client.goto(&format!("{base}{page}")).await.expect("page");
+            save(&client, &shots, &format!("{name}-{size}")).await;
+        }
+        // A report with a slip of the keyboard: the form comes back as typed, the error beside
+        // the amount.
+        client.goto(&format!("{base}/projects/1")).await.expect("project");
+        client
+            .execute("document.getElementById('r-month').value = '2023-07';", vec![])
+            .await
+            .expect("month");
+        browser::fill(&client, "r-amount", "12O0").await;
+        browser::fill(&client, "r-note", "厂房内部装修").await;
+        browser::click(&client, "r-submit").await;
+        client
+            .wait()
+            .for_element(Locator::Id("r-amount-error"))
+            .await
+            .expect("the error shown");
+        client
+            .execute("document.getElementById('report-form').scrollIntoView();", vec![])
+            .await
+            .expect("scroll");
+        save(&client, &shots, &format!("report-form-error-{size}")).await;
+    }
+    // The wall display at 1920 × 1080.
+    client.set_window_size(1920, 1080).await.expect("resize");
+    client
+        .goto(&format!("{base}/cockpit?wall=1"))
+        .await
+        .expect("wall");
+    save(&client, &shots, "cockpit-wall-1920").await;
     let _ = client.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -12,7 +12,7 @@ use feidi_store::testing::TestDb;
 use feidi_web::{AppState, Application, WebConfig};
 use serde_json::{Map, Value, json};
 use support::browser::{
-    browser, choose, click, console_errors, count, driver, fill, sign_in, text_of, value_of,
+    browser, choose, click, console_errors, count, driver, fill, phone, sign_in, text_of, value_of, widths,
 };
 
 fn map(v: Value) -> Map<String, Value> {
@@ -161,7 +161,7 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         }
         let table = text_of(&browser, "list").await;
         assert!(
-            table.contains("智能制造产业园") && table.contains("7.10"),
+            table.contains("智能制造产业园") && table.contains("71,000.00"),
             "{table}"
         );
 
@@ -362,8 +362,17 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         click(&browser, "approve-2023-07").await;
         let row = report_row(&browser, "2023-07", "已审核").await;
         assert!(row.contains("1,000.00"), "{row}");
+        // The demo's cockpit opens as of its reference day (its data stop in June 2023), saying
+        // so; one click reads it as of today, July counted.
         browser.goto(&format!("{base}/cockpit")).await.expect("cockpit");
-        assert_eq!(text_of(&browser, "completed-investment").await, "36.70");
+        assert!(
+            text_of(&browser, "reference-note")
+                .await
+                .contains("默认按该日查看")
+        );
+        assert_eq!(text_of(&browser, "completed-investment").await, "36.60");
+        click(&browser, "to-today").await;
+        wait_for_text(&browser, "completed-investment", "36.70").await;
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
         // The two refused forms above answered 422, which the browser logs; nothing else may.
         let errors: Vec<String> = console_errors(&browser)
@@ -481,4 +490,96 @@ async fn an_appeal_is_submitted_acknowledged_resolved_and_reopened_by_an_unsatis
         assert!(errors.is_empty(), "no console errors: {errors:?}");
     };
     finish(&browser, steps, 120).await;
+}
+
+/// A page on the phone fits its screen: nothing sideways but what scrolls in its own box.
+async fn fits(browser: &fantoccini::Client, page: &str) {
+    let (page_width, screen) = widths(browser).await;
+    assert!(screen > 0 && screen <= 430, "a phone's screen: {screen}");
+    assert!(
+        page_width <= screen,
+        "{page} is {page_width} px wide on a {screen} px screen"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver: run the README's test command"]
+async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit() {
+    let (_db, store) = TestDb::store(Backend::Sqlite).await;
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
+    let hash = auth::hash_password("password123".into()).await.expect("hash");
+    for user in [
+        json!({"login": "lingdao", "name": "李领导", "role": "leader"}),
+        json!({"login": "qiye", "name": "企业联络员", "role": "enterprise", "enterprise_id": 1}),
+    ] {
+        let input = UserInput::parse(&map(user)).expect("user");
+        store
+            .create_user(None, &input, hash.clone(), None)
+            .await
+            .expect("user");
+    }
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    let driver = driver().await;
+    let phone = phone(&driver).await;
+    let steps = async {
+        // The enterprise's liaison, on a phone: the menu waits behind its button.
+        sign_in(&phone, &base, "qiye", "password123").await;
+        fits(&phone, "the home page").await;
+        let menu_shown = |p: &fantoccini::Client| {
+            let p = p.clone();
+            async move {
+                p.execute(
+                    "return getComputedStyle(document.querySelector('nav.main')).display !== 'none';",
+                    vec![],
+                )
+                .await
+                .expect("menu")
+                    == json!(true)
+            }
+        };
+        assert!(!menu_shown(&phone).await, "the menu is folded away");
+        click(&phone, "menu-button").await;
+        assert!(menu_shown(&phone).await, "the button opens it");
+        fits(&phone, "the open menu").await;
+        phone.goto(&format!("{base}/appeals")).await.expect("appeals");
+        fits(&phone, "the appeal list and form").await;
+        // A slip: no description. The form comes back with the category still chosen.
+        choose(&phone, "f-category", "马上办（1个工作日）").await;
+        fill(&phone, "f-title", "门口道路积水").await;
+        click(&phone, "appeal-submit").await;
+        // (The browser itself refuses an empty required field; nothing was sent.)
+        assert_eq!(value_of(&phone, "f-category").await, "urgent");
+        fill(&phone, "f-description", "雨后厂区门口积水，货车无法进出").await;
+        click(&phone, "appeal-submit").await;
+        let details = wait_for_text(&phone, "appeal-details", "待签收").await;
+        assert!(details.contains("马上办"), "{details}");
+        fits(&phone, "the appeal").await;
+        click(&phone, "menu-button").await;
+        sign_out(&phone).await;
+
+        // A leader reads the cockpit on the phone.
+        sign_in(&phone, &base, "lingdao", "password123").await;
+        phone
+            .goto(&format!("{base}/cockpit?as_of=2023-07-07"))
+            .await
+            .expect("cockpit");
+        assert_eq!(text_of(&phone, "completion-ratio").await, "27.1");
+        fits(&phone, "the cockpit").await;
+        for page in ["/projects", "/projects/1", "/dispatch", "/appeals", "/inbox"] {
+            phone.goto(&format!("{base}{page}")).await.expect("page");
+            fits(&phone, page).await;
+        }
+        let errors = console_errors(&phone).await;
+        assert!(errors.is_empty(), "no console errors: {errors:?}");
+    };
+    finish(&phone, steps, 120).await;
 }

@@ -13,7 +13,9 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::NameList;
 use serde_json::{Map, Value};
 
-use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill};
+use super::registry::{
+    Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill, stamp_text,
+};
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -26,7 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", get(edit_user))
         .route("/users/{id}/edit", get(edit_user).post(update_user))
         .route("/audit", get(audit))
-        .route("/reports", get(reports_due))
+        .route("/reports", get(report_queue))
+        .route("/reports/due", get(reports_due))
 }
 
 fn roles(lang: Lang) -> Vec<(String, String)> {
@@ -249,8 +252,69 @@ pub struct AuditRow {
     pub actor: String,
     pub action: String,
     pub entity: String,
+    /// Where the record's page is, if it has one.
+    pub href: Option<String>,
+    /// What changed, field by field, in words: "总投资: 1,000,000,000.00 → 1,200,000,000.00".
+    pub changes: Vec<String>,
     pub before: String,
     pub after: String,
+}
+
+/// A word of the interface for a code, or the code itself where there is none.
+fn word_or_code(lang: Lang, prefix: &str, code: &str) -> String {
+    match lang.t(&format!("{prefix}.{code}")) {
+        "?" => code.to_string(),
+        text => text.to_string(),
+    }
+}
+
+/// A value as the changes list shows it: text as it is, nothing as "—".
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "—".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields an entry changed, labelled in `lang`: old → new on a change, the values set on a
+/// creation, those removed on a deletion. Bookkeeping (ids, versions, stamps) is left out.
+fn changes(before: &Option<Value>, after: &Option<Value>, lang: Lang) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let (b, a) = (
+        before.as_ref().and_then(Value::as_object).unwrap_or(&empty),
+        after.as_ref().and_then(Value::as_object).unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))).collect();
+    keys.retain(|k| !matches!(k.as_str(), "id" | "version" | "created_at" | "updated_at"));
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| {
+            let label = word_or_code(lang, "field", k);
+            match (before.is_some(), after.is_some()) {
+                (true, true) => format!("{label}: {} → {}", shown(b.get(k)), shown(a.get(k))),
+                (false, _) => format!("{label}: {}", shown(a.get(k))),
+                (true, false) => format!("{label}: {}", shown(b.get(k))),
+            }
+        })
+        .collect()
+}
+
+/// The page of a record an audit entry names.
+fn record_href(entity: &str, id: i64) -> Option<String> {
+    let path = match entity {
+        "project" => format!("/projects/{id}"),
+        "monthly_report" | "milestone" | "annual_plan" => format!("/projects/{id}#reports"),
+        "enterprise" => format!("/enterprises/{id}"),
+        "zone" => format!("/zones/{id}"),
+        "jurisdiction" => format!("/jurisdictions/{id}"),
+        "stage" => format!("/stages/{id}"),
+        "task_force" => format!("/task-forces/{id}"),
+        "appeal" => format!("/appeals/{id}"),
+        "user" => format!("/users/{id}/edit"),
+        _ => return None,
+    };
+    Some(path)
 }
 
 #[derive(Template)]
@@ -278,26 +342,34 @@ async fn audit(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let result = async {
+        let lang = caller.lang();
         let page = feidi_app::registry::audit(&state.app, &caller.principal(), &params)
             .await
-            .for_lang(caller.lang())?;
+            .for_lang(lang)?;
         let entries = page
             .items
             .iter()
-            .map(|e| AuditRow {
-                at: e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
-                actor: e.actor_login.clone().unwrap_or_else(|| "system".into()),
-                action: e
-                    .note
-                    .clone()
-                    .map(|n| format!("{} ({n})", e.action))
-                    .unwrap_or_else(|| e.action.clone()),
-                entity: e
-                    .entity_id
-                    .map(|id| format!("{} #{id}", e.entity))
-                    .unwrap_or_else(|| e.entity.clone()),
-                before: pretty(&e.before),
-                after: pretty(&e.after),
+            .map(|e| {
+                let entity = word_or_code(lang, "entity", &e.entity);
+                AuditRow {
+                    at: e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+                    actor: e
+                        .actor_login
+                        .clone()
+                        .unwrap_or_else(|| lang.t("appeal.system").to_string()),
+                    action: match &e.note {
+                        // A note says more than the code (an import's file, a sweep's step).
+                        Some(n) if !n.is_empty() => {
+                            format!("{}（{n}）", word_or_code(lang, "act", &e.action))
+                        }
+                        _ => word_or_code(lang, "act", &e.action),
+                    },
+                    entity: e.entity_id.map(|id| format!("{entity} #{id}")).unwrap_or(entity),
+                    href: e.entity_id.and_then(|id| record_href(&e.entity, id)),
+                    changes: changes(&e.before, &e.after, lang),
+                    before: pretty(&e.before),
+                    after: pretty(&e.after),
+                }
             })
             .collect();
         let subject = match (params.get("entity"), params.get("entity_id")) {
@@ -330,6 +402,90 @@ async fn audit(
 struct ReportsDuePage {
     c: Chrome,
     d: feidi_app::programme::ReportsDue,
+}
+
+/// One report in the queue as the page shows it.
+pub struct QueueRow {
+    project_id: i64,
+    project: String,
+    month: String,
+    amount: String,
+    sent: String,
+    note: String,
+    problems: String,
+    return_reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports_queue.html")]
+struct ReportQueuePage {
+    c: Chrome,
+    /// The status listed: submitted, returned or approved.
+    status: String,
+    rows: Vec<QueueRow>,
+    total: i64,
+    may_review: bool,
+    /// Who owes reports is for those who oversee the programme.
+    show_due: bool,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+/// The monthly reports of a status, oldest sent first: a reviewer approves or returns each in
+/// place; everyone else sees where their reports stand.
+async fn report_queue(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = caller.lang();
+    let who = caller.principal();
+    let page = match feidi_app::reports::queue(&state.app, &who, &params)
+        .await
+        .for_lang(lang)
+    {
+        Ok(page) => page,
+        Err(e) => return error_page(&caller, e),
+    };
+    let status = params
+        .get("status")
+        .filter(|s| matches!(s.as_str(), "returned" | "approved"))
+        .cloned()
+        .unwrap_or_else(|| "submitted".into());
+    let pages = page.pages();
+    let rows = page
+        .items
+        .into_iter()
+        .map(|q| QueueRow {
+            project_id: q.report.project_id,
+            project: q.project_name,
+            amount: q.report.completed_investment.wan_grouped(),
+            sent: stamp_text(&q.report.submitted_at),
+            note: q.report.progress_note.unwrap_or_default(),
+            problems: q.report.problems.unwrap_or_default(),
+            return_reason: q.report.return_reason.unwrap_or_default(),
+            month: q.report.month,
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ReportQueuePage {
+            c: Chrome::for_caller(&caller, "reports"),
+            may_review: status == "submitted"
+                && who.may(
+                    feidi_core::policy::Action::Review,
+                    feidi_core::policy::Entity::Report,
+                ),
+            show_due: who.scope() == feidi_core::policy::Scope::All,
+            status,
+            rows,
+            total: page.total,
+            prev_href: (page.page > 1)
+                .then(|| href_with("reports", &params, "page", &(page.page - 1).to_string())),
+            next_href: (page.page < pages)
+                .then(|| href_with("reports", &params, "page", &(page.page + 1).to_string())),
+        },
+    )
 }
 
 /// Who owes a month's report and who sent it late: for staff and leaders.

@@ -86,6 +86,8 @@ pub struct Row {
     enterprise: String,
     category: String,
     status: String,
+    /// The status's code, for its badge's colour.
+    status_code: String,
     handler: String,
     role: String,
     deadline: String,
@@ -141,7 +143,12 @@ fn named_rows(
         .iter()
         .map(|a| {
             let due = a.due_at.as_deref().and_then(feidi_core::time::parse_instant);
-            let (left, late) = due.map_or((String::from("—"), false), |d| time_left(d, now, lang));
+            // Time left only while someone is working on it.
+            let open = AppealStatus::parse(&a.status).is_some_and(AppealStatus::is_open);
+            let (left, late) = match due {
+                Some(d) if open => time_left(d, now, lang),
+                _ => (String::from("—"), false),
+            };
             Row {
                 id: a.id,
                 title: a.title.clone(),
@@ -154,12 +161,13 @@ fn named_rows(
                     .cloned()
                     .unwrap_or_else(|| a.category.clone()),
                 status: word(lang, "appeal_status", &a.status),
+                status_code: a.status.clone(),
                 handler: a
                     .handler_id
                     .and_then(|h| handler_names.get(&h).cloned())
                     .unwrap_or_else(|| lang.t("appeal.leaders").to_string()),
                 role: word(lang, "handler_role", &a.handler_role),
-                deadline: a.due_at.as_deref().map_or("—".into(), when),
+                deadline: due.map_or("—".into(), |d| feidi_core::time::deadline_words(d, now, lang)),
                 left,
                 late,
             }
@@ -183,6 +191,9 @@ struct ListPage {
     categories: Vec<(String, String)>,
     title: String,
     description: String,
+    /// The category and enterprise chosen, kept after a refused submission.
+    category: String,
+    enterprise_id: String,
     error: Option<String>,
 }
 
@@ -265,6 +276,8 @@ async fn list_view(
         categories,
         title: String::new(),
         description: String::new(),
+        category: String::new(),
+        enterprise_id: String::new(),
         error: None,
     })
 }
@@ -308,6 +321,14 @@ async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_string();
+                let chosen = |name: &str| {
+                    body.get(name)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                view.category = chosen("category");
+                view.enterprise_id = chosen("enterprise_id");
                 render(StatusCode::UNPROCESSABLE_ENTITY, &view)
             }
             Err(e) => error_page(&caller, e),
@@ -370,15 +391,18 @@ async fn appeal_view(
         None => lang.t("appeal.leaders").to_string(),
     };
     let now = feidi_core::time::now();
+    let open = AppealStatus::parse(&appeal.status).is_some_and(AppealStatus::is_open);
     let left = |due: &Option<String>| {
         due.as_deref()
             .and_then(feidi_core::time::parse_instant)
             .map_or("—".to_string(), |d| {
-                format!(
-                    "{}（{}）",
-                    when(&feidi_core::time::stamp(d)),
-                    time_left(d, now, lang).0
-                )
+                let words = feidi_core::time::deadline_words(d, now, lang);
+                // A deadline of a closed appeal is history: no time left to count.
+                if open {
+                    format!("{words}（{}）", time_left(d, now, lang).0)
+                } else {
+                    words
+                }
             })
     };
     let t = |k| lang.t(k);
@@ -523,10 +547,13 @@ async fn appeal_view(
                 } else {
                     name(e.handler_id)
                 },
-                note: match (&e.reason, &e.detail) {
+                note: match (
+                    &e.reason,
+                    e.detail.as_deref().map(|d| event_detail(&e.kind, d, lang)),
+                ) {
                     (Some(r), Some(d)) => format!("{}：{d}", word(lang, "reason", r)),
                     (Some(r), None) => word(lang, "reason", r),
-                    (None, Some(d)) => d.clone(),
+                    (None, Some(d)) => d,
                     (None, None) => String::new(),
                 },
             })
@@ -535,6 +562,21 @@ async fn appeal_view(
         officials,
         error: None,
     })
+}
+
+/// An event's detail in words: a rating is stored by its code (`basically_satisfied: 太慢`)
+/// and shown by its name in the page's language (基本满意：太慢).
+fn event_detail(kind: &str, detail: &str, lang: Lang) -> String {
+    if kind != "rated" {
+        return detail.to_string();
+    }
+    match detail.split_once(": ") {
+        Some((code, comment)) => {
+            let colon = if lang == Lang::Zh { "：" } else { ": " };
+            format!("{}{colon}{comment}", word(lang, "rating", code))
+        }
+        None => word(lang, "rating", detail),
+    }
 }
 
 async fn appeal_page(
@@ -641,5 +683,24 @@ async fn inbox_page(
     match view.await {
         Ok(view) => render(StatusCode::OK, &view),
         Err(e) => error_page(&caller, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rating_in_the_timeline_reads_as_words() {
+        assert_eq!(event_detail("rated", "basically_satisfied", Lang::Zh), "基本满意");
+        assert_eq!(
+            event_detail("rated", "unsatisfied: 太慢", Lang::Zh),
+            "不满意：太慢"
+        );
+        assert_eq!(event_detail("rated", "satisfied: ok", Lang::En), "Satisfied: ok");
+        assert_eq!(
+            event_detail("resolved", "satisfied: 已协调", Lang::Zh),
+            "satisfied: 已协调"
+        );
     }
 }

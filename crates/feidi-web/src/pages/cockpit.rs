@@ -216,6 +216,8 @@ struct CockpitPage {
     reds: Vec<RedView>,
     /// The appeals (M5) now: (label, value, element id).
     appeals: Vec<(&'static str, String, &'static str)>,
+    /// Read as of the programme's reference day (its data stop there), not today.
+    at_reference: bool,
 }
 
 async fn cockpit_page(
@@ -225,7 +227,9 @@ async fn cockpit_page(
 ) -> Response {
     let result: ApiResult<CockpitPage> = async {
         let lang = caller.lang();
-        let as_of = feidi_app::programme::as_of(&params).for_lang(lang)?;
+        let (as_of, at_reference) = feidi_app::programme::page_day(&state.app, &params)
+            .await
+            .for_lang(lang)?;
         let who = caller.principal();
         let part = part(&params).for_lang(lang)?;
         let data = cockpit(&state.app, &who, lang, as_of, part)
@@ -238,6 +242,7 @@ async fn cockpit_page(
         let mut c = Chrome::for_caller(&caller, "cockpit");
         c.body_class = if wall { "wall" } else { "" };
         let mut page = view(c, &data, &zone_names, wall, lang);
+        page.at_reference = at_reference;
         let a = feidi_app::programme::AppealCounts::of(
             &*feidi_app::programme::appeal_figures(&state.app)
                 .await
@@ -493,6 +498,7 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
         c,
         wall,
         as_of: d.as_of.to_string(),
+        at_reference: false,
         cutoff_month: d.cutoff_month.clone(),
         zones: zone_names
             .iter()

@@ -245,25 +245,49 @@ pub fn url_encode(text: &str) -> String {
 #[template(path = "home.html")]
 struct HomePage {
     c: Chrome,
-    d: feidi_app::programme::Dashboard,
+    desk: feidi_app::desk::Desk,
+    /// The nearest deadline in the inbox, as people read it.
+    nearest: String,
+    /// The programme's figures, for those who oversee it (an enterprise has none).
+    d: Option<feidi_app::programme::Dashboard>,
 }
 
+/// The home page: what waits for this person first, then the programme at a glance.
 async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
-    // Enterprise users have no programme totals: their home is their own projects.
-    if caller.principal().scope() != feidi_core::policy::Scope::All {
-        return Redirect::to("/projects").into_response();
+    let (who, lang) = (caller.principal(), caller.lang());
+    let now = feidi_core::time::now();
+    let page = async {
+        let desk = feidi_app::desk::desk(&state.app, &who, now)
+            .await
+            .for_lang(lang)?;
+        let d = if who.scope() == feidi_core::policy::Scope::All {
+            let (day, _) = feidi_app::programme::default_day(&state.app, feidi_core::time::day_of(now))
+                .await
+                .for_lang(lang)?;
+            Some(
+                feidi_app::programme::dashboard(&state.app, &who, day)
+                    .await
+                    .for_lang(lang)?,
+            )
+        } else {
+            None
+        };
+        let nearest = desk
+            .nearest_due
+            .as_deref()
+            .and_then(feidi_core::time::parse_instant)
+            .map(|due| appeals::time_left(due, now, lang).0)
+            .unwrap_or_default();
+        Ok::<_, ApiError>(HomePage {
+            c: Chrome::for_caller(&caller, "home"),
+            desk,
+            nearest,
+            d,
+        })
     }
-    match feidi_app::programme::dashboard(&state.app, &caller.principal(), feidi_core::time::today())
-        .await
-        .for_lang(caller.lang())
-    {
-        Ok(d) => render(
-            StatusCode::OK,
-            &HomePage {
-                c: Chrome::for_caller(&caller, "home"),
-                d,
-            },
-        ),
+    .await;
+    match page {
+        Ok(page) => render(StatusCode::OK, &page),
         Err(e) => error_page(&caller, e),
     }
 }

@@ -76,6 +76,46 @@ pub async fn browser(driver: &Driver) -> Client {
         .expect("a Chromium session")
 }
 
+/// A phone: Chromium emulating a 390 × 844 screen (an iPhone 12–14's CSS pixels) with touch.
+pub async fn phone(driver: &Driver) -> Client {
+    let chromium = std::env::var("FEIDI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let profile = std::env::temp_dir().join(format!("feidi-chromium-{}", free_port()));
+    let mut caps = Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                     "--disable-dev-shm-usage",
+                     format!("--user-data-dir={}", profile.display())],
+            "mobileEmulation": {
+                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": true},
+                "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+            }
+        }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "SEVERE"}));
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+/// The page's width against the screen's: a page that fits is no wider than the viewport
+/// (a table may scroll inside its own box).
+pub async fn widths(browser: &Client) -> (i64, i64) {
+    let v = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("widths");
+    (v[0].as_i64().unwrap_or(i64::MAX), v[1].as_i64().unwrap_or(0))
+}
+
 pub async fn fill(browser: &Client, id: &str, text: &str) {
     let field = browser
         .find(Locator::Id(id))

@@ -411,18 +411,29 @@ async fn detail_page<K: PageKind>(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    match detail_view::<K>(&state, &caller, id).await {
+    let day = match feidi_app::programme::page_day(&state.app, &params)
+        .await
+        .for_lang(caller.lang())
+    {
+        Ok((day, _)) => day,
+        Err(e) => return error_page(&caller, e),
+    };
+    match detail_view::<K>(&state, &caller, id, day).await {
         Ok(view) => render(StatusCode::OK, &view),
         Err(e) => error_page(&caller, e),
     }
 }
 
 /// A record's page as it stands, for showing or for showing again with a form's errors.
+/// A project's schedule and progress are judged as of `day` (the page's `as_of`, carried from
+/// the cockpit).
 pub(super) async fn detail_view<K: PageKind>(
     state: &AppState,
     caller: &Caller,
     id: i64,
+    day: chrono::NaiveDate,
 ) -> Result<DetailPage, ApiError> {
     {
         let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
@@ -434,14 +445,9 @@ pub(super) async fn detail_view<K: PageKind>(
         let may_write = principal.may(Action::Write, K::ENTITY);
         let overview = if K::HAS_MILESTONES {
             Some(
-                feidi_app::schedule::project_overview(
-                    &state.app,
-                    &caller.principal(),
-                    id,
-                    feidi_core::time::today(),
-                )
-                .await
-                .for_lang(caller.lang())?,
+                feidi_app::schedule::project_overview(&state.app, &caller.principal(), id, day)
+                    .await
+                    .for_lang(caller.lang())?,
             )
         } else {
             None
@@ -470,7 +476,7 @@ pub(super) async fn detail_view<K: PageKind>(
             timeline_svg: overview
                 .as_ref()
                 .filter(|o| !o.milestones.is_empty())
-                .map(|o| timeline_svg(&o.milestones, feidi_core::time::today(), lang))
+                .map(|o| timeline_svg(&o.milestones, day, lang))
                 .unwrap_or_default(),
             reports: overview
                 .as_ref()

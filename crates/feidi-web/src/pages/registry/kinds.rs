@@ -23,7 +23,7 @@ impl PageKind for Projects {
         ("field.zone", Some("zone_id"), false),
         ("field.enterprise", None, false),
         ("field.phase", None, false),
-        ("dash.total_yi", Some("total_investment"), true),
+        ("list.total_wan", Some("total_investment"), true),
     ];
     fn noun(lang: Lang) -> &'static str {
         lang.t("noun.project")
@@ -42,7 +42,7 @@ impl PageKind for Projects {
             l.cell(NameList::Zones, Some(p.zone_id), "zones"),
             l.cell(NameList::Enterprises, p.enterprise_id, "enterprises"),
             opt_text(&p.phase),
-            Cell::num(p.total_investment.in_yi()),
+            Cell::num(p.total_investment.wan_grouped()),
         ]
     }
     fn details(p: &Project, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
@@ -64,9 +64,10 @@ impl PageKind for Projects {
             (
                 t("field.total_investment"),
                 Cell::text(format!(
-                    "{} （{} {}）",
-                    p.total_investment,
-                    p.total_investment.in_yi(),
+                    "{} {} （{} {}）",
+                    p.total_investment.wan_grouped(),
+                    t("unit.wan"),
+                    p.total_investment.yi_grouped(),
                     t("unit.yi")
                 )),
             ),
@@ -74,7 +75,15 @@ impl PageKind for Projects {
                 t("field.expected_annual_output"),
                 Cell::text(
                     p.expected_annual_output
-                        .map(|m| format!("{m} （{} {}）", m.in_yi(), t("unit.yi")))
+                        .map(|m| {
+                            format!(
+                                "{} {} （{} {}）",
+                                m.wan_grouped(),
+                                t("unit.wan"),
+                                m.yi_grouped(),
+                                t("unit.yi")
+                            )
+                        })
                         .unwrap_or_else(|| "—".into()),
                 ),
             ),
@@ -364,7 +373,7 @@ impl PageKind for Jurisdictions {
 
 fn money_cell(m: Option<feidi_core::Money>, lang: Lang) -> Cell {
     match m {
-        Some(m) => Cell::num(format!("{} {}", m.in_yi(), lang.t("unit.yi"))),
+        Some(m) => Cell::num(format!("{} {}", m.yi_grouped(), lang.t("unit.yi"))),
         None => Cell::num("—"),
     }
 }

@@ -221,7 +221,11 @@ async fn show_again(
     id: i64,
     fill: impl FnOnce(&mut super::engine::DetailPage),
 ) -> Response {
-    match super::engine::detail_view::<feidi_app::kinds::Projects>(state, caller, id).await {
+    let day = match feidi_app::programme::default_day(&state.app, feidi_core::time::today()).await {
+        Ok((day, _)) => day,
+        Err(e) => return error_page(caller, ApiError::from_app(e, caller.lang())),
+    };
+    match super::engine::detail_view::<feidi_app::kinds::Projects>(state, caller, id, day).await {
         Ok(mut page) => {
             fill(&mut page);
             crate::pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -253,7 +257,12 @@ pub(super) async fn review_report_form(
     match outcome {
         Ok(_) => {
             let notice = format!("{month} {}", lang.t(&format!("report.{action}_notice")));
-            super::super::redirect_with_notice(&format!("/projects/{id}#reports"), &notice)
+            // From the review queue, back to the queue for the next one.
+            let back = match fields.get("back").and_then(Value::as_str) {
+                Some("queue") => "/reports".to_string(),
+                _ => format!("/projects/{id}#reports"),
+            };
+            super::super::redirect_with_notice(&back, &notice)
         }
         Err(ApiError::Invalid(errors, lang)) => {
             let message = errors
