@@ -52,7 +52,11 @@ pub async fn desk(app: &App, who: &Principal, now: DateTime<FixedOffset>) -> App
         desk.nearest_due = inbox.page.items.first().and_then(|a| a.due_at.clone());
     }
     if who.scope() == Scope::All && who.may(Action::Read, Entity::Programme) {
-        let due = crate::programme::reports_due(app, who, &HashMap::new()).await?;
+        // The month that last ended as of the programme's day (its reference day where its
+        // data stop before today), so a programme reported up to 2023 does not owe 40 months.
+        let (day, _) = crate::programme::default_day(app, feidi_core::time::day_of(now)).await?;
+        let month = HashMap::from([("month".to_string(), feidi_core::schedule::cutoff_month(day))]);
+        let due = crate::programme::reports_due(app, who, &month).await?;
         desk.missing_reports = Some(due.missing.len() as i64);
         desk.overdue_appeals = Some(crate::programme::appeal_figures(app).await?.overdue);
     }

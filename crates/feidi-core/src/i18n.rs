@@ -369,6 +369,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.jurisdictions", "行政区", "Jurisdictions"),
     ("nav.logout", "退出", "Sign out"),
     ("nav.menu", "菜单", "Menu"),
+    ("nav.more", "更多", "More"),
     ("nav.password", "修改密码", "Password"),
     ("nav.projects", "项目库", "Projects"),
     ("nav.reports", "月报", "Reports"),
