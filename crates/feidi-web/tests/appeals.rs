@@ -981,7 +981,10 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
     let stale = post(
         &park.a.1,
         &format!("{at}/resolve"),
-        vec![("version", version(&html)), ("resolution", "x".into())],
+        vec![
+            ("version", version(&html)),
+            ("resolution", "已联系供电所抢修".into()),
+        ],
     )
     .await
     .expect("stale");
@@ -989,6 +992,11 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
         stale.status(),
         StatusCode::CONFLICT,
         "the page's version is old: said, nothing lost"
+    );
+    let kept = stale.text().await.unwrap_or_default();
+    assert!(
+        kept.contains(">已联系供电所抢修</textarea>"),
+        "what was typed is kept"
     );
     let html = page(&park.a.1, &at)
         .await

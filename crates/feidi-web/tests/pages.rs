@@ -412,8 +412,19 @@ async fn the_project_page_shows_and_sets_the_schedule(backend: Backend) {
         .send()
         .await
         .expect("post");
+    // The project's page again (not a dead end), the message beside that milestone's dates in
+    // words, the value typed kept.
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap_or_default().contains("planned_date"));
+    let html = response.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"milestone-error-completed\">计划日期："),
+        "{html}"
+    );
+    assert!(html.contains("value=\"明年\""));
+    assert!(
+        html.contains("节点计划") && html.contains("投资进度"),
+        "the whole page"
+    );
     let (_, list) = app
         .admin("GET", &format!("/projects/{id}/milestones"), None)
         .await;

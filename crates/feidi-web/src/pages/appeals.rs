@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset};
 use feidi_core::Lang;
@@ -307,7 +307,10 @@ async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
     .await
     .for_lang(caller.lang())
     {
-        Ok((appeal, _)) => Redirect::to(&format!("/appeals/{}", appeal.id)).into_response(),
+        Ok((appeal, _)) => super::redirect_with_notice(
+            &format!("/appeals/{}", appeal.id),
+            caller.lang().t("appeal.done_submit"),
+        ),
         Err(ApiError::Invalid(errors, lang)) => match list_view(&state, &caller, &HashMap::new()).await {
             Ok(mut view) => {
                 view.error = Some(field_messages(&errors, lang));
@@ -363,6 +366,20 @@ struct AppealPage {
     actions: Vec<ActionForm>,
     officials: Vec<(i64, String)>,
     error: Option<String>,
+    /// The refused action and what was typed into its form, kept for another try.
+    failed_action: String,
+    typed: HashMap<String, String>,
+}
+
+impl AppealPage {
+    /// A field of the refused action's form as it was typed (empty for any other form).
+    fn kept(&self, action: &str, field: &str) -> &str {
+        if self.failed_action == action {
+            self.typed.get(field).map_or("", String::as_str)
+        } else {
+            ""
+        }
+    }
 }
 
 async fn appeal_view(
@@ -561,6 +578,8 @@ async fn appeal_view(
         actions,
         officials,
         error: None,
+        failed_action: String::new(),
+        typed: HashMap::new(),
     })
 }
 
@@ -596,6 +615,11 @@ async fn act(
     form: FormInput,
 ) -> Response {
     let FormInput { caller, fields } = form;
+    let typed: HashMap<String, String> = fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "_csrf")
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
     let mut body = fields;
     body.remove("_csrf");
     for optional in ["comment", "note"] {
@@ -618,7 +642,10 @@ async fn act(
     .await
     .for_lang(caller.lang())
     {
-        Ok(_) => Redirect::to(&format!("/appeals/{id}")).into_response(),
+        Ok(_) => {
+            let notice = caller.lang().t(&format!("appeal.done_{action}"));
+            super::redirect_with_notice(&format!("/appeals/{id}"), notice)
+        }
         Err(err @ (ApiError::Invalid(..) | ApiError::Conflict(_))) => {
             let lang = caller.lang();
             let message = match &err {
@@ -628,6 +655,8 @@ async fn act(
             match appeal_view(&state, &caller, id).await {
                 Ok(mut view) => {
                     view.error = Some(message);
+                    view.failed_action = action.clone();
+                    view.typed = typed;
                     let status = if matches!(err, ApiError::Invalid(..)) {
                         StatusCode::UNPROCESSABLE_ENTITY
                     } else {

@@ -405,6 +405,8 @@ pub(super) struct DetailPage {
     pub(super) report_form: ReportForm,
     /// A refused return (no reason): the month, the reason as typed, and why.
     pub(super) return_error: Option<(String, String, String)>,
+    /// A refused milestone: its kind, the planned and actual dates as typed, and why.
+    pub(super) milestone_error: Option<(String, String, String, String)>,
 }
 
 async fn detail_page<K: PageKind>(
@@ -492,6 +494,7 @@ pub(super) async fn detail_view<K: PageKind>(
                 .unwrap_or_default(),
             report_form: ReportForm::default(),
             return_error: None,
+            milestone_error: None,
         };
         Ok(template)
     }

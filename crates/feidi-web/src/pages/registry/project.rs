@@ -41,17 +41,28 @@ pub(super) async fn set_milestone(
     {
         Ok(_) => Redirect::to(&format!("/projects/{id}#schedule")).into_response(),
         Err(ApiError::Invalid(errors, lang)) => {
+            // The project's page again, the dates as typed and the message beside them.
             let text: Vec<String> = errors
                 .0
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
+                .map(|e| {
+                    let field = match e.field.as_str() {
+                        "planned_date" => lang.t("schedule.planned"),
+                        "actual_date" => lang.t("schedule.actual"),
+                        other => other,
+                    };
+                    format!("{field}：{}", e.flaw.message(lang))
+                })
                 .collect();
-            crate::pages::message_page(
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                lang.t("error.fix_fields"),
-                &text.join("；"),
-            )
+            let typed = |name: &str| {
+                fields
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let error = (kind, typed("planned_date"), typed("actual_date"), text.join("；"));
+            show_again(&state, &caller, id, |page| page.milestone_error = Some(error)).await
         }
         Err(e) => error_page(&caller, e),
     }
