@@ -209,6 +209,8 @@ pub fn appeal_filter(params: &HashMap<String, String>) -> AppResult<AppealFilter
     };
     let overdue = flag(&mut input, "overdue");
     let escalated = flag(&mut input, "escalated");
+    let category = input.text("category", Need::Optional, 40);
+    let q = input.text("q", Need::Optional, 200);
     let page = input.int("page", Need::Optional, 1, i64::MAX).unwrap_or(1);
     let per_page = input.int("per_page", Need::Optional, 1, 500).unwrap_or(50);
     input.finish()?;
@@ -218,6 +220,8 @@ pub fn appeal_filter(params: &HashMap<String, String>) -> AppResult<AppealFilter
         enterprise_id,
         overdue,
         escalated,
+        category,
+        q,
         page,
         per_page,
     })

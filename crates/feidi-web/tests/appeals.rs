@@ -946,6 +946,31 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
         html.contains("<td>水电气暖</td>") && !html.contains("<td>utilities</td>"),
         "the list names the category"
     );
+    // Search and filters, as the form sends them (empty fields mean "any"); the fields keep
+    // what was asked.
+    let html = page(
+        &app.admin_token,
+        "/appeals?q=%E5%81%9C%E7%94%B5&status=&category=utilities&enterprise_id=&overdue=",
+    )
+    .await
+    .expect("page")
+    .text()
+    .await
+    .unwrap_or_default();
+    assert!(
+        html.contains("&#60;script&#62;停电"),
+        "the title searched for is found"
+    );
+    assert!(html.contains("value=\"停电\"") && html.contains("<option value=\"utilities\" selected>"));
+    let none = page(&app.admin_token, "/appeals?category=land")
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(!none.contains("停电"), "another category: not listed");
+    let (_, list) = app.admin("GET", "/appeals?q=%25&category=utilities", None).await;
+    assert_eq!(list["total"], 0, "a % is searched for as itself");
 
     // A's inbox lists it with its time left; A acknowledges and resolves it on its page.
     let inbox = page(&park.a.1, "/inbox")

@@ -165,6 +165,28 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
             "{table}"
         );
 
+        // Deleting asks first: "no" keeps the project, "yes" removes it.
+        browser
+            .find(Locator::LinkText("智能制造产业园"))
+            .await
+            .expect("the project's link")
+            .click()
+            .await
+            .expect("open it");
+        click(&browser, "delete").await;
+        let question = browser.get_alert_text().await.expect("a question first");
+        assert!(question.contains("确定删除"), "{question}");
+        browser.dismiss_alert().await.expect("no");
+        assert_eq!(text_of(&browser, "title").await, "智能制造产业园", "still there");
+        click(&browser, "delete").await;
+        browser.accept_alert().await.expect("yes");
+        browser
+            .wait()
+            .for_element(Locator::Id("list"))
+            .await
+            .expect("back to the list");
+        assert!(!text_of(&browser, "list").await.contains("智能制造产业园"));
+
         // Signing out leads back to the login page, and the session is gone.
         click(&browser, "logout").await;
         browser

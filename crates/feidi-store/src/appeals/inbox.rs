@@ -99,6 +99,18 @@ impl Store {
             );
             clauses.push(bind(&overdue, now.into(), &mut binds));
         }
+        if let Some(category) = &filter.category {
+            clauses.push(bind("category = ?", category.clone().into(), &mut binds));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            let pattern = crate::registry::like_pattern(q);
+            clauses.push(bind(
+                "LOWER(title) LIKE LOWER(?) ESCAPE '\\'",
+                pattern.into(),
+                &mut binds,
+            ));
+        }
         if filter.escalated {
             // The supervision list: escalated and still open.
             clauses.push("escalated_at IS NOT NULL AND due_at IS NOT NULL".to_string());

@@ -308,6 +308,10 @@ pub struct AppealFilter {
     pub overdue: bool,
     /// Escalated (督办) and not closed: the leaders' supervision list.
     pub escalated: bool,
+    /// Of one category.
+    pub category: Option<String>,
+    /// Whose title contains this text.
+    pub q: Option<String>,
     pub page: i64,
     pub per_page: i64,
 }

@@ -195,6 +195,18 @@ struct ListPage {
     category: String,
     enterprise_id: String,
     error: Option<String>,
+    /// The list's search and filters as asked, kept in their fields.
+    asked: HashMap<String, String>,
+    /// Enterprises to filter by (officials), and the statuses by name.
+    filter_enterprises: Vec<(i64, String)>,
+    statuses: Vec<(&'static str, String)>,
+}
+
+impl ListPage {
+    /// A search or filter field as it was asked.
+    fn asked(&self, name: &str) -> &str {
+        self.asked.get(name).map_or("", String::as_str)
+    }
 }
 
 pub(super) fn pager(base: &str, page: i64, per_page: i64, total: i64) -> (Option<String>, Option<String>) {
@@ -230,6 +242,8 @@ async fn list_view(
         "overdue",
         "escalated",
         "per_page",
+        "category",
+        "q",
     ]
     .iter()
     .filter_map(|k| params.get(*k).map(|v| format!("{k}={}", super::url_encode(v))))
@@ -243,13 +257,17 @@ async fn list_view(
     let (prev, next) = pager(&base, page.page, page.per_page, page.total);
     let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
     let enterprise_user = caller.principal().is_enterprise();
-    let enterprises = if may_submit && !enterprise_user {
+    let enterprises = if !enterprise_user {
         registry::names(&state.app, &who, NameList::Enterprises)
             .await
             .for_lang(lang)?
     } else {
         Vec::new()
     };
+    let statuses = ["submitted", "acknowledged", "resolved", "closed", "reopened"]
+        .into_iter()
+        .map(|s| (s, word(lang, "appeal_status", s)))
+        .collect();
     let categories = ops::categories(&state.app, &who)
         .await
         .for_lang(lang)?
@@ -272,7 +290,10 @@ async fn list_view(
         prev,
         next,
         may_submit,
-        enterprises,
+        filter_enterprises: enterprises.clone(),
+        enterprises: if may_submit { enterprises } else { Vec::new() },
+        asked: params.clone(),
+        statuses,
         categories,
         title: String::new(),
         description: String::new(),

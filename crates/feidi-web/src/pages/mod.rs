@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
         .route("/favicon.ico", get(favicon))
         .route("/lang", post(switch_lang))
         .merge(login::routes())
@@ -309,6 +310,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
     )
         .into_response()
 }
