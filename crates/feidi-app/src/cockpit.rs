@@ -99,6 +99,9 @@ pub struct RedProject {
     pub category: Category,
     pub zone_id: i64,
     pub reasons: Vec<RedReason>,
+    /// Who answers for it: its enterprise and its A official (A角).
+    pub enterprise: Option<String>,
+    pub a_official: Option<String>,
     /// The problems its latest report names (存在问题), with that report's month.
     pub problems: Option<String>,
     pub problems_month: Option<String>,
@@ -352,7 +355,13 @@ async fn red_list(
     reds.truncate(RED_LIST_MAX);
     let ids: Vec<i64> = reds.iter().map(|s| s.project_id).collect();
     let milestones = app.store.milestones_of(&ids).await?;
-    let names: HashMap<i64, String> = app.store.project_names(&ids).await?.into_iter().collect();
+    let heads: HashMap<i64, feidi_store::ProjectHead> = app
+        .store
+        .project_heads(&ids)
+        .await?
+        .into_iter()
+        .map(|h| (h.project_id, h))
+        .collect();
     let problems: HashMap<i64, (String, String)> = app
         .store
         .latest_problems(&ids, cutoff)
@@ -378,9 +387,12 @@ async fn red_list(
                 Some((month, text)) => (Some(month.clone()), Some(text.clone())),
                 None => (None, None),
             };
+            let head = heads.get(&s.project_id);
             RedProject {
                 project_id: s.project_id,
-                name: names.get(&s.project_id).cloned().unwrap_or_default(),
+                name: head.map(|h| h.name.clone()).unwrap_or_default(),
+                enterprise: head.and_then(|h| h.enterprise.clone()),
+                a_official: head.and_then(|h| h.a_official.clone()),
                 category: s.category,
                 zone_id: s.zone_id,
                 reasons,

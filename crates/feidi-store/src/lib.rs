@@ -53,7 +53,7 @@ pub use error::{StoreError, StoreResult, WrongState};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
 pub use milestones::Milestone;
 pub use organisation::TaskForceMember;
-pub use programme::{Part, Stage, Standing, TotalCell};
+pub use programme::{Part, ProjectHead, Stage, Standing, TotalCell};
 pub use records::{Enterprise, Jurisdiction, Project, TaskForce, User, Zone};
 pub use registry::{Inputs, ListQuery, NameList, Page, Record, Reference, SortDir};
 pub use reports::{

@@ -86,6 +86,17 @@ impl Inputs for StageInput {
     }
 }
 
+row! {
+    /// A project's name and who answers for it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ProjectHead {
+        pub project_id: i64,
+        pub name: String,
+        pub enterprise: Option<String>,
+        pub a_official: Option<String>,
+    }
+}
+
 /// Which part of the programme a figure covers: all of it, or one zone and/or one category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Part {
@@ -247,25 +258,24 @@ impl Store {
         Ok(out)
     }
 
-    /// The names of some projects (the cockpit's red list), by id.
-    pub async fn project_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    /// The projects' names with who answers for each: its enterprise, and its A official (the
+    /// project's own, else the enterprise's).
+    pub async fn project_heads(&self, ids: &[i64]) -> StoreResult<Vec<ProjectHead>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT id, name FROM projects WHERE id IN ({})",
+            "SELECT p.id AS project_id, p.name AS name, e.name AS enterprise, u.name AS a_official \
+             FROM projects p LEFT JOIN enterprises e ON e.id = p.enterprise_id \
+             LEFT JOIN users u ON u.id = COALESCE(p.a_official_id, e.a_official_id) \
+             WHERE p.id IN ({})",
             crate::value::id_set(self.backend, "$1")
         );
         let rows = sqlx::query(&sql)
             .bind(crate::value::ids_json(ids))
             .fetch_all(&self.read)
             .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols::Row(row);
-                Ok((c.int("id")?, c.text("name")?))
-            })
-            .collect()
+        crate::columns::read_all(&rows)
     }
 
     /// What the programme (or a part) has reached on day `on` (`YYYY-MM-DD`, whose last

@@ -292,7 +292,12 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         assert_eq!(text_of(&browser, "completion-ratio").await, "27.1");
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
         assert!(count(&browser, "#trend rect.bar").await >= 12, "a bar a month");
-        assert!(text_of(&browser, "red-list").await.contains("供地逾期"));
+        let red = text_of(&browser, "red-list").await;
+        assert!(red.contains("供地逾期"), "{red}");
+        assert!(
+            red.contains("A角") && red.contains("有限公司"),
+            "who answers for it: {red}"
+        );
         let errors = console_errors(&browser).await;
         assert!(errors.is_empty(), "no console errors: {errors:?}");
         sign_out(&browser).await;

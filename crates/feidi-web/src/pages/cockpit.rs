@@ -192,6 +192,8 @@ pub struct RedView {
     pub zone: String,
     pub reasons: Vec<String>,
     pub problems: Option<String>,
+    /// Who answers for it: "示例·卫材医疗用品有限公司 · A角 张三".
+    pub who: String,
 }
 
 #[derive(Template)]
@@ -487,6 +489,16 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
             category: r.category.label(lang),
             zone: zone_name(r.zone_id),
             reasons: r.reasons.iter().map(|x| x.words(lang)).collect(),
+            who: [
+                r.enterprise.clone(),
+                r.a_official
+                    .as_ref()
+                    .map(|a| format!("{} {a}", lang.t("cockpit.a_short"))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
             problems: r
                 .problems
                 .as_ref()
