@@ -199,7 +199,7 @@ async fn forms_keep_what_was_typed(backend: Backend) {
         ("name", "智能制造产业园".into()),
         ("category", "industrial".into()),
         ("zone_id", zone.clone()),
-        ("total_investment", "7.1亿".into()),
+        ("total_investment", "七亿一千万".into()),
         ("phase", "一期".into()),
     ])
     .await
@@ -212,7 +212,7 @@ async fn forms_keep_what_was_typed(backend: Backend) {
     );
     assert!(
         html.contains("value=\"智能制造产业园\"")
-            && html.contains("value=\"7.1亿\"")
+            && html.contains("value=\"七亿一千万\"")
             && html.contains("value=\"一期\"")
     );
     let (_, list) = app.admin("GET", "/projects", None).await;
@@ -222,7 +222,8 @@ async fn forms_keep_what_was_typed(backend: Backend) {
         ("name", "智能制造产业园".into()),
         ("category", "industrial".into()),
         ("zone_id", zone),
-        ("total_investment", "710000000".into()),
+        // In 万元 by default, with a separator, as officials write it.
+        ("total_investment", "71,000".into()),
     ])
     .await
     .expect("post");
@@ -233,7 +234,15 @@ async fn forms_keep_what_was_typed(backend: Backend) {
         .to_string();
     let (status, html) = app.page(&session, &location).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("智能制造产业园") && html.contains("7.10"));
+    assert!(html.contains("智能制造产业园") && html.contains("71,000.00 万元 （7.10 亿元）"));
+    let (_, list) = app.admin("GET", "/projects?q=%E6%99%BA%E8%83%BD", None).await;
+    assert_eq!(
+        list["items"][0]["total_investment"], "710000000.00",
+        "the API keeps yuan"
+    );
+    // Its edit form shows the amount in 万元 again, to be typed over.
+    let (_, form) = app.page(&session, &format!("{location}/edit")).await;
+    assert!(form.contains("value=\"71000\""), "in 万元");
     let (_, html) = app.page(&session, "/projects?q=%E6%99%BA%E8%83%BD").await;
     assert!(html.contains("智能制造产业园"));
 }

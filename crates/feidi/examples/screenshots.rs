@@ -57,7 +57,7 @@ async fn main() {
     save(&client, &out, "project-schedule").await;
     client.goto(&format!("{base}/projects/new")).await.expect("form");
     browser::fill(&client, "f-name", "示例新项目").await;
-    browser::fill(&client, "f-total_investment", "7.1亿").await;
+    browser::fill(&client, "f-total_investment", "七亿一千万").await;
     browser::click(&client, "save").await;
     client
         .wait()

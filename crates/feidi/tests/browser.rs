@@ -117,7 +117,7 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         choose(&browser, "f-category", "产业项目").await;
         choose(&browser, "f-zone_id", "长封一体化飞地产业园").await;
         fill(&browser, "f-phase", "一期").await;
-        fill(&browser, "f-total_investment", "7.1亿").await;
+        fill(&browser, "f-total_investment", "七亿一千万").await;
         click(&browser, "save").await;
         let error = browser
             .wait()
@@ -127,13 +127,13 @@ async fn a_person_signs_in_registers_a_project_and_signs_out() {
         assert!(!error.text().await.expect("text").is_empty());
         assert_eq!(value_of(&browser, "f-name").await, "智能制造产业园");
         assert_eq!(value_of(&browser, "f-phase").await, "一期");
-        assert_eq!(value_of(&browser, "f-total_investment").await, "7.1亿");
+        assert_eq!(value_of(&browser, "f-total_investment").await, "七亿一千万");
         assert!(
             !value_of(&browser, "f-zone_id").await.is_empty(),
             "the zone chosen stays chosen"
         );
 
-        fill(&browser, "f-total_investment", "710000000").await;
+        fill(&browser, "f-total_investment", "7.1亿").await;
         click(&browser, "save").await;
         let title = text_of(&browser, "title").await;
         assert_eq!(title, "智能制造产业园");

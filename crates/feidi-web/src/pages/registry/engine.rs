@@ -249,6 +249,9 @@ pub trait PageKind: Kind {
     const HAS_MILESTONES: bool = false;
     /// Checkboxes, which a form leaves out when unticked.
     const CHECKBOXES: &'static [&'static str] = &[];
+    /// Amounts, which the form takes in 万元 (or with a unit: 7.1亿, 71000万, 710000000元); the
+    /// services, like the API, take yuan.
+    const MONEY: &'static [&'static str] = &[];
     /// (label key, sort column, numeric).
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)];
 
@@ -598,12 +601,61 @@ async fn refill_kind<K: PageKind>(
     .await
 }
 
+/// The form's amounts in yuan, as the services take them; a field that is not an amount is
+/// named, and the form comes back with what was typed.
+fn money_in_yuan<K: PageKind>(
+    fields: &Map<String, Value>,
+    lang: Lang,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut body = fields.clone();
+    let mut bad = Vec::new();
+    for name in K::MONEY {
+        let Some(typed) = fields.get(*name).and_then(Value::as_str).map(str::trim) else {
+            continue;
+        };
+        if typed.is_empty() {
+            continue;
+        }
+        match feidi_core::Money::parse_typed(typed, feidi_core::MoneyUnit::Wan) {
+            Ok(amount) => {
+                body.insert((*name).to_string(), Value::String(amount.to_string()));
+            }
+            Err(_) => bad.push(feidi_core::FieldError {
+                field: (*name).to_string(),
+                flaw: feidi_core::Flaw::Rule(
+                    "须为金额（默认单位万元），如 71,000 或 7.1亿、710000000元",
+                    "must be an amount (in 万元 unless a unit is given), e.g. 71,000 or 7.1亿, 710000000元",
+                ),
+            }),
+        }
+    }
+    if bad.is_empty() {
+        Ok(body)
+    } else {
+        Err(ApiError::Invalid(FieldErrors(bad), lang))
+    }
+}
+
+/// A record's amounts as its form shows them: in 万元, exact.
+fn money_in_wan<K: PageKind>(values: &mut Map<String, Value>) {
+    for name in K::MONEY {
+        if let Some(Value::String(yuan)) = values.get(*name)
+            && let Ok(amount) = feidi_core::Money::parse(yuan)
+        {
+            values.insert((*name).to_string(), Value::String(amount.wan_exact()));
+        }
+    }
+}
+
 async fn create<K: PageKind>(State(state): State<AppState>, form: FormInput) -> Response {
     let FormInput { caller, fields } = form;
-    match feidi_app::registry::create::<K>(&state.app, &caller.principal(), &fields, None)
-        .await
-        .for_lang(caller.lang())
-    {
+    let saved = match money_in_yuan::<K>(&fields, caller.lang()) {
+        Ok(body) => feidi_app::registry::create::<K>(&state.app, &caller.principal(), &body, None)
+            .await
+            .for_lang(caller.lang()),
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok((record, _)) => {
             Redirect::to(&format!("/{}/{}", K::PATH, feidi_store::Record::id(&record))).into_response()
         }
@@ -623,10 +675,11 @@ async fn edit_form<K: PageKind>(
         if !caller.principal().may(Action::Write, K::ENTITY) {
             return Err(ApiError::Forbidden);
         }
-        let values = match serde_json::to_value(&record) {
+        let mut values = match serde_json::to_value(&record) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
+        money_in_wan::<K>(&mut values);
         form_page::<K>(&state, &caller, StatusCode::OK, Some(id), &values, None, None).await
     }
     .await;
@@ -642,10 +695,13 @@ async fn update<K: PageKind>(
     for name in K::CHECKBOXES {
         fields.entry(name.to_string()).or_insert(Value::Bool(false));
     }
-    match feidi_app::registry::update::<K>(&state.app, &caller.principal(), id, &fields)
-        .await
-        .for_lang(caller.lang())
-    {
+    let saved = match money_in_yuan::<K>(&fields, caller.lang()) {
+        Ok(body) => feidi_app::registry::update::<K>(&state.app, &caller.principal(), id, &body)
+            .await
+            .for_lang(caller.lang()),
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(_) => Redirect::to(&format!("/{}/{id}", K::PATH)).into_response(),
         Err(e) => refill_kind::<K>(&state, &caller, Some(id), &fields, e).await,
     }

@@ -15,6 +15,7 @@ fn opt_text(v: &Option<String>) -> Cell {
 impl PageKind for Projects {
     const TITLE: &'static str = "nav.projects";
     const HAS_MILESTONES: bool = true;
+    const MONEY: &'static [&'static str] = &["total_investment", "expected_annual_output"];
     const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Enterprises, NameList::Officials];
     const CHECKBOXES: &'static [&'static str] = &["sample"];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
@@ -129,7 +130,8 @@ impl PageKind for Projects {
             "field.expected_annual_output",
             "text",
             false,
-        );
+        )
+        .hint = Some(lang.t("hint.money").into());
         f.field("expected_jobs", "field.expected_jobs", "number", false);
         f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
         f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
@@ -382,6 +384,11 @@ impl PageKind for Stages {
     const TITLE: &'static str = "nav.stages";
     const LOOKUPS: &'static [NameList] = &[];
     const CHECKBOXES: &'static [&'static str] = &["sample"];
+    const MONEY: &'static [&'static str] = &[
+        "target_total_investment",
+        "target_completed_investment",
+        "target_annual_output",
+    ];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
         ("field.name", Some("name"), false),
         ("field.start_date", Some("start_date"), false),
