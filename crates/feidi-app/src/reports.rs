@@ -126,3 +126,42 @@ pub async fn queue(
     };
     Ok(app.store.report_queue(&filter, who.scope()).await?)
 }
+
+/// Whether a month's amount looks like a slip of the keyboard or of the unit (core's
+/// `schedule::implausible`): against what remains of the project's investment before that
+/// month, and the year's plan. For the page to ask the reporter to confirm; the API accepts
+/// what it is sent.
+pub async fn check_amount(
+    app: &App,
+    who: &Principal,
+    project_id: i64,
+    month: &str,
+    amount: feidi_core::Money,
+    now: DateTime<FixedOffset>,
+) -> AppResult<Option<feidi_core::schedule::Implausible>> {
+    let project = project(app, who, project_id).await?;
+    let month = month_of(month, feidi_core::time::day_of(now))?;
+    let Some((year, mon)) = feidi_core::schedule::parse_month(&month) else {
+        return Ok(None);
+    };
+    let before = if mon == 1 {
+        format!("{:04}-12", year - 1)
+    } else {
+        format!("{year:04}-{:02}", mon - 1)
+    };
+    let sums = app.store.project_sums(project_id, year, &before).await?;
+    let plan = app
+        .store
+        .plans(project_id)
+        .await?
+        .into_iter()
+        .find(|p| p.year == i64::from(year))
+        .map(|p| p.planned_investment);
+    let done = sums.since_start + sums.pending;
+    Ok(feidi_core::schedule::implausible(
+        amount,
+        project.total_investment,
+        done,
+        plan,
+    ))
+}

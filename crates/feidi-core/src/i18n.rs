@@ -433,6 +433,7 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("report.approve", "审核通过", "Approve"),
     ("report.approve_notice", "月报已审核通过。", "report approved."),
     ("report.approved", "已审核", "approved"),
+    ("report.confirm_amount", "金额无误，确认提交", "The amount is right: send it"),
     ("report.conflict", "该月报已被他人提交或已审核锁定，请刷新后再改。", "This month's report was sent or approved meanwhile: read it again before changing it."),
     ("report.month", "月份", "Month"),
     ("report.note", "形象进度", "Progress"),

@@ -233,6 +233,63 @@ pub fn cutoff_month(as_of: NaiveDate) -> String {
     }
 }
 
+/// Why a month's amount looks like a slip of the keyboard or of the unit, for the reporter to
+/// confirm before it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Implausible {
+    /// More than what is left of the project's total investment.
+    AboveRemaining { remaining: Money },
+    /// Less than a thousandth of the year's plan (not zero).
+    BelowPlan { annual_plan: Money },
+}
+
+impl Implausible {
+    /// The warning in words.
+    pub fn words(self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (Self::AboveRemaining { remaining }, crate::Lang::Zh) => format!(
+                "本月金额超过项目剩余未完成投资（{} 万元），请确认单位与金额无误。",
+                remaining.wan_grouped()
+            ),
+            (Self::AboveRemaining { remaining }, crate::Lang::En) => format!(
+                "This month's amount is more than what is left of the project's investment ({} 万元): check the unit and the figure.",
+                remaining.wan_grouped()
+            ),
+            (Self::BelowPlan { annual_plan }, crate::Lang::Zh) => format!(
+                "本月金额不到年度计划（{} 万元）的千分之一，请确认单位与金额无误。",
+                annual_plan.wan_grouped()
+            ),
+            (Self::BelowPlan { annual_plan }, crate::Lang::En) => format!(
+                "This month's amount is below a thousandth of the year's plan ({} 万元): check the unit and the figure.",
+                annual_plan.wan_grouped()
+            ),
+        }
+    }
+}
+
+/// Whether a month's amount looks wrong: above what remains of the total (`total` less what
+/// was done `before`), or above zero and below a thousandth of the year's plan.
+pub fn implausible(
+    amount: Money,
+    total: Money,
+    before: Money,
+    annual_plan: Option<Money>,
+) -> Option<Implausible> {
+    let remaining = Money::from_hundredths((total.hundredths() - before.hundredths()).max(0));
+    if amount.hundredths() > remaining.hundredths() {
+        return Some(Implausible::AboveRemaining { remaining });
+    }
+    match annual_plan {
+        Some(plan)
+            if amount.hundredths() > 0
+                && i128::from(amount.hundredths()) * 1000 < i128::from(plan.hundredths()) =>
+        {
+            Some(Implausible::BelowPlan { annual_plan: plan })
+        }
+        _ => None,
+    }
+}
+
 /// A monthly investment report as submitted (M3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportInput {
@@ -409,6 +466,40 @@ pub fn red_reasons(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_beyond_what_remains_or_far_below_the_plan_is_questioned() {
+        let wan = |n: i64| Money::yuan(n * 10_000);
+        // 46200000 typed meaning yuan, read as 万元: far beyond the project.
+        assert_eq!(
+            implausible(wan(46_200_000), wan(100_000), wan(30_000), None),
+            Some(Implausible::AboveRemaining {
+                remaining: wan(70_000)
+            })
+        );
+        assert_eq!(
+            implausible(wan(4_620), wan(100_000), wan(30_000), Some(wan(24_000))),
+            None
+        );
+        // 0.11 万元 against a plan of 24,000 万元: a unit slipped the other way.
+        assert_eq!(
+            implausible(Money::yuan(1_100), wan(100_000), wan(30_000), Some(wan(24_000))),
+            Some(Implausible::BelowPlan {
+                annual_plan: wan(24_000)
+            })
+        );
+        assert_eq!(
+            implausible(Money::ZERO, wan(100_000), wan(0), Some(wan(24_000))),
+            None,
+            "nothing done this month"
+        );
+        assert_eq!(
+            implausible(wan(1), wan(100_000), wan(100_000), None),
+            Some(Implausible::AboveRemaining {
+                remaining: Money::ZERO
+            })
+        );
+    }
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()

@@ -596,7 +596,7 @@ async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend
     assert!(html.contains("id=\"r-month-error\"") && html.contains("value=\"10\""));
     // Returning without a reason: the page again, the message beside that report's reason.
     let _ = post(
-        reporter,
+        reporter.clone(),
         format!("/projects/{id}/reports"),
         vec![("month", "2023-04".into()), ("completed_investment", "1".into())],
     )
@@ -615,12 +615,41 @@ async fn reports_are_submitted_and_reviewed_on_the_project_page(backend: Backend
             .unwrap_or_default()
             .contains("id=\"reason-error-2023-04\"")
     );
+    // 46200000 typed meaning yuan is read as 万元: far beyond what remains of the project. The
+    // page asks first and writes nothing; confirmed, it is sent as typed.
+    let doubt = post(
+        reporter.clone(),
+        format!("/projects/{id}/reports"),
+        vec![
+            ("month", "2023-03".into()),
+            ("completed_investment", "46200000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(doubt.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = doubt.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"r-warning\"") && html.contains("超过项目剩余未完成投资"),
+        "asked first"
+    );
+    assert!(html.contains("value=\"46200000\""), "as typed");
     let (_, list) = app.admin("GET", &format!("/projects/{id}/reports"), None).await;
     assert_eq!(
         list.as_array().map(Vec::len),
         Some(2),
-        "June, and April awaiting review"
+        "June, and April awaiting review: nothing written"
     );
+    let sure = post(
+        reporter,
+        format!("/projects/{id}/reports"),
+        vec![
+            ("month", "2023-03".into()),
+            ("completed_investment", "46200000".into()),
+            ("confirm_amount", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(sure.status(), StatusCode::SEE_OTHER, "confirmed, it is sent");
 }
 both_backends!(
     reports_are_submitted_and_reviewed_on_the_project_page,

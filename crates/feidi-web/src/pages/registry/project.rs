@@ -112,6 +112,8 @@ pub struct ReportForm {
     pub problems_error: Option<String>,
     /// What is wrong with the report as a whole (already approved, changed meanwhile).
     pub error: Option<String>,
+    /// An amount that looks like a slip, to be confirmed before it is sent.
+    pub warning: Option<String>,
     /// The form's first refused field, which the page focuses.
     pub first: &'static str,
 }
@@ -192,10 +194,32 @@ pub(super) async fn submit_report_form(
     let lang = caller.lang();
     let mut form = ReportForm::typed(&fields);
     let mut body = fields.clone();
+    let confirmed = fields.get("confirm_amount").and_then(Value::as_str) == Some("1");
     let outcome = match amount_in_yuan(&mut body) {
         Err(errors) => Err(ApiError::Invalid(errors, lang)),
         Ok(()) => {
             let month = form.month.clone();
+            let amount = body
+                .get("completed_investment")
+                .and_then(Value::as_str)
+                .and_then(|a| feidi_core::Money::parse(a).ok());
+            if let (false, Some(amount)) = (confirmed, amount) {
+                let check = feidi_app::reports::check_amount(
+                    &state.app,
+                    &caller.principal(),
+                    id,
+                    &month,
+                    amount,
+                    feidi_core::time::now(),
+                )
+                .await;
+                // A month that is not one (or not begun) is said by the submission itself.
+                if let Ok(Some(doubt)) = check {
+                    form.warning = Some(doubt.words(lang));
+                    form.first = "r-amount";
+                    return show_again(&state, &caller, id, |page| page.report_form = form).await;
+                }
+            }
             feidi_app::reports::submit_report(
                 &state.app,
                 &caller.principal(),
