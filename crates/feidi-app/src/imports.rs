@@ -609,14 +609,17 @@ fn float_text(f: f64) -> String {
 
 /// A bad row as a person reads it: "第3行 month：…" / "line 3, month: …".
 pub fn describe(error: &RowError, lang: Lang) -> String {
+    // In Chinese the column by its name in words, with its code as the file's header writes
+    // it; in English the code is the name.
+    let column = match lang.t(&format!("import.col.{}", error.field)) {
+        "?" => error.field.clone(),
+        _ if lang == Lang::En => error.field.clone(),
+        words if error.field == "columns" => words.to_string(),
+        words => format!("{words}（{}）", error.field),
+    };
     match lang {
-        Lang::Zh => format!("第{}行 {}：{}", error.line, error.field, error.flaw.message(lang)),
-        Lang::En => format!(
-            "line {}, {}: {}",
-            error.line,
-            error.field,
-            error.flaw.message(lang)
-        ),
+        Lang::Zh => format!("第{}行 {column}：{}", error.line, error.flaw.message(lang)),
+        Lang::En => format!("line {}, {column}: {}", error.line, error.flaw.message(lang)),
     }
 }
 

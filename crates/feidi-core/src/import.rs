@@ -32,6 +32,9 @@ pub struct RowError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
     positions: Vec<(&'static str, usize)>,
+    /// How many cells the header has: a row with more (an unquoted `4,600,000` becomes three
+    /// cells, and its amount 4) is refused, not read short.
+    width: usize,
 }
 
 impl Columns {
@@ -74,10 +77,28 @@ impl Columns {
             }
         }
         if errors.is_empty() {
-            Ok(Self { positions })
+            Ok(Self {
+                positions,
+                width: header.len(),
+            })
         } else {
             Err(errors)
         }
+    }
+
+    /// A row with filled cells beyond the header's: named, with the likely cause.
+    pub fn overflow(&self, cells: &[&str], line: u64) -> Option<RowError> {
+        cells
+            .get(self.width..)
+            .is_some_and(|extra| extra.iter().any(|c| !c.trim().is_empty()))
+            .then(|| RowError {
+                line,
+                field: "columns".into(),
+                flaw: Flaw::Rule(
+                    "此行的列数多于表头：含逗号的金额（如 4,600,000）须加引号，或去掉千位分隔符",
+                    "has more cells than the header: quote an amount with commas (like 4,600,000) or drop its separators",
+                ),
+            })
     }
 
     /// The trimmed value of a column in a row; none when absent or empty.
@@ -106,7 +127,7 @@ pub fn report_row(
     line: u64,
     today: NaiveDate,
 ) -> Result<ReportRow, Vec<RowError>> {
-    let mut errors = Vec::new();
+    let mut errors: Vec<RowError> = columns.overflow(cells, line).into_iter().collect();
     let mut flag = |field: &str, flaw| {
         errors.push(RowError {
             line,
@@ -196,6 +217,9 @@ pub fn report_row(
 /// Checks one project row by the same rules as the project form (references are the caller's
 /// to check).
 pub fn project_row(columns: &Columns, cells: &[&str], line: u64) -> Result<ProjectInput, Vec<RowError>> {
+    if let Some(overflow) = columns.overflow(cells, line) {
+        return Err(vec![overflow]);
+    }
     let mut map = Map::new();
     for column in PROJECT_REQUIRED.iter().chain(PROJECT_OPTIONAL) {
         if let Some(value) = columns.get(cells, column) {
@@ -220,6 +244,32 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2023, 7, 7).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_unquoted_amount_with_commas_is_refused_not_read_short() {
+        let columns = Columns::parse(
+            &["project_id", "month", "completed_investment"],
+            REPORT_REQUIRED,
+            REPORT_OPTIONAL,
+        )
+        .expect("header");
+        let cells = ["7", "2023-06", "4", "600", "000"];
+        let errors = report_row(&columns, &cells, 2, today()).expect_err("refused");
+        assert_eq!(errors[0].field, "columns");
+        assert_eq!(errors[0].line, 2);
+        // Empty cells past the header (a spreadsheet's trailing commas) are no harm.
+        let ok = report_row(&columns, &["7", "2023-06", "4600000", "", " "], 3, today()).expect("read");
+        assert_eq!(ok.completed_investment, Money::yuan(4_600_000));
+        let columns = Columns::parse(
+            &["name", "category", "zone_id", "total_investment"],
+            PROJECT_REQUIRED,
+            PROJECT_OPTIONAL,
+        )
+        .expect("header");
+        let errors =
+            project_row(&columns, &["园区", "industrial", "1", "7", "100", "000"], 4).expect_err("refused");
+        assert_eq!(errors[0].field, "columns");
     }
 
     #[test]
