@@ -183,14 +183,17 @@ impl Store {
     /// The day the programme's figures are read as of by default, when its data stop before
     /// today (the demo's reference programme: 2023-07-07); none means today.
     pub async fn reference_day(&self) -> StoreResult<Option<NaiveDate>> {
-        let days = self.setting_int(REFERENCE_DAY_KEY, 0).await?;
-        Ok((days > 0)
-            .then(|| {
-                i32::try_from(days)
-                    .ok()
-                    .and_then(NaiveDate::from_num_days_from_ce_opt)
-            })
-            .flatten())
+        // Kept as the number YYYYMMDD (20230707), which the audit log shows as it is.
+        let n = self.setting_int(REFERENCE_DAY_KEY, 0).await?;
+        let (y, m, d) = (n / 10_000, (n / 100) % 100, n % 100);
+        let day = || {
+            NaiveDate::from_ymd_opt(
+                i32::try_from(y).ok()?,
+                u32::try_from(m).ok()?,
+                u32::try_from(d).ok()?,
+            )
+        };
+        Ok(if n > 0 { day() } else { None })
     }
 
     /// Sets (or, with none, clears) the reference day.
@@ -200,8 +203,10 @@ impl Store {
         day: Option<NaiveDate>,
     ) -> StoreResult<Option<NaiveDate>> {
         use chrono::Datelike;
-        let days = day.map_or(0, |d| i64::from(d.num_days_from_ce()));
-        self.set_setting_int(actor, REFERENCE_DAY_KEY, 0, days).await?;
+        let n = day.map_or(0, |d| {
+            i64::from(d.year()) * 10_000 + i64::from(d.month() * 100 + d.day())
+        });
+        self.set_setting_int(actor, REFERENCE_DAY_KEY, 0, n).await?;
         Ok(day)
     }
 
