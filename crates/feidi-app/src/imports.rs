@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use feidi_core::import::{
-    Columns, PROJECT_OPTIONAL, PROJECT_REQUIRED, REPORT_OPTIONAL, REPORT_REQUIRED, RowError, project_row,
-    report_row,
+    Columns, PROJECT_OPTIONAL, PROJECT_REQUIRED, ProjectRef, REPORT_OPTIONAL, REPORT_REQUIRED, RowError,
+    project_row, report_row,
 };
 use feidi_core::policy::Scope;
 use feidi_core::{Flaw, Lang};
@@ -92,6 +92,69 @@ pub fn may_import(who: &feidi_core::policy::Principal, kind: ImportKind) -> bool
         }
 }
 
+/// The report import's template: a CSV (UTF-8 with the mark Excel looks for) with the
+/// Chinese headers, a row per project — its id, code and name — for the month that last
+/// ended, the amount (in 万元) and the notes left to fill in.
+pub async fn report_template(
+    app: &App,
+    who: &feidi_core::policy::Principal,
+    today: NaiveDate,
+) -> crate::AppResult<Vec<u8>> {
+    if !may_import(who, ImportKind::Reports) {
+        return Err(crate::AppError::Forbidden);
+    }
+    let month = feidi_core::schedule::cutoff_month(today);
+    // Every project, a page (the store's most, 500) at a time.
+    let mut projects = Vec::new();
+    for page in 1.. {
+        let query = feidi_store::ListQuery {
+            page,
+            per_page: 500,
+            sort: Some("id".into()),
+            ..Default::default()
+        };
+        let found = app
+            .store
+            .list::<feidi_store::Project>(&query, who.scope())
+            .await?;
+        let last = page >= found.pages();
+        projects.extend(found.items);
+        if last {
+            break;
+        }
+    }
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut csv = csv::Writer::from_writer(&mut out);
+        let fail = |e: csv::Error| crate::AppError::Internal(e.to_string());
+        csv.write_record([
+            "项目ID",
+            "项目编号",
+            "项目名称",
+            "月份",
+            "本月完成投资（万元）",
+            "形象进度",
+            "存在问题",
+        ])
+        .map_err(fail)?;
+        for p in projects {
+            csv.write_record([
+                p.id.to_string().as_str(),
+                p.code.as_deref().unwrap_or_default(),
+                &p.name,
+                &month,
+                "",
+                "",
+                "",
+            ])
+            .map_err(fail)?;
+        }
+        csv.flush()
+            .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    }
+    Ok(out)
+}
+
 /// Who runs an import, for the audit log.
 pub struct Importer {
     pub actor: Option<i64>,
@@ -112,8 +175,9 @@ pub async fn import(
     match kind {
         ImportKind::Reports => {
             let projects = app.store.project_ids().await.map_err(ImportFailure::Store)?;
+            let codes = app.store.project_codes().await.map_err(ImportFailure::Store)?;
             let clock = std::time::Instant::now();
-            let checked = read_reports(source, today, &projects, &progress)?;
+            let checked = read_reports(source, today, &projects, &codes, &progress)?;
             tracing::info!(
                 rows = checked.rows.len(),
                 seconds = clock.elapsed().as_secs_f64(),
@@ -282,6 +346,7 @@ fn read_reports(
     source: Source,
     today: NaiveDate,
     projects: &HashSet<i64>,
+    codes: &std::collections::HashMap<String, i64>,
     progress: &Arc<dyn Fn(&'static str, usize) + Send + Sync>,
 ) -> Result<CheckedReports, ImportFailure> {
     let mut rows: Vec<(u64, ImportedReport)> = Vec::new();
@@ -309,19 +374,20 @@ fn read_reports(
         let row_errors = match report_row(cols, cells, line, today) {
             Ok(r) => {
                 let (y, m) = feidi_core::schedule::parse_month(&r.month).unwrap_or((0, 0));
-                if known.binary_search(&r.project_id).is_err() {
-                    vec![RowError {
-                        line,
-                        field: "project_id".into(),
-                        flaw: Flaw::NoSuchRecord,
-                    }]
-                } else {
+                let (project_id, field) = match &r.project {
+                    ProjectRef::Id(id) => (
+                        Some(*id).filter(|id| known.binary_search(id).is_ok()),
+                        "project_id",
+                    ),
+                    ProjectRef::Code(code) => (codes.get(code).copied(), "project_code"),
+                };
+                if let Some(project_id) = project_id {
                     rows.push((
                         line,
                         ImportedReport {
                             status: feidi_store::ReportStatus::Submitted,
                             return_reason: None,
-                            project_id: r.project_id,
+                            project_id,
                             month: (y, m),
                             completed_investment: r.completed_investment,
                             progress_note: r.progress_note,
@@ -329,6 +395,12 @@ fn read_reports(
                         },
                     ));
                     Vec::new()
+                } else {
+                    vec![RowError {
+                        line,
+                        field: field.into(),
+                        flaw: Flaw::NoSuchRecord,
+                    }]
                 }
             }
             Err(e) => e,

@@ -10,7 +10,46 @@ use crate::registry::ProjectInput;
 
 /// The columns of a report import: required, then optional.
 pub const REPORT_REQUIRED: &[&str] = &["project_id", "month", "completed_investment"];
-pub const REPORT_OPTIONAL: &[&str] = &["progress_note", "problems"];
+pub const REPORT_OPTIONAL: &[&str] = &[
+    "progress_note",
+    "problems",
+    "project_code",
+    "completed_investment_wan",
+    "project_name",
+];
+
+/// A required column another may stand in for: a project by its code (as the screens show
+/// it) instead of its id, an amount in 万元 instead of yuan.
+const STANDS_IN: &[(&str, &str)] = &[
+    ("project_id", "project_code"),
+    ("completed_investment", "completed_investment_wan"),
+];
+
+/// The headers a file may use in Chinese (the template's), and the columns they are.
+const CHINESE: &[(&str, &str)] = &[
+    ("项目id", "project_id"),
+    ("项目编号", "project_code"),
+    ("项目名称", "project_name"),
+    ("月份", "month"),
+    ("本月完成投资（元）", "completed_investment"),
+    ("本月完成投资（万元）", "completed_investment_wan"),
+    ("形象进度", "progress_note"),
+    ("存在问题", "problems"),
+    ("名称", "name"),
+    ("类别", "category"),
+    ("园区id", "zone_id"),
+    ("总投资（元）", "total_investment"),
+    ("企业id", "enterprise_id"),
+    ("期次", "phase"),
+];
+
+/// Which project a report row names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectRef {
+    Id(i64),
+    /// Its code, as the project list shows it.
+    Code(String),
+}
 /// The columns of a project import: required, then optional.
 pub const PROJECT_REQUIRED: &[&str] = &["name", "category", "zone_id", "total_investment"];
 pub const PROJECT_OPTIONAL: &[&str] = &[
@@ -56,6 +95,10 @@ impl Columns {
             if name.is_empty() {
                 continue;
             }
+            let name = CHINESE
+                .iter()
+                .find(|(zh, _)| *zh == name)
+                .map_or(name.clone(), |(_, code)| (*code).to_string());
             match required.iter().chain(optional).find(|k| **k == name) {
                 Some(known) if positions.iter().any(|(k, _)| k == known) => errors.push(error(
                     known,
@@ -69,7 +112,9 @@ impl Columns {
             }
         }
         for column in required {
-            if !positions.iter().any(|(k, _)| k == column) {
+            let stand_in = STANDS_IN.iter().find(|(c, _)| c == column).map(|(_, s)| *s);
+            let present = |name: &str| positions.iter().any(|(k, _)| *k == name);
+            if !present(column) && !stand_in.is_some_and(present) {
                 errors.push(error(
                     column,
                     Flaw::Rule("表头缺少此列", "is missing from the header"),
@@ -111,7 +156,7 @@ impl Columns {
 /// A report row once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportRow {
-    pub project_id: i64,
+    pub project: ProjectRef,
     /// `YYYY-MM`.
     pub month: String,
     pub completed_investment: Money,
@@ -135,13 +180,17 @@ pub fn report_row(
             flaw,
         })
     };
-    let project_id = match columns.get(cells, "project_id") {
-        None => {
+    let project = match (
+        columns.get(cells, "project_id"),
+        columns.get(cells, "project_code"),
+    ) {
+        (None, Some(code)) => Some(ProjectRef::Code(code.to_string())),
+        (None, None) => {
             flag("project_id", Flaw::Required);
             None
         }
-        Some(text) => match text.parse::<i64>() {
-            Ok(id) if id >= 1 => Some(id),
+        (Some(text), _) => match text.parse::<i64>() {
+            Ok(id) if id >= 1 => Some(ProjectRef::Id(id)),
             Ok(_) => {
                 flag("project_id", Flaw::OutOfRange(1, i64::MAX));
                 None
@@ -175,15 +224,26 @@ pub fn report_row(
             Some((y, m)) => Some(format!("{y:04}-{m:02}")),
         },
     };
-    let amount = match columns.get(cells, "completed_investment") {
-        None => {
+    let amount = match (
+        columns.get(cells, "completed_investment"),
+        columns.get(cells, "completed_investment_wan"),
+    ) {
+        (None, None) => {
             flag("completed_investment", Flaw::Required);
             None
         }
-        Some(text) => match Money::parse_non_negative(text) {
+        (Some(text), _) => match Money::parse_non_negative(text) {
             Ok(m) => Some(m),
             Err(e) => {
                 flag("completed_investment", Flaw::Decimal(e));
+                None
+            }
+        },
+        // In 万元, as the template's column is: `4,620`, `4620万`, `0.462亿` all read exactly.
+        (None, Some(text)) => match Money::parse_typed(text, crate::fixed::MoneyUnit::Wan) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                flag("completed_investment_wan", Flaw::Decimal(e));
                 None
             }
         },
@@ -202,9 +262,9 @@ pub fn report_row(
     };
     let progress_note = text("progress_note");
     let problems = text("problems");
-    match (project_id, month, amount) {
-        (Some(project_id), Some(month), Some(completed_investment)) if errors.is_empty() => Ok(ReportRow {
-            project_id,
+    match (project, month, amount) {
+        (Some(project), Some(month), Some(completed_investment)) if errors.is_empty() => Ok(ReportRow {
+            project,
             month,
             completed_investment,
             progress_note,

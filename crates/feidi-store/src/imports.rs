@@ -69,6 +69,14 @@ impl Store {
         Ok(ids.into_iter().collect())
     }
 
+    /// Every project's code, with its id: a report file may name projects as the screens do.
+    pub async fn project_codes(&self) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT code, id FROM projects WHERE code IS NOT NULL")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// The (project, month) pairs of some months that already have a report.
     pub async fn report_keys(&self, months: &[String]) -> StoreResult<HashSet<(i64, String)>> {
         let mut keys = HashSet::new();

@@ -322,3 +322,67 @@ both_backends!(
     an_import_with_a_bad_row_writes_nothing,
     super::an_import_with_a_bad_row_writes_nothing
 );
+
+/// The template an official downloads, filled in and sent back: Chinese headers, projects by
+/// their codes, amounts in 万元 with separators.
+async fn the_report_template_comes_back_filled_in(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let project = app
+        .made(
+            "/projects",
+            json!({"name": "智能制造产业园", "code": "CF-2023-001", "category": "industrial", "zone_id": zone, "total_investment": "100000000"}),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap_or_default();
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let template = app
+        .client
+        .get(app.url("/imports/template/reports.csv"))
+        .header("cookie", format!("feidi_session={session}"))
+        .send()
+        .await
+        .expect("template");
+    assert_eq!(template.status(), StatusCode::OK);
+    assert!(
+        template.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("attachment")
+    );
+    let text = template.text().await.unwrap_or_default();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}项目ID,项目编号,项目名称,月份,本月完成投资（万元）,形象进度,存在问题")
+    );
+    let row = lines.next().unwrap_or_default().to_string();
+    assert!(
+        row.starts_with(&format!("{id},CF-2023-001,智能制造产业园,")),
+        "{row}"
+    );
+
+    // Filled in by code (the id column left out), the amount in 万元 with a separator.
+    let csv = "项目编号,月份,本月完成投资（万元）,形象进度\nCF-2023-001,2023-06,\"1,250.5\",设备安装\nCF-9999,2023-06,1,\n";
+    let (status, html) = upload(&app, &session, "reports", "六月.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code that names nobody"
+    );
+    assert!(html.contains("<td class=\"num\">3</td><td><code>project_code</code></td>"));
+    let csv = "项目编号,月份,本月完成投资（万元）,形象进度\nCF-2023-001,2023-06,\"1,250.5\",设备安装\n";
+    let (status, _) = upload(&app, &session, "reports", "六月.csv", csv.as_bytes().to_vec()).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (_, reports) = app.admin("GET", &format!("/projects/{id}/reports"), None).await;
+    assert_eq!(
+        reports[0]["completed_investment"], "12505000.00",
+        "1,250.5 万元, exactly"
+    );
+    assert_eq!(reports[0]["progress_note"], "设备安装");
+}
+both_backends!(
+    the_report_template_comes_back_filled_in,
+    super::the_report_template_comes_back_filled_in
+);

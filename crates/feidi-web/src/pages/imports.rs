@@ -22,7 +22,26 @@ pub const UPLOAD_MAX_BYTES: usize = 64 * 1024 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/imports", get(import_page).post(upload))
+        .route("/imports/template/reports.csv", get(report_template))
         .route("/api/v1/imports/{kind}", axum::routing::post(api_import))
+}
+
+/// The report import's template, to fill in and send back.
+async fn report_template(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
+    match feidi_app::imports::report_template(&state.app, &caller.principal(), feidi_core::time::today()).await {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"report-template.csv\"; filename*=UTF-8''%E6%9C%88%E6%8A%A5%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_page(&caller, ApiError::from_app(e, caller.lang())),
+    }
 }
 
 /// `POST /api/v1/imports/{projects|reports}` with the file as the body (CSV or XLSX, told
