@@ -350,6 +350,8 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("import.projects_header", "项目表头：", "Project header row: "),
     ("import.reports", "月度投资报告", "Monthly reports"),
     ("import.reports_header", "月报表头：", "Report header row: "),
+    ("import.review", "去审核导入的月报 →", "Review the reports that arrived →"),
+    ("import.review_projects", "查看导入的项目 →", "See the projects that arrived →"),
     ("import.rules", "金额以元为单位，最多两位小数；文件中任何一行有误则全部不导入；导入的月报为待审核状态，不覆盖已有月报。", "Amounts in yuan with at most two decimals; a file with any bad row imports nothing; imported reports await review and never replace an existing report."),
     ("import.submit", "上传并导入", "Upload and import"),
     ("import.template", "下载月报导入模板（中文表头、项目编号，金额单位万元）", "Download the report template (Chinese headers, project codes, amounts in 万元)"),

@@ -163,6 +163,27 @@ pub fn trend(title: &str, points: &[TrendPoint], bar_legend: &str, line_legend: 
     let slot = plot_w / n;
     let max_bar = points.iter().map(|p| p.amount).max().unwrap_or(0).max(1);
     let max_line = points.iter().map(|p| p.cumulative).max().unwrap_or(0).max(1);
+    // The scales written on the chart, so it reads on a wall, on paper and on a phone (no
+    // hovering): the bars' on the left, the running total's on the right.
+    for k in 0..=2 {
+        let y = top + plot_h - scale(max_bar * k / 2, max_bar, plot_h);
+        if k > 0 {
+            let _ = write!(
+                out,
+                r#"<line class="grid" x1="{left}" y1="{y}" x2="{rx}" y2="{y}"/>"#,
+                rx = width - right
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{tx}" y="{ty}" text-anchor="end">{v}</text><text class="tick" x="{rx}" y="{ty}">{c}</text>"#,
+            tx = left - 4,
+            rx = width - right + 4,
+            ty = y + 4,
+            v = feidi_core::Money::from_hundredths(max_bar * k / 2).in_yi(),
+            c = feidi_core::Money::from_hundredths(max_line * k / 2).in_yi(),
+        );
+    }
     let mut line = String::new();
     for (i, p) in points.iter().enumerate() {
         let x = left + i as i64 * slot;
@@ -176,6 +197,15 @@ pub fn trend(title: &str, points: &[TrendPoint], bar_legend: &str, line_legend: 
             t = esc(&format!("{} {}", p.label, format_hundredths_yi(p.amount, unit))),
         );
         let cx = x + slot / 2;
+        // Each bar's amount over it when the bars are few, else the last month's.
+        if n <= 12 || i + 1 == points.len() {
+            let _ = write!(
+                out,
+                r#"<text class="bar-value" x="{cx}" y="{vy}" text-anchor="middle">{v}</text>"#,
+                vy = top + plot_h - h - 4,
+                v = feidi_core::Money::from_hundredths(p.amount).in_yi(),
+            );
+        }
         let cy = top + plot_h - scale(p.cumulative, max_line, plot_h);
         let _ = write!(line, "{}{cx},{cy}", if i == 0 { "" } else { " " });
         // Label every month when few, else every third, and always the last.
@@ -358,6 +388,36 @@ pub fn timeline(title: &str, rows: &[TimelineRow], today: NaiveDate, today_label
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_trend_carries_its_scales_and_values_printed() {
+        let point = |label: &str, amount: i64, cumulative: i64| TrendPoint {
+            label: label.into(),
+            amount,
+            cumulative,
+        };
+        // 2 亿 and 4 亿 in June and July, 36.6 亿 in all.
+        let svg = trend(
+            "趋势",
+            &[
+                point("2023-06", 20_000_000_000, 346_000_000_000),
+                point("2023-07", 40_000_000_000, 366_000_000_000),
+            ],
+            "当月",
+            "累计",
+            "亿元",
+        );
+        assert!(
+            svg.contains(r#"class="bar-value""#) && svg.contains(">4.00</text>"),
+            "each bar's value"
+        );
+        assert!(svg.contains(">2.00</text>"), "the left scale's middle: 2 亿");
+        assert!(
+            svg.contains(">36.60</text>"),
+            "the right scale's top: the running total"
+        );
+        assert!(svg.contains(r#"class="grid""#));
+    }
 
     #[test]
     fn text_is_escaped_in_every_chart() {
