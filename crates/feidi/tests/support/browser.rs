@@ -54,47 +54,42 @@ pub async fn driver() -> Driver {
 }
 
 pub async fn browser(driver: &Driver) -> Client {
-    let chromium = std::env::var("FEIDI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let profile = std::env::temp_dir().join(format!("feidi-chromium-{}", free_port()));
-    let mut caps = Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                     "--disable-dev-shm-usage", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile.display())]
-        }),
-    );
-    // Keep the page's console errors, so a test can show there are none.
-    caps.insert("goog:loggingPrefs".into(), json!({"browser": "SEVERE"}));
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a Chromium session")
+    session(driver, Some("--window-size=1280,900"), None).await
 }
 
 /// A phone: Chromium emulating a 390 × 844 screen (an iPhone 12–14's CSS pixels) with touch.
 pub async fn phone(driver: &Driver) -> Client {
+    let mobile = json!({
+        "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": true},
+        "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+    });
+    session(driver, None, Some(mobile)).await
+}
+
+/// A headless Chromium session with its own profile, keeping the pages' console errors (so a
+/// test can show there are none).
+async fn session(driver: &Driver, window: Option<&str>, mobile: Option<serde_json::Value>) -> Client {
     let chromium = std::env::var("FEIDI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let profile = std::env::temp_dir().join(format!("feidi-chromium-{}", free_port()));
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    args.extend(window.map(str::to_string));
+    let mut options = json!({ "binary": chromium, "args": args });
+    if let Some(mobile) = mobile {
+        options["mobileEmulation"] = mobile;
+    }
     let mut caps = Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                     "--disable-dev-shm-usage",
-                     format!("--user-data-dir={}", profile.display())],
-            "mobileEmulation": {
-                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": true},
-                "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
-            }
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     caps.insert("goog:loggingPrefs".into(), json!({"browser": "SEVERE"}));
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
