@@ -135,13 +135,12 @@ async fn main() {
             .expect("scroll");
         save(&client, &shots, &format!("report-form-error-{size}")).await;
     }
-    // The wall display at 1920 × 1080.
-    client.set_window_size(1920, 1080).await.expect("resize");
-    client
-        .goto(&format!("{base}/cockpit?wall=1"))
-        .await
-        .expect("wall");
-    save(&client, &shots, "cockpit-wall-1920").await;
+    // The wall display: a screen of 1920 × 1080 exactly.
+    let wall = browser::screen(&driver, 1920, 1080).await;
+    browser::sign_in(&wall, &base, "admin", "screenshot password").await;
+    wall.goto(&format!("{base}/cockpit?wall=1")).await.expect("wall");
+    save(&wall, &shots, "cockpit-wall-1920").await;
+    let _ = wall.close().await;
     let _ = client.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

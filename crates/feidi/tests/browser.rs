@@ -12,7 +12,8 @@ use feidi_store::testing::TestDb;
 use feidi_web::{AppState, Application, WebConfig};
 use serde_json::{Map, Value, json};
 use support::browser::{
-    browser, choose, click, console_errors, count, driver, fill, phone, sign_in, text_of, value_of, widths,
+    browser, choose, click, console_errors, count, driver, fill, phone, screen, sign_in, text_of, value_of,
+    widths,
 };
 
 fn map(v: Value) -> Map<String, Value> {
@@ -574,6 +575,18 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
             }
         };
         assert!(!menu_shown(&phone).await, "the menu is folded away");
+        let account_shown = phone
+            .execute(
+                "return getComputedStyle(document.querySelector('header.top .who')).display !== 'none';",
+                vec![],
+            )
+            .await
+            .expect("account links");
+        assert_eq!(
+            account_shown,
+            json!(false),
+            "the account's links fold with the menu"
+        );
         click(&phone, "menu-button").await;
         assert!(menu_shown(&phone).await, "the button opens it");
         fits(&phone, "the open menu").await;
@@ -609,4 +622,53 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
         assert!(errors.is_empty(), "no console errors: {errors:?}");
     };
     finish(&phone, steps, 120).await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver: run the README's test command"]
+async fn the_wall_display_fits_one_1920_by_1080_screen() {
+    let (_db, store) = TestDb::store(Backend::Sqlite).await;
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    let driver = driver().await;
+    let wall = screen(&driver, 1920, 1080).await;
+    let steps = async {
+        sign_in(&wall, &base, "admin", "demo password").await;
+        wall.goto(&format!("{base}/cockpit?wall=1")).await.expect("wall");
+        let sizes = wall
+            .execute(
+                "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight, window.innerWidth, window.innerHeight];",
+                vec![],
+            )
+            .await
+            .expect("sizes");
+        let at = |i: usize| sizes[i].as_i64().unwrap_or(i64::MAX);
+        assert_eq!((at(2), at(3)), (1920, 1080), "the screen emulated");
+        assert!(
+            at(0) <= at(2) && at(1) <= at(3),
+            "the wall holds one screen: {sizes}"
+        );
+        // Everything a leader looks for is on it.
+        for id in [
+            "completion-ratio",
+            "lights",
+            "appeals",
+            "trend",
+            "by-category",
+            "stages",
+            "red-list",
+        ] {
+            assert!(!text_of(&wall, id).await.is_empty(), "{id} shown");
+        }
+    };
+    finish(&wall, steps, 90).await;
 }

@@ -66,6 +66,12 @@ pub async fn phone(driver: &Driver) -> Client {
     session(driver, None, Some(mobile)).await
 }
 
+/// A screen of `width` × `height` CSS pixels exactly (a wall display: 1920 × 1080).
+pub async fn screen(driver: &Driver, width: u32, height: u32) -> Client {
+    let metrics = json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
+    session(driver, None, Some(metrics)).await
+}
+
 /// A headless Chromium session with its own profile, keeping the pages' console errors (so a
 /// test can show there are none).
 async fn session(driver: &Driver, window: Option<&str>, mobile: Option<serde_json::Value>) -> Client {
