@@ -12,8 +12,8 @@ use feidi_store::testing::TestDb;
 use feidi_web::{AppState, Application, WebConfig};
 use serde_json::{Map, Value, json};
 use support::browser::{
-    browser, choose, click, console_errors, count, driver, fill, phone, screen, sign_in, text_of, value_of,
-    widths,
+    browser, choose, click, console_errors, count, driver, fill, phone, printed_pages, screen, sign_in,
+    text_of, value_of, widths,
 };
 
 fn map(v: Value) -> Map<String, Value> {
@@ -669,6 +669,9 @@ async fn the_wall_display_fits_one_1920_by_1080_screen() {
         ] {
             assert!(!text_of(&wall, id).await.is_empty(), "{id} shown");
         }
+        // And the cockpit prints on one A4 landscape page.
+        wall.goto(&format!("{base}/cockpit")).await.expect("cockpit");
+        assert_eq!(printed_pages(&wall).await, 1, "one A4 landscape page");
     };
     finish(&wall, steps, 90).await;
 }

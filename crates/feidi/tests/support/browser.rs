@@ -202,6 +202,38 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// WebDriver's Print Page: the page as a PDF on A4 landscape paper, backgrounds printed.
+#[derive(Debug)]
+struct PrintA4Landscape;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PrintA4Landscape {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/print", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(
+                r#"{"orientation":"landscape","page":{"width":29.7,"height":21.0},"background":true}"#.into(),
+            ),
+        )
+    }
+}
+
+/// How many A4 landscape pages the current page prints on.
+pub async fn printed_pages(browser: &Client) -> usize {
+    use base64::Engine;
+    let answer = browser.issue_cmd(PrintA4Landscape).await.expect("printed");
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(answer.as_str().unwrap_or_default())
+        .expect("a PDF");
+    let text = String::from_utf8_lossy(&pdf);
+    // Each page is one object of type /Page (the tree above them is /Pages).
+    text.match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count()
+}
+
 /// The console errors (SEVERE entries) the pages logged since the last call.
 pub async fn console_errors(browser: &Client) -> Vec<String> {
     let log = browser.issue_cmd(BrowserLog).await.expect("the browser log");
