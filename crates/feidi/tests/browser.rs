@@ -672,6 +672,12 @@ async fn the_wall_display_fits_one_1920_by_1080_screen() {
         // And the cockpit prints on one A4 landscape page.
         wall.goto(&format!("{base}/cockpit")).await.expect("cockpit");
         assert_eq!(printed_pages(&wall).await, 1, "one A4 landscape page");
+        // The dispatch report: the programme's 35 projects, at least 20 a page.
+        wall.goto(&format!("{base}/dispatch?month=2023-06"))
+            .await
+            .expect("dispatch");
+        let pages = printed_pages(&wall).await;
+        assert!(pages <= 2, "35 projects on {pages} pages");
     };
     finish(&wall, steps, 90).await;
 }
