@@ -93,21 +93,6 @@ pub async fn page_day(app: &App, params: &HashMap<String, String>) -> AppResult<
     }
 }
 
-/// Sets the reference day (admins; the demo sets it for its data); `{"day": null}` clears it.
-pub async fn set_reference_day(
-    app: &App,
-    who: &Principal,
-    body: &Map<String, Value>,
-) -> AppResult<Option<NaiveDate>> {
-    if !who.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let mut input = Input::new(body);
-    let day = input.date("day", Need::Optional);
-    input.finish()?;
-    Ok(app.store.set_reference_day(Some(who.user_id), day).await?)
-}
-
 /// Reads `as_of` (default today in Shanghai).
 pub fn as_of(params: &HashMap<String, String>) -> AppResult<NaiveDate> {
     match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {

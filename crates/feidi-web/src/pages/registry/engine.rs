@@ -440,67 +440,64 @@ pub(super) async fn detail_view<K: PageKind>(
     id: i64,
     day: chrono::NaiveDate,
 ) -> Result<DetailPage, ApiError> {
-    {
-        let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
-            .await
-            .for_lang(caller.lang())?;
-        let lang = caller.lang();
-        let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
-        let principal = caller.principal();
-        let may_write = principal.may(Action::Write, K::ENTITY);
-        let overview = if K::HAS_MILESTONES {
-            Some(
-                feidi_app::schedule::project_overview(&state.app, &caller.principal(), id, day)
-                    .await
-                    .for_lang(caller.lang())?,
-            )
-        } else {
-            None
-        };
-        let template = DetailPage {
-            c: Chrome::for_caller(caller, K::PATH),
-            title: K::heading(&record),
-            rows: K::details(&record, &lookups, lang),
-            edit_href: may_write.then(|| format!("/{}/{id}/edit", K::PATH)),
-            delete_action: may_write.then(|| format!("/{}/{id}/delete", K::PATH)),
-            audit_href: principal
-                .may(Action::Read, feidi_core::policy::Entity::Audit)
-                .then(|| {
-                    format!(
-                        "/audit?entity={}&entity_id={id}",
-                        <K::Record as feidi_store::Record>::ENTITY
-                    )
-                }),
-            version: feidi_store::Record::version(&record),
-            id,
-            milestones: overview
-                .as_ref()
-                .map(|o| schedule_rows(&o.milestones, lang))
-                .unwrap_or_default(),
-            edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
-            timeline_svg: overview
-                .as_ref()
-                .filter(|o| !o.milestones.is_empty())
-                .map(|o| timeline_svg(&o.milestones, day, lang))
-                .unwrap_or_default(),
-            reports: overview
-                .as_ref()
-                .map(|o| report_rows(&o.reports, lang))
-                .unwrap_or_default(),
-            may_submit: K::HAS_MILESTONES && principal.may(Action::Write, feidi_core::policy::Entity::Report),
-            may_review: K::HAS_MILESTONES
-                && principal.may(Action::Review, feidi_core::policy::Entity::Report),
-            may_reopen: K::HAS_MILESTONES && principal.is_admin(),
-            progress: overview
-                .as_ref()
-                .map(|o| progress_rows(&o.progress, lang))
-                .unwrap_or_default(),
-            report_form: ReportForm::default(),
-            return_error: None,
-            milestone_error: None,
-        };
-        Ok(template)
-    }
+    let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
+        .await
+        .for_lang(caller.lang())?;
+    let lang = caller.lang();
+    let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
+    let principal = caller.principal();
+    let may_write = principal.may(Action::Write, K::ENTITY);
+    let overview = if K::HAS_MILESTONES {
+        Some(
+            feidi_app::schedule::project_overview(&state.app, &caller.principal(), id, day)
+                .await
+                .for_lang(caller.lang())?,
+        )
+    } else {
+        None
+    };
+    let template = DetailPage {
+        c: Chrome::for_caller(caller, K::PATH),
+        title: K::heading(&record),
+        rows: K::details(&record, &lookups, lang),
+        edit_href: may_write.then(|| format!("/{}/{id}/edit", K::PATH)),
+        delete_action: may_write.then(|| format!("/{}/{id}/delete", K::PATH)),
+        audit_href: principal
+            .may(Action::Read, feidi_core::policy::Entity::Audit)
+            .then(|| {
+                format!(
+                    "/audit?entity={}&entity_id={id}",
+                    <K::Record as feidi_store::Record>::ENTITY
+                )
+            }),
+        version: feidi_store::Record::version(&record),
+        id,
+        milestones: overview
+            .as_ref()
+            .map(|o| schedule_rows(&o.milestones, lang))
+            .unwrap_or_default(),
+        edit_milestones: K::HAS_MILESTONES && principal.may(Action::Write, K::ENTITY),
+        timeline_svg: overview
+            .as_ref()
+            .filter(|o| !o.milestones.is_empty())
+            .map(|o| timeline_svg(&o.milestones, day, lang))
+            .unwrap_or_default(),
+        reports: overview
+            .as_ref()
+            .map(|o| report_rows(&o.reports, lang))
+            .unwrap_or_default(),
+        may_submit: K::HAS_MILESTONES && principal.may(Action::Write, feidi_core::policy::Entity::Report),
+        may_review: K::HAS_MILESTONES && principal.may(Action::Review, feidi_core::policy::Entity::Report),
+        may_reopen: K::HAS_MILESTONES && principal.is_admin(),
+        progress: overview
+            .as_ref()
+            .map(|o| progress_rows(&o.progress, lang))
+            .unwrap_or_default(),
+        report_form: ReportForm::default(),
+        return_error: None,
+        milestone_error: None,
+    };
+    Ok(template)
 }
 
 #[derive(Template)]

@@ -316,7 +316,6 @@ pub(super) async fn review_report_form(
             })
             .await
         }
-        Err(e @ ApiError::Conflict(_)) => error_page(&caller, e),
         Err(e) => error_page(&caller, e),
     }
 }
