@@ -22,7 +22,7 @@ pub struct Desk {
     pub returned: i64,
     /// Appeals in the person's inbox, and the nearest deadline among them.
     pub inbox: Option<i64>,
-    pub nearest_due: Option<String>,
+    pub nearest_due: Option<feidi_core::time::Stamp>,
     /// Projects owing last month's report, for those who oversee the programme.
     pub missing_reports: Option<i64>,
     /// Appeals past their resolve deadline, for those who oversee the programme.

@@ -21,7 +21,7 @@ pub struct MilestoneView {
     pub variance_days: Option<i64>,
     pub light: feidi_core::schedule::Light,
     pub version: i64,
-    pub updated_at: String,
+    pub updated_at: feidi_core::time::Stamp,
 }
 
 fn milestone_view(m: Milestone, as_of: NaiveDate, rule: LightRule) -> MilestoneView {

@@ -84,6 +84,77 @@ pub fn stamp(at: DateTime<FixedOffset>) -> String {
         .to_rfc3339_opts(SecondsFormat::Micros, false)
 }
 
+/// An instant as a record holds it: the stored RFC 3339 text, typed. It keeps the text it was
+/// read as, so that a value no rule of ours wrote (a hand edit, a restore from elsewhere) still
+/// shows on a page instead of failing it; [`Stamp::instant`] is its time when it is one, and
+/// its `Display` is the minute people read ("2023-07-07 10:00", Shanghai). Serialized as the
+/// stored text, so the API answers what it always did.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct Stamp(String);
+
+impl Stamp {
+    /// The stamp of an instant, in the stored form ([`stamp`]).
+    pub fn at(at: DateTime<FixedOffset>) -> Self {
+        Self(stamp(at))
+    }
+
+    /// A stamp as read back, whatever the text. [`Stamp::is_instant`] tells whether it reads.
+    pub fn stored(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The stored text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The instant, in Shanghai time, when the text is one.
+    pub fn instant(&self) -> Option<DateTime<FixedOffset>> {
+        parse_instant(&self.0)
+    }
+
+    pub fn is_instant(&self) -> bool {
+        self.instant().is_some()
+    }
+
+    /// To the second in Shanghai, `YYYY-MM-DD HH:MM:SS` (the audit log's time); text that is no
+    /// instant as it was stored.
+    pub fn second(&self) -> String {
+        self.instant()
+            .map_or_else(|| self.0.clone(), |at| at.format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+
+    /// The day it falls on in Shanghai, when it reads.
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.instant().map(day_of)
+    }
+}
+
+/// The minute in Shanghai, `YYYY-MM-DD HH:MM`; text that is no instant shows as it was stored.
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.instant() {
+            Some(at) => write!(f, "{}", at.format("%Y-%m-%d %H:%M")),
+            None => f.write_str(&self.0),
+        }
+    }
+}
+
+impl PartialEq<str> for Stamp {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Stamp {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// Parses a stored or submitted RFC 3339 instant into Shanghai time.
 pub fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text)
@@ -131,6 +202,40 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_shows_the_shanghai_minute_and_keeps_text_that_is_no_instant() {
+        let utc = Stamp::stored("2023-07-07T02:05:09.123456+00:00");
+        assert_eq!(utc.to_string(), "2023-07-07 10:05");
+        assert_eq!(utc.second(), "2023-07-07 10:05:09");
+        assert_eq!(utc.day(), NaiveDate::from_ymd_opt(2023, 7, 7));
+        // Late in the UTC day is the next day in Shanghai.
+        assert_eq!(
+            Stamp::stored("2023-07-07T16:30:00Z").to_string(),
+            "2023-07-08 00:30"
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2023-02-30T10:00:00+08:00",
+            "2023-07-07 10:00",
+            "\u{202e}2023",
+        ] {
+            let s = Stamp::stored(bad);
+            assert!(!s.is_instant(), "{bad}");
+            assert_eq!(s.to_string(), bad, "shown as stored");
+            assert_eq!(s.day(), None);
+        }
+        let at = parse_instant("2023-07-07T10:00:00+08:00").expect("instant");
+        let s = Stamp::at(at);
+        assert_eq!(s, "2023-07-07T10:00:00.000000+08:00");
+        assert_eq!(
+            serde_json::to_value(&s).expect("json"),
+            serde_json::json!(s.as_str())
+        );
+        // Stored stamps sort as their instants do.
+        assert!(Stamp::at(at) < Stamp::at(at + chrono::Duration::microseconds(1)));
+    }
 
     #[test]
     fn a_deadline_at_midnight_reads_as_the_end_of_the_day_before() {

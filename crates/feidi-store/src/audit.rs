@@ -1,5 +1,6 @@
 //! The audit log: who changed what, when, with the values before and after.
 
+use feidi_core::time::Stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -112,7 +113,7 @@ row! {
     #[derive(Debug, Clone, Serialize)]
     pub struct AuditEntry {
         pub id: i64,
-        pub at: String,
+        pub at: Stamp,
         pub actor_id: Option<i64>,
         pub actor_login: Option<String>,
         pub action: String,

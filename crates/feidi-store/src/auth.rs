@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 use feidi_core::Lang;
 use feidi_core::registry::UserInput;
+use feidi_core::time::Stamp;
 use feidi_core::time::{now, stamp};
 use sqlx::Row;
 
@@ -29,9 +30,9 @@ row! {
     pub struct ApiToken {
         pub id: i64,
         pub label: Option<String>,
-        pub created_at: String,
-        pub last_used_at: Option<String>,
-        pub expires_at: Option<String>,
+        pub created_at: Stamp,
+        pub last_used_at: Option<Stamp>,
+        pub expires_at: Option<Stamp>,
     }
 }
 

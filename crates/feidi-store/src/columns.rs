@@ -5,6 +5,7 @@
 //! besides.
 
 use feidi_core::model::{Category, Role};
+use feidi_core::time::Stamp;
 use feidi_core::{AreaMu, CreditCode, Lang, Money};
 
 use crate::value::{Cols, Val};
@@ -27,196 +28,181 @@ pub(crate) fn read_all<T: StoredRow>(rows: &[sqlx::any::AnyRow]) -> StoreResult<
     rows.iter().map(T::from_row).collect()
 }
 
-/// A field's value read from its column, by the field's type.
+/// A field's value read from its column, by the field's type. A type says how it reads a
+/// column that may be null; `Option<T>` is then any such type, and a null where a value must be
+/// is corrupt data that names the column.
 pub trait Column: Sized {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self>;
+    /// The value, or none when the column is null.
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>>;
+
+    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
+        Self::read_nullable(c, col)?.ok_or_else(|| corrupt(col, "null"))
+    }
 }
 
 fn corrupt(col: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{col}: {value}"))
 }
 
-impl Column for i64 {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        c.int(col)
+impl<T: Column> Column for Option<T> {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        T::read_nullable(c, col).map(Some)
     }
 }
-impl Column for Option<i64> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
+impl Column for i64 {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
         c.opt_int(col)
     }
 }
 impl Column for String {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        c.text(col)
-    }
-}
-impl Column for Option<String> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
         c.opt_text(col)
     }
 }
 impl Column for bool {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        c.boolean(col)
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        c.boolean(col).map(Some)
     }
 }
 /// Amounts are kept as whole fen (hundredths of a yuan): exact, and summed by the database.
 impl Column for Money {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        Ok(Money::from_hundredths(c.int(col)?))
-    }
-}
-impl Column for Option<Money> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
         Ok(c.opt_int(col)?.map(Money::from_hundredths))
     }
 }
 impl Column for AreaMu {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        Ok(AreaMu::from_hundredths(c.int(col)?))
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        Ok(c.opt_int(col)?.map(AreaMu::from_hundredths))
     }
 }
-impl Column for Category {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        let text = c.text(col)?;
-        Category::parse(&text).ok_or_else(|| corrupt(col, &text))
-    }
+
+/// Codes kept as text: a code this version does not know is corrupt data.
+macro_rules! coded {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Column for $ty {
+            fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+                c.opt_text(col)?
+                    .map(|text| <$ty>::parse(&text).ok_or_else(|| corrupt(col, &text)))
+                    .transpose()
+            }
+        }
+    )*};
 }
-impl Column for Role {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        let text = c.text(col)?;
-        Role::parse(&text).ok_or_else(|| corrupt(col, &text))
-    }
-}
-impl Column for feidi_core::reports::ReportStatus {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        let text = c.text(col)?;
-        Self::parse(&text).ok_or_else(|| corrupt(col, &text))
-    }
-}
-impl Column for feidi_core::schedule::MilestoneKind {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        let text = c.text(col)?;
-        Self::parse(&text).ok_or_else(|| corrupt(col, &text))
-    }
-}
+coded!(
+    Category,
+    Role,
+    feidi_core::reports::ReportStatus,
+    feidi_core::schedule::MilestoneKind,
+);
+
 /// A list of codes kept as one comma-separated text (a webhook's event kinds).
 impl Column for Vec<String> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        Ok(c.text(col)?
-            .split(',')
-            .filter(|e| !e.is_empty())
-            .map(str::to_string)
-            .collect())
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        Ok(c.opt_text(col)?.map(|text| {
+            text.split(',')
+                .filter(|e| !e.is_empty())
+                .map(str::to_string)
+                .collect()
+        }))
     }
 }
 /// JSON kept as text (the audit log's before and after); text that is not JSON reads as none.
-impl Column for Option<serde_json::Value> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
+impl Column for serde_json::Value {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
         Ok(c.opt_text(col)?.and_then(|t| serde_json::from_str(&t).ok()))
     }
 }
 /// A language no version knows reads as the default: a user's pages never fail for it.
 impl Column for Lang {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        Ok(Lang::parse(&c.text(col)?).unwrap_or_default())
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        Ok(c.opt_text(col)?.map(|t| Lang::parse(&t).unwrap_or_default()))
     }
 }
-
 /// A day, kept as `YYYY-MM-DD` text (which sorts as the days do).
 impl Column for chrono::NaiveDate {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        let text = c.text(col)?;
-        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| corrupt(col, &text))
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        c.opt_text(col)?
+            .map(|text| chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| corrupt(col, &text)))
+            .transpose()
     }
 }
-impl Column for Option<chrono::NaiveDate> {
-    fn read(c: &Cols<'_>, col: &str) -> StoreResult<Self> {
-        match c.opt_text(col)? {
-            None => Ok(None),
-            Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| corrupt(col, &text)),
-        }
+/// An instant, kept as RFC 3339 text. Text that is no instant is kept and shown as it is, and
+/// logged: one bad stamp must not take a page down (rules that need the time skip it).
+impl Column for Stamp {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        Ok(c.opt_text(col)?.map(|text| {
+            let stamp = Stamp::stored(text);
+            if !stamp.is_instant() {
+                tracing::warn!(
+                    column = col,
+                    value = stamp.as_str(),
+                    "a stored instant does not read"
+                );
+            }
+            stamp
+        }))
     }
 }
 
-/// A field's value as its column is written, by the field's type.
+/// A field's value as its column is written, by the field's type. `NULL` is the value of the
+/// same column type that an absent `Option` writes (PostgreSQL wants a typed null).
 pub trait IntoVal {
+    const NULL: Val;
     fn val(&self) -> Val;
 }
 
+impl<T: IntoVal> IntoVal for Option<T> {
+    const NULL: Val = T::NULL;
+    fn val(&self) -> Val {
+        self.as_ref().map_or(T::NULL, IntoVal::val)
+    }
+}
 impl IntoVal for i64 {
+    const NULL: Val = Val::Int(None);
     fn val(&self) -> Val {
         (*self).into()
-    }
-}
-impl IntoVal for Option<i64> {
-    fn val(&self) -> Val {
-        (*self).into()
-    }
-}
-impl IntoVal for String {
-    fn val(&self) -> Val {
-        self.clone().into()
-    }
-}
-impl IntoVal for Option<String> {
-    fn val(&self) -> Val {
-        self.clone().into()
     }
 }
 impl IntoVal for bool {
+    const NULL: Val = Val::Int(None);
     fn val(&self) -> Val {
         (*self).into()
     }
 }
 impl IntoVal for Money {
+    const NULL: Val = Val::Int(None);
     fn val(&self) -> Val {
         self.hundredths().into()
-    }
-}
-impl IntoVal for Option<Money> {
-    fn val(&self) -> Val {
-        self.map(Money::hundredths).into()
     }
 }
 impl IntoVal for AreaMu {
+    const NULL: Val = Val::Int(None);
     fn val(&self) -> Val {
         self.hundredths().into()
     }
 }
-impl IntoVal for Category {
-    fn val(&self) -> Val {
-        self.as_str().into()
-    }
+
+/// Types written as text: their own words (`as_str`), or their standard form (`to_string`).
+macro_rules! text_val {
+    ($($ty:ty => $text:expr),* $(,)?) => {$(
+        impl IntoVal for $ty {
+            const NULL: Val = Val::Text(None);
+            fn val(&self) -> Val {
+                let text: fn(&$ty) -> String = $text;
+                Val::Text(Some(text(self)))
+            }
+        }
+    )*};
 }
-impl IntoVal for Role {
-    fn val(&self) -> Val {
-        self.as_str().into()
-    }
-}
-impl IntoVal for Lang {
-    fn val(&self) -> Val {
-        self.as_str().into()
-    }
-}
-impl IntoVal for chrono::NaiveDate {
-    fn val(&self) -> Val {
-        self.to_string().into()
-    }
-}
-impl IntoVal for Option<chrono::NaiveDate> {
-    fn val(&self) -> Val {
-        self.map(|d| d.to_string()).into()
-    }
-}
-impl IntoVal for CreditCode {
-    fn val(&self) -> Val {
-        self.as_str().into()
-    }
-}
+text_val!(
+    String => |s| s.clone(),
+    Category => |c| c.as_str().to_string(),
+    Role => |r| r.as_str().to_string(),
+    Lang => |l| l.as_str().to_string(),
+    CreditCode => |c| c.as_str().to_string(),
+    Stamp => |s| s.as_str().to_string(),
+    chrono::NaiveDate => |d| d.to_string(),
+);
 
 /// Declares a stored row once: the struct, its `StoredRow` impl (the column list in field order and
 /// the reader). A field read from a column of another name says `as "column"`.

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind};
+use feidi_core::time::Stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -20,7 +21,7 @@ row! {
         pub planned_date: NaiveDate,
         pub actual_date: Option<NaiveDate>,
         pub version: i64,
-        pub updated_at: String,
+        pub updated_at: Stamp,
     }
 }
 

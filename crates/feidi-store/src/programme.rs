@@ -5,6 +5,7 @@
 use feidi_core::Money;
 use feidi_core::model::Category;
 use feidi_core::programme::{Reached, StageInput};
+use feidi_core::time::Stamp;
 use serde::Serialize;
 
 use chrono::NaiveDate;
@@ -30,8 +31,8 @@ row! {
         pub sample: bool,
         pub note: Option<String>,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 

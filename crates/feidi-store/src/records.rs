@@ -4,6 +4,7 @@ use feidi_core::model::{Category, Role};
 use feidi_core::registry::{
     EnterpriseInput, JurisdictionInput, ProjectInput, TaskForceInput, UserInput, ZoneInput,
 };
+use feidi_core::time::Stamp;
 use feidi_core::{AreaMu, Lang, Money};
 use serde::Serialize;
 
@@ -19,8 +20,8 @@ row! {
         pub name: String,
         pub code: Option<String>,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -58,8 +59,8 @@ row! {
         pub area_mu: AreaMu,
         pub description: Option<String>,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -115,8 +116,8 @@ row! {
         pub contact_phone: Option<String>,
         pub address: Option<String>,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -171,8 +172,8 @@ row! {
         pub contact_phone: Option<String>,
         pub sample: bool,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -227,8 +228,8 @@ row! {
         pub lang: Lang,
         pub active: bool,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -266,8 +267,8 @@ row! {
         pub leader_id: i64,
         pub description: Option<String>,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 

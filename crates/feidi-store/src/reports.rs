@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use feidi_core::Money;
 use feidi_core::model::Category;
 use feidi_core::schedule::ReportInput;
+use feidi_core::time::Stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -23,7 +24,7 @@ row! {
         pub year: i64,
         pub planned_investment: Money,
         pub version: i64,
-        pub updated_at: String,
+        pub updated_at: Stamp,
     }
 }
 
@@ -42,13 +43,13 @@ row! {
         pub status: ReportStatus,
         pub return_reason: Option<String>,
         pub submitted_by: Option<i64>,
-        pub submitted_at: String,
+        pub submitted_at: Stamp,
         /// When the month's report was first submitted: what punctuality is judged by.
-        pub first_submitted_at: Option<String>,
+        pub first_submitted_at: Option<Stamp>,
         pub reviewed_by: Option<i64>,
-        pub reviewed_at: Option<String>,
+        pub reviewed_at: Option<Stamp>,
         pub version: i64,
-        pub updated_at: String,
+        pub updated_at: Stamp,
     }
 }
 
@@ -407,7 +408,7 @@ row! {
     pub struct LateReport {
         pub project_id: i64,
         pub name: String,
-        pub first_submitted_at: String,
+        pub first_submitted_at: Stamp,
     }
 }
 

@@ -40,6 +40,16 @@ impl From<Option<String>> for Val {
         Self::Text(v)
     }
 }
+impl From<feidi_core::time::Stamp> for Val {
+    fn from(v: feidi_core::time::Stamp) -> Self {
+        Self::Text(Some(v.as_str().to_string()))
+    }
+}
+impl From<Option<feidi_core::time::Stamp>> for Val {
+    fn from(v: Option<feidi_core::time::Stamp>) -> Self {
+        Self::Text(v.map(|s| s.as_str().to_string()))
+    }
+}
 impl From<bool> for Val {
     fn from(v: bool) -> Self {
         Self::Bool(v)

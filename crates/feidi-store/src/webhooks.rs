@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 use feidi_core::appeals::Event;
-use feidi_core::time::{parse_instant, stamp};
+use feidi_core::time::{Stamp, parse_instant, stamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::audit::{AuditWrite, write_audit};
-use crate::columns::{StoredRow, row};
+use crate::columns::{Column, StoredRow, row};
 use crate::registry::Page;
 use crate::sqlite::writer::TxFuture;
 use crate::value::{Batch, Cols, Val};
@@ -27,8 +27,8 @@ row! {
         pub events: Vec<String>,
         pub active: bool,
         pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
     }
 }
 
@@ -45,7 +45,7 @@ pub struct WebhookInput {
 /// One attempt to deliver.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Attempt {
-    pub at: String,
+    pub at: Stamp,
     pub status_code: Option<i64>,
     pub error: Option<String>,
     pub duration_ms: i64,
@@ -57,15 +57,15 @@ pub struct Delivery {
     pub id: i64,
     pub webhook_id: i64,
     pub event: String,
-    pub occurred_at: String,
+    pub occurred_at: Stamp,
     pub appeal_id: i64,
     pub state: String,
     pub attempts: i64,
-    pub next_attempt_at: Option<String>,
+    pub next_attempt_at: Option<Stamp>,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub delivered_at: Option<String>,
+    pub created_at: Stamp,
+    pub delivered_at: Option<Stamp>,
     pub attempt_log: Vec<Attempt>,
 }
 
@@ -357,7 +357,7 @@ impl Store {
             for a in &attempts {
                 let a = Cols::Row(a);
                 logs.entry(a.int("delivery_id")?).or_default().push(Attempt {
-                    at: a.text("at")?,
+                    at: Stamp::read(&a, "at")?,
                     status_code: a.opt_int("status_code")?,
                     error: a.opt_text("error")?,
                     duration_ms: a.int("duration_ms")?,
@@ -372,15 +372,15 @@ impl Store {
                 id,
                 webhook_id: c.int("webhook_id")?,
                 event: c.text("event")?,
-                occurred_at: c.text("occurred_at")?,
+                occurred_at: Stamp::read(&c, "occurred_at")?,
                 appeal_id: c.int("appeal_id")?,
                 state: c.text("state")?,
                 attempts: c.int("attempts")?,
-                next_attempt_at: c.opt_text("next_attempt_at")?,
+                next_attempt_at: Column::read(&c, "next_attempt_at")?,
                 last_status: c.opt_int("last_status")?,
                 last_error: c.opt_text("last_error")?,
-                created_at: c.text("created_at")?,
-                delivered_at: c.opt_text("delivered_at")?,
+                created_at: Stamp::read(&c, "created_at")?,
+                delivered_at: Column::read(&c, "delivered_at")?,
                 attempt_log: logs.remove(&id).unwrap_or_default(),
             });
         }

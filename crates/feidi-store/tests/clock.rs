@@ -70,7 +70,7 @@ async fn appeals_at_chosen_instants(backend: Backend) {
         .await
         .expect("acknowledge");
     assert_eq!(
-        done.acknowledged_at.as_deref(),
+        done.acknowledged_at.as_ref().map(|t| t.as_str()),
         Some("2026-03-02T10:00:00.000000+08:00")
     );
     assert_eq!(done.ack_on_time, Some(true));

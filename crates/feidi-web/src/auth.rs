@@ -169,6 +169,73 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// What an API handler works with: the application, the caller as the rules see them, and
+/// the language its errors are told in. One extractor, so that a handler is little more than
+/// the service it calls.
+pub struct Api {
+    pub state: AppState,
+    pub caller: Caller,
+    pub who: Principal,
+}
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            who: caller.principal(),
+            caller,
+        })
+    }
+}
+
+impl Api {
+    pub fn app(&self) -> &feidi_app::App {
+        &self.state.app
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.caller.lang()
+    }
+
+    /// The service's error in the caller's words.
+    pub fn ok<T>(&self, answer: feidi_app::AppResult<T>) -> Result<T, ApiError> {
+        crate::error::ForLang::for_lang(answer, self.lang())
+    }
+
+    /// 200 with the answer as JSON.
+    pub fn json<T: serde::Serialize>(&self, answer: feidi_app::AppResult<T>) -> Result<Response, ApiError> {
+        crate::error::json(&self.caller, answer)
+    }
+
+    /// 201 with the record made, or 200 with the one an idempotency key made before.
+    pub fn made<T: serde::Serialize>(
+        &self,
+        answer: feidi_app::AppResult<(T, bool)>,
+    ) -> Result<Response, ApiError> {
+        let (record, created) = self.ok(answer)?;
+        let status = if created {
+            axum::http::StatusCode::CREATED
+        } else {
+            axum::http::StatusCode::OK
+        };
+        Ok((status, axum::Json(record)).into_response())
+    }
+
+    /// 201 with what was made.
+    pub fn created<T: serde::Serialize>(&self, answer: feidi_app::AppResult<T>) -> Result<Response, ApiError> {
+        Ok((axum::http::StatusCode::CREATED, axum::Json(self.ok(answer)?)).into_response())
+    }
+
+    /// 204 once done.
+    pub fn done<T>(&self, answer: feidi_app::AppResult<T>) -> Result<Response, ApiError> {
+        self.ok(answer)?;
+        Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+    }
+}
+
 /// Page visitors: without valid credentials they are sent to the login page.
 pub struct PageCaller(pub Caller);
 

@@ -91,6 +91,38 @@ both_backends!(
     super::impossible_dates_are_refused_and_the_leaders_pages_stay_up
 );
 
+/// An instant an earlier version, a hand edit or a restore stored badly shows as it was stored;
+/// the record's pages and its API answer stay up on both databases, and a good one is shown as
+/// the Shanghai minute.
+async fn a_stored_bad_instant_shows_as_stored_and_pages_stay_up(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = a_project(&app).await;
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, project) = app.admin("GET", &format!("/projects/{id}"), None).await;
+    let minute = feidi_core::time::Stamp::stored(project["updated_at"].as_str().unwrap_or_default()).to_string();
+    assert!(minute.len() == 16 && html.contains(&minute), "the project page shows {minute}");
+    feidi_store::testing::execute(&app.store, "UPDATE projects SET updated_at = '昨天 \u{202e}noon'").await;
+    let (status, _) = app.page(&session, "/projects").await;
+    assert_eq!(status, StatusCode::OK, "the list");
+    let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "the project page");
+    assert!(html.contains("昨天 \u{202e}noon"), "the project page shows the stored text");
+    let (status, project) = app.admin("GET", &format!("/projects/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{project}");
+    assert_eq!(project["updated_at"], "昨天 \u{202e}noon");
+    for read in ["/dashboard", "/cockpit", "/projects"] {
+        let (status, body) = app.admin("GET", read, None).await;
+        assert_eq!(status, StatusCode::OK, "{read}: {body}");
+    }
+}
+both_backends!(
+    a_stored_bad_instant_shows_as_stored_and_pages_stay_up,
+    super::a_stored_bad_instant_shows_as_stored_and_pages_stay_up
+);
+
 /// Point 5: a NUL character is refused with 422 naming the field, in bodies, forms and
 /// searches, for every role, and nothing is written.
 async fn nul_characters_are_refused_naming_the_field(backend: Backend) {

@@ -1,5 +1,6 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use feidi_core::appeals::{Absences, AppealState};
+use feidi_core::time::Stamp;
 use feidi_core::time::stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -21,7 +22,7 @@ row! {
         pub to: NaiveDate as "to_date",
         pub reason: String,
         pub version: i64,
-        pub created_at: String,
+        pub created_at: Stamp,
     }
 }
 

@@ -1,7 +1,7 @@
 use chrono::{DateTime, FixedOffset};
 use feidi_core::appeals::{Event, may_act};
 use feidi_core::policy::{Principal, Scope};
-use feidi_core::time::stamp;
+use feidi_core::time::Stamp;
 use feidi_core::{FieldErrors, Flaw};
 use sqlx::AnyConnection;
 
@@ -21,7 +21,7 @@ async fn write_appeal(
     a: &Appeal,
     version: i64,
 ) -> StoreResult<Appeal> {
-    let now = stamp(feidi_core::time::now());
+    let now = feidi_core::time::stamp(feidi_core::time::now());
     let returning = crate::registry::json_row_of(backend, APPEAL_COLUMNS);
     let sql = format!(
         "UPDATE appeals SET status = $1, handler_id = $2, handler_role = $3, ack_due_at = $4, resolve_due_at = $5, \
@@ -34,21 +34,21 @@ async fn write_appeal(
         .bind(a.status.clone())
         .bind(a.handler_id)
         .bind(a.handler_role.clone())
-        .bind(a.ack_due_at.clone())
-        .bind(a.resolve_due_at.clone())
-        .bind(a.due_at.clone())
-        .bind(a.next_due_at.clone())
+        .bind(a.ack_due_at.as_ref().map(|t| t.as_str().to_string()))
+        .bind(a.resolve_due_at.as_str().to_string())
+        .bind(a.due_at.as_ref().map(|t| t.as_str().to_string()))
+        .bind(a.next_due_at.as_ref().map(|t| t.as_str().to_string()))
         .bind(i64::from(a.overdue))
-        .bind(a.escalated_at.clone())
-        .bind(a.acknowledged_at.clone())
+        .bind(a.escalated_at.as_ref().map(|t| t.as_str().to_string()))
+        .bind(a.acknowledged_at.as_ref().map(|t| t.as_str().to_string()))
         .bind(a.ack_on_time.map(i64::from))
-        .bind(a.resolved_at.clone())
+        .bind(a.resolved_at.as_ref().map(|t| t.as_str().to_string()))
         .bind(a.resolved_by)
         .bind(a.resolution.clone())
         .bind(a.resolved_on_time.map(i64::from))
         .bind(a.rating.clone())
         .bind(a.rating_comment.clone())
-        .bind(a.rated_at.clone())
+        .bind(a.rated_at.as_ref().map(|t| t.as_str().to_string()))
         .bind(a.returns)
         .bind(a.reopens)
         .bind(now)
@@ -112,7 +112,7 @@ impl Store {
                     AppealAction::Acknowledge => {
                         let (e, on_time) = state.acknowledge(actor, now).map_err(wrong)?;
                         events.extend(e);
-                        after.acknowledged_at = Some(stamp(now));
+                        after.acknowledged_at = Some(Stamp::at(now));
                         after.ack_on_time.get_or_insert(on_time);
                     }
                     AppealAction::Return { reason } => {
@@ -140,7 +140,7 @@ impl Store {
                     AppealAction::Resolve { resolution } => {
                         let (e, on_time) = state.resolve(actor, now, resolution.clone()).map_err(wrong)?;
                         events.extend(e);
-                        after.resolved_at = Some(stamp(now));
+                        after.resolved_at = Some(Stamp::at(now));
                         after.resolution = Some(resolution.clone());
                         after.resolved_on_time.get_or_insert(on_time);
                     }
@@ -159,7 +159,7 @@ impl Store {
                         );
                         after.rating = Some(rating.as_str().to_string());
                         after.rating_comment = comment.clone();
-                        after.rated_at = Some(stamp(now));
+                        after.rated_at = Some(Stamp::at(now));
                         if !rating.is_satisfied() {
                             after.reopens += 1;
                         }

@@ -1,3 +1,4 @@
+use feidi_core::time::Stamp;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -23,7 +24,7 @@ row! {
         pub kind: String,
         pub name: Option<String>,
         pub version: i64,
-        pub updated_at: String,
+        pub updated_at: Stamp,
     }
 }
 

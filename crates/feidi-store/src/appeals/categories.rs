@@ -1,3 +1,4 @@
+use feidi_core::time::Stamp;
 use feidi_core::time::stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -18,7 +19,7 @@ row! {
         pub name_en: Option<String>,
         pub resolve_working_days: i64,
         pub version: i64,
-        pub updated_at: String,
+        pub updated_at: Stamp,
     }
 }
 

@@ -19,12 +19,12 @@ mod sweep;
 
 use chrono::{DateTime, FixedOffset};
 use feidi_core::appeals::{Act, AppealState, AppealStatus, Event, HandlerRole, Rating};
-use feidi_core::time::{parse_instant, stamp};
+use feidi_core::time::Stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::columns::row;
+use crate::columns::{Column, row};
 use crate::value::{Batch, Cols, Val};
 use crate::{Backend, StoreError, StoreResult};
 
@@ -43,7 +43,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 }
 
 pub(crate) fn instant(col: &str, text: &str) -> StoreResult<DateTime<FixedOffset>> {
-    parse_instant(text).ok_or_else(|| corrupt(col, text))
+    feidi_core::time::parse_instant(text).ok_or_else(|| corrupt(col, text))
 }
 
 fn for_update(backend: Backend) -> &'static str {
@@ -60,11 +60,11 @@ const APPEAL_COLUMNS: &str = "id, enterprise_id, project_id, category, title, de
 
 /// Instants as the API writes them: stored with microseconds (fixed width, so text order is
 /// time order), shown without a zero fraction, so a deadline reads `2023-10-08T00:00:00+08:00`.
-fn instant_out<S: serde::Serializer>(stamp: &str, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&stamp.replace(".000000+", "+"))
+fn instant_out<S: serde::Serializer>(stamp: &Stamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&stamp.as_str().replace(".000000+", "+"))
 }
 
-fn opt_instant_out<S: serde::Serializer>(stamp: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+fn opt_instant_out<S: serde::Serializer>(stamp: &Option<Stamp>, s: S) -> Result<S::Ok, S::Error> {
     match stamp {
         Some(t) => instant_out(t, s),
         None => s.serialize_none(),
@@ -87,46 +87,46 @@ pub struct Appeal {
     pub task_force_leader_id: Option<i64>,
     pub resolve_working_days: i64,
     #[serde(serialize_with = "instant_out")]
-    pub submitted_at: String,
+    pub submitted_at: Stamp,
     pub submitted_by: Option<i64>,
     #[serde(serialize_with = "opt_instant_out")]
-    pub ack_due_at: Option<String>,
+    pub ack_due_at: Option<Stamp>,
     #[serde(serialize_with = "instant_out")]
-    pub resolve_due_at: String,
+    pub resolve_due_at: Stamp,
     /// The handler's current deadline while it is open.
     #[serde(serialize_with = "opt_instant_out")]
-    pub due_at: Option<String>,
+    pub due_at: Option<Stamp>,
     #[serde(skip)]
-    pub next_due_at: Option<String>,
+    pub next_due_at: Option<Stamp>,
     pub overdue: bool,
     pub escalated: bool,
     #[serde(serialize_with = "opt_instant_out")]
-    pub escalated_at: Option<String>,
+    pub escalated_at: Option<Stamp>,
     #[serde(serialize_with = "opt_instant_out")]
-    pub acknowledged_at: Option<String>,
+    pub acknowledged_at: Option<Stamp>,
     pub ack_on_time: Option<bool>,
     #[serde(serialize_with = "opt_instant_out")]
-    pub resolved_at: Option<String>,
+    pub resolved_at: Option<Stamp>,
     pub resolved_by: Option<i64>,
     pub resolution: Option<String>,
     pub resolved_on_time: Option<bool>,
     pub rating: Option<String>,
     pub rating_comment: Option<String>,
     #[serde(serialize_with = "opt_instant_out")]
-    pub rated_at: Option<String>,
+    pub rated_at: Option<Stamp>,
     pub returns: i64,
     pub reopens: i64,
     pub version: i64,
     #[serde(serialize_with = "instant_out")]
-    pub created_at: String,
+    pub created_at: Stamp,
     #[serde(serialize_with = "instant_out")]
-    pub updated_at: String,
+    pub updated_at: Stamp,
 }
 
 impl Appeal {
     fn from_cols(c: &Cols<'_>) -> StoreResult<Self> {
         let opt_bool = |col: &str| -> StoreResult<Option<bool>> { Ok(c.opt_int(col)?.map(|v| v != 0)) };
-        let escalated_at = c.opt_text("escalated_at")?;
+        let escalated_at: Option<Stamp> = Column::read(c, "escalated_at")?;
         Ok(Self {
             id: c.int("id")?,
             enterprise_id: c.int("enterprise_id")?,
@@ -140,29 +140,29 @@ impl Appeal {
             b_official_id: c.opt_int("b_official_id")?,
             task_force_leader_id: c.opt_int("task_force_leader_id")?,
             resolve_working_days: c.int("resolve_working_days")?,
-            submitted_at: c.text("submitted_at")?,
+            submitted_at: Stamp::read(c, "submitted_at")?,
             submitted_by: c.opt_int("submitted_by")?,
-            ack_due_at: c.opt_text("ack_due_at")?,
-            resolve_due_at: c.text("resolve_due_at")?,
-            due_at: c.opt_text("due_at")?,
-            next_due_at: c.opt_text("next_due_at")?,
+            ack_due_at: Column::read(c, "ack_due_at")?,
+            resolve_due_at: Stamp::read(c, "resolve_due_at")?,
+            due_at: Column::read(c, "due_at")?,
+            next_due_at: Column::read(c, "next_due_at")?,
             overdue: c.int("overdue")? != 0,
             escalated: escalated_at.is_some(),
             escalated_at,
-            acknowledged_at: c.opt_text("acknowledged_at")?,
+            acknowledged_at: Column::read(c, "acknowledged_at")?,
             ack_on_time: opt_bool("ack_on_time")?,
-            resolved_at: c.opt_text("resolved_at")?,
+            resolved_at: Column::read(c, "resolved_at")?,
             resolved_by: c.opt_int("resolved_by")?,
             resolution: c.opt_text("resolution")?,
             resolved_on_time: opt_bool("resolved_on_time")?,
             rating: c.opt_text("rating")?,
             rating_comment: c.opt_text("rating_comment")?,
-            rated_at: c.opt_text("rated_at")?,
+            rated_at: Column::read(c, "rated_at")?,
             returns: c.int("returns")?,
             reopens: c.int("reopens")?,
             version: c.int("version")?,
-            created_at: c.text("created_at")?,
-            updated_at: c.text("updated_at")?,
+            created_at: Stamp::read(c, "created_at")?,
+            updated_at: Stamp::read(c, "updated_at")?,
         })
     }
 
@@ -200,15 +200,15 @@ impl Appeal {
             handler: self.handler_id,
             ack_due_at: self
                 .ack_due_at
-                .as_deref()
-                .map(|t| instant("ack_due_at", t))
+                .as_ref()
+                .map(|t| instant("ack_due_at", t.as_str()))
                 .transpose()?,
-            resolve_due_at: instant("resolve_due_at", &self.resolve_due_at)?,
+            resolve_due_at: instant("resolve_due_at", self.resolve_due_at.as_str())?,
             overdue: self.overdue,
             escalated_at: self
                 .escalated_at
-                .as_deref()
-                .map(|t| instant("escalated_at", t))
+                .as_ref()
+                .map(|t| instant("escalated_at", t.as_str()))
                 .transpose()?,
             b: self.b_official_id,
             task_force_leader: self.task_force_leader_id,
@@ -223,15 +223,15 @@ impl Appeal {
         self.status = state.status.as_str().to_string();
         self.handler_role = state.role.as_str().to_string();
         self.handler_id = state.handler;
-        self.ack_due_at = state.ack_due_at.map(stamp);
-        self.resolve_due_at = stamp(state.resolve_due_at);
+        self.ack_due_at = state.ack_due_at.map(Stamp::at);
+        self.resolve_due_at = Stamp::at(state.resolve_due_at);
         self.overdue = state.overdue;
-        self.escalated_at = state.escalated_at.map(stamp);
+        self.escalated_at = state.escalated_at.map(Stamp::at);
         self.escalated = self.escalated_at.is_some();
         self.resolved_by = state.resolved_by;
         self.returns = i64::from(state.returns);
-        self.next_due_at = state.next_due_at().map(stamp);
-        self.due_at = state.due_at().map(stamp);
+        self.next_due_at = state.next_due_at().map(Stamp::at);
+        self.due_at = state.due_at().map(Stamp::at);
     }
 }
 
@@ -242,7 +242,7 @@ row! {
         pub id: i64,
         pub appeal_id: i64,
         #[serde(serialize_with = "instant_out")]
-        pub at: String,
+        pub at: Stamp,
         pub kind: String,
         pub actor_id: Option<i64>,
         pub handler_id: Option<i64>,
@@ -332,7 +332,7 @@ fn event_statements(backend: Backend, rows: &[(i64, Event)]) -> Vec<(String, Vec
             .map(|(appeal, e)| {
                 vec![
                     Val::from(*appeal),
-                    Val::from(stamp(e.at)),
+                    Val::from(Stamp::at(e.at)),
                     Val::from(e.kind.as_str()),
                     Val::from(e.actor),
                     Val::from(e.handler),

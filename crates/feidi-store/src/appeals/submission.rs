@@ -197,7 +197,7 @@ impl Store {
                 ));
                 batch.run(&mut *tx, backend).await?;
                 if let (Some(user), Some(key)) = (actor, claim) {
-                    crate::registry::claim_key(&mut *tx, user, key, "appeal", appeal.id, appeal.created_at.clone()).await?;
+                    crate::registry::claim_key(&mut *tx, user, key, "appeal", appeal.id, appeal.created_at.as_str().to_string()).await?;
                 }
                 Ok(appeal)
             })

@@ -13,9 +13,7 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::NameList;
 use serde_json::{Map, Value};
 
-use super::registry::{
-    Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill, stamp_text,
-};
+use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill};
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -352,7 +350,7 @@ async fn audit(
             .map(|e| {
                 let entity = word_or_code(lang, "entity", &e.entity);
                 AuditRow {
-                    at: e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+                    at: e.at.second(),
                     actor: e
                         .actor_login
                         .clone()
@@ -460,7 +458,7 @@ async fn report_queue(
             project_id: q.report.project_id,
             project: q.project_name,
             amount: q.report.completed_investment.wan_grouped(),
-            sent: stamp_text(&q.report.submitted_at),
+            sent: q.report.submitted_at.to_string(),
             note: q.report.progress_note.unwrap_or_default(),
             problems: q.report.problems.unwrap_or_default(),
             return_reason: q.report.return_reason.unwrap_or_default(),

@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset};
 use feidi_core::Lang;
 use feidi_core::appeals::{Act, AppealStatus, may_act};
 use feidi_core::policy::{Action, Entity, Principal};
+use feidi_core::time::Stamp;
 use feidi_store::{Appeal, NameList, Named};
 
 use super::{Chrome, error_page, render};
@@ -30,8 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/appeals/{id}/{action}", post(act))
         .route("/inbox", get(inbox_page))
 }
-
-use super::registry::stamp_text as when;
 
 /// The time left to a deadline, or how long it is past: "剩余 2天3小时" / "超时 5小时".
 pub fn time_left(due: DateTime<FixedOffset>, now: DateTime<FixedOffset>, lang: Lang) -> (String, bool) {
@@ -142,7 +141,7 @@ fn named_rows(
     items
         .iter()
         .map(|a| {
-            let due = a.due_at.as_deref().and_then(feidi_core::time::parse_instant);
+            let due = a.due_at.as_ref().and_then(Stamp::instant);
             // Time left only while someone is working on it.
             let open = AppealStatus::parse(&a.status).is_some_and(AppealStatus::is_open);
             let (left, late) = match due {
@@ -430,18 +429,16 @@ async fn appeal_view(
     };
     let now = feidi_core::time::now();
     let open = AppealStatus::parse(&appeal.status).is_some_and(AppealStatus::is_open);
-    let left = |due: &Option<String>| {
-        due.as_deref()
-            .and_then(feidi_core::time::parse_instant)
-            .map_or("—".to_string(), |d| {
-                let words = feidi_core::time::deadline_words(d, now, lang);
-                // A deadline of a closed appeal is history: no time left to count.
-                if open {
-                    format!("{words}（{}）", time_left(d, now, lang).0)
-                } else {
-                    words
-                }
-            })
+    let left = |due: Option<&Stamp>| {
+        due.and_then(Stamp::instant).map_or("—".to_string(), |d| {
+            let words = feidi_core::time::deadline_words(d, now, lang);
+            // A deadline of a closed appeal is history: no time left to count.
+            if open {
+                format!("{words}（{}）", time_left(d, now, lang).0)
+            } else {
+                words
+            }
+        })
     };
     let t = |k| lang.t(k);
     let mut details = vec![
@@ -459,12 +456,9 @@ async fn appeal_view(
         (t("appeal.status"), word(lang, "appeal_status", &appeal.status)),
         (t("appeal.handler"), name(appeal.handler_id)),
         (t("appeal.role"), word(lang, "handler_role", &appeal.handler_role)),
-        (t("appeal.submitted_at"), when(&appeal.submitted_at)),
-        (t("appeal.ack_due"), left(&appeal.ack_due_at)),
-        (
-            t("appeal.resolve_due"),
-            left(&Some(appeal.resolve_due_at.clone())),
-        ),
+        (t("appeal.submitted_at"), appeal.submitted_at.to_string()),
+        (t("appeal.ack_due"), left(appeal.ack_due_at.as_ref())),
+        (t("appeal.resolve_due"), left(Some(&appeal.resolve_due_at))),
         (t("appeal.description"), appeal.description.clone()),
     ];
     if let Some(r) = &appeal.resolution {
@@ -476,7 +470,10 @@ async fn appeal_view(
     if appeal.escalated {
         details.push((
             t("appeal.supervised"),
-            appeal.escalated_at.as_deref().map_or(String::new(), when),
+            appeal
+                .escalated_at
+                .as_ref()
+                .map_or(String::new(), ToString::to_string),
         ));
     }
     // The actions offered are those the rules allow now (the sweep may not have run yet).
@@ -573,7 +570,7 @@ async fn appeal_view(
         events: events
             .iter()
             .map(|e| EventRow {
-                at: when(&e.at),
+                at: e.at.to_string(),
                 kind: e.kind.clone(),
                 step: word(lang, "event", &e.kind),
                 by: e

@@ -275,8 +275,8 @@ async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> 
         };
         let nearest = desk
             .nearest_due
-            .as_deref()
-            .and_then(feidi_core::time::parse_instant)
+            .as_ref()
+            .and_then(feidi_core::time::Stamp::instant)
             .map(|due| appeals::time_left(due, now, lang).0)
             .unwrap_or_default();
         Ok::<_, ApiError>(HomePage {

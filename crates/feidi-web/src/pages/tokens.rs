@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value};
 
-use super::registry::stamp_text as when;
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -56,15 +55,13 @@ async fn view(state: &AppState, caller: &Caller, user_id: i64) -> Result<TokensP
         .map(|t| TokenRow {
             id: t.id,
             label: t.label.unwrap_or_else(|| "—".into()),
-            created: when(&t.created_at),
+            created: t.created_at.to_string(),
             last_used: t
                 .last_used_at
-                .as_deref()
-                .map_or_else(|| lang.t("token.never").to_string(), when),
+                .map_or_else(|| lang.t("token.never").to_string(), |at| at.to_string()),
             expires: t
                 .expires_at
-                .as_deref()
-                .map_or_else(|| lang.t("token.no_expiry").to_string(), when),
+                .map_or_else(|| lang.t("token.no_expiry").to_string(), |at| at.to_string()),
         })
         .collect();
     Ok(TokensPage {

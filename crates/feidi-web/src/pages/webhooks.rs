@@ -16,7 +16,6 @@ use feidi_store::Webhook;
 use serde_json::{Map, Value};
 
 use super::appeals::{pager, word};
-use super::registry::stamp_text as when;
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -84,7 +83,7 @@ impl HookRow {
     fn of(h: Webhook, lang: Lang) -> Self {
         Self {
             events: event_labels(lang, &h.events),
-            created: when(&h.created_at),
+            created: h.created_at.to_string(),
             id: h.id,
             url: h.url,
             active: h.active,
@@ -275,7 +274,7 @@ async fn deliveries_view(
         .into_iter()
         .map(|d| DeliveryRow {
             event: event_labels(lang, std::slice::from_ref(&d.event)),
-            occurred: when(&d.occurred_at),
+            occurred: d.occurred_at.to_string(),
             state: word(lang, "delivery", &d.state),
             delivered: d.delivered_at.is_some(),
             last: match (d.last_status, d.last_error) {
@@ -285,9 +284,9 @@ async fn deliveries_view(
             },
             next: d
                 .delivered_at
-                .as_deref()
-                .or(d.next_attempt_at.as_deref())
-                .map_or("—".into(), when),
+                .as_ref()
+                .or(d.next_attempt_at.as_ref())
+                .map_or("—".into(), ToString::to_string),
             id: d.id,
             appeal_id: d.appeal_id,
             attempts: d.attempts,

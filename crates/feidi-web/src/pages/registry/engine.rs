@@ -263,14 +263,6 @@ pub trait PageKind: Kind {
     fn filters(_form: &mut FormBuilder<'_>, _lookups: &Lookups, _lang: Lang) {}
 }
 
-pub(crate) fn stamp_text(stamp: &str) -> String {
-    // "2023-07-07T10:00:00.000000+08:00" → "2023-07-07 10:00"
-    stamp
-        .get(..16)
-        .map(|s| s.replace('T', " "))
-        .unwrap_or_else(|| stamp.to_string())
-}
-
 #[derive(Template)]
 #[template(path = "list.html")]
 pub(crate) struct ListPage {

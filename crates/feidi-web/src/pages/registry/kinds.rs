@@ -5,7 +5,7 @@ use feidi_core::Lang;
 use feidi_core::model::Category;
 use feidi_store::{Enterprise, Jurisdiction, NameList, Project, Zone};
 
-use super::engine::{Cell, FormBuilder, Lookups, PageKind, stamp_text};
+use super::engine::{Cell, FormBuilder, Lookups, PageKind};
 use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
 
 fn opt_text(v: &Option<String>) -> Cell {
@@ -107,7 +107,7 @@ impl PageKind for Projects {
             (t("field.contact_name"), opt_text(&p.contact_name)),
             (t("field.contact_phone"), opt_text(&p.contact_phone)),
             (t("field.description"), opt_text(&p.description)),
-            (t("field.updated_at"), Cell::text(stamp_text(&p.updated_at))),
+            (t("field.updated_at"), Cell::text(p.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
@@ -222,7 +222,7 @@ impl PageKind for Enterprises {
                 t("nav.projects"),
                 Cell::link(t("list.view"), format!("/projects?enterprise_id={}", e.id)),
             ),
-            (t("field.updated_at"), Cell::text(stamp_text(&e.updated_at))),
+            (t("field.updated_at"), Cell::text(e.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
@@ -306,7 +306,7 @@ impl PageKind for Zones {
                 t("nav.projects"),
                 Cell::link(t("list.view"), format!("/projects?zone_id={}", z.id)),
             ),
-            (t("field.updated_at"), Cell::text(stamp_text(&z.updated_at))),
+            (t("field.updated_at"), Cell::text(z.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
@@ -364,7 +364,7 @@ impl PageKind for Jurisdictions {
         vec![
             (lang.t("field.name"), Cell::text(j.name.clone())),
             (lang.t("field.division_code"), opt_text(&j.code)),
-            (lang.t("field.updated_at"), Cell::text(stamp_text(&j.updated_at))),
+            (lang.t("field.updated_at"), Cell::text(j.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, _l: &Lookups, _lang: Lang) {
@@ -449,7 +449,7 @@ impl PageKind for Stages {
             ),
             (t("field.note"), opt_text(&s.note)),
             (t("nav.cockpit"), Cell::link(t("list.view"), "/cockpit".into())),
-            (t("field.updated_at"), Cell::text(stamp_text(&s.updated_at))),
+            (t("field.updated_at"), Cell::text(s.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, _l: &Lookups, lang: Lang) {
@@ -514,7 +514,7 @@ impl PageKind for TaskForces {
                 w("nav.enterprises"),
                 Cell::link(w("list.view"), format!("/enterprises?task_force_id={}", t.id)),
             ),
-            (w("field.updated_at"), Cell::text(stamp_text(&t.updated_at))),
+            (w("field.updated_at"), Cell::text(t.updated_at.to_string())),
         ]
     }
     fn form(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {

@@ -4,7 +4,7 @@
 //! - [`engine`]: the generic list/form engine every kind's pages are built from — the list with
 //!   its filters and sorting, the detail page, the create and edit forms that keep what was typed
 //!   and its errors, the names behind ids ([`Lookups`]), the form builder, and the helpers the
-//!   other pages share (`refill`, `href_with`, `stamp_text`);
+//!   other pages share (`refill`, `href_with`);
 //! - [`kinds`]: what the pages show of each kind — jurisdictions, zones, enterprises, projects,
 //!   stages and task forces: their columns, fields, filters and labels;
 //! - [`project`]: what a project's page adds — its schedule of milestones and their timeline, its
@@ -23,9 +23,7 @@ use engine::pages;
 use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
 use project::{review_report_form, set_milestone, submit_report_form};
 
-pub(super) use engine::{
-    Cell, FormBuilder, FormPage, Header, ListPage, Lookups, Opt, href_with, refill, stamp_text,
-};
+pub(super) use engine::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, Opt, href_with, refill};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
