@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Query, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -11,8 +11,8 @@ use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ForLang, json};
+use crate::auth::{Api, Caller};
+use crate::error::{ApiError, ApiResult, ForLang};
 use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
 use feidi_app::{programme, registry, reports, schedule, users};
 
@@ -124,62 +124,29 @@ fn crud<K: Kind>() -> Router<AppState> {
         )
 }
 
-async fn list<K: Kind>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let query = registry::list_query(&params, K::FILTERS).for_lang(caller.lang())?;
-    let body = registry::list_json::<K>(&state.app, &caller.principal(), &query)
+async fn list<K: Kind>(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let query = registry::list_query(&params, K::FILTERS).for_lang(api.lang())?;
+    let body = registry::list_json::<K>(api.app(), &api.who, &query)
         .await
-        .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-async fn read<K: Kind>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        registry::get::<K>(&state.app, &caller.principal(), id).await,
-    )
+async fn read<K: Kind>(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(registry::get::<K>(api.app(), &api.who, id).await)
 }
 
-async fn create<K: Kind>(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
+async fn create<K: Kind>(api: Api, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (record, created) = registry::create::<K>(&state.app, &caller.principal(), &body, key.as_deref())
-        .await
-        .for_lang(caller.lang())?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(record)).into_response())
+    api.made(registry::create::<K>(api.app(), &api.who, &body, key.as_deref()).await)
 }
 
-async fn update<K: Kind>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        registry::update::<K>(&state.app, &caller.principal(), id, &body).await,
-    )
+async fn update<K: Kind>(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(registry::update::<K>(api.app(), &api.who, id, &body).await)
 }
 
 async fn remove<K: Kind>(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
@@ -188,87 +155,38 @@ async fn remove<K: Kind>(
         Some(v) => Some(v.parse::<i64>().map_err(|_| {
             ApiError::Invalid(
                 feidi_core::FieldErrors::one("version", feidi_core::Flaw::NotInteger),
-                caller.lang(),
+                api.lang(),
             )
         })?),
     };
-    registry::delete::<K>(&state.app, &caller.principal(), id, version)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    api.done(registry::delete::<K>(api.app(), &api.who, id, version).await)
 }
 
 async fn me(caller: Caller) -> Json<feidi_store::User> {
     Json(caller.user)
 }
 
-async fn list_users(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        registry::list_users(&state.app, &caller.principal(), &params).await,
-    )
+async fn list_users(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    api.json(registry::list_users(api.app(), &api.who, &params).await)
 }
 
-async fn create_user(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
+async fn create_user(api: Api, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
-    let (user, created) = users::create_user(&state.app, &caller.principal(), &body, key.as_deref())
+    api.made(users::create_user(api.app(), &api.who, &body, key.as_deref()).await)
+}
+
+async fn read_user(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(users::get_user(api.app(), &api.who, id).await)
+}
+
+async fn update_user(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(users::update_user(api.app(), &api.who, id, &body).await)
+}
+
+async fn issue_token(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let (token_id, token) = users::issue_token(api.app(), &api.who, id, &body, feidi_core::time::now())
         .await
-        .for_lang(caller.lang())?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(user)).into_response())
-}
-
-async fn read_user(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        users::get_user(&state.app, &caller.principal(), id).await,
-    )
-}
-
-async fn update_user(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        users::update_user(&state.app, &caller.principal(), id, &body).await,
-    )
-}
-
-async fn issue_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    let (token_id, token) = users::issue_token(
-        &state.app,
-        &caller.principal(),
-        id,
-        &body,
-        feidi_core::time::now(),
-    )
-    .await
-    .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": token_id, "token": token })),
@@ -276,61 +194,32 @@ async fn issue_token(
         .into_response())
 }
 
-async fn list_tokens(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        users::list_tokens(&state.app, &caller.principal(), id).await,
-    )
+async fn list_tokens(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(users::list_tokens(api.app(), &api.who, id).await)
 }
 
-async fn revoke_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((id, token_id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
-    users::revoke_token(&state.app, &caller.principal(), id, token_id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn revoke_token(api: Api, Path((id, token_id)): Path<(i64, i64)>) -> ApiResult<Response> {
+    api.done(users::revoke_token(api.app(), &api.who, id, token_id).await)
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
-    json(
-        &caller,
-        programme::dashboard(&state.app, &caller.principal(), as_of).await,
-    )
+async fn dashboard(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let as_of = programme::as_of(&params).for_lang(api.lang())?;
+    api.json(programme::dashboard(api.app(), &api.who, as_of).await)
 }
 
-async fn cockpit(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
-    let lang = caller.lang();
+async fn cockpit(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let as_of = programme::as_of(&params).for_lang(api.lang())?;
+    let lang = api.lang();
     let part = feidi_app::cockpit::part(&params).for_lang(lang)?;
-    let cockpit = feidi_app::cockpit::cockpit(&state.app, &caller.principal(), lang, as_of, part)
+    let cockpit = feidi_app::cockpit::cockpit(api.app(), &api.who, lang, as_of, part)
         .await
         .for_lang(lang)?;
     Ok(Json(&*cockpit).into_response())
 }
 
 /// The monthly dispatch report: an Excel workbook (`format=xlsx`, the default) or JSON.
-async fn export_dispatch(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let lang = caller.lang();
+async fn export_dispatch(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let lang = api.lang();
     let month = crate::dispatch::month_param(&params, lang)?;
     let format = params.get("format").map(String::as_str).unwrap_or("xlsx");
     if !matches!(format, "xlsx" | "json") {
@@ -339,7 +228,7 @@ async fn export_dispatch(
             lang,
         ));
     }
-    let report = crate::dispatch::dispatch(&state, &caller, &month).await?;
+    let report = crate::dispatch::dispatch(&api.state, &api.caller, &month).await?;
     if format == "json" {
         return Ok(Json(report).into_response());
     }
@@ -350,15 +239,8 @@ async fn export_dispatch(
     ))
 }
 
-async fn audit(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        registry::audit(&state.app, &caller.principal(), &params).await,
-    )
+async fn audit(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    api.json(registry::audit(api.app(), &api.who, &params).await)
 }
 
 async fn openapi() -> Response {
@@ -366,121 +248,63 @@ async fn openapi() -> Response {
 }
 
 async fn list_milestones(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
-    json(
-        &caller,
-        schedule::milestones(&state.app, &caller.principal(), id, as_of).await,
-    )
+    let as_of = programme::as_of(&params).for_lang(api.lang())?;
+    api.json(schedule::milestones(api.app(), &api.who, id, as_of).await)
 }
 
 async fn put_milestone(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path((id, kind)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    json(
-        &caller,
-        schedule::put_milestone(
-            &state.app,
-            &caller.principal(),
-            id,
-            &kind,
-            &body,
-            feidi_core::time::today(),
-        )
-        .await,
-    )
+    api.json(schedule::put_milestone(api.app(), &api.who, id, &kind, &body, feidi_core::time::today()).await)
 }
 
-async fn light_rule(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    json(
-        &caller,
-        schedule::light_rule(&state.app, &caller.principal()).await,
-    )
+async fn light_rule(api: Api) -> ApiResult<Response> {
+    api.json(schedule::light_rule(api.app(), &api.who).await)
 }
 
-async fn set_light_rule(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        schedule::set_light_rule(&state.app, &caller.principal(), &body).await,
-    )
+async fn set_light_rule(api: Api, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(schedule::set_light_rule(api.app(), &api.who, &body).await)
 }
 
-async fn list_plans(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        schedule::plans(&state.app, &caller.principal(), id).await,
-    )
+async fn list_plans(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(schedule::plans(api.app(), &api.who, id).await)
 }
 
 async fn put_plan(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    json(
-        &caller,
-        schedule::put_plan(&state.app, &caller.principal(), id, &year, &body).await,
-    )
+    api.json(schedule::put_plan(api.app(), &api.who, id, &year, &body).await)
 }
 
-async fn list_reports(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        reports::reports(&state.app, &caller.principal(), id).await,
-    )
+async fn list_reports(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(reports::reports(api.app(), &api.who, id).await)
 }
 
 async fn submit_report(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path((id, month)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    json(
-        &caller,
-        reports::submit_report(
-            &state.app,
-            &caller.principal(),
-            id,
-            &month,
-            &body,
-            feidi_core::time::now(),
-        )
-        .await,
-    )
+    api.json(reports::submit_report(api.app(), &api.who, id, &month, &body, feidi_core::time::now()).await)
 }
 
 async fn review_report(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path((id, month, action)): Path<(i64, String, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    json(
-        &caller,
+    api.json(
         reports::review_report(
-            &state.app,
-            &caller.principal(),
+            api.app(),
+            &api.who,
             id,
             &month,
             &action,
@@ -492,54 +316,27 @@ async fn review_report(
 }
 
 async fn progress(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let as_of = programme::as_of(&params).for_lang(caller.lang())?;
-    json(
-        &caller,
-        schedule::progress(&state.app, &caller.principal(), id, as_of).await,
-    )
+    let as_of = programme::as_of(&params).for_lang(api.lang())?;
+    api.json(schedule::progress(api.app(), &api.who, id, as_of).await)
 }
 
-async fn report_queue(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        reports::queue(&state.app, &caller.principal(), &params).await,
-    )
+async fn report_queue(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    api.json(reports::queue(api.app(), &api.who, &params).await)
 }
 
-async fn reports_due(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        programme::reports_due(&state.app, &caller.principal(), &params).await,
-    )
+async fn reports_due(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    api.json(programme::reports_due(api.app(), &api.who, &params).await)
 }
 
-async fn report_due_day(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let day = programme::report_due_day(&state.app)
-        .await
-        .for_lang(caller.lang())?;
+async fn report_due_day(api: Api) -> ApiResult<Response> {
+    let day = programme::report_due_day(api.app()).await.for_lang(api.lang())?;
     Ok(Json(json!({ "day": day })).into_response())
 }
 
-async fn set_report_due_day(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        programme::set_report_due_day(&state.app, &caller.principal(), &body).await,
-    )
+async fn set_report_due_day(api: Api, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(programme::set_report_due_day(api.app(), &api.who, &body).await)
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -13,8 +13,8 @@ use feidi_app::appeals;
 
 use crate::AppState;
 use crate::api::JsonBody;
-use crate::auth::Caller;
-use crate::error::{ApiResult, ForLang, json};
+use crate::auth::Api;
+use crate::error::{ApiResult, ForLang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,197 +41,103 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let lang = caller.lang();
+async fn list(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let lang = api.lang();
     let filter = appeals::appeal_filter(&params).for_lang(lang)?;
-    let page = appeals::list(&state.app, &caller.principal(), &filter, feidi_core::time::now())
+    let page = appeals::list(api.app(), &api.who, &filter, feidi_core::time::now())
         .await
         .for_lang(lang)?;
     Ok(Json(page).into_response())
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
+async fn submit(api: Api, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let key = crate::api::idempotency_key(&headers);
     let now = feidi_core::time::now();
-    let (appeal, created) = appeals::submit(&state.app, &caller.principal(), &body, key.as_deref(), now)
-        .await
-        .for_lang(caller.lang())?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(appeal)).into_response())
+    api.made(appeals::submit(api.app(), &api.who, &body, key.as_deref(), now).await)
 }
 
-async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    json(&caller, appeals::get(&state.app, &caller.principal(), id).await)
+async fn read(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(appeals::get(api.app(), &api.who, id).await)
 }
 
-async fn events(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::events(&state.app, &caller.principal(), id).await,
-    )
+async fn events(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(appeals::events(api.app(), &api.who, id).await)
 }
 
 async fn act(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path((id, action)): Path<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let now = feidi_core::time::now();
-    json(
-        &caller,
-        appeals::act(&state.app, &caller.principal(), id, &action, &body, now).await,
-    )
+    api.json(appeals::act(api.app(), &api.who, id, &action, &body, now).await)
 }
 
-async fn inbox(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let lang = caller.lang();
+async fn inbox(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let lang = api.lang();
     let (page, per_page) = appeals::page_params(&params).for_lang(lang)?;
-    let inbox = appeals::inbox(&state.app, &caller.principal(), page, per_page)
+    let inbox = appeals::inbox(api.app(), &api.who, page, per_page)
         .await
         .for_lang(lang)?;
     Ok(Json(&inbox.page).into_response())
 }
 
-async fn categories(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::categories(&state.app, &caller.principal()).await,
-    )
+async fn categories(api: Api) -> ApiResult<Response> {
+    api.json(appeals::categories(api.app(), &api.who).await)
 }
 
-async fn put_category(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(key): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::put_category(&state.app, &caller.principal(), &key, &body).await,
-    )
+async fn put_category(api: Api, Path(key): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(appeals::put_category(api.app(), &api.who, &key, &body).await)
 }
 
-async fn calendar(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::calendar_days(&state.app, &caller.principal(), &params).await,
-    )
+async fn calendar(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    api.json(appeals::calendar_days(api.app(), &api.who, &params).await)
 }
 
-async fn put_day(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(date): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::put_calendar_day(&state.app, &caller.principal(), &date, &body).await,
-    )
+async fn put_day(api: Api, Path(date): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(appeals::put_calendar_day(api.app(), &api.who, &date, &body).await)
 }
 
-async fn delete_day(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(date): Path<String>,
-) -> ApiResult<Response> {
-    appeals::delete_calendar_day(&state.app, &caller.principal(), &date)
+async fn delete_day(api: Api, Path(date): Path<String>) -> ApiResult<Response> {
+    api.done(appeals::delete_calendar_day(api.app(), &api.who, &date).await)
+}
+
+async fn absences(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(appeals::absences_of(api.app(), &api.who, id).await)
+}
+
+async fn add_absence(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let absence = appeals::record_absence(api.app(), &api.who, id, &body)
         .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-async fn absences(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::absences_of(&state.app, &caller.principal(), id).await,
-    )
-}
-
-async fn add_absence(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    let absence = appeals::record_absence(&state.app, &caller.principal(), id, &body)
-        .await
-        .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok((StatusCode::CREATED, Json(absence)).into_response())
 }
 
-async fn delete_absence(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((user_id, id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
-    appeals::remove_absence(&state.app, &caller.principal(), user_id, id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn delete_absence(api: Api, Path((user_id, id)): Path<(i64, i64)>) -> ApiResult<Response> {
+    api.done(appeals::remove_absence(api.app(), &api.who, user_id, id).await)
 }
 
-async fn absences_between(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
+async fn absences_between(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
     let today = feidi_core::time::today();
-    json(
-        &caller,
-        appeals::absences_between(&state.app, &caller.principal(), &params, today).await,
-    )
+    api.json(appeals::absences_between(api.app(), &api.who, &params, today).await)
 }
 
-async fn stats(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Response> {
-    let lang = caller.lang();
-    let stats = appeals::statistics(&state.app, &caller.principal(), &params, lang)
+async fn stats(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let lang = api.lang();
+    let stats = appeals::statistics(api.app(), &api.who, &params, lang)
         .await
         .for_lang(lang)?;
     Ok(Json(stats).into_response())
 }
 
-async fn members(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    json(
-        &caller,
-        appeals::members(&state.app, &caller.principal(), id).await,
-    )
+async fn members(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(appeals::members(api.app(), &api.who, id).await)
 }
 
 /// 201 when added, 200 when already on it; either way the members as they are now.
-async fn add_member(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((id, user_id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
-    let (lang, who) = (caller.lang(), caller.principal());
-    let added = appeals::add_member(&state.app, &who, id, user_id)
+async fn add_member(api: Api, Path((id, user_id)): Path<(i64, i64)>) -> ApiResult<Response> {
+    let (lang, who) = (api.lang(), api.who.clone());
+    let added = appeals::add_member(api.app(), &who, id, user_id)
         .await
         .for_lang(lang)?;
     let status = if added {
@@ -239,17 +145,10 @@ async fn add_member(
     } else {
         StatusCode::OK
     };
-    let list = appeals::members(&state.app, &who, id).await.for_lang(lang)?;
+    let list = appeals::members(api.app(), &who, id).await.for_lang(lang)?;
     Ok((status, Json(list)).into_response())
 }
 
-async fn remove_member(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((id, user_id)): Path<(i64, i64)>,
-) -> ApiResult<Response> {
-    appeals::remove_member(&state.app, &caller.principal(), id, user_id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn remove_member(api: Api, Path((id, user_id)): Path<(i64, i64)>) -> ApiResult<Response> {
+    api.done(appeals::remove_member(api.app(), &api.who, id, user_id).await)
 }

@@ -225,7 +225,10 @@ impl Api {
     }
 
     /// 201 with what was made.
-    pub fn created<T: serde::Serialize>(&self, answer: feidi_app::AppResult<T>) -> Result<Response, ApiError> {
+    pub fn created<T: serde::Serialize>(
+        &self,
+        answer: feidi_app::AppResult<T>,
+    ) -> Result<Response, ApiError> {
         Ok((axum::http::StatusCode::CREATED, axum::Json(self.ok(answer)?)).into_response())
     }
 

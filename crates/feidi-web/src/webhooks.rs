@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,8 +12,8 @@ use feidi_app::webhooks;
 
 use crate::AppState;
 use crate::api::JsonBody;
-use crate::auth::Caller;
-use crate::error::{ApiResult, ForLang, json};
+use crate::auth::Api;
+use crate::error::{ApiResult, ForLang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,71 +24,51 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `{"allow_internal": bool}`: whether webhooks may reach the server's own network.
-async fn target_setting(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let allow = webhooks::allow_internal(&state.app, &caller.principal())
+async fn target_setting(api: Api) -> ApiResult<Response> {
+    let allow = webhooks::allow_internal(api.app(), &api.who)
         .await
-        .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok(Json(serde_json::json!({ "allow_internal": allow })).into_response())
 }
 
-async fn set_target_setting(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    let allow = webhooks::set_allow_internal(&state.app, &caller.principal(), &body)
+async fn set_target_setting(api: Api, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let allow = webhooks::set_allow_internal(api.app(), &api.who, &body)
         .await
-        .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok(Json(serde_json::json!({ "allow_internal": allow })).into_response())
 }
 
-async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    json(&caller, webhooks::list(&state.app, &caller.principal()).await)
+async fn list(api: Api) -> ApiResult<Response> {
+    api.json(webhooks::list(api.app(), &api.who).await)
 }
 
-async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    let hook = webhooks::create(&state.app, &caller.principal(), &body)
+async fn create(api: Api, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let hook = webhooks::create(api.app(), &api.who, &body)
         .await
-        .for_lang(caller.lang())?;
+        .for_lang(api.lang())?;
     Ok((StatusCode::CREATED, Json(hook)).into_response())
 }
 
-async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    json(&caller, webhooks::get(&state.app, &caller.principal(), id).await)
+async fn read(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(webhooks::get(api.app(), &api.who, id).await)
 }
 
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    json(
-        &caller,
-        webhooks::update(&state.app, &caller.principal(), id, &body).await,
-    )
+async fn update(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(webhooks::update(api.app(), &api.who, id, &body).await)
 }
 
-async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    webhooks::delete(&state.app, &caller.principal(), id)
-        .await
-        .for_lang(caller.lang())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn remove(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.done(webhooks::delete(api.app(), &api.who, id).await)
 }
 
 async fn deliveries(
-    State(state): State<AppState>,
-    caller: Caller,
+    api: Api,
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let lang = caller.lang();
+    let lang = api.lang();
     let (page, per_page) = feidi_app::appeals::page_params(&params).for_lang(lang)?;
-    let log = webhooks::deliveries(&state.app, &caller.principal(), id, page, per_page)
+    let log = webhooks::deliveries(api.app(), &api.who, id, page, per_page)
         .await
         .for_lang(lang)?;
     Ok(Json(log).into_response())

@@ -102,14 +102,21 @@ async fn a_stored_bad_instant_shows_as_stored_and_pages_stay_up(backend: Backend
     let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     let (_, project) = app.admin("GET", &format!("/projects/{id}"), None).await;
-    let minute = feidi_core::time::Stamp::stored(project["updated_at"].as_str().unwrap_or_default()).to_string();
-    assert!(minute.len() == 16 && html.contains(&minute), "the project page shows {minute}");
+    let minute =
+        feidi_core::time::Stamp::stored(project["updated_at"].as_str().unwrap_or_default()).to_string();
+    assert!(
+        minute.len() == 16 && html.contains(&minute),
+        "the project page shows {minute}"
+    );
     feidi_store::testing::execute(&app.store, "UPDATE projects SET updated_at = '昨天 \u{202e}noon'").await;
     let (status, _) = app.page(&session, "/projects").await;
     assert_eq!(status, StatusCode::OK, "the list");
     let (status, html) = app.page(&session, &format!("/projects/{id}")).await;
     assert_eq!(status, StatusCode::OK, "the project page");
-    assert!(html.contains("昨天 \u{202e}noon"), "the project page shows the stored text");
+    assert!(
+        html.contains("昨天 \u{202e}noon"),
+        "the project page shows the stored text"
+    );
     let (status, project) = app.admin("GET", &format!("/projects/{id}"), None).await;
     assert_eq!(status, StatusCode::OK, "{project}");
     assert_eq!(project["updated_at"], "昨天 \u{202e}noon");
