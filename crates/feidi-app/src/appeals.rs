@@ -191,10 +191,7 @@ pub async fn events(app: &App, who: &Principal, id: i64) -> AppResult<Vec<Appeal
 
 /// A list's filters and page from a query string.
 pub fn appeal_filter(params: &HashMap<String, String>) -> AppResult<AppealFilter> {
-    let map: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
+    let map = feidi_core::input::query_fields(params);
     let mut input = Input::new(&map);
     let status = input.one_of(
         "status",

@@ -748,23 +748,6 @@ async fn history(
         let (y, m) = start_month(n, project);
         let started = day(y, m, 1)?;
         let signed = started - chrono::Duration::days(45);
-        for (kind, planned, actual) in [
-            (MilestoneKind::Signed, signed, Some(signed)),
-            (MilestoneKind::ConstructionStarted, started, Some(started)),
-        ] {
-            store
-                .put_milestone(
-                    admin,
-                    *id,
-                    kind,
-                    &MilestoneInput {
-                        planned_date: planned,
-                        actual_date: actual,
-                    },
-                    None,
-                )
-                .await?;
-        }
         let extra: Option<(MilestoneKind, chrono::NaiveDate, Option<chrono::NaiveDate>)> = match project.name
         {
             // Topped out about half a year ahead of plan.
@@ -787,19 +770,16 @@ async fn history(
                 _ => Some((MilestoneKind::ToppedOut, day(2024, 6, 30)?, None)),
             },
         };
-        if let Some((kind, planned, actual)) = extra {
-            store
-                .put_milestone(
-                    admin,
-                    *id,
-                    kind,
-                    &MilestoneInput {
-                        planned_date: planned,
-                        actual_date: actual,
-                    },
-                    None,
-                )
-                .await?;
+        let every = [
+            (MilestoneKind::Signed, signed, Some(signed)),
+            (MilestoneKind::ConstructionStarted, started, Some(started)),
+        ];
+        for (kind, planned, actual) in every.into_iter().chain(extra) {
+            let dates = MilestoneInput {
+                planned_date: planned,
+                actual_date: actual,
+            };
+            store.put_milestone(admin, *id, kind, &dates, None).await?;
         }
     }
     Ok(())

@@ -599,27 +599,25 @@ async fn appeals(
             b_absent: false,
             task_force_leader: Some(task_forces[(k % 10) as usize].1),
         };
-        let mut g = if i >= history {
-            let (state, events) = AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
-            GeneratedAppeal {
-                enterprise_id: first_enterprise + k,
-                category: category.into(),
-                title: title.into(),
-                description: description.into(),
-                submitted_at,
-                state,
-                acknowledged_at: None,
-                ack_on_time: None,
-                resolved_at: None,
-                resolution: None,
-                resolved_on_time: None,
-                rating: None,
-                reopens: 0,
-                events,
-            }
-        } else {
-            let (mut state, mut events) =
-                AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
+        let (state, events) = AppealState::submit(&officials_of, &calendar, submitted_at, None, days);
+        let mut g = GeneratedAppeal {
+            enterprise_id: first_enterprise + k,
+            category: category.into(),
+            title: title.into(),
+            description: description.into(),
+            submitted_at,
+            state,
+            acknowledged_at: None,
+            ack_on_time: None,
+            resolved_at: None,
+            resolution: None,
+            resolved_on_time: None,
+            rating: None,
+            reopens: 0,
+            events,
+        };
+        if i < history {
+            let (state, events) = (&mut g.state, &mut g.events);
             // Acknowledged within hours (85 %), or a day or two late, after the sweep moved it.
             let ack_at = submitted_at
                 + if rng.range(0, 99) < 85 {
@@ -685,28 +683,19 @@ async fn appeals(
                 );
             }
             // The enterprise's rating has no user in generated data.
-            for e in &mut events {
+            for e in events.iter_mut() {
                 if e.actor == Some(0) {
                     e.actor = None;
                 }
             }
-            GeneratedAppeal {
-                enterprise_id: first_enterprise + k,
-                category: category.into(),
-                title: title.into(),
-                description: description.into(),
-                submitted_at,
-                state,
-                acknowledged_at: Some(ack_at),
-                ack_on_time: Some(ack_on_time),
-                resolved_at: Some(resolve_at),
-                resolution: Some("已协调解决".into()),
-                resolved_on_time: Some(resolved_on_time),
-                rating: Some(final_rating),
-                reopens,
-                events,
-            }
-        };
+            g.acknowledged_at = Some(ack_at);
+            g.ack_on_time = Some(ack_on_time);
+            g.resolved_at = Some(resolve_at);
+            g.resolution = Some("已协调解决".into());
+            g.resolved_on_time = Some(resolved_on_time);
+            g.rating = Some(final_rating);
+            g.reopens = reopens;
+        }
         g.events.sort_by_key(|e| e.at);
         batch.push(g);
         if batch.len() == 50_000 || i + 1 == times_len {

@@ -92,10 +92,7 @@ pub async fn queue(
     params: &std::collections::HashMap<String, String>,
 ) -> AppResult<feidi_store::Page<feidi_store::QueuedReport>> {
     require(who, Action::Read, Entity::Report)?;
-    let map: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
+    let map = feidi_core::input::query_fields(params);
     let mut input = Input::new(&map);
     let status = input.one_of(
         "status",

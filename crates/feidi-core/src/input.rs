@@ -324,6 +324,14 @@ impl<'a> Input<'a> {
     }
 }
 
+/// A query string's parameters as the fields an [`Input`] or a form reads.
+pub fn query_fields(params: &std::collections::HashMap<String, String>) -> Map<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
+}
+
 /// Lays `patch` over `base`: the fields a PATCH names replace the stored ones (null clears),
 /// so an update is validated by the same rules as a create.
 pub fn overlay(base: &mut Map<String, Value>, patch: &Map<String, Value>) {

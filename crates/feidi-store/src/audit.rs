@@ -65,6 +65,30 @@ pub(crate) async fn write_audit(conn: &mut AnyConnection, entry: AuditWrite) -> 
     Ok(())
 }
 
+impl Store {
+    /// Deletes the rows `sql` picks and writes `entry`, in one write transaction; `NotFound`
+    /// (and nothing written) when it picks none.
+    pub(crate) async fn delete_audited(
+        &self,
+        sql: &'static str,
+        binds: Vec<Val>,
+        entry: AuditWrite,
+    ) -> StoreResult<()> {
+        self.in_write_tx(
+            move |tx: &mut AnyConnection| -> crate::sqlite::writer::TxFuture<'_, ()> {
+                Box::pin(async move {
+                    let gone = bind_all(sqlx::query(sql), &binds).execute(&mut *tx).await?;
+                    if gone.rows_affected() == 0 {
+                        return Err(crate::StoreError::NotFound);
+                    }
+                    write_audit(&mut *tx, entry).await
+                })
+            },
+        )
+        .await
+    }
+}
+
 /// How a statement's parameters are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Params {

@@ -341,29 +341,17 @@ impl Store {
     /// Revokes one of a user's tokens: it is gone at once (every server asks the database
     /// within a second). Not found unless it is that user's.
     pub async fn revoke_token(&self, actor: Option<i64>, user_id: i64, token_id: i64) -> StoreResult<()> {
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
-            Box::pin(async move {
-                let gone = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
-                    .bind(token_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if gone.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                write_audit(
-                    &mut *tx,
-                    AuditWrite::event(
-                        actor,
-                        "token_revoked",
-                        "user",
-                        Some(user_id),
-                        format!("API token {token_id} revoked"),
-                    ),
-                )
-                .await
-            })
-        })
+        self.delete_audited(
+            "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
+            vec![token_id.into(), user_id.into()],
+            AuditWrite::event(
+                actor,
+                "token_revoked",
+                "user",
+                Some(user_id),
+                format!("API token {token_id} revoked"),
+            ),
+        )
         .await
     }
 

@@ -106,31 +106,17 @@ impl Store {
         task_force: i64,
         user: i64,
     ) -> StoreResult<()> {
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
-            Box::pin(async move {
-                let done =
-                    sqlx::query("DELETE FROM task_force_members WHERE task_force_id = $1 AND user_id = $2")
-                        .bind(task_force)
-                        .bind(user)
-                        .execute(&mut *tx)
-                        .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                write_audit(
-                    &mut *tx,
-                    AuditWrite::event(
-                        actor,
-                        "remove_member",
-                        "task_force",
-                        Some(task_force),
-                        format!("user {user}"),
-                    ),
-                )
-                .await?;
-                Ok(())
-            })
-        })
+        self.delete_audited(
+            "DELETE FROM task_force_members WHERE task_force_id = $1 AND user_id = $2",
+            vec![task_force.into(), user.into()],
+            AuditWrite::event(
+                actor,
+                "remove_member",
+                "task_force",
+                Some(task_force),
+                format!("user {user}"),
+            ),
+        )
         .await
     }
 }

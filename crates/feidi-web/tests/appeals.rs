@@ -935,7 +935,8 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
     .await
     .unwrap_or_default();
     let link = html
-        .rsplit_once("· <a href=\"")
+        .split_once("rel=\"next\"")
+        .and_then(|(before, _)| before.rsplit_once("href=\""))
         .map(|(_, rest)| rest.split('"').next().unwrap_or_default().to_string())
         .unwrap_or_default();
     assert!(

@@ -250,11 +250,7 @@ async fn run(cli: Cli) -> Result<()> {
             password_stdin,
         }) => {
             let app = open(&cli.database).await?;
-            let password = if password_stdin {
-                read_password()?
-            } else {
-                auth::random_token()[..16].to_string()
-            };
+            let password = password_from(password_stdin)?;
             let body = json!({
                 "login": login, "name": name.unwrap_or_else(|| login.clone()), "role": role, "enterprise_id": enterprise
             });
@@ -273,11 +269,7 @@ async fn run(cli: Cli) -> Result<()> {
             password_stdin,
         }) => {
             let app = open(&cli.database).await?;
-            let password = if password_stdin {
-                read_password()?
-            } else {
-                auth::random_token()[..16].to_string()
-            };
+            let password = password_from(password_stdin)?;
             operator::set_password(&app, &login, password.clone())
                 .await
                 .map_err(|e| no_such_user(e, &login))?;
@@ -392,6 +384,15 @@ fn store_error(e: feidi_store::StoreError) -> anyhow::Error {
     match e {
         feidi_store::StoreError::Invalid(errors) => anyhow!(describe(&errors)),
         other => anyhow!(other),
+    }
+}
+
+/// The password read from standard input, or else a new random one.
+fn password_from(stdin: bool) -> Result<String> {
+    if stdin {
+        read_password()
+    } else {
+        Ok(auth::random_token()[..16].to_string())
     }
 }
 

@@ -144,23 +144,12 @@ impl Store {
 
     /// Unmarks a date: the weekly rule applies to it again.
     pub async fn delete_calendar_day(&self, actor: Option<i64>, day: NaiveDate) -> StoreResult<()> {
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
-            Box::pin(async move {
-                let day = day.format("%Y-%m-%d").to_string();
-                let gone = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
-                    .bind(day.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                if gone.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                write_audit(
-                    &mut *tx,
-                    AuditWrite::event(actor, "delete", "calendar", None, format!("{day} unmarked")),
-                )
-                .await
-            })
-        })
+        let day = day.format("%Y-%m-%d").to_string();
+        self.delete_audited(
+            "DELETE FROM calendar_days WHERE day = $1",
+            vec![day.clone().into()],
+            AuditWrite::event(actor, "delete", "calendar", None, format!("{day} unmarked")),
+        )
         .await
     }
 }

@@ -2,23 +2,25 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use feidi_core::time::stamp;
 use serde::Serialize;
 
-use crate::value::Cols;
+use crate::columns::{StoredRow, read_all, row};
 use crate::{Backend, Store, StoreResult};
 
-/// The programme's appeal figures: counts now, and the rates over every appeal so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AppealFigures {
-    pub total: i64,
-    pub open: i64,
-    pub overdue: i64,
-    pub escalated: i64,
-    pub acknowledged: i64,
-    pub acknowledged_on_time: i64,
-    pub resolved: i64,
-    pub resolved_on_time: i64,
-    pub rated: i64,
-    pub satisfied: i64,
-    pub returns: i64,
+row! {
+    /// The programme's appeal figures: counts now, and the rates over every appeal so far.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct AppealFigures {
+        pub total: i64,
+        pub open: i64,
+        pub overdue: i64,
+        pub escalated: i64,
+        pub acknowledged: i64,
+        pub acknowledged_on_time: i64,
+        pub resolved: i64,
+        pub resolved_on_time: i64,
+        pub rated: i64,
+        pub satisfied: i64,
+        pub returns: i64,
+    }
 }
 
 impl Store {
@@ -60,36 +62,25 @@ impl Store {
         )
         .fetch_one(&self.read)
         .await?;
-        let c = Cols::Row(&row);
-        Ok(AppealFigures {
-            total: c.int("total")?,
-            open: c.int("open")?,
-            overdue: c.int("overdue")?,
-            escalated: c.int("escalated")?,
-            acknowledged: c.int("acknowledged")?,
-            acknowledged_on_time: c.int("acknowledged_on_time")?,
-            resolved: c.int("resolved")?,
-            resolved_on_time: c.int("resolved_on_time")?,
-            rated: c.int("rated")?,
-            satisfied: c.int("satisfied")?,
-            returns: c.int("returns")?,
-        })
+        AppealFigures::from_row(&row)
     }
 }
 
-/// One group's appeal figures (a category, an official, a month).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AppealGroup {
-    pub key: String,
-    pub total: i64,
-    pub open: i64,
-    pub acknowledged: i64,
-    pub acknowledged_on_time: i64,
-    pub resolved: i64,
-    pub resolved_on_time: i64,
-    pub rated: i64,
-    pub satisfied: i64,
-    pub returns: i64,
+row! {
+    /// One group's appeal figures (a category, an official, a month).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct AppealGroup {
+        pub key: String as "k",
+        pub total: i64,
+        pub open: i64,
+        pub acknowledged: i64,
+        pub acknowledged_on_time: i64,
+        pub resolved: i64,
+        pub resolved_on_time: i64,
+        pub rated: i64,
+        pub satisfied: i64,
+        pub returns: i64,
+    }
 }
 
 /// Appeal statistics by category, by official (the current handler; "" for the leaders) and
@@ -139,21 +130,7 @@ impl Store {
                 .bind(to.clone())
                 .fetch_all(&self.read)
                 .await?;
-            for row in &rows {
-                let c = Cols::Row(row);
-                into.push(AppealGroup {
-                    key: c.text("k")?,
-                    total: c.int("total")?,
-                    open: c.int("open")?,
-                    acknowledged: c.int("acknowledged")?,
-                    acknowledged_on_time: c.int("acknowledged_on_time")?,
-                    resolved: c.int("resolved")?,
-                    resolved_on_time: c.int("resolved_on_time")?,
-                    rated: c.int("rated")?,
-                    satisfied: c.int("satisfied")?,
-                    returns: c.int("returns")?,
-                });
-            }
+            into.extend(read_all::<AppealGroup>(&rows)?);
         }
         Ok(stats)
     }

@@ -13,7 +13,7 @@ use feidi_core::{FieldErrors, Lang};
 use feidi_store::NameList;
 use serde_json::{Map, Value};
 
-use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, href_with, refill};
+use super::registry::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, refill};
 use super::{Chrome, error_page, render};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -48,10 +48,7 @@ async fn users(
             .await
             .for_lang(caller.lang())?;
         let lookups = Lookups::load(&state, &caller, &[NameList::Enterprises]).await?;
-        let values: Map<String, Value> = params
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
+        let values = feidi_core::input::query_fields(&params);
         let mut filters = FormBuilder::new(&values, None, lang);
         filters.field("q", "list.search", "text", false);
         filters.select("role", "field.role", false, roles(lang));
@@ -91,7 +88,6 @@ async fn users(
                 ]
             })
             .collect();
-        let pages = page.pages();
         Ok(render(
             StatusCode::OK,
             &ListPage {
@@ -102,12 +98,7 @@ async fn users(
                 headers,
                 rows,
                 total: page.total,
-                page: page.page,
-                pages,
-                prev_href: (page.page > 1)
-                    .then(|| href_with("users", &params, "page", &(page.page - 1).to_string())),
-                next_href: (page.page < pages)
-                    .then(|| href_with("users", &params, "page", &(page.page + 1).to_string())),
+                pager: crate::pages::Pager::of("users", &params, &page),
             },
         ))
     }
@@ -322,10 +313,7 @@ struct AuditPage {
     subject: Option<String>,
     entries: Vec<AuditRow>,
     total: i64,
-    page: i64,
-    pages: i64,
-    prev_href: Option<String>,
-    next_href: Option<String>,
+    pager: crate::pages::Pager,
 }
 
 fn pretty(v: &Option<Value>) -> String {
@@ -374,7 +362,6 @@ async fn audit(
             (Some(e), Some(id)) if !e.is_empty() => Some(format!("{e} #{id}")),
             _ => None,
         };
-        let pages = page.pages();
         Ok::<_, ApiError>(render(
             StatusCode::OK,
             &AuditPage {
@@ -382,12 +369,7 @@ async fn audit(
                 subject,
                 entries,
                 total: page.total,
-                page: page.page,
-                pages,
-                prev_href: (page.page > 1)
-                    .then(|| href_with("audit", &params, "page", &(page.page - 1).to_string())),
-                next_href: (page.page < pages)
-                    .then(|| href_with("audit", &params, "page", &(page.page + 1).to_string())),
+                pager: crate::pages::Pager::of("audit", &params, &page),
             },
         ))
     }
@@ -425,8 +407,7 @@ struct ReportQueuePage {
     may_review: bool,
     /// Who owes reports is for those who oversee the programme.
     show_due: bool,
-    prev_href: Option<String>,
-    next_href: Option<String>,
+    pager: crate::pages::Pager,
 }
 
 /// The monthly reports of a status, oldest sent first: a reviewer approves or returns each in
@@ -450,7 +431,7 @@ async fn report_queue(
         .filter(|s| matches!(s.as_str(), "returned" | "approved"))
         .cloned()
         .unwrap_or_else(|| "submitted".into());
-    let pages = page.pages();
+    let pager = crate::pages::Pager::of("reports", &params, &page);
     let rows = page
         .items
         .into_iter()
@@ -478,10 +459,7 @@ async fn report_queue(
             status,
             rows,
             total: page.total,
-            prev_href: (page.page > 1)
-                .then(|| href_with("reports", &params, "page", &(page.page - 1).to_string())),
-            next_href: (page.page < pages)
-                .then(|| href_with("reports", &params, "page", &(page.page + 1).to_string())),
+            pager,
         },
     )
 }

@@ -17,7 +17,7 @@ use feidi_core::policy::{Action, Entity, Principal};
 use feidi_core::time::Stamp;
 use feidi_store::{Appeal, NameList, Named};
 
-use super::{Chrome, error_page, render};
+use super::{Chrome, error_page, render, shown};
 use crate::AppState;
 use crate::auth::{FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
@@ -182,8 +182,7 @@ struct ListPage {
     enterprise_user: bool,
     rows: Vec<Row>,
     total: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: super::Pager,
     may_submit: bool,
     enterprises: Vec<(i64, String)>,
     /// Key and label: the name and resolve time as the page's language writes them.
@@ -208,13 +207,6 @@ impl ListPage {
     }
 }
 
-pub(super) fn pager(base: &str, page: i64, per_page: i64, total: i64) -> (Option<String>, Option<String>) {
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let prev = (page > 1).then(|| format!("{base}{sep}page={}", page - 1));
-    let next = (page * per_page < total).then(|| format!("{base}{sep}page={}", page + 1));
-    (prev, next)
-}
-
 async fn list_view(
     state: &AppState,
     caller: &crate::auth::Caller,
@@ -234,26 +226,7 @@ async fn list_view(
         ""
     };
     // The page links keep every filter of this list.
-    let mut kept: Vec<String> = [
-        "status",
-        "handler_id",
-        "enterprise_id",
-        "overdue",
-        "escalated",
-        "per_page",
-        "category",
-        "q",
-    ]
-    .iter()
-    .filter_map(|k| params.get(*k).map(|v| format!("{k}={}", super::url_encode(v))))
-    .collect();
-    kept.sort();
-    let base = if kept.is_empty() {
-        "/appeals".to_string()
-    } else {
-        format!("/appeals?{}", kept.join("&"))
-    };
-    let (prev, next) = pager(&base, page.page, page.per_page, page.total);
+    let pager = super::Pager::of("appeals", params, &page);
     let may_submit = caller.principal().may(Action::Write, Entity::Appeal);
     let enterprise_user = caller.principal().is_enterprise();
     let enterprises = if !enterprise_user {
@@ -286,8 +259,7 @@ async fn list_view(
         enterprise_user,
         rows: rows(state, &who, &page.items, lang).await?,
         total: page.total,
-        prev,
-        next,
+        pager,
         may_submit,
         filter_enterprises: enterprises.clone(),
         enterprises: if may_submit { enterprises } else { Vec::new() },
@@ -307,10 +279,7 @@ async fn list_page(
     PageCaller(caller): PageCaller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    match list_view(&state, &caller, &params).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, list_view(&state, &caller, &params).await)
 }
 
 async fn submit(State(state): State<AppState>, form: FormInput) -> Response {
@@ -621,10 +590,7 @@ async fn appeal_page(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> Response {
-    match appeal_view(&state, &caller, id).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, appeal_view(&state, &caller, id).await)
 }
 
 async fn act(
@@ -695,8 +661,7 @@ struct InboxPage {
     c: Chrome,
     rows: Vec<Row>,
     total: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: super::Pager,
 }
 
 async fn inbox_page(
@@ -711,7 +676,7 @@ async fn inbox_page(
             .await
             .for_lang(lang)?;
         let found = &inbox.page;
-        let (prev, next) = pager("/inbox", found.page, found.per_page, found.total);
+        let pager = super::Pager::of("inbox", &params, found);
         Ok::<_, ApiError>(InboxPage {
             c: Chrome::for_caller(&caller, "inbox"),
             // (The inbox shows no category column.)
@@ -723,14 +688,10 @@ async fn inbox_page(
                 lang,
             ),
             total: found.total,
-            prev,
-            next,
+            pager,
         })
     };
-    match view.await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, view.await)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use feidi_core::model::Category;
@@ -16,7 +15,7 @@ use feidi_core::{Lang, Money};
 use feidi_store::NameList;
 
 use super::registry::Opt;
-use super::{Chrome, error_page, render, url_encode};
+use super::{Chrome, shown, url_encode};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::{ApiResult, ForLang};
@@ -152,10 +151,7 @@ async fn dispatch_page(
         })
     }
     .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, result)
 }
 
 pub struct Figure {
@@ -281,10 +277,7 @@ async fn cockpit_page(
         Ok(page)
     }
     .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, result)
 }
 
 fn yi(m: Money) -> String {

@@ -202,6 +202,14 @@ pub fn forbidden_page(lang: Lang) -> Response {
 }
 
 /// Answers an error of a page handler as a page, in the caller's language.
+/// A page as viewed, or the page that says why it cannot be.
+pub fn shown(caller: &Caller, view: Result<impl Template, ApiError>) -> Response {
+    match view {
+        Ok(view) => render(StatusCode::OK, &view),
+        Err(e) => error_page(caller, e),
+    }
+}
+
 pub fn error_page(caller: &Caller, err: ApiError) -> Response {
     let lang = caller.lang();
     let (status, title, text) = match (&err, lang) {
@@ -230,6 +238,43 @@ pub fn error_page(caller: &Caller, err: ApiError) -> Response {
 }
 
 /// Percent-encodes a query-string value.
+/// A list's place among its pages and the links to the pages beside it, which keep the list's
+/// other parameters (filters, sort). Shown by `pager.html`.
+pub(crate) struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `path` is the list's path without its leading slash or query ("appeals").
+    pub(crate) fn new(
+        path: &str,
+        params: &std::collections::HashMap<String, String>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Self {
+        let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
+        let link = |n: i64| registry::href_with(path, params, "page", &n.to_string());
+        Self {
+            page,
+            pages,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    pub(crate) fn of<T>(
+        path: &str,
+        params: &std::collections::HashMap<String, String>,
+        found: &feidi_store::Page<T>,
+    ) -> Self {
+        Self::new(path, params, found.page, found.per_page, found.total)
+    }
+}
+
 pub fn url_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
@@ -287,10 +332,7 @@ async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> 
         })
     }
     .await;
-    match page {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, page)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -17,7 +17,7 @@ use feidi_core::policy::{Action, Entity};
 use feidi_store::{NameList, Named};
 use serde_json::Value;
 
-use super::{Chrome, error_page, render};
+use super::{Chrome, error_page, render, shown};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
@@ -87,10 +87,7 @@ async fn calendar_page(
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| (1900..=9999).contains(y))
         .unwrap_or_else(|| feidi_core::time::today().year());
-    match calendar_view(&state, &caller, year).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, calendar_view(&state, &caller, year).await)
 }
 
 fn year_of(date: &str) -> i32 {
@@ -254,10 +251,7 @@ async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage
 }
 
 async fn absences_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
-    match absences_view(&state, &caller).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, absences_view(&state, &caller).await)
 }
 
 async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response {
@@ -399,10 +393,7 @@ async fn members_page(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> Response {
-    match members_view(&state, &caller, id).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, members_view(&state, &caller, id).await)
 }
 
 async fn add_member(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {
@@ -515,10 +506,7 @@ async fn categories_view(state: &AppState, caller: &Caller) -> Result<Categories
 }
 
 async fn categories_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
-    match categories_view(&state, &caller).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, categories_view(&state, &caller).await)
 }
 
 /// Saves a category from the page: a row's form carries the version it showed (a change by

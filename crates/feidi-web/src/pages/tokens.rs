@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value};
 
-use super::{Chrome, error_page, render};
+use super::{Chrome, error_page, render, shown};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
@@ -81,10 +81,7 @@ async fn page(
     PageCaller(caller): PageCaller,
     Path(id): Path<i64>,
 ) -> Response {
-    match view(&state, &caller, id).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, view(&state, &caller, id).await)
 }
 
 async fn issue(State(state): State<AppState>, Path(id): Path<i64>, form: FormInput) -> Response {

@@ -15,8 +15,8 @@ use feidi_core::appeals::EventKind;
 use feidi_store::Webhook;
 use serde_json::{Map, Value};
 
-use super::appeals::{pager, word};
-use super::{Chrome, error_page, render};
+use super::appeals::word;
+use super::{Chrome, error_page, render, shown};
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
@@ -127,10 +127,7 @@ async fn list_view(state: &AppState, caller: &Caller) -> Result<ListPage, ApiErr
 }
 
 async fn list_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
-    match list_view(&state, &caller).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, list_view(&state, &caller).await)
 }
 
 /// The form's fields as the API takes them: the ticked kinds (`event.<kind>` checkboxes, each
@@ -250,8 +247,7 @@ struct DeliveriesPage {
     hook: HookRow,
     rows: Vec<DeliveryRow>,
     total: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: super::Pager,
 }
 
 async fn deliveries_view(
@@ -268,7 +264,13 @@ async fn deliveries_view(
     let deliveries = webhooks::deliveries(&state.app, &who, id, page, per_page)
         .await
         .for_lang(lang)?;
-    let (prev, next) = pager(&format!("/webhooks/{id}"), page, per_page, deliveries.total);
+    let pager = super::Pager::new(
+        &format!("webhooks/{id}"),
+        params,
+        page,
+        per_page,
+        deliveries.total,
+    );
     let rows = deliveries
         .items
         .into_iter()
@@ -297,8 +299,7 @@ async fn deliveries_view(
         hook: HookRow::of(hook, lang),
         rows,
         total: deliveries.total,
-        prev,
-        next,
+        pager,
     })
 }
 
@@ -308,8 +309,5 @@ async fn deliveries_page(
     Path(id): Path<i64>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    match deliveries_view(&state, &caller, id, &params).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, deliveries_view(&state, &caller, id, &params).await)
 }

@@ -20,7 +20,7 @@ use super::project::{
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
 use crate::error::{ApiError, ForLang};
-use crate::pages::{Chrome, error_page, render, url_encode};
+use crate::pages::{Chrome, error_page, render, shown, url_encode};
 use feidi_app::kinds::Kind;
 
 pub(super) fn pages<K: PageKind>() -> Router<AppState> {
@@ -273,10 +273,7 @@ pub(crate) struct ListPage {
     pub headers: Vec<Header>,
     pub rows: Vec<Vec<Cell>>,
     pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub pager: crate::pages::Pager,
 }
 
 /// The query string of a list with one parameter changed.
@@ -319,10 +316,7 @@ async fn list_inner<K: PageKind>(
         .await
         .for_lang(caller.lang())?;
     let lookups = Lookups::load(state, caller, K::LOOKUPS).await?;
-    let values: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
+    let values = feidi_core::input::query_fields(&params);
     let mut filters = FormBuilder::new(&values, None, lang);
     K::filters(&mut filters, &lookups, lang);
     let current_sort = params.get("sort").cloned().unwrap_or_default();
@@ -350,7 +344,6 @@ async fn list_inner<K: PageKind>(
             }
         })
         .collect();
-    let pages = page.pages();
     let template = ListPage {
         c: Chrome::for_caller(caller, K::PATH),
         title: lang.t(K::TITLE),
@@ -362,11 +355,7 @@ async fn list_inner<K: PageKind>(
         headers,
         rows: page.items.iter().map(|r| K::cells(r, &lookups, lang)).collect(),
         total: page.total,
-        page: page.page,
-        pages,
-        prev_href: (page.page > 1).then(|| href_with(K::PATH, &params, "page", &(page.page - 1).to_string())),
-        next_href: (page.page < pages)
-            .then(|| href_with(K::PATH, &params, "page", &(page.page + 1).to_string())),
+        pager: crate::pages::Pager::of(K::PATH, &params, &page),
     };
     Ok(render(StatusCode::OK, &template))
 }
@@ -417,10 +406,7 @@ async fn detail_page<K: PageKind>(
         Ok((day, _)) => day,
         Err(e) => return error_page(&caller, e),
     };
-    match detail_view::<K>(&state, &caller, id, day).await {
-        Ok(view) => render(StatusCode::OK, &view),
-        Err(e) => error_page(&caller, e),
-    }
+    shown(&caller, detail_view::<K>(&state, &caller, id, day).await)
 }
 
 /// A record's page as it stands, for showing or for showing again with a form's errors.
