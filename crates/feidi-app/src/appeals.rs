@@ -183,6 +183,58 @@ pub async fn get(app: &App, who: &Principal, id: i64) -> AppResult<Appeal> {
     Ok(app.store.appeal(id, who.scope()).await?)
 }
 
+/// Attaches a file to an appeal the caller can see (another enterprise's is not found): a
+/// photo or a PDF of at most 10 MB by its bytes, while the appeal is not closed.
+pub async fn attach(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> AppResult<feidi_store::Attachment> {
+    let appeal = get(app, who, id).await?;
+    let closed = AppealStatus::parse(&appeal.status) == Some(AppealStatus::Closed);
+    if !who.may(Action::Write, Entity::Appeal) {
+        return Err(AppError::Forbidden);
+    }
+    if !who.may_attach(closed) {
+        return Err(FieldErrors::one(
+            "file",
+            feidi_core::Flaw::Rule(
+                "诉求已办结关闭，不能再添加附件",
+                "the appeal is closed: no more files",
+            ),
+        )
+        .into());
+    }
+    let file = feidi_core::attachments::check(name, &bytes)?;
+    let new = feidi_store::NewAttachment {
+        appeal_id: id,
+        name: file.name,
+        content_type: file.kind.content_type(),
+        bytes,
+    };
+    Ok(app.store.attach_to_appeal(Some(who.user_id), new, now).await?)
+}
+
+/// The files of an appeal the caller can see.
+pub async fn attachments(app: &App, who: &Principal, id: i64) -> AppResult<Vec<feidi_store::Attachment>> {
+    get(app, who, id).await?;
+    Ok(app.store.attachments(id).await?)
+}
+
+/// One file of an appeal the caller can see, with its bytes.
+pub async fn attachment(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    attachment_id: i64,
+) -> AppResult<(feidi_store::Attachment, Vec<u8>)> {
+    get(app, who, id).await?;
+    Ok(app.store.attachment(id, attachment_id).await?)
+}
+
 /// An appeal's timeline, oldest first.
 pub async fn events(app: &App, who: &Principal, id: i64) -> AppResult<Vec<AppealEvent>> {
     require(who, Action::Read, Entity::Appeal)?;

@@ -4,6 +4,7 @@
 //! storage and web layers parse input into these types at the edge ("parse, don't validate").
 
 pub mod appeals;
+pub mod attachments;
 pub mod calendar;
 pub mod credit_code;
 pub mod fixed;

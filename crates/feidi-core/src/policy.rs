@@ -134,6 +134,12 @@ impl Principal {
         )
     }
 
+    /// Whether the caller may attach files to an appeal they can see: those who write appeals
+    /// (the enterprise, staff on its behalf, the officials handling it), until it is closed.
+    pub fn may_attach(&self, closed: bool) -> bool {
+        !closed && self.may(Action::Write, Entity::Appeal)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

@@ -41,7 +41,8 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use appeals::{
     Absence, AbsenceClash, Appeal, AppealAction, AppealCategory, AppealEvent, AppealFigures, AppealFilter,
-    AppealGroup, AppealStats, CalendarDay, GeneratedAppeal, MarkedDay, Named, NewAppeal, SweepReport,
+    AppealGroup, AppealStats, Attachment, CalendarDay, GeneratedAppeal, MarkedDay, Named, NewAppeal,
+    NewAttachment, SweepReport,
 };
 pub use audit::{AuditEntry, AuditQuery};
 pub use auth::{ApiToken, SessionInfo, ThrottleState, TokenHolder};

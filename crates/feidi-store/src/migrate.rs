@@ -132,6 +132,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0021_token_lifecycle.sql"),
         include_str!("../migrations/postgres/0021_token_lifecycle.sql"),
     ),
+    (
+        22,
+        "appeal_attachments",
+        include_str!("../migrations/sqlite/0022_appeal_attachments.sql"),
+        include_str!("../migrations/postgres/0022_appeal_attachments.sql"),
+    ),
 ];
 
 impl Store {

@@ -16,8 +16,17 @@ use crate::api::JsonBody;
 use crate::auth::Api;
 use crate::error::{ApiResult, ForLang};
 
+/// The routes that take files, given a larger body limit than the others (see `router`).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/appeals/{id}/attachments", get(attachments).post(attach))
+}
+
+/// The body limit of an upload: the largest file and room for the form around it.
+pub const UPLOAD_MAX_BYTES: usize = feidi_core::attachments::MAX_BYTES + 1024 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/appeals/{id}/attachments/{attachment_id}", get(attachment))
         .route("/appeals", get(list).post(submit))
         .route("/appeals/stats", get(stats))
         .route("/appeals/{id}", get(read))
@@ -151,4 +160,77 @@ async fn add_member(api: Api, Path((id, user_id)): Path<(i64, i64)>) -> ApiResul
 
 async fn remove_member(api: Api, Path((id, user_id)): Path<(i64, i64)>) -> ApiResult<Response> {
     api.done(appeals::remove_member(api.app(), &api.who, id, user_id).await)
+}
+
+/// The one file of a multipart form's `file` field, with the name it was sent under.
+pub(crate) async fn file_field(
+    mut form: axum::extract::Multipart,
+) -> Result<(String, Vec<u8>, HashMap<String, String>), String> {
+    let (mut name, mut bytes, mut text) = (String::new(), Vec::new(), HashMap::new());
+    while let Some(field) = form.next_field().await.map_err(|e| e.to_string())? {
+        match field.name().map(str::to_string) {
+            Some(f) if f == "file" => {
+                name = field.file_name().unwrap_or_default().to_string();
+                bytes = field.bytes().await.map_err(|e| e.to_string())?.to_vec();
+            }
+            Some(f) => {
+                text.insert(f, field.text().await.map_err(|e| e.to_string())?);
+            }
+            None => {}
+        }
+    }
+    Ok((name, bytes, text))
+}
+
+async fn attach(api: Api, Path(id): Path<i64>, form: axum::extract::Multipart) -> ApiResult<Response> {
+    let (name, bytes, _) = file_field(form)
+        .await
+        .map_err(crate::error::ApiError::BadRequest)?;
+    api.created(appeals::attach(api.app(), &api.who, id, &name, bytes, feidi_core::time::now()).await)
+}
+
+async fn attachments(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(appeals::attachments(api.app(), &api.who, id).await)
+}
+
+async fn attachment(api: Api, Path((id, attachment_id)): Path<(i64, i64)>) -> ApiResult<Response> {
+    let (file, bytes) = api.ok(appeals::attachment(api.app(), &api.who, id, attachment_id).await)?;
+    Ok(file_response(&file, bytes))
+}
+
+/// A kept file as its checked type: images shown in the page, anything else downloaded, and
+/// a type that is not one of those taken (a row written by hand) only as bytes to save.
+pub(crate) fn file_response(file: &feidi_store::Attachment, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    use feidi_core::attachments::FileKind;
+    let kind = FileKind::from_content_type(&file.content_type);
+    let (content_type, disposition) = match kind {
+        Some(k) if k.is_image() => (k.content_type(), "inline"),
+        Some(k) => (k.content_type(), "attachment"),
+        None => ("application/octet-stream", "attachment"),
+    };
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        crate::pages::url_encode(&file.name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-cache".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -90,6 +90,14 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(pages::UPLOAD_MAX_BYTES))
                 .layer(RequestBodyLimitLayer::new(pages::UPLOAD_MAX_BYTES)),
         )
+        // So may an appeal's files (up to 10 MB each).
+        .merge(
+            Router::new()
+                .nest("/api/v1", appeals::upload_routes())
+                .merge(pages::attachment_routes())
+                .layer(axum::extract::DefaultBodyLimit::max(appeals::UPLOAD_MAX_BYTES))
+                .layer(RequestBodyLimitLayer::new(appeals::UPLOAD_MAX_BYTES)),
+        )
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

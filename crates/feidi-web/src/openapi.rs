@@ -396,6 +396,45 @@ fn appeal_paths(paths: &mut Map<String, Value>) {
         "/appeals/{id}/events".into(),
         json!({"get": operation("The appeal's timeline, oldest first", vec![path_id()], None, vec![answer("200", "the events", Some(json!({"type": "array", "items": reference("AppealEvent")})))])}),
     );
+    let attachment = object(
+        &[
+            ("id", id()),
+            ("appeal_id", id()),
+            ("name", text()),
+            (
+                "content_type",
+                json!({"enum": ["image/jpeg", "image/png", "image/webp", "application/pdf"]}),
+            ),
+            ("size", json!({"type": "integer"})),
+            ("uploaded_by", nullable(id())),
+            ("created_at", instant()),
+        ],
+        &["id", "name", "content_type", "size"],
+    );
+    paths.insert(
+        "/appeals/{id}/attachments".into(),
+        json!({
+            "get": operation("The appeal's files, in the order they came", vec![path_id()], None, vec![answer("200", "the files", Some(json!({"type": "array", "items": attachment.clone()})))]),
+            "post": {
+                "summary": "Attach a file: one `file` field, JPEG, PNG, WebP or PDF by its bytes, at most 10 MB; anything else 422 naming `file`. Not once the appeal is closed",
+                "parameters": [path_id()],
+                "requestBody": {"content": {"multipart/form-data": {"schema": object(&[("file", json!({"type": "string", "format": "binary"}))], &["file"])}}},
+                "responses": {
+                    "201": {"description": "the file kept", "content": {"application/json": {"schema": attachment}}},
+                    "404": {"description": "no such appeal, or another enterprise's"},
+                    "422": {"description": "not a photo or PDF, empty, over 10 MB, or the appeal is closed"},
+                },
+            },
+        }),
+    );
+    paths.insert(
+        "/appeals/{id}/attachments/{attachment_id}".into(),
+        json!({"get": {
+            "summary": "The file's bytes with their checked type; images inline, PDF as a download (Content-Disposition: attachment)",
+            "parameters": [path_id(), {"name": "attachment_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "the bytes"}, "404": {"description": "no such file of this appeal, or another enterprise's"}},
+        }}),
+    );
     paths.insert(
         "/appeals/{id}/{action}".into(),
         json!({"post": {

@@ -2089,3 +2089,243 @@ both_backends!(
     webhooks_may_not_reach_the_server_s_own_network,
     super::webhooks_may_not_reach_the_server_s_own_network
 );
+
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+];
+
+/// Sends one file as the API's multipart `file` field with a bearer token.
+async fn upload(app: &TestApp, token: &str, appeal: i64, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_string())
+            .mime_str("image/png")
+            .expect("mime"),
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/appeals/{appeal}/attachments")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Point 9 of the usability issue: photos and PDFs by their bytes, up to 10 MB, kept in the
+/// database, served with their checked type; another enterprise gets 404 and a refused file
+/// writes nothing.
+async fn files_attach_to_an_appeal_and_stay_its_enterprise_s(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (status, appeal) = submit_now(&app, &park.firm.1, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{appeal}");
+    let id = appeal["id"].as_i64().unwrap_or_default();
+
+    // The enterprise sends a photo (a browser may claim any type; the bytes decide).
+    let (status, photo) = upload(
+        &app,
+        &park.firm.1,
+        id,
+        "C:\\照片\\现场\u{202e}gnp.png",
+        PNG.to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    assert_eq!(photo["content_type"], "image/png");
+    assert_eq!(photo["name"], "现场gnp.png", "no folder, no direction mark");
+    assert_eq!(photo["size"], PNG.len());
+    // Its handler (A) adds the proof of the fix, a PDF.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".to_vec();
+    let (status, proof) = upload(&app, &park.a.1, id, "整改报告.pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{proof}");
+    assert_eq!(proof["content_type"], "application/pdf");
+
+    // Anything else is refused naming `file`, and nothing is kept.
+    let mut too_big = PNG.to_vec();
+    too_big.resize(10 * 1024 * 1024 + 1, 0);
+    for (name, bytes) in [
+        (
+            "x.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec(),
+        ),
+        ("x.png", b"<html><script>alert(1)</script></html>".to_vec()),
+        ("x.exe", b"MZ\x90\x00".to_vec()),
+        ("empty.png", Vec::new()),
+        ("big.png", too_big),
+    ] {
+        let (status, problem) = upload(&app, &park.firm.1, id, name, bytes).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "file", "{name}: {problem}");
+    }
+    let (status, list) = app
+        .call(&park.firm.1, "GET", &format!("/appeals/{id}/attachments"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = list
+        .as_array()
+        .map(|l| l.iter().filter_map(|f| f["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["现场gnp.png", "整改报告.pdf"]);
+
+    // The bytes come back as they went, with their checked type: the image shown, the PDF
+    // downloaded.
+    let get = |token: String, path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).bearer_auth(token).send().await.expect("get") }
+    };
+    let image = get(
+        park.firm.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}", photo["id"]),
+    )
+    .await;
+    assert_eq!(image.status(), StatusCode::OK);
+    let header = |r: &reqwest::Response, h: &str| {
+        r.headers()
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header(&image, "content-type"), "image/png");
+    assert!(header(&image, "content-disposition").starts_with("inline;"));
+    assert_eq!(header(&image, "x-content-type-options"), "nosniff");
+    assert_eq!(image.bytes().await.expect("bytes").as_ref(), PNG);
+    let doc = get(
+        park.a.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}", proof["id"]),
+    )
+    .await;
+    assert_eq!(header(&doc, "content-type"), "application/pdf");
+    let disposition = header(&doc, "content-disposition");
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("UTF-8''%E6%95%B4%E6%94%B9"),
+        "{disposition}"
+    );
+    assert_eq!(doc.bytes().await.expect("bytes").as_ref(), pdf.as_slice());
+
+    // Another enterprise's user finds neither the list, nor a file, nor a place to add one.
+    let (_, other_enterprise) = app
+        .admin(
+            "POST",
+            "/enterprises",
+            Some(json!({"name": "别家公司", "credit_code": "91350100M000100Y43", "industry": "纺织"})),
+        )
+        .await;
+    let stranger = app
+        .user("stranger", "enterprise", other_enterprise["id"].as_i64())
+        .await;
+    let (status, _) = app
+        .call(&stranger.1, "GET", &format!("/appeals/{id}/attachments"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let file = get(
+        stranger.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}", photo["id"]),
+    )
+    .await;
+    assert_eq!(file.status(), StatusCode::NOT_FOUND);
+    let (status, _) = upload(&app, &stranger.1, id, "x.png", PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A file id of another appeal is not found under this one.
+    let (_, other) = submit_now(&app, &park.firm.1, None).await;
+    let wrong = get(
+        park.firm.1.clone(),
+        format!("/api/v1/appeals/{}/attachments/{}", other["id"], photo["id"]),
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    // Finance reads appeals but may not add to them.
+    let finance = app.user("finance", "finance", None).await;
+    let (status, _) = upload(&app, &finance.1, id, "x.png", PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Each file is in the audit log.
+    let (_, audit) = app
+        .admin("GET", &format!("/audit?entity=appeal&entity_id={id}"), None)
+        .await;
+    let attached = audit["items"]
+        .as_array()
+        .map(|items| items.iter().filter(|e| e["action"] == "attach").count())
+        .unwrap_or_default();
+    assert_eq!(attached, 2, "{audit}");
+}
+both_backends!(
+    files_attach_to_an_appeal_and_stay_its_enterprise_s,
+    super::files_attach_to_an_appeal_and_stay_its_enterprise_s
+);
+
+/// The appeal page shows its files (photos small, documents as links) and takes a new one
+/// from its form; a refused file comes back beside the field with 422; once the appeal is
+/// closed the form is gone and the API refuses.
+async fn the_appeal_page_shows_and_takes_files(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let id = appeal["id"].as_i64().unwrap_or_default();
+    let (status, html) = page_as(&app, &park.firm.1, &format!("/appeals/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"form-attach\"") && html.contains("enctype=\"multipart/form-data\""));
+    assert!(html.contains("accept=\"image/jpeg,image/png,image/webp,application/pdf\""));
+    assert!(html.contains("id=\"no-attachments\""));
+
+    let send = |name: &'static str, bytes: Vec<u8>, csrf: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf)
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let request = app
+            .client
+            .post(app.url(&format!("/appeals/{id}/attachments")))
+            .bearer_auth(park.firm.1.clone())
+            .multipart(form);
+        async move { request.send().await.expect("post") }
+    };
+    let csrf = hidden(&html, "_csrf");
+    let done = send("现场.png", PNG.to_vec(), csrf.clone()).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.headers().get("location").and_then(|l| l.to_str().ok()),
+        Some(format!("/appeals/{id}#attachments").as_str())
+    );
+    let refused = send("notes.txt", b"just words".to_vec(), csrf).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"error-file\"") && html.contains("只接受照片（JPEG、PNG、WebP）和 PDF 文件"),
+        "the reason beside the field"
+    );
+    assert!(
+        html.contains("autofocus aria-invalid=\"true\""),
+        "the field is focused"
+    );
+    assert!(
+        html.contains("class=\"thumb\"") && html.contains("现场.png"),
+        "the photo kept before"
+    );
+
+    // Resolved and rated satisfied, the appeal closes: no form, and the API says why.
+    for (token, action, body) in [
+        (&park.a.1, "acknowledge", json!({})),
+        (&park.a.1, "resolve", json!({"resolution": "已恢复供水"})),
+        (&park.firm.1, "rate", json!({"rating": "satisfied"})),
+    ] {
+        let (status, body) = app
+            .call(token, "POST", &format!("/appeals/{id}/{action}"), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    let (_, html) = page_as(&app, &park.firm.1, &format!("/appeals/{id}")).await;
+    assert!(!html.contains("id=\"form-attach\""), "no form on a closed appeal");
+    assert!(html.contains("class=\"thumb\""), "its files still shown");
+    let (status, problem) = upload(&app, &park.firm.1, id, "late.png", PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "file");
+}
+both_backends!(
+    the_appeal_page_shows_and_takes_files,
+    super::the_appeal_page_shows_and_takes_files
+);

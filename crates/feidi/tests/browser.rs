@@ -520,6 +520,13 @@ async fn an_appeal_is_submitted_acknowledged_resolved_and_reopened_by_an_unsatis
     finish(&browser, steps, 120).await;
 }
 
+/// A valid 1×1 PNG, as a phone's camera would send a (much larger) photo.
+const ONE_PIXEL_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 31,
+    21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3, 134, 1, 128, 90,
+    52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// A page on the phone fits its screen: nothing sideways but what scrolls in its own box.
 async fn fits(browser: &fantoccini::Client, page: &str) {
     let (page_width, screen) = widths(browser).await;
@@ -603,6 +610,28 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
         let details = wait_for_text(&phone, "appeal-details", "待签收").await;
         assert!(details.contains("马上办"), "{details}");
         fits(&phone, "the appeal").await;
+        // A photo of the water, from the phone: it is shown small on the appeal.
+        let photo = std::env::temp_dir().join(format!("feidi-积水-{}.png", std::process::id()));
+        std::fs::write(&photo, ONE_PIXEL_PNG).expect("photo");
+        phone
+            .find(fantoccini::Locator::Id("f-file"))
+            .await
+            .expect("file field")
+            .send_keys(&photo.to_string_lossy())
+            .await
+            .expect("choose the photo");
+        click(&phone, "do-attach").await;
+        wait_for_text(&phone, "attachment-list", "积水").await;
+        let shown = phone
+            .execute(
+                "const i = document.querySelector('#attachment-list img.thumb'); return i && i.complete && i.naturalWidth;",
+                vec![],
+            )
+            .await
+            .expect("thumbnail");
+        assert_eq!(shown, json!(1), "the photo loads from the server");
+        fits(&phone, "the appeal with its photo").await;
+        let _ = std::fs::remove_file(&photo);
         click(&phone, "menu-button").await;
         sign_out(&phone).await;
 

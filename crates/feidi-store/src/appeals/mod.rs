@@ -3,12 +3,13 @@
 //! `feidi_core::appeals`'; here an appeal's row becomes an `AppealState`, a rule is applied to
 //! it, and the row, its new events and the audit entry are written in one transaction.
 //!
-//! By concern: `calendar`, `categories`, `absences`, `submission`, `actions`, `inbox`,
+//! By concern: `calendar`, `categories`, `absences`, `submission`, `actions`, `attachments`, `inbox`,
 //! `statistics`, `sweep` and `generate` (bulk loading for `feidi gen`); the shared types and
 //! writers are here.
 
 mod absences;
 mod actions;
+mod attachments;
 mod calendar;
 mod categories;
 mod generate;
@@ -30,6 +31,7 @@ use crate::{Backend, StoreError, StoreResult};
 
 pub(crate) use absences::{ABSENCE_PERIODS, absences_of};
 pub use absences::{Absence, AbsenceClash};
+pub use attachments::{Attachment, NewAttachment};
 pub(crate) use calendar::{CalendarCache, calendar_of};
 pub use calendar::{CalendarDay, MarkedDay};
 pub use categories::AppealCategory;

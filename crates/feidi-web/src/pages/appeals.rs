@@ -358,6 +358,30 @@ struct AppealPage {
     /// The refused action and what was typed into its form, kept for another try.
     failed_action: String,
     typed: HashMap<String, String>,
+    attachments: Vec<AttachmentRow>,
+    may_attach: bool,
+    /// Why the last file was refused, beside the file field.
+    attach_error: Option<String>,
+}
+
+/// A file of the appeal: images shown small, any other file as a link.
+struct AttachmentRow {
+    name: String,
+    url: String,
+    image: bool,
+    size: String,
+    by: String,
+    at: String,
+}
+
+/// A size as people read it: "850 KB", "3.4 MB".
+fn size_words(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
 }
 
 impl AppealPage {
@@ -380,12 +404,14 @@ async fn appeal_view(
     let who = caller.principal();
     let appeal = ops::get(&state.app, &who, id).await.for_lang(lang)?;
     let events = ops::events(&state.app, &who, id).await.for_lang(lang)?;
+    let files = ops::attachments(&state.app, &who, id).await.for_lang(lang)?;
     let mut people: Vec<i64> = events
         .iter()
         .flat_map(|e| [e.actor_id, e.handler_id])
         .flatten()
         .collect();
     people.extend(appeal.handler_id);
+    people.extend(files.iter().filter_map(|f| f.uploaded_by));
     let names = registry::names_of(&state.app, Named::Users, &people)
         .await
         .for_lang(lang)?;
@@ -567,6 +593,20 @@ async fn appeal_view(
         error: None,
         failed_action: String::new(),
         typed: HashMap::new(),
+        may_attach: who.may_attach(status == AppealStatus::Closed),
+        attachments: files
+            .into_iter()
+            .map(|f| AttachmentRow {
+                url: format!("/api/v1/appeals/{id}/attachments/{}", f.id),
+                image: feidi_core::attachments::FileKind::from_content_type(&f.content_type)
+                    .is_some_and(feidi_core::attachments::FileKind::is_image),
+                size: size_words(f.size),
+                by: f.uploaded_by.map_or_else(String::new, |u| name(Some(u))),
+                at: f.created_at.to_string(),
+                name: f.name,
+            })
+            .collect(),
+        attach_error: None,
     })
 }
 
@@ -651,6 +691,55 @@ async fn act(
                 Err(e) => error_page(&caller, e),
             }
         }
+        Err(e) => error_page(&caller, e),
+    }
+}
+
+/// The routes that take files, under a larger body limit (see `router`).
+pub(super) fn attachment_routes() -> Router<AppState> {
+    Router::new().route("/appeals/{id}/attachments", post(attach))
+}
+
+/// A file from the appeal page's form: back to the page with a message, or the page again with
+/// the reason beside the file field.
+async fn attach(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> Response {
+    let lang = caller.lang();
+    let (name, bytes, fields) = match crate::appeals::file_field(form).await {
+        Ok(f) => f,
+        Err(e) => return axum::response::IntoResponse::into_response(ApiError::BadRequest(e)),
+    };
+    if !caller.csrf_ok(fields.get("_csrf").map(String::as_str)) {
+        return error_page(&caller, ApiError::Forbidden);
+    }
+    let outcome = ops::attach(
+        &state.app,
+        &caller.principal(),
+        id,
+        &name,
+        bytes,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(lang);
+    match outcome {
+        Ok(file) => {
+            let notice = format!("{}{}", lang.t("appeal.done_attach"), file.name);
+            super::redirect_with_notice(&format!("/appeals/{id}#attachments"), &notice)
+        }
+        Err(ApiError::Invalid(errors, _)) => match appeal_view(&state, &caller, id).await {
+            Ok(mut view) => {
+                view.attach_error = errors
+                    .message_for("file", lang)
+                    .or_else(|| Some(field_messages(&errors, lang)));
+                render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            }
+            Err(e) => error_page(&caller, e),
+        },
         Err(e) => error_page(&caller, e),
     }
 }

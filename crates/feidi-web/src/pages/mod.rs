@@ -29,6 +29,11 @@ pub fn upload_routes() -> Router<AppState> {
     imports::routes()
 }
 
+/// The page routes that take an appeal's files.
+pub fn attachment_routes() -> Router<AppState> {
+    appeals::attachment_routes()
+}
+
 /// The largest upload.
 pub const UPLOAD_MAX_BYTES: usize = imports::UPLOAD_MAX_BYTES;
 
@@ -237,7 +242,6 @@ pub fn error_page(caller: &Caller, err: ApiError) -> Response {
     message(Chrome::for_caller(caller, ""), status, title, text)
 }
 
-/// Percent-encodes a query-string value.
 /// A list's place among its pages and the links to the pages beside it, which keep the list's
 /// other parameters (filters, sort). Shown by `pager.html`.
 pub(crate) struct Pager {
@@ -275,6 +279,7 @@ impl Pager {
     }
 }
 
+/// Percent-encodes a query-string value.
 pub fn url_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
