@@ -196,7 +196,16 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
     let year = as_of.year();
     let elapsed = elapsed_months(as_of);
     let rule = store.light_rule().await?;
-    let standings = store.standings(part, &as_of.to_string(), year, &cutoff).await?;
+    let last_due = crate::schedule::last_due_month(app, as_of).await?;
+    let standings = store
+        .standings(
+            part,
+            &as_of.to_string(),
+            year,
+            &cutoff,
+            &crate::schedule::month_text(last_due),
+        )
+        .await?;
     let cells = store.report_cells(part, &cutoff).await?;
     let zone_names: HashMap<i64, String> = store
         .names(NameList::Zones, Scope::All)
@@ -211,7 +220,15 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
     let mut by_zone: BTreeMap<i64, Share> = BTreeMap::new();
     let (mut annual_plan, mut year_to_date) = (Money::ZERO, Money::ZERO);
     for s in &standings {
-        let light = project_light(s.max_lateness, rule, s.year_to_date, s.annual_plan, elapsed);
+        let missing = s.missing_reports(last_due);
+        let light = project_light(
+            s.max_lateness,
+            rule,
+            s.year_to_date,
+            s.annual_plan,
+            elapsed,
+            missing,
+        );
         match light {
             Some(Light::Green) => lights.green += 1,
             Some(Light::Yellow) => lights.yellow += 1,
@@ -271,7 +288,7 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
     let project_count = standings.len() as i64;
     let total_investment: Money = standings.iter().map(|s| s.total_investment).sum();
     let red_count = reds.len() as i64;
-    let red_list = red_list(app, reds, as_of, rule, elapsed, &cutoff).await?;
+    let red_list = red_list(app, reds, as_of, rule, elapsed, &cutoff, last_due).await?;
     let mut by_zone: Vec<Share> = by_zone.into_values().collect();
     by_zone.sort_by(|a, b| {
         b.total_investment
@@ -345,6 +362,7 @@ async fn red_list(
     rule: feidi_core::schedule::LightRule,
     elapsed: u32,
     cutoff: &str,
+    last_due: (i32, u32),
 ) -> AppResult<Vec<RedProject>> {
     reds.sort_by(|a, b| {
         b.max_lateness
@@ -382,6 +400,7 @@ async fn red_list(
                 as_of,
                 rule,
                 elapsed,
+                s.missing_reports(last_due).map(|months| (months, last_due)),
             );
             let (problems_month, problems) = match problems.get(&s.project_id) {
                 Some((month, text)) => (Some(month.clone()), Some(text.clone())),

@@ -89,12 +89,19 @@ pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
     let as_of = month_end(year, mon).ok_or_else(|| FieldErrors::one("month", Flaw::Required))?;
     let rows = app.store.dispatch_rows(month, year).await?;
     let rule = app.store.light_rule().await?;
-    let lateness: HashMap<i64, Option<i64>> = app
+    let last_due = crate::schedule::last_due_month(app, as_of).await?;
+    let standing: HashMap<i64, (Option<i64>, Option<u32>)> = app
         .store
-        .standings(Part::default(), &as_of.to_string(), year, month)
+        .standings(
+            Part::default(),
+            &as_of.to_string(),
+            year,
+            month,
+            &crate::schedule::month_text(last_due),
+        )
         .await?
         .into_iter()
-        .map(|s| (s.project_id, s.max_lateness))
+        .map(|s| (s.project_id, (s.max_lateness, s.missing_reports(last_due))))
         .collect();
     let elapsed = elapsed_months(as_of);
     let mut subtotals: Vec<Subtotal> = Vec::new();
@@ -102,12 +109,14 @@ pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
     let lines: Vec<DispatchLine> = rows
         .into_iter()
         .map(|row| {
+            let (lateness, missing) = standing.get(&row.project_id).copied().unwrap_or_default();
             let light = project_light(
-                lateness.get(&row.project_id).copied().flatten(),
+                lateness,
                 rule,
                 row.year_to_date,
                 row.annual_plan,
                 elapsed,
+                missing,
             );
             DispatchLine {
                 completion_ratio: Ratio::of(row.since_start.hundredths(), row.total_investment.hundredths()),

@@ -353,6 +353,7 @@ async fn history(store: &Store, args: &GenArgs, rng: &mut Rng, meter: &Arc<dyn M
             &today.to_string(),
             first_year,
             "0000-00",
+            "0000-00",
         )
         .await?
         .into_iter()

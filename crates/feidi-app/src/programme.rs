@@ -212,6 +212,51 @@ pub async fn reports_due(
     })
 }
 
+/// The programme's rules that admins set: how late a milestone stays yellow, how many missing
+/// monthly reports make a project red, and the day of the month reports are due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rules {
+    pub yellow_days: i64,
+    pub report_red_months: i64,
+    pub report_due_day: i64,
+}
+
+/// The rules in force; anyone who sees projects may read them.
+pub async fn rules(app: &App, who: &Principal) -> AppResult<Rules> {
+    require(who, Action::Read, Entity::Project)?;
+    let light = app.store.light_rule().await?;
+    Ok(Rules {
+        yellow_days: light.yellow_days,
+        report_red_months: light.report_red_months,
+        report_due_day: app.store.report_due_day().await?,
+    })
+}
+
+/// Changes the rules (admins): every field checked first, then all saved together.
+pub async fn set_rules(app: &App, who: &Principal, body: &Map<String, Value>) -> AppResult<Rules> {
+    if !who.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut input = Input::new(body);
+    let yellow_days = input.int("yellow_days", Need::Required, 0, 366);
+    let report_red_months = input.int("report_red_months", Need::Required, 1, 24);
+    let report_due_day = input.int("report_due_day", Need::Required, 1, 28);
+    input.finish()?;
+    let now = rules(app, who).await?;
+    let rule = feidi_core::schedule::LightRule {
+        yellow_days: yellow_days.unwrap_or(now.yellow_days),
+        report_red_months: report_red_months.unwrap_or(now.report_red_months),
+    };
+    app.store
+        .set_programme_rules(
+            Some(who.user_id),
+            rule,
+            report_due_day.unwrap_or(now.report_due_day),
+        )
+        .await?;
+    rules(app, who).await
+}
+
 /// The day of the next month by which a month's report is due.
 /// Anyone signed in may know it.
 pub async fn report_due_day(app: &App) -> AppResult<i64> {

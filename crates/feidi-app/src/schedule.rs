@@ -104,13 +104,31 @@ pub async fn set_light_rule(app: &App, who: &Principal, body: &Map<String, Value
     if !who.is_admin() {
         return Err(AppError::Forbidden);
     }
+    let now = app.store.light_rule().await?;
     let mut input = Input::new(body);
     let days = input.int("yellow_days", Need::Required, 0, 366);
+    // Optional, so that a client of the first version, which sends only the days, keeps it.
+    let months = input.int("report_red_months", Need::Optional, 1, 24);
     input.finish()?;
     let rule = LightRule {
-        yellow_days: days.unwrap_or(30),
+        yellow_days: days.unwrap_or(now.yellow_days),
+        report_red_months: months.unwrap_or(now.report_red_months),
     };
     Ok(app.store.set_light_rule(Some(who.user_id), rule).await?)
+}
+
+/// The last month whose report was due by `as_of`, under the due day in force.
+pub(crate) async fn last_due_month(app: &App, as_of: NaiveDate) -> AppResult<(i32, u32)> {
+    let day = app.store.report_due_day().await?;
+    Ok(feidi_core::schedule::last_due_month(
+        as_of,
+        u32::try_from(day).unwrap_or(5),
+    ))
+}
+
+/// A month as text, `YYYY-MM`.
+pub(crate) fn month_text((year, month): (i32, u32)) -> String {
+    format!("{year:04}-{month:02}")
 }
 
 /// Sets a project's planned investment for a year (staff and admins).
@@ -167,7 +185,11 @@ pub struct Progress {
     pub elapsed_months: u32,
     pub annual_light: Option<feidi_core::schedule::Light>,
     pub milestone_light: Option<feidi_core::schedule::Light>,
-    /// The worst of the annual and milestone lights.
+    /// Monthly reports missing by the last month due (none: it owes none yet), and their light.
+    pub missing_reports: Option<u32>,
+    pub last_due_month: String,
+    pub reporting_light: Option<feidi_core::schedule::Light>,
+    /// The worst of the annual, milestone and reporting lights.
     pub light: Option<feidi_core::schedule::Light>,
 }
 
@@ -201,6 +223,23 @@ async fn progress_of(
     let elapsed = elapsed_months(as_of);
     let annual = annual_light(sums.year_to_date, plan, elapsed);
     let milestone = Light::worst(milestones.iter().map(|m| m.light));
+    let last_due = last_due_month(app, as_of).await?;
+    let last_reported = app
+        .store
+        .reports(project.id)
+        .await?
+        .iter()
+        .filter_map(|r| feidi_core::schedule::parse_month(&r.month))
+        .filter(|m| *m <= last_due)
+        .max();
+    let started = milestones
+        .iter()
+        .find(|m| m.kind == MilestoneKind::ConstructionStarted)
+        .and_then(|m| m.actual_date)
+        .filter(|d| *d <= as_of);
+    let missing = feidi_core::schedule::months_missing(last_reported, started, last_due);
+    let rule = app.store.light_rule().await?;
+    let reporting = rule.for_missing_reports(missing);
     Ok(Progress {
         as_of,
         year,
@@ -216,7 +255,10 @@ async fn progress_of(
         elapsed_months: elapsed,
         annual_light: annual,
         milestone_light: milestone,
-        light: Light::worst(annual.into_iter().chain(milestone)),
+        missing_reports: missing,
+        last_due_month: month_text(last_due),
+        reporting_light: reporting,
+        light: Light::worst(annual.into_iter().chain(milestone).chain(reporting)),
     })
 }
 

@@ -94,20 +94,40 @@ impl MilestoneKind {
     }
 }
 
-/// The light rule's thresholds, which admins may change (default: 30 days).
+/// The light rule's thresholds, which admins may change (default: 30 days; red with two
+/// monthly reports missing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LightRule {
     /// Up to this many days late (or overdue) is yellow; more is red.
     pub yellow_days: i64,
+    /// A project with a monthly report missing past its due day is yellow; with this many
+    /// months missing it is red.
+    pub report_red_months: i64,
 }
 
 impl Default for LightRule {
     fn default() -> Self {
-        Self { yellow_days: 30 }
+        Self {
+            yellow_days: 30,
+            report_red_months: 2,
+        }
     }
 }
 
 impl LightRule {
+    /// The reporting light of a project missing `months` monthly reports (none: it owes none
+    /// yet): all sent → green, some missing → yellow, `report_red_months` or more → red.
+    pub fn for_missing_reports(self, months: Option<u32>) -> Option<Light> {
+        let months = i64::from(months?);
+        Some(if months == 0 {
+            Light::Green
+        } else if months < self.report_red_months.max(1) {
+            Light::Yellow
+        } else {
+            Light::Red
+        })
+    }
+
     /// The light of a milestone that is `days_late` days late or overdue (≤ 0: on track).
     pub fn for_lateness(self, days_late: i64) -> Light {
         if days_late <= 0 {
@@ -163,17 +183,20 @@ pub fn lateness_days(planned: NaiveDate, actual: Option<NaiveDate>, as_of: Naive
 }
 
 /// A project's light (M3): the worst of its milestone lights (from the greatest lateness among
-/// its milestones, if it has any) and its annual light. None when it has neither.
+/// its milestones, if it has any), its annual light and its reporting light. None when it has
+/// none of them.
 pub fn project_light(
     max_lateness: Option<i64>,
     rule: LightRule,
     ytd_completed: Money,
     annual_plan: Option<Money>,
     elapsed_months: u32,
+    missing_reports: Option<u32>,
 ) -> Option<Light> {
     let milestone = max_lateness.map(|days| rule.for_lateness(days));
     let annual = annual_light(ytd_completed, annual_plan, elapsed_months);
-    Light::worst(milestone.into_iter().chain(annual))
+    let reporting = rule.for_missing_reports(missing_reports);
+    Light::worst(milestone.into_iter().chain(annual).chain(reporting))
 }
 
 /// What a milestone's planned and actual dates are set to.
@@ -335,6 +358,44 @@ pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
 }
 
+/// The last month whose report was due by day `as_of`: month M's report is due by the end of
+/// day `due_day` of month M + 1, so as of 2023-07-07 with reports due on the 5th that is
+/// 2023-06, and as of 2023-07-05 it is still 2023-05.
+pub fn last_due_month(as_of: NaiveDate, due_day: u32) -> (i32, u32) {
+    let back = if as_of.day() > due_day { 1 } else { 2 };
+    months_before((as_of.year(), as_of.month()), back)
+}
+
+fn months_before((year, month): (i32, u32), n: u32) -> (i32, u32) {
+    let index = year * 12 + month as i32 - 1 - n as i32;
+    (index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
+}
+
+fn month_index((year, month): (i32, u32)) -> i64 {
+    i64::from(year) * 12 + i64::from(month)
+}
+
+/// How many monthly reports a project has missing by its last due month: the months after the
+/// last it reported — or, if it never reported, from the month its construction started — up
+/// to `last_due`. None when it owes none yet (it never reported and has not started).
+pub fn months_missing(
+    last_reported: Option<(i32, u32)>,
+    started: Option<NaiveDate>,
+    last_due: (i32, u32),
+) -> Option<u32> {
+    let first_owed = match (last_reported, started) {
+        (Some(last), _) => month_index(last) + 1,
+        (None, Some(day)) => month_index((day.year(), day.month())),
+        (None, None) => return None,
+    };
+    let owed = month_index(last_due) - first_owed + 1;
+    if last_reported.is_none() && owed <= 0 {
+        // Started after the last due month: nothing is owed yet.
+        return None;
+    }
+    Some(u32::try_from(owed.max(0)).unwrap_or(u32::MAX))
+}
+
 /// Whether the report of a month counts as of day `as_of`: its month has ended by then.
 pub fn month_counts(year: i32, month: u32, as_of: NaiveDate) -> bool {
     month_end(year, month).is_some_and(|end| end <= as_of)
@@ -395,6 +456,8 @@ pub enum RedReason {
         year_to_date: Money,
         annual_plan: Money,
     },
+    /// This many monthly reports missing, the first of them `since` (`YYYY-MM`).
+    ReportsMissing { months: u32, since: String },
 }
 
 impl RedReason {
@@ -419,13 +482,21 @@ impl RedReason {
             (Self::AnnualBehind { ratio, .. }, Lang::En) => {
                 format!("annual investment at {}% of its time share", ratio.percent())
             }
+            (Self::ReportsMissing { months, since }, Lang::Zh) => {
+                format!("缺报月报{months}个月（自{since}起）")
+            }
+            (Self::ReportsMissing { months, since }, Lang::En) => {
+                let s = if *months == 1 { "" } else { "s" };
+                format!("{months} monthly report{s} missing (since {since})")
+            }
         }
     }
 }
 
 /// The reasons a project is red as of `as_of`: each milestone (kind, planned, actual) late or
 /// overdue beyond `rule`'s threshold, then the year's investment if it is behind its
-/// time-proportional share of the plan after `elapsed` months.
+/// time-proportional share of the plan after `elapsed` months, then its missing monthly reports
+/// (how many, up to which last due month) if they are enough to be red.
 pub fn red_reasons(
     milestones: impl IntoIterator<Item = (MilestoneKind, NaiveDate, Option<NaiveDate>)>,
     year_to_date: Money,
@@ -433,6 +504,7 @@ pub fn red_reasons(
     as_of: NaiveDate,
     rule: LightRule,
     elapsed: u32,
+    missing: Option<(u32, (i32, u32))>,
 ) -> Vec<RedReason> {
     let mut reasons: Vec<RedReason> = milestones
         .into_iter()
@@ -458,6 +530,15 @@ pub fn red_reasons(
             ),
             year_to_date,
             annual_plan: plan,
+        });
+    }
+    if let Some((months, last_due)) = missing
+        && rule.for_missing_reports(Some(months)) == Some(Light::Red)
+    {
+        let (y, m) = months_before(last_due, months - 1);
+        reasons.push(RedReason::ReportsMissing {
+            months,
+            since: format!("{y:04}-{m:02}"),
         });
     }
     reasons
@@ -536,22 +617,42 @@ mod tests {
         let plan = Some(Money::from_hundredths(1200));
         // On schedule and on plan: green.
         assert_eq!(
-            project_light(Some(-3), rule, Money::from_hundredths(600), plan, 6),
+            project_light(Some(-3), rule, Money::from_hundredths(600), plan, 6, Some(0)),
             Some(Light::Green)
         );
         // A milestone 40 days overdue makes it red however the money goes.
         assert_eq!(
-            project_light(Some(40), rule, Money::from_hundredths(600), plan, 6),
+            project_light(Some(40), rule, Money::from_hundredths(600), plan, 6, Some(0)),
             Some(Light::Red)
         );
         // Behind on the money (r = 0.9): yellow.
         assert_eq!(
-            project_light(Some(0), rule, Money::from_hundredths(540), plan, 6),
+            project_light(Some(0), rule, Money::from_hundredths(540), plan, 6, None),
             Some(Light::Yellow)
         );
-        // No milestones and no plan: no light at all.
+        // On schedule and on plan, but last month's report missing: yellow; two missing: red.
+        for (missing, light) in [(1, Light::Yellow), (2, Light::Red), (7, Light::Red)] {
+            assert_eq!(
+                project_light(
+                    Some(-3),
+                    rule,
+                    Money::from_hundredths(600),
+                    plan,
+                    6,
+                    Some(missing)
+                ),
+                Some(light),
+                "{missing} missing"
+            );
+        }
+        // Reporting alone gives a light.
         assert_eq!(
-            project_light(None, rule, Money::from_hundredths(540), None, 6),
+            project_light(None, rule, Money::ZERO, None, 6, Some(0)),
+            Some(Light::Green)
+        );
+        // No milestones, no plan and no reports owed: no light at all.
+        assert_eq!(
+            project_light(None, rule, Money::from_hundredths(540), None, 6, None),
             None
         );
     }
@@ -585,7 +686,10 @@ mod tests {
 
     #[test]
     fn the_threshold_is_configurable() {
-        let strict = LightRule { yellow_days: 7 };
+        let strict = LightRule {
+            yellow_days: 7,
+            ..LightRule::default()
+        };
         let status = milestone_status(d("2023-06-30"), Some(d("2023-07-08")), d("2023-08-01"), strict);
         assert_eq!(status.light, Light::Red);
     }
@@ -680,7 +784,10 @@ mod tests {
     fn a_red_project_says_why() {
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
         let as_of = day("2023-07-07");
-        let rule = LightRule { yellow_days: 30 };
+        let rule = LightRule {
+            yellow_days: 30,
+            report_red_months: 3,
+        };
         let reasons = red_reasons(
             [
                 (MilestoneKind::Signed, day("2023-01-01"), Some(day("2023-01-05"))),
@@ -696,6 +803,7 @@ mod tests {
             as_of,
             rule,
             6,
+            Some((3, (2023, 5))),
         );
         assert_eq!(
             reasons,
@@ -713,8 +821,53 @@ mod tests {
                     year_to_date: Money::from_hundredths(10_000),
                     annual_plan: Money::from_hundredths(1_000_000),
                 },
+                RedReason::ReportsMissing {
+                    months: 3,
+                    since: "2023-03".into(),
+                },
             ]
         );
         assert_eq!(reasons[1].words(crate::Lang::En), "topped out overdue by 67 days");
+        assert_eq!(reasons[3].words(crate::Lang::Zh), "缺报月报3个月（自2023-03起）");
+        // Two missing is yellow under this rule: no reason to be red.
+        let yellow = red_reasons([], Money::ZERO, None, as_of, rule, 6, Some((2, (2023, 5))));
+        assert!(yellow.is_empty(), "{yellow:?}");
+    }
+
+    #[test]
+    fn reports_are_missing_from_the_month_after_the_last_one_to_the_last_due() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
+        // Reports due on the 5th: on the 5th itself the month before last is the last due.
+        assert_eq!(last_due_month(day("2023-07-05"), 5), (2023, 5));
+        assert_eq!(last_due_month(day("2023-07-06"), 5), (2023, 6));
+        assert_eq!(last_due_month(day("2023-01-03"), 5), (2022, 11));
+        assert_eq!(last_due_month(day("2023-01-31"), 28), (2022, 12));
+        let due = (2023, 6);
+        assert_eq!(months_missing(Some((2023, 6)), None, due), Some(0));
+        assert_eq!(
+            months_missing(Some((2023, 7)), None, due),
+            Some(0),
+            "ahead of time"
+        );
+        assert_eq!(months_missing(Some((2023, 5)), None, due), Some(1));
+        assert_eq!(
+            months_missing(Some((2022, 11)), None, due),
+            Some(7),
+            "across a year"
+        );
+        // Never reported: owed from the month construction started.
+        assert_eq!(months_missing(None, Some(day("2023-06-20")), due), Some(1));
+        assert_eq!(months_missing(None, Some(day("2023-04-01")), due), Some(3));
+        assert_eq!(
+            months_missing(None, Some(day("2023-07-01")), due),
+            None,
+            "started after"
+        );
+        assert_eq!(months_missing(None, None, due), None, "owes nothing yet");
+        let rule = LightRule::default();
+        assert_eq!(rule.for_missing_reports(None), None);
+        assert_eq!(rule.for_missing_reports(Some(0)), Some(Light::Green));
+        assert_eq!(rule.for_missing_reports(Some(1)), Some(Light::Yellow));
+        assert_eq!(rule.for_missing_reports(Some(2)), Some(Light::Red));
     }
 }

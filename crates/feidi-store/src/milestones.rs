@@ -28,6 +28,7 @@ row! {
 const COLUMNS: &str = <Milestone as StoredRow>::COLUMNS;
 
 const LIGHT_RULE_KEY: &str = "light_rule.yellow_days";
+const REPORT_RED_KEY: &str = "light_rule.report_red_months";
 const REPORT_DUE_KEY: &str = "reports.due_day";
 const REPORT_DUE_DEFAULT: i64 = 5;
 const REFERENCE_DAY_KEY: &str = "programme.reference_day";
@@ -152,30 +153,46 @@ impl Store {
         default: i64,
         value: i64,
     ) -> StoreResult<i64> {
-        let before = self.setting_int(key, default).await?;
-        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, i64> {
+        self.set_settings_int(actor, vec![(key, default, value)]).await?;
+        Ok(value)
+    }
+
+    /// Sets whole-number settings (key, default, value) in one transaction, so that a form of
+    /// several is saved whole or not at all; each change with its audit entry.
+    pub(crate) async fn set_settings_int(
+        &self,
+        actor: Option<i64>,
+        settings: Vec<(&'static str, i64, i64)>,
+    ) -> StoreResult<()> {
+        let mut changes = Vec::with_capacity(settings.len());
+        for (key, default, value) in settings {
+            changes.push((key, self.setting_int(key, default).await?, value));
+        }
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
             Box::pin(async move {
                 let now = feidi_core::time::stamp(feidi_core::time::now());
-                sqlx::query(
-                    "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, version = settings.version + 1",
-                )
-                .bind(key)
-                .bind(value.to_string())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let audit = AuditWrite {
-                    actor,
-                    action: "update",
-                    entity: "setting",
-                    entity_id: None,
-                    before: Some(serde_json::json!({ key: before })),
-                    after: Some(serde_json::json!({ key: value })),
-                    note: Some(key.into()),
-                };
-                write_audit(&mut *tx, audit).await?;
-                Ok(value)
+                for (key, before, value) in changes {
+                    sqlx::query(
+                        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, version = settings.version + 1",
+                    )
+                    .bind(key)
+                    .bind(value.to_string())
+                    .bind(now.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                    let audit = AuditWrite {
+                        actor,
+                        action: "update",
+                        entity: "setting",
+                        entity_id: None,
+                        before: Some(serde_json::json!({ key: before })),
+                        after: Some(serde_json::json!({ key: value })),
+                        note: Some(key.into()),
+                    };
+                    write_audit(&mut *tx, audit).await?;
+                }
+                Ok(())
             })
         })
         .await
@@ -213,19 +230,46 @@ impl Store {
 
     /// The light rule in force (the documented default until an admin changes it).
     pub async fn light_rule(&self) -> StoreResult<LightRule> {
-        let default = LightRule::default().yellow_days;
+        let default = LightRule::default();
         Ok(LightRule {
-            yellow_days: self.setting_int(LIGHT_RULE_KEY, default).await?,
+            yellow_days: self.setting_int(LIGHT_RULE_KEY, default.yellow_days).await?,
+            report_red_months: self
+                .setting_int(REPORT_RED_KEY, default.report_red_months)
+                .await?,
         })
     }
 
-    /// Sets the light rule (admins).
+    /// Sets the light rule (admins): each threshold that changed, with its audit entry.
     pub async fn set_light_rule(&self, actor: Option<i64>, rule: LightRule) -> StoreResult<LightRule> {
-        let default = LightRule::default().yellow_days;
-        let yellow_days = self
-            .set_setting_int(actor, LIGHT_RULE_KEY, default, rule.yellow_days)
-            .await?;
-        Ok(LightRule { yellow_days })
+        let due_day = self.report_due_day().await?;
+        self.set_programme_rules(actor, rule, due_day).await?;
+        self.light_rule().await
+    }
+
+    /// Sets the light rule and the reports' due day at once (the settings page): all of them
+    /// or none; only what changed is written and audited.
+    pub async fn set_programme_rules(
+        &self,
+        actor: Option<i64>,
+        rule: LightRule,
+        due_day: i64,
+    ) -> StoreResult<()> {
+        let (default, before) = (LightRule::default(), self.light_rule().await?);
+        let before_day = self.report_due_day().await?;
+        let mut changes = Vec::new();
+        if rule.yellow_days != before.yellow_days {
+            changes.push((LIGHT_RULE_KEY, default.yellow_days, rule.yellow_days));
+        }
+        if rule.report_red_months != before.report_red_months {
+            changes.push((REPORT_RED_KEY, default.report_red_months, rule.report_red_months));
+        }
+        if due_day != before_day {
+            changes.push((REPORT_DUE_KEY, REPORT_DUE_DEFAULT, due_day));
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.set_settings_int(actor, changes).await
     }
 
     /// The day of the next month by which a month's report is due (default the 5th).

@@ -148,6 +148,21 @@ pub struct Standing {
     /// Approved investment of the year up to the cutoff month.
     pub year_to_date: Money,
     pub annual_plan: Option<Money>,
+    /// The last month it reported, up to the last month due (`YYYY-MM`).
+    pub last_report_month: Option<String>,
+    /// When its construction started, if by the day asked.
+    pub started: Option<chrono::NaiveDate>,
+}
+
+impl Standing {
+    /// How many monthly reports it has missing by `last_due` (see `feidi_core::schedule`).
+    pub fn missing_reports(&self, last_due: (i32, u32)) -> Option<u32> {
+        let last = self
+            .last_report_month
+            .as_deref()
+            .and_then(feidi_core::schedule::parse_month);
+        feidi_core::schedule::months_missing(last, self.started, last_due)
+    }
 }
 
 /// Days from text date `b` to text date `a`, in the backend's dialect. A date outside the
@@ -211,24 +226,31 @@ impl Store {
     }
 
     /// Every project of a part with what its light is judged from on day `as_of`
-    /// (`YYYY-MM-DD`): the year's approved investment up to `cutoff` and its plan for `year`.
+    /// (`YYYY-MM-DD`): the year's approved investment up to `cutoff` and its plan for `year`,
+    /// and its last report up to `last_due` (`YYYY-MM`) with the day its construction started.
     pub async fn standings(
         &self,
         part: Part,
         as_of: &str,
         year: i32,
         cutoff: &str,
+        last_due: &str,
     ) -> StoreResult<Vec<Standing>> {
         let late = days_between(
             self.backend,
             "CASE WHEN actual_date IS NOT NULL AND actual_date <= $1 THEN actual_date ELSE $1 END",
             "planned_date",
         );
-        let (cond, values) = part.condition("p.", 5);
+        let (cond, values) = part.condition("p.", 6);
         let sql = format!(
-            "SELECT p.id, p.category, p.zone_id, p.total_investment, m.late, y.ytd, a.planned_investment \
+            "SELECT p.id, p.category, p.zone_id, p.total_investment, m.late, m.started, y.ytd, a.planned_investment, \
+             lr.last_month \
              FROM projects p \
-             LEFT JOIN (SELECT project_id, CAST(MAX({late}) AS BIGINT) AS late FROM milestones GROUP BY project_id) m ON m.project_id = p.id \
+             LEFT JOIN (SELECT project_id, CAST(MAX({late}) AS BIGINT) AS late, \
+                        MAX(CASE WHEN kind = 'construction_started' AND actual_date <= $1 THEN actual_date END) AS started \
+                        FROM milestones GROUP BY project_id) m ON m.project_id = p.id \
+             LEFT JOIN (SELECT project_id, MAX(month) AS last_month FROM monthly_reports WHERE month <= $5 \
+                        GROUP BY project_id) lr ON lr.project_id = p.id \
              LEFT JOIN (SELECT project_id, CAST(SUM(completed_investment) AS BIGINT) AS ytd FROM monthly_reports \
                         WHERE status = 'approved' AND month >= $2 AND month <= $3 GROUP BY project_id) y ON y.project_id = p.id \
              LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $4 \
@@ -238,7 +260,8 @@ impl Store {
             .bind(as_of.to_string())
             .bind(format!("{year:04}-01"))
             .bind(cutoff.to_string())
-            .bind(i64::from(year));
+            .bind(i64::from(year))
+            .bind(last_due.to_string());
         // Streamed, not fetched whole: fifty thousand rows held at once as driver rows would
         // cost tens of megabytes; as standings they take a few.
         use futures_util::TryStreamExt;
@@ -254,6 +277,12 @@ impl Store {
                 max_lateness: c.opt_int("late")?,
                 year_to_date: Money::from_hundredths(c.opt_int("ytd")?.unwrap_or(0)),
                 annual_plan: c.opt_int("planned_investment")?.map(Money::from_hundredths),
+                last_report_month: c.opt_text("last_month")?,
+                // A bad date an earlier version stored counts as none, as in `days_between`.
+                started: c
+                    .opt_text("started")?
+                    .as_deref()
+                    .and_then(feidi_core::time::parse_day),
             });
         }
         Ok(out)

@@ -824,6 +824,9 @@ pub fn document() -> Value {
                 ("elapsed_months", id()),
                 ("annual_light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
                 ("milestone_light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
+                ("missing_reports", nullable(id())),
+                ("last_due_month", text()),
+                ("reporting_light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
                 ("light", nullable(json!({"enum": ["green", "yellow", "red"]}))),
             ], &["as_of", "year_to_date", "since_start"]))),
         ])}),
@@ -879,8 +882,8 @@ pub fn document() -> Value {
     paths.insert(
         "/settings/light-rule".into(),
         json!({
-            "get": operation("The milestone light rule in force", vec![], None, vec![answer("200", "the rule", Some(object(&[("yellow_days", id())], &["yellow_days"])))]),
-            "put": {"summary": "Change the light rule (admins)", "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("yellow_days", id())], &["yellow_days"])}}}, "responses": {"200": {"description": "the rule"}}},
+            "get": operation("The light rule in force: days late a milestone stays yellow, and months of missing monthly reports that make a project red (one missing past its due day is yellow)", vec![], None, vec![answer("200", "the rule", Some(object(&[("yellow_days", id()), ("report_red_months", id())], &["yellow_days", "report_red_months"])))]),
+            "put": {"summary": "Change the light rule (admins); report_red_months (1–24) may be left out to keep it", "requestBody": {"required": true, "content": {"application/json": {"schema": object(&[("yellow_days", id()), ("report_red_months", id())], &["yellow_days"])}}}, "responses": {"200": {"description": "the rule"}}},
         }),
     );
     let allow = json!({"type": "object", "properties": {"allow_internal": {"type": "boolean"}}, "required": ["allow_internal"]});

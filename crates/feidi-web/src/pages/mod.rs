@@ -8,6 +8,7 @@ mod imports;
 mod login;
 mod organisation;
 mod registry;
+mod settings;
 mod tokens;
 mod webhooks;
 
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(organisation::routes())
         .merge(webhooks::routes())
         .merge(tokens::routes())
+        .merge(settings::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(notice_shown_once))
 }

@@ -333,6 +333,15 @@ pub(super) fn progress_rows(
         None => ("—".to_string(), ""),
     };
     let (annual, annual_class) = light(p.annual_light);
+    let (reporting, reporting_class) = light(p.reporting_light);
+    // "黄（缺报1个月：2023-06）": how many months are missing, up to which.
+    let reporting = match p.missing_reports {
+        Some(n) if n > 0 => match lang {
+            Lang::Zh => format!("{reporting}（缺报{n}个月，截至{}）", p.last_due_month),
+            Lang::En => format!("{reporting} ({n} missing, up to {})", p.last_due_month),
+        },
+        _ => reporting,
+    };
     let (overall, overall_class) = light(p.light);
     vec![
         (
@@ -349,6 +358,7 @@ pub(super) fn progress_rows(
             "",
         ),
         (lang.t("progress.annual_light"), annual, annual_class),
+        (lang.t("progress.reporting_light"), reporting, reporting_class),
         (lang.t("progress.light"), overall, overall_class),
     ]
 }
