@@ -61,7 +61,15 @@ pub struct Cockpit {
     pub red_count: i64,
     /// The worst red projects (at most [`RED_LIST_MAX`]), each with why it is red.
     pub red_list: Vec<RedProject>,
+    /// The yellow ones likewise: what to watch before it turns red.
+    pub yellow_list: Vec<RedProject>,
     pub stages: Vec<StageProgress>,
+    /// The green projects and those with no light (at most [`RED_LIST_MAX`] each), for the
+    /// page's list behind each count; not in the API's answer, whose counts say it.
+    #[serde(skip)]
+    pub green_list: Vec<RedProject>,
+    #[serde(skip)]
+    pub unlit_list: Vec<RedProject>,
 }
 
 /// One category's or zone's part of the programme.
@@ -215,7 +223,8 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
 
     // The portfolio (today's) and the lights, in one pass over the projects.
     let mut lights = LightCounts::default();
-    let mut reds = Vec::new();
+    let (mut reds, mut yellows) = (Vec::new(), Vec::new());
+    let (mut greens, mut unlits) = (Vec::new(), Vec::new());
     let mut by_category: BTreeMap<usize, Share> = BTreeMap::new();
     let mut by_zone: BTreeMap<i64, Share> = BTreeMap::new();
     let (mut annual_plan, mut year_to_date) = (Money::ZERO, Money::ZERO);
@@ -230,13 +239,22 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
             missing,
         );
         match light {
-            Some(Light::Green) => lights.green += 1,
-            Some(Light::Yellow) => lights.yellow += 1,
+            Some(Light::Green) => {
+                lights.green += 1;
+                greens.push(s);
+            }
+            Some(Light::Yellow) => {
+                lights.yellow += 1;
+                yellows.push(s);
+            }
             Some(Light::Red) => {
                 lights.red += 1;
                 reds.push(s);
             }
-            None => lights.none += 1,
+            None => {
+                lights.none += 1;
+                unlits.push(s);
+            }
         }
         annual_plan += s.annual_plan.unwrap_or(Money::ZERO);
         year_to_date += s.year_to_date;
@@ -288,7 +306,17 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
     let project_count = standings.len() as i64;
     let total_investment: Money = standings.iter().map(|s| s.total_investment).sum();
     let red_count = reds.len() as i64;
-    let red_list = red_list(app, reds, as_of, rule, elapsed, &cutoff, last_due).await?;
+    let judged = Judged {
+        as_of,
+        rule,
+        elapsed,
+        cutoff: &cutoff,
+        last_due,
+    };
+    let red_list = listed(app, reds, Some(Light::Red), &judged).await?;
+    let yellow_list = listed(app, yellows, Some(Light::Yellow), &judged).await?;
+    let green_list = listed(app, greens, Some(Light::Green), &judged).await?;
+    let unlit_list = listed(app, unlits, None, &judged).await?;
     let mut by_zone: Vec<Share> = by_zone.into_values().collect();
     by_zone.sort_by(|a, b| {
         b.total_investment
@@ -314,7 +342,10 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
         lights,
         red_count,
         red_list,
+        yellow_list,
         stages: stages(app, as_of).await?,
+        green_list,
+        unlit_list,
     })
 }
 
@@ -353,25 +384,39 @@ fn trend(months: &BTreeMap<&str, Money>, cutoff: &str) -> Vec<TrendMonth> {
         .collect()
 }
 
-/// The worst red projects with their reasons: the milestones beyond the threshold, the annual
-/// share behind, and the problems their latest report names.
-async fn red_list(
-    app: &App,
-    mut reds: Vec<&feidi_store::Standing>,
+/// The day and the rule the projects' lights were judged by.
+struct Judged<'a> {
     as_of: NaiveDate,
     rule: feidi_core::schedule::LightRule,
     elapsed: u32,
-    cutoff: &str,
+    cutoff: &'a str,
     last_due: (i32, u32),
+}
+
+/// The projects of one light (none: those with no light), worst first (at most
+/// [`RED_LIST_MAX`]), each with the reasons for that light, its enterprise and A official, and
+/// the problems its latest report names.
+async fn listed(
+    app: &App,
+    mut projects: Vec<&feidi_store::Standing>,
+    light: Option<Light>,
+    judged: &Judged<'_>,
 ) -> AppResult<Vec<RedProject>> {
-    reds.sort_by(|a, b| {
+    let Judged {
+        as_of,
+        rule,
+        elapsed,
+        cutoff,
+        last_due,
+    } = *judged;
+    projects.sort_by(|a, b| {
         b.max_lateness
             .unwrap_or(i64::MIN)
             .cmp(&a.max_lateness.unwrap_or(i64::MIN))
             .then(a.project_id.cmp(&b.project_id))
     });
-    reds.truncate(RED_LIST_MAX);
-    let ids: Vec<i64> = reds.iter().map(|s| s.project_id).collect();
+    projects.truncate(RED_LIST_MAX);
+    let ids: Vec<i64> = projects.iter().map(|s| s.project_id).collect();
     let milestones = app.store.milestones_of(&ids).await?;
     let heads: HashMap<i64, feidi_store::ProjectHead> = app
         .store
@@ -387,21 +432,25 @@ async fn red_list(
         .into_iter()
         .map(|(id, month, text)| (id, (month, text)))
         .collect();
-    Ok(reds
+    Ok(projects
         .into_iter()
         .map(|s| {
-            let reasons = feidi_core::schedule::red_reasons(
-                milestones
-                    .iter()
-                    .filter(|m| m.project_id == s.project_id)
-                    .map(|m| (m.kind, m.planned_date, m.actual_date)),
-                s.year_to_date,
-                s.annual_plan,
-                as_of,
-                rule,
-                elapsed,
-                s.missing_reports(last_due).map(|months| (months, last_due)),
-            );
+            let reasons = match light {
+                Some(light) => feidi_core::schedule::light_reasons(
+                    light,
+                    milestones
+                        .iter()
+                        .filter(|m| m.project_id == s.project_id)
+                        .map(|m| (m.kind, m.planned_date, m.actual_date)),
+                    s.year_to_date,
+                    s.annual_plan,
+                    as_of,
+                    rule,
+                    elapsed,
+                    s.missing_reports(last_due).map(|months| (months, last_due)),
+                ),
+                None => Vec::new(),
+            };
             let (problems_month, problems) = match problems.get(&s.project_id) {
                 Some((month, text)) => (Some(month.clone()), Some(text.clone())),
                 None => (None, None),

@@ -506,11 +506,37 @@ pub fn red_reasons(
     elapsed: u32,
     missing: Option<(u32, (i32, u32))>,
 ) -> Vec<RedReason> {
+    light_reasons(
+        Light::Red,
+        milestones,
+        year_to_date,
+        annual_plan,
+        as_of,
+        rule,
+        elapsed,
+        missing,
+    )
+}
+
+/// The reasons a project shows `light` as of `as_of`: those of its milestones, its annual
+/// investment and its missing reports (as in [`red_reasons`]) whose own light is `light`.
+/// A yellow project's reasons are what to watch before it turns red.
+#[allow(clippy::too_many_arguments)]
+pub fn light_reasons(
+    light: Light,
+    milestones: impl IntoIterator<Item = (MilestoneKind, NaiveDate, Option<NaiveDate>)>,
+    year_to_date: Money,
+    annual_plan: Option<Money>,
+    as_of: NaiveDate,
+    rule: LightRule,
+    elapsed: u32,
+    missing: Option<(u32, (i32, u32))>,
+) -> Vec<RedReason> {
     let mut reasons: Vec<RedReason> = milestones
         .into_iter()
         .filter_map(|(milestone, planned, actual)| {
             let days = lateness_days(planned, actual, as_of);
-            if rule.for_lateness(days) != Light::Red {
+            if rule.for_lateness(days) != light {
                 return None;
             }
             Some(if actual.is_some_and(|a| a <= as_of) {
@@ -519,9 +545,11 @@ pub fn red_reasons(
                 RedReason::MilestoneOverdue { milestone, days }
             })
         })
+        .filter(|_| light != Light::Green)
         .collect();
     if let Some(plan) = annual_plan
-        && annual_light(year_to_date, Some(plan), elapsed) == Some(Light::Red)
+        && light != Light::Green
+        && annual_light(year_to_date, Some(plan), elapsed) == Some(light)
     {
         reasons.push(RedReason::AnnualBehind {
             ratio: crate::Ratio::of(
@@ -533,7 +561,8 @@ pub fn red_reasons(
         });
     }
     if let Some((months, last_due)) = missing
-        && rule.for_missing_reports(Some(months)) == Some(Light::Red)
+        && months > 0
+        && rule.for_missing_reports(Some(months)) == Some(light)
     {
         let (y, m) = months_before(last_due, months - 1);
         reasons.push(RedReason::ReportsMissing {
@@ -829,9 +858,36 @@ mod tests {
         );
         assert_eq!(reasons[1].words(crate::Lang::En), "topped out overdue by 67 days");
         assert_eq!(reasons[3].words(crate::Lang::Zh), "缺报月报3个月（自2023-03起）");
-        // Two missing is yellow under this rule: no reason to be red.
-        let yellow = red_reasons([], Money::ZERO, None, as_of, rule, 6, Some((2, (2023, 5))));
-        assert!(yellow.is_empty(), "{yellow:?}");
+        // Two missing is yellow under this rule: no reason to be red, one to be yellow.
+        let missing = Some((2, (2023, 5)));
+        let red = red_reasons([], Money::ZERO, None, as_of, rule, 6, missing);
+        assert!(red.is_empty(), "{red:?}");
+        // A milestone 19 days late is yellow under 30 days; so is r = 0.9.
+        let yellow = light_reasons(
+            Light::Yellow,
+            [(
+                MilestoneKind::Completed,
+                day("2023-05-01"),
+                Some(day("2023-05-20")),
+            )],
+            Money::from_hundredths(540),
+            Some(Money::from_hundredths(1200)),
+            as_of,
+            rule,
+            6,
+            missing,
+        );
+        assert_eq!(
+            yellow
+                .iter()
+                .map(|r| r.words(crate::Lang::Zh))
+                .collect::<Vec<_>>(),
+            [
+                "竣工滞后19天完成",
+                "年度投资序时进度仅90.0%",
+                "缺报月报2个月（自2023-04起）"
+            ]
+        );
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub struct Segment {
     pub class: &'static str,
     pub count: i64,
     pub legend: String,
+    /// Where the segment and its legend lead: the list behind the count.
+    pub href: Option<String>,
 }
 
 /// One bar split in proportion to its segments, with a legend under it.
@@ -106,6 +108,7 @@ pub fn stacked_bar(title: &str, segments: &[Segment]) -> String {
             scale(s.count, total, width)
         };
         if w > 0 {
+            link_open(&mut out, s);
             let _ = write!(
                 out,
                 r#"<rect class="{c}" x="{x}" y="0" width="{w}" height="{bar_h}"/>"#,
@@ -119,12 +122,14 @@ pub fn stacked_bar(title: &str, segments: &[Segment]) -> String {
                     n = s.count
                 );
             }
+            link_close(&mut out, s);
         }
         x += w;
     }
     let step = width / segments.len().max(1) as i64;
     for (i, s) in segments.iter().enumerate() {
         let lx = i as i64 * step;
+        link_open(&mut out, s);
         let _ = write!(
             out,
             r#"<rect class="{c}" x="{lx}" y="{ly}" width="14" height="14" rx="2"/><text class="legend" x="{tx}" y="{ty}">{t}</text>"#,
@@ -134,9 +139,22 @@ pub fn stacked_bar(title: &str, segments: &[Segment]) -> String {
             ty = bar_h + 26,
             t = esc(&s.legend)
         );
+        link_close(&mut out, s);
     }
     out.push_str("</svg>");
     out
+}
+
+fn link_open(out: &mut String, s: &Segment) {
+    if let Some(href) = &s.href {
+        let _ = write!(out, r#"<a href="{}" class="seg-{}">"#, esc(href), s.class);
+    }
+}
+
+fn link_close(out: &mut String, s: &Segment) {
+    if s.href.is_some() {
+        out.push_str("</a>");
+    }
 }
 
 /// One month of the trend: its amount and the running total, with the texts to show.
@@ -485,11 +503,13 @@ mod tests {
                     class: "green",
                     count: 3,
                     legend: "绿 3".into(),
+                    href: Some("/cockpit?light=green&as_of=2023-07-07#light-list".into()),
                 },
                 Segment {
                     class: "red",
                     count: 1,
                     legend: "红 1".into(),
+                    href: None,
                 },
             ],
         );
@@ -498,5 +518,14 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains(r#"<rect class="red" x="420" y="0" width="140""#));
+        // A segment with a place to go is a link there, its text escaped; one without is not.
+        assert!(svg.contains(
+            r##"<a href="/cockpit?light=green&amp;as_of=2023-07-07#light-list" class="seg-green">"##
+        ));
+        assert_eq!(
+            svg.matches("<a ").count(),
+            2,
+            "the green bar and its legend: {svg}"
+        );
     }
 }

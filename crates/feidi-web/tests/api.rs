@@ -1048,6 +1048,46 @@ async fn the_cockpit_counts_lights_and_names_reasons(backend: Backend) {
     assert_eq!(c["red_count"], 1);
     assert_eq!(c["red_list"][0]["name"], "严重滞后");
     assert_eq!(c["by_category"][0]["name"], "产业项目");
+    // The yellow ones are listed too, each with why: what to watch before it turns red.
+    assert_eq!(c["yellow_list"][0]["name"], "略迟竣工", "{c}");
+    assert_eq!(
+        c["yellow_list"][0]["reasons"][0],
+        json!({"kind": "milestone_late", "milestone": "completed", "days": 19})
+    );
+    // On the page every count leads to its list: red and yellow below, green and the unlit
+    // on asking.
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let (_, html) = app.page(&session, "/cockpit?as_of=2023-07-07").await;
+    for link in [
+        "href=\"#red-list\"",
+        "href=\"#yellow-list\"",
+        "light=green#light-list",
+        "light=none#light-list",
+    ] {
+        assert!(html.contains(link), "the light bar links {link}");
+    }
+    let yellow = html
+        .split("id=\"yellow-list\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    assert!(
+        yellow.contains("略迟竣工") && yellow.contains("竣工滞后19天完成"),
+        "{yellow}"
+    );
+    let (_, html) = app.page(&session, "/cockpit?as_of=2023-07-07&light=green").await;
+    let green = html
+        .split("id=\"light-list\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    assert!(
+        green.contains("提前封顶") && green.contains("按期签约") && !green.contains("严重滞后"),
+        "{green}"
+    );
+    let (_, html) = app.page(&session, "/cockpit?as_of=2023-07-07&light=none").await;
+    assert!(html.contains("暂无灯号的项目 (1)") && html.contains("无节点"));
     // A reader of English, right after a reader of Chinese: the same figures, in English.
     let reader = app.user("reader_en", "leader", None).await;
     let (status, user) = app

@@ -181,6 +181,16 @@ pub struct StageView {
     pub targets: Vec<TargetView>,
 }
 
+/// The projects behind one light's count.
+pub struct LightList {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub count: i64,
+    pub rows: Vec<RedView>,
+    /// Printed with the cockpit's one page (the red list); the others are for the screen.
+    pub print: bool,
+}
+
 pub struct RedView {
     pub project_id: i64,
     pub name: String,
@@ -210,8 +220,8 @@ struct CockpitPage {
     zone_svg: String,
     trend_svg: String,
     stages: Vec<StageView>,
-    red_count: i64,
-    reds: Vec<RedView>,
+    /// The red list, and on the screen the yellow one and any list asked for by its count.
+    lists: Vec<LightList>,
     /// The appeals (M5) now: (label, value, element id).
     appeals: Vec<(&'static str, String, &'static str)>,
     /// Read as of the programme's reference day (its data stop there), not today.
@@ -239,7 +249,14 @@ async fn cockpit_page(
         let wall = params.get("wall").is_some_and(|v| v == "1");
         let mut c = Chrome::for_caller(&caller, "cockpit");
         c.body_class = if wall { "wall" } else { "" };
-        let mut page = view(c, &data, &zone_names, wall, lang);
+        let mut page = view(
+            c,
+            &data,
+            &zone_names,
+            wall,
+            params.get("light").map(String::as_str),
+            lang,
+        );
         page.at_reference = at_reference;
         let a = feidi_app::programme::AppealCounts::of(
             &*feidi_app::programme::appeal_figures(&state.app)
@@ -284,7 +301,14 @@ fn yi(m: Money) -> String {
     m.in_yi()
 }
 
-fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: Lang) -> CockpitPage {
+fn view(
+    c: Chrome,
+    d: &Cockpit,
+    zone_names: &[(i64, String)],
+    wall: bool,
+    asked_light: Option<&str>,
+    lang: Lang,
+) -> CockpitPage {
     let t = |k| lang.t(k);
     let yi_unit = t("unit.yi");
     let zone_name = |id: i64| {
@@ -353,29 +377,32 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
             unit: format!("{yi_unit} / {} {}", t("cockpit.plan"), yi(d.annual_plan)),
         },
     ];
+    // Each count leads to the list behind it: red and yellow are on the page; green and
+    // those with no light are listed on asking.
+    let here = query.join("&");
+    let segment = |class: &'static str, count: i64, key: &'static str, href: String| svg::Segment {
+        class,
+        count,
+        legend: format!("{} {count}", t(key)),
+        href: (!wall).then_some(href),
+    };
     let lights_svg = svg::stacked_bar(
         t("cockpit.lights"),
         &[
-            svg::Segment {
-                class: "green",
-                count: d.lights.green,
-                legend: format!("{} {}", t("light.green"), d.lights.green),
-            },
-            svg::Segment {
-                class: "yellow",
-                count: d.lights.yellow,
-                legend: format!("{} {}", t("light.yellow"), d.lights.yellow),
-            },
-            svg::Segment {
-                class: "red",
-                count: d.lights.red,
-                legend: format!("{} {}", t("light.red"), d.lights.red),
-            },
-            svg::Segment {
-                class: "none",
-                count: d.lights.none,
-                legend: format!("{} {}", t("light.none"), d.lights.none),
-            },
+            segment(
+                "green",
+                d.lights.green,
+                "light.green",
+                format!("/cockpit?{here}&light=green#light-list"),
+            ),
+            segment("yellow", d.lights.yellow, "light.yellow", "#yellow-list".into()),
+            segment("red", d.lights.red, "light.red", "#red-list".into()),
+            segment(
+                "none",
+                d.lights.none,
+                "light.none",
+                format!("/cockpit?{here}&light=none#light-list"),
+            ),
         ],
     );
     let share_rows = |shares: &[feidi_app::cockpit::Share]| {
@@ -473,31 +500,65 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
                 .collect(),
         })
         .collect();
-    let reds = d
-        .red_list
-        .iter()
-        .map(|r| RedView {
-            project_id: r.project_id,
-            name: r.name.clone(),
-            category: r.category.label(lang),
-            zone: zone_name(r.zone_id),
-            reasons: r.reasons.iter().map(|x| x.words(lang)).collect(),
-            who: [
-                r.enterprise.clone(),
-                r.a_official
+    let views = |list: &[feidi_app::cockpit::RedProject]| -> Vec<RedView> {
+        list.iter()
+            .map(|r| RedView {
+                project_id: r.project_id,
+                name: r.name.clone(),
+                category: r.category.label(lang),
+                zone: zone_name(r.zone_id),
+                reasons: r.reasons.iter().map(|x| x.words(lang)).collect(),
+                who: [
+                    r.enterprise.clone(),
+                    r.a_official
+                        .as_ref()
+                        .map(|a| format!("{} {a}", lang.t("cockpit.a_short"))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+                problems: r
+                    .problems
                     .as_ref()
-                    .map(|a| format!("{} {a}", lang.t("cockpit.a_short"))),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · "),
-            problems: r
-                .problems
-                .as_ref()
-                .map(|p| format!("{}（{}）", p, r.problems_month.clone().unwrap_or_default())),
-        })
-        .collect();
+                    .map(|p| format!("{}（{}）", p, r.problems_month.clone().unwrap_or_default())),
+            })
+            .collect()
+    };
+    let list = |id: &'static str,
+                key: &'static str,
+                count: i64,
+                projects: &[feidi_app::cockpit::RedProject]| LightList {
+        id,
+        title: t(key),
+        count,
+        rows: views(projects),
+        print: id == "red-list",
+    };
+    let mut lists = vec![list("red-list", "cockpit.red_list", d.red_count, &d.red_list)];
+    if !wall {
+        lists.push(list(
+            "yellow-list",
+            "cockpit.yellow_list",
+            d.lights.yellow,
+            &d.yellow_list,
+        ));
+        match asked_light {
+            Some("green") => lists.push(list(
+                "light-list",
+                "cockpit.green_list",
+                d.lights.green,
+                &d.green_list,
+            )),
+            Some("none") => lists.push(list(
+                "light-list",
+                "cockpit.unlit_list",
+                d.lights.none,
+                &d.unlit_list,
+            )),
+            _ => {}
+        }
+    }
     CockpitPage {
         appeals: Vec::new(),
         c,
@@ -533,7 +594,6 @@ fn view(c: Chrome, d: &Cockpit, zone_names: &[(i64, String)], wall: bool, lang: 
         zone_svg,
         trend_svg,
         stages,
-        red_count: d.red_count,
-        reds,
+        lists,
     }
 }
