@@ -160,13 +160,28 @@ pub async fn cockpit(
     as_of: NaiveDate,
     part: Part,
 ) -> AppResult<Arc<Cockpit>> {
+    require_whole_programme(who)?;
+    // The version is read before the figures, so a write racing the build can only make the
+    // kept cockpit look older than it is (and be built again), never newer.
+    let version = app.store.data_versions(SOURCES).await?;
+    kept_or_built(app, version, lang, as_of, part).await
+}
+
+fn require_whole_programme(who: &Principal) -> AppResult<()> {
     require(who, Action::Read, Entity::Programme)?;
     if who.scope() != Scope::All {
         return Err(AppError::Forbidden);
     }
-    // The version is read before the figures, so a write racing the build can only make the
-    // kept cockpit look older than it is (and be built again), never newer.
-    let version = app.store.data_versions(SOURCES).await?;
+    Ok(())
+}
+
+async fn kept_or_built(
+    app: &App,
+    version: i64,
+    lang: Lang,
+    as_of: NaiveDate,
+    part: Part,
+) -> AppResult<Arc<Cockpit>> {
     let key = format!("{as_of}|{:?}|{:?}", part.zone_id, part.category);
     if let Some(kept) = app.cockpits.get(&key, version) {
         return Ok(in_language(kept, lang));
@@ -181,6 +196,51 @@ pub async fn cockpit(
     let built = Arc::new(build(app, as_of, part).await?);
     app.cockpits.put(key, version, built.clone());
     Ok(in_language(built, lang))
+}
+
+/// What the cockpit's page needs besides the figures: the programme's reference day and the
+/// zones for its filter. Kept with the same data versions as the cockpits (settings and zones
+/// among them), so a view of the page reads the database once when nothing has changed.
+pub struct Frame {
+    pub reference_day: Option<NaiveDate>,
+    pub zones: Vec<(i64, String)>,
+}
+
+/// The cockpit as its page shows it: of the day asked (`as_of`, `today`), else of the
+/// programme's reference day where its data stop before today; with the zones for the filter.
+pub struct PageCockpit {
+    pub cockpit: Arc<Cockpit>,
+    /// Whether the reference day was taken for want of a day asked.
+    pub at_reference: bool,
+    pub frame: Arc<Frame>,
+}
+
+pub async fn for_page(
+    app: &App,
+    who: &Principal,
+    lang: Lang,
+    params: &HashMap<String, String>,
+) -> AppResult<PageCockpit> {
+    require_whole_programme(who)?;
+    let part = part(params)?;
+    let version = app.store.data_versions(SOURCES).await?;
+    let frame = match app.frames.get("frame", version) {
+        Some(kept) => kept,
+        None => {
+            let frame = Arc::new(Frame {
+                reference_day: app.store.reference_day().await?,
+                zones: app.store.names(NameList::Zones, Scope::All).await?,
+            });
+            app.frames.put("frame".into(), version, frame.clone());
+            frame
+        }
+    };
+    let (as_of, at_reference) = crate::programme::pick_day(params, frame.reference_day)?;
+    Ok(PageCockpit {
+        cockpit: kept_or_built(app, version, lang, as_of, part).await?,
+        at_reference,
+        frame,
+    })
 }
 
 /// The cockpit with the categories' names in `lang`: one is kept for every reader, its names

@@ -42,6 +42,8 @@ pub struct App {
     /// List answers, per data version of their table.
     answers: Arc<memo::AnswerMemo>,
     cockpits: Arc<memo::ValueMemo<cockpit::Cockpit>>,
+    /// The cockpit page's reference day and zones, with the cockpits' data versions.
+    frames: Arc<memo::ValueMemo<cockpit::Frame>>,
     /// The appeal figures, per minute (overdue moves with the clock) and data version.
     appeal_figures: Arc<memo::ValueMemo<feidi_store::AppealFigures>>,
     /// Held while the appeal figures are worked out again, so that requests arriving meanwhile
@@ -58,6 +60,7 @@ impl App {
             credentials: Default::default(),
             answers: Default::default(),
             cockpits: Default::default(),
+            frames: Default::default(),
             appeal_figures: Default::default(),
             appeal_figures_busy: Default::default(),
             inboxes: Default::default(),

@@ -85,12 +85,31 @@ pub async fn default_day(app: &App, today: NaiveDate) -> AppResult<(NaiveDate, b
 /// A page's `as_of`: the one asked, else the default day; and whether the reference day was
 /// taken.
 pub async fn page_day(app: &App, params: &HashMap<String, String>) -> AppResult<(NaiveDate, bool)> {
+    let asked = params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty());
+    let reference = match asked {
+        None => app.store.reference_day().await?,
+        Some(_) => None,
+    };
+    pick_day(params, reference)
+}
+
+/// The day asked (`as_of`, or `today`), else the reference day where it is before today, else
+/// today; and whether the reference day was taken.
+pub(crate) fn pick_day(
+    params: &HashMap<String, String>,
+    reference: Option<NaiveDate>,
+) -> AppResult<(NaiveDate, bool)> {
     let today = feidi_core::time::today();
-    match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        Some("today") => Ok((today, false)),
-        Some(_) => Ok((as_of(params)?, false)),
-        None => default_day(app, today).await,
-    }
+    Ok(
+        match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            Some("today") => (today, false),
+            Some(_) => (as_of(params)?, false),
+            None => match reference {
+                Some(day) if day < today => (day, true),
+                _ => (today, false),
+            },
+        },
+    )
 }
 
 /// Reads `as_of` (default today in Shanghai).

@@ -148,8 +148,8 @@ pub struct Standing {
     /// Approved investment of the year up to the cutoff month.
     pub year_to_date: Money,
     pub annual_plan: Option<Money>,
-    /// The last month it reported, up to the last month due (`YYYY-MM`).
-    pub last_report_month: Option<String>,
+    /// The last month it reported, up to the last month due (year, month).
+    pub last_report_month: Option<(i32, u32)>,
     /// When its construction started, if by the day asked.
     pub started: Option<chrono::NaiveDate>,
 }
@@ -157,11 +157,7 @@ pub struct Standing {
 impl Standing {
     /// How many monthly reports it has missing by `last_due` (see `feidi_core::schedule`).
     pub fn missing_reports(&self, last_due: (i32, u32)) -> Option<u32> {
-        let last = self
-            .last_report_month
-            .as_deref()
-            .and_then(feidi_core::schedule::parse_month);
-        feidi_core::schedule::months_missing(last, self.started, last_due)
+        feidi_core::schedule::months_missing(self.last_report_month, self.started, last_due)
     }
 }
 
@@ -277,7 +273,10 @@ impl Store {
                 max_lateness: c.opt_int("late")?,
                 year_to_date: Money::from_hundredths(c.opt_int("ytd")?.unwrap_or(0)),
                 annual_plan: c.opt_int("planned_investment")?.map(Money::from_hundredths),
-                last_report_month: c.opt_text("last_month")?,
+                last_report_month: c
+                    .opt_text("last_month")?
+                    .as_deref()
+                    .and_then(feidi_core::schedule::parse_month),
                 // A bad date an earlier version stored counts as none, as in `days_between`.
                 started: c
                     .opt_text("started")?

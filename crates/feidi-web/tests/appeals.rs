@@ -1321,14 +1321,56 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     .await
     .expect("import");
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"calendar-errors\""));
     assert!(
-        bad.text()
-            .await
-            .unwrap_or_default()
-            .contains("id=\"calendar-errors\"")
+        html.contains("2027-10-09,rest\n</textarea>"),
+        "the pasted file stays in its box to be mended"
     );
     let (_, days) = app.admin("GET", "/calendar?year=2027", None).await;
     assert_eq!(days, json!([]));
+    // One date marked by hand with a slip: the form comes back as typed, the error beside
+    // the date, which takes the focus; then marked, with a message.
+    let slip = post(
+        &app.admin_token,
+        "/calendar",
+        vec![
+            ("date", "2027-02-30".into()),
+            ("kind", "workday".into()),
+            ("name", "春节调休".into()),
+        ],
+    )
+    .await
+    .expect("mark");
+    assert_eq!(slip.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = slip.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"error-date\""), "the error beside the date");
+    assert!(
+        html.contains("value=\"2027-02-30\" autofocus")
+            && html.contains("<option value=\"workday\" selected>")
+            && html.contains("value=\"春节调休\""),
+        "everything typed kept"
+    );
+    let marked = post(
+        &app.admin_token,
+        "/calendar",
+        vec![
+            ("date", "2027-02-20".into()),
+            ("kind", "workday".into()),
+            ("name", "春节调休".into()),
+        ],
+    )
+    .await
+    .expect("mark");
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    assert!(
+        marked
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or_default().starts_with("feidi_notice=")),
+        "a message for the next page"
+    );
     let good = post(
         &app.admin_token,
         "/calendar/import",
@@ -1343,7 +1385,7 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     let html = good.text().await.unwrap_or_default();
     assert!(html.contains("2027-10-09") && html.contains("调休上班"), "{html}");
     let (_, days) = app.admin("GET", "/calendar?year=2027", None).await;
-    assert_eq!(days.as_array().map(Vec::len), Some(2));
+    assert_eq!(days.as_array().map(Vec::len), Some(3), "the two imported and the one marked");
     let html = page(&park.a.1, "/calendar?year=2027")
         .await
         .expect("page")
@@ -1391,10 +1433,41 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     .await
     .expect("absence");
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"error-to\"") && html.contains("不能早于开始日期"),
+        "the error beside the end date"
+    );
+    assert!(
+        html.contains(&format!("value=\"{}\"", day(5)))
+            && html.contains(&format!("value=\"{}\" autofocus", day(2)))
+            && html.contains("value=\"x\""),
+        "everything typed kept, the bad field focused"
+    );
     let (_, mine) = app
         .call(&park.b.1, "GET", &format!("/users/{}/absences", park.b.0), None)
         .await;
     assert_eq!(mine.as_array().map(Vec::len), Some(1), "the bad one was not kept");
+    // Staff keeping someone else's absence: the official chosen stays chosen.
+    let html = post(
+        &park.leader.1,
+        "/absences",
+        vec![
+            ("user_id", park.member.0.to_string()),
+            ("from", "2027-13-01".into()),
+            ("to", day(2)),
+            ("reason", "休假".into()),
+        ],
+    )
+    .await
+    .expect("absence")
+    .text()
+    .await
+    .unwrap_or_default();
+    assert!(
+        html.contains(&format!("<option value=\"{}\" selected>", park.member.0)),
+        "the official chosen kept"
+    );
 
     // The task force pages list it with its leader; the enterprise page names its task force.
     let html = page(&park.a.1, "/task-forces")
@@ -1444,6 +1517,21 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
         StatusCode::FORBIDDEN,
         "enterprises do not change task forces"
     );
+    // On the page, someone who is no official is refused beside the field, with 422 (an
+    // official added through the form is below).
+    let refused = post(
+        &park.leader.1,
+        &members,
+        vec![("user_id", park.firm.0.to_string())],
+    )
+    .await
+    .expect("add");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"error-user_id\"") && html.contains("autofocus"),
+        "{html}"
+    );
     let (status, list) = app.call(&park.a.1, "GET", &members, None).await;
     assert_eq!(
         (status, list[0]["user_id"].as_i64()),
@@ -1491,6 +1579,14 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     .await
     .expect("add");
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    assert!(
+        added
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or_default().starts_with("feidi_notice=")),
+        "a message for the next page"
+    );
     let removed = post(
         &app.admin_token,
         &format!("{members}/{}/delete", park.member.0),

@@ -102,14 +102,33 @@ async fn main() {
     // Issue 20: what people see at their desks, on a wide screen and on a phone.
     let shots = format!("{out}/issue20");
     std::fs::create_dir_all(&shots).expect("output folder");
+    // A photo on the first appeal, sent from its page's form as a phone would (the login
+    // screenshot stands in for a photo of the site).
+    client.set_window_size(1440, 900).await.expect("resize");
+    client.goto(&format!("{base}/appeals/1")).await.expect("appeal");
+    let photo = std::fs::canonicalize(format!("{out}/login.png")).expect("a picture");
+    client
+        .find(Locator::Id("f-file"))
+        .await
+        .expect("file field")
+        .send_keys(&photo.to_string_lossy())
+        .await
+        .expect("choose the photo");
+    browser::click(&client, "do-attach").await;
+    client
+        .wait()
+        .for_element(Locator::Css("#attachment-list img.thumb"))
+        .await
+        .expect("the photo shown");
     for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
         client.set_window_size(width, height).await.expect("resize");
         for (page, name) in [
             ("/", "home-desk"),
             ("/reports", "approval-queue"),
             ("/cockpit", "cockpit"),
-            ("/appeals/1", "appeal"),
+            ("/appeals/1#attachments", "appeal"),
             ("/audit", "audit"),
+            ("/settings", "settings"),
         ] {
             client.goto(&format!("{base}{page}")).await.expect("page");
             save(&client, &shots, &format!("{name}-{size}")).await;
@@ -134,6 +153,17 @@ async fn main() {
             .await
             .expect("scroll");
         save(&client, &shots, &format!("report-form-error-{size}")).await;
+    }
+    // The cockpit and the dispatch report as they print: A4 landscape PDFs.
+    client.set_window_size(1440, 900).await.expect("resize");
+    for (page, name) in [
+        ("/cockpit?as_of=2023-07-07", "cockpit-print"),
+        ("/dispatch?month=2023-06", "dispatch-print"),
+    ] {
+        client.goto(&format!("{base}{page}")).await.expect("page");
+        let file = format!("{shots}/{name}.pdf");
+        std::fs::write(&file, browser::printed(&client).await).expect("write");
+        println!("{file}");
     }
     // The wall display: a screen of 1920 × 1080 exactly.
     let wall = browser::screen(&driver, 1920, 1080).await;

@@ -12,7 +12,6 @@ use axum::routing::get;
 use feidi_core::model::Category;
 use feidi_core::programme::StageState;
 use feidi_core::{Lang, Money};
-use feidi_store::NameList;
 
 use super::registry::Opt;
 use super::{Chrome, shown, url_encode};
@@ -20,7 +19,7 @@ use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::{ApiResult, ForLang};
 use crate::svg;
-use feidi_app::cockpit::{Cockpit, cockpit, part};
+use feidi_app::cockpit::Cockpit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -235,24 +234,18 @@ async fn cockpit_page(
 ) -> Response {
     let result: ApiResult<CockpitPage> = async {
         let lang = caller.lang();
-        let (as_of, at_reference) = feidi_app::programme::page_day(&state.app, &params)
+        let page_cockpit = feidi_app::cockpit::for_page(&state.app, &caller.principal(), lang, &params)
             .await
             .for_lang(lang)?;
-        let who = caller.principal();
-        let part = part(&params).for_lang(lang)?;
-        let data = cockpit(&state.app, &who, lang, as_of, part)
-            .await
-            .for_lang(lang)?;
-        let zone_names = feidi_app::registry::names(&state.app, &who, NameList::Zones)
-            .await
-            .for_lang(lang)?;
+        let (data, at_reference) = (page_cockpit.cockpit, page_cockpit.at_reference);
+        let zone_names = &page_cockpit.frame.zones;
         let wall = params.get("wall").is_some_and(|v| v == "1");
         let mut c = Chrome::for_caller(&caller, "cockpit");
         c.body_class = if wall { "wall" } else { "" };
         let mut page = view(
             c,
             &data,
-            &zone_names,
+            zone_names,
             wall,
             params.get("light").map(String::as_str),
             lang,

@@ -244,6 +244,74 @@ pub fn error_page(caller: &Caller, err: ApiError) -> Response {
     message(Chrome::for_caller(caller, ""), status, title, text)
 }
 
+/// What a refused form held, to show it again: each field as typed, each error beside its
+/// field in the reader's language, and the first bad field to focus.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Typed {
+    values: std::collections::HashMap<String, String>,
+    errors: Vec<(String, String)>,
+}
+
+impl Typed {
+    pub(crate) fn of(
+        fields: &serde_json::Map<String, serde_json::Value>,
+        errors: &feidi_core::FieldErrors,
+        lang: Lang,
+    ) -> Self {
+        Self {
+            values: fields
+                .iter()
+                .filter(|(k, _)| k.as_str() != crate::auth::CSRF_FIELD)
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
+                .collect(),
+            errors: errors
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), e.flaw.message(lang)))
+                .collect(),
+        }
+    }
+
+    /// The field as typed (empty on a fresh form).
+    pub(crate) fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    /// Whether a choice was the one made.
+    pub(crate) fn chose(&self, name: &str, option: &str) -> bool {
+        self.value(name) == option
+    }
+
+    /// The field's error, in words.
+    pub(crate) fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether this is the first field with an error, which takes the focus.
+    pub(crate) fn focus(&self, name: &str) -> bool {
+        self.errors.first().is_some_and(|(f, _)| f == name)
+    }
+
+    /// Errors of fields the form does not show (named by the caller), joined.
+    pub(crate) fn others(&self, shown: &[&str]) -> Option<String> {
+        let rest: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!rest.is_empty()).then(|| rest.join("；"))
+    }
+}
+
 /// A list's place among its pages and the links to the pages beside it, which keep the list's
 /// other parameters (filters, sort). Shown by `pager.html`.
 pub(crate) struct Pager {

@@ -45,7 +45,10 @@ struct CalendarPage {
     days: Vec<(String, String, String)>,
     may_edit: bool,
     notice: Option<String>,
+    /// The lines of a refused calendar file.
     errors: Vec<String>,
+    /// The mark form, or the file, as typed when refused.
+    typed: super::Typed,
 }
 
 async fn calendar_view(state: &AppState, caller: &Caller, year: i32) -> Result<CalendarPage, ApiError> {
@@ -74,6 +77,7 @@ async fn calendar_view(state: &AppState, caller: &Caller, year: i32) -> Result<C
         may_edit: caller.principal().may(Action::Write, Entity::Calendar),
         notice: None,
         errors: Vec::new(),
+        typed: super::Typed::default(),
     })
 }
 
@@ -117,14 +121,13 @@ async fn mark_day(State(state): State<AppState>, form: FormInput) -> Response {
         .await
         .for_lang(caller.lang())
     {
-        Ok(_) => Redirect::to(&format!("/calendar?year={}", year_of(&date))).into_response(),
+        Ok(_) => super::redirect_with_notice(
+            &format!("/calendar?year={}", year_of(&date)),
+            &format!("{}{date}", caller.lang().t("calendar.marked")),
+        ),
         Err(ApiError::Invalid(errors, lang)) => match calendar_view(&state, &caller, year_of(&date)).await {
             Ok(mut view) => {
-                view.errors = errors
-                    .0
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
-                    .collect();
+                view.typed = super::Typed::of(&fields, &errors, lang);
                 render(StatusCode::UNPROCESSABLE_ENTITY, &view)
             }
             Err(e) => error_page(&caller, e),
@@ -173,6 +176,8 @@ async fn import_days(State(state): State<AppState>, form: FormInput) -> Response
         }
         Err(errors) => match calendar_view(&state, &caller, year).await {
             Ok(mut view) => {
+                // The file stays in its box, to be mended rather than typed again.
+                view.typed = super::Typed::of(&fields, &feidi_core::FieldErrors::default(), lang);
                 view.errors = errors
                     .iter()
                     .map(|e| format!("{} {}: {}: {}", lang.t("import.line"), e.line, e.field, e.message))
@@ -203,6 +208,7 @@ struct AbsencesPage {
     officials: Vec<(i64, String)>,
     warnings: Vec<String>,
     error: Option<String>,
+    typed: super::Typed,
 }
 
 async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage, ApiError> {
@@ -247,6 +253,7 @@ async fn absences_view(state: &AppState, caller: &Caller) -> Result<AbsencesPage
         officials,
         warnings: Vec::new(),
         error: None,
+        typed: super::Typed::default(),
     })
 }
 
@@ -273,7 +280,7 @@ async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response
         Ok(answer) => {
             let clashes = answer["warnings"].as_array().cloned().unwrap_or_default();
             if clashes.is_empty() {
-                return Redirect::to("/absences").into_response();
+                return super::redirect_with_notice("/absences", lang.t("absence.saved"));
             }
             view.warnings = clashes
                 .iter()
@@ -297,13 +304,11 @@ async fn add_absence(State(state): State<AppState>, form: FormInput) -> Response
             render(StatusCode::OK, &view)
         }
         Err(ApiError::Invalid(errors, lang)) => {
+            view.typed = super::Typed::of(&fields, &errors, lang);
             view.error = Some(
-                errors
-                    .0
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.flaw.message(lang)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                view.typed
+                    .others(&["from", "to", "reason"])
+                    .unwrap_or_else(|| lang.t("error.fix_fields").to_string()),
             );
             render(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
@@ -346,6 +351,7 @@ pub struct MembersPage {
     /// Officials not yet on it.
     candidates: Vec<(i64, String)>,
     error: Option<String>,
+    typed: super::Typed,
 }
 
 async fn members_view(state: &AppState, caller: &Caller, id: i64) -> Result<MembersPage, ApiError> {
@@ -385,6 +391,7 @@ async fn members_view(state: &AppState, caller: &Caller, id: i64) -> Result<Memb
         may_edit,
         candidates,
         error: None,
+        typed: super::Typed::default(),
     })
 }
 
@@ -413,17 +420,13 @@ async fn add_member(State(state): State<AppState>, Path(id): Path<i64>, form: Fo
         )),
     };
     match outcome {
-        Ok(()) => Redirect::to(&format!("/task-forces/{id}/members")).into_response(),
+        Ok(()) => super::redirect_with_notice(
+            &format!("/task-forces/{id}/members"),
+            caller.lang().t("member.added"),
+        ),
         Err(ApiError::Invalid(errors, lang)) => match members_view(&state, &caller, id).await {
             Ok(mut view) => {
-                view.error = Some(
-                    errors
-                        .0
-                        .iter()
-                        .map(|e| format!("{}: {}", lang.t("member.official"), e.flaw.message(lang)))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                );
+                view.typed = super::Typed::of(&fields, &errors, lang);
                 render(StatusCode::UNPROCESSABLE_ENTITY, &view)
             }
             Err(e) => error_page(&caller, e),

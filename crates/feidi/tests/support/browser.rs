@@ -220,13 +220,18 @@ impl fantoccini::wd::WebDriverCompatibleCommand for PrintA4Landscape {
     }
 }
 
-/// How many A4 landscape pages the current page prints on.
-pub async fn printed_pages(browser: &Client) -> usize {
+/// The current page printed on A4 landscape, as a PDF.
+pub async fn printed(browser: &Client) -> Vec<u8> {
     use base64::Engine;
     let answer = browser.issue_cmd(PrintA4Landscape).await.expect("printed");
-    let pdf = base64::engine::general_purpose::STANDARD
+    base64::engine::general_purpose::STANDARD
         .decode(answer.as_str().unwrap_or_default())
-        .expect("a PDF");
+        .expect("a PDF")
+}
+
+/// How many A4 landscape pages the current page prints on.
+pub async fn printed_pages(browser: &Client) -> usize {
+    let pdf = printed(browser).await;
     let text = String::from_utf8_lossy(&pdf);
     // Each page is one object of type /Page (the tree above them is /Pages).
     text.match_indices("/Type /Page")
