@@ -238,15 +238,15 @@ impl Store {
             "planned_date",
         );
         let (cond, values) = part.condition("p.", 6);
+        // The last month reported is one step down the (project, month) index a project, not a
+        // scan of every report.
         let sql = format!(
             "SELECT p.id, p.category, p.zone_id, p.total_investment, m.late, m.started, y.ytd, a.planned_investment, \
-             lr.last_month \
+             (SELECT MAX(r.month) FROM monthly_reports r WHERE r.project_id = p.id AND r.month <= $5) AS last_month \
              FROM projects p \
              LEFT JOIN (SELECT project_id, CAST(MAX({late}) AS BIGINT) AS late, \
                         MAX(CASE WHEN kind = 'construction_started' AND actual_date <= $1 THEN actual_date END) AS started \
                         FROM milestones GROUP BY project_id) m ON m.project_id = p.id \
-             LEFT JOIN (SELECT project_id, MAX(month) AS last_month FROM monthly_reports WHERE month <= $5 \
-                        GROUP BY project_id) lr ON lr.project_id = p.id \
              LEFT JOIN (SELECT project_id, CAST(SUM(completed_investment) AS BIGINT) AS ytd FROM monthly_reports \
                         WHERE status = 'approved' AND month >= $2 AND month <= $3 GROUP BY project_id) y ON y.project_id = p.id \
              LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $4 \
