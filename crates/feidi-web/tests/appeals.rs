@@ -1385,7 +1385,11 @@ async fn the_calendar_absence_and_task_force_pages(backend: Backend) {
     let html = good.text().await.unwrap_or_default();
     assert!(html.contains("2027-10-09") && html.contains("调休上班"), "{html}");
     let (_, days) = app.admin("GET", "/calendar?year=2027", None).await;
-    assert_eq!(days.as_array().map(Vec::len), Some(3), "the two imported and the one marked");
+    assert_eq!(
+        days.as_array().map(Vec::len),
+        Some(3),
+        "the two imported and the one marked"
+    );
     let html = page(&park.a.1, "/calendar?year=2027")
         .await
         .expect("page")
