@@ -55,9 +55,26 @@ pub async fn desk(app: &App, who: &Principal, now: DateTime<FixedOffset>) -> App
         // The month that last ended as of the programme's day (its reference day where its
         // data stop before today), so a programme reported up to 2023 does not owe 40 months.
         let (day, _) = crate::programme::default_day(app, feidi_core::time::day_of(now)).await?;
-        let month = HashMap::from([("month".to_string(), feidi_core::schedule::cutoff_month(day))]);
-        let due = crate::programme::reports_due(app, who, &month).await?;
-        desk.missing_reports = Some(due.missing.len() as i64);
+        let month = feidi_core::schedule::cutoff_month(day);
+        // Counted again only when projects, reports or milestones change: every official's
+        // home page asks, and the count reads every project.
+        let version = app
+            .store
+            .data_versions(&["projects", "monthly_reports", "milestones"])
+            .await?;
+        let missing = match app.missing_counts.get(&month, version) {
+            Some(kept) => *kept,
+            None => {
+                let asked = HashMap::from([("month".to_string(), month.clone())]);
+                let count = crate::programme::reports_due(app, who, &asked)
+                    .await?
+                    .missing
+                    .len() as i64;
+                app.missing_counts.put(month, version, std::sync::Arc::new(count));
+                count
+            }
+        };
+        desk.missing_reports = Some(missing);
         desk.overdue_appeals = Some(crate::programme::appeal_figures(app).await?.overdue);
     }
     if let Scope::Enterprise(own) = who.scope() {

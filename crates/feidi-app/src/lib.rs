@@ -49,6 +49,8 @@ pub struct App {
     /// Held while the appeal figures are worked out again, so that requests arriving meanwhile
     /// wait for that one answer instead of each counting a million appeals at once.
     appeal_figures_busy: Arc<tokio::sync::Mutex<()>>,
+    /// How many projects owe a month's report (the desks), per data version of what decides it.
+    missing_counts: Arc<memo::ValueMemo<i64>>,
     /// Officials' inboxes, per data version of appeals, enterprises and users.
     inboxes: Arc<memo::ValueMemo<appeals::Inbox>>,
 }
@@ -63,6 +65,7 @@ impl App {
             frames: Default::default(),
             appeal_figures: Default::default(),
             appeal_figures_busy: Default::default(),
+            missing_counts: Default::default(),
             inboxes: Default::default(),
         }
     }

@@ -2429,3 +2429,55 @@ both_backends!(
     the_appeal_page_shows_and_takes_files,
     super::the_appeal_page_shows_and_takes_files
 );
+
+/// The audit page reads in words: fields by their names, statuses and yes/no in the reader's
+/// language, instants as the Shanghai minute, and no note that only repeats the action.
+async fn the_audit_page_reads_in_words(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let park = park(&app).await;
+    let (_, appeal) = submit_now(&app, &park.firm.1, None).await;
+    let id = appeal["id"].as_i64().unwrap_or_default();
+    for (action, body) in [
+        ("acknowledge", json!({})),
+        ("resolve", json!({"resolution": "已恢复供水"})),
+    ] {
+        let (status, body) = app
+            .call(&park.a.1, "POST", &format!("/appeals/{id}/{action}"), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, session) = app.sign_in("admin", "password123").await;
+    let session = session.expect("session");
+    let (status, html) = app
+        .page(&session, &format!("/audit?entity=appeal&entity_id={id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let changes: Vec<&str> = html
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split("</li>").next())
+        .collect();
+    assert!(changes.contains(&"状态: 待签收 → 办理中"), "{changes:?}");
+    assert!(changes.contains(&"按时签收: — → 是"), "{changes:?}");
+    assert!(changes.contains(&"办结情况: — → 已恢复供水"), "{changes:?}");
+    for line in &changes {
+        assert!(
+            !line.contains("+08:00") && !line.contains('_'),
+            "no stored stamp or field code: {line}"
+        );
+    }
+    let (_, html) = app
+        .page(
+            &session,
+            &format!("/audit?entity=user&entity_id={}", app.admin_id),
+        )
+        .await;
+    assert!(
+        html.contains("登录") && !html.contains("signed in"),
+        "the action says it"
+    );
+}
+both_backends!(
+    the_audit_page_reads_in_words,
+    super::the_audit_page_reads_in_words
+);

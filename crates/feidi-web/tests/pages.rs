@@ -688,9 +688,30 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a status names its field"
     );
-    // The staff's desk counts it and links to the queue.
+    // The staff's desk counts it and links to the queue; it counts last month's missing report,
+    // and counts again once it is sent.
     let (_, home) = app.page(&staff, "/").await;
     assert!(home.contains("id=\"desk-review\"") && home.contains("/reports?status=submitted"));
+    let missing = |home: &str| {
+        home.split("id=\"desk-missing\"")
+            .nth(1)
+            .and_then(|rest| rest.split("class=\"value\">").nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(missing(&home), "1", "the project owes last month's report");
+    let last_month = feidi_core::schedule::cutoff_month(feidi_core::time::today());
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{}/reports/{last_month}", late["id"]),
+            Some(json!({"completed_investment": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, home) = app.page(&staff, "/").await;
+    assert_eq!(missing(&home), "0", "sent: the desk counts again");
     app.user("ent1", "enterprise", Some(mine)).await;
     let ent = app.sign_in("ent1", "password123").await.1.expect("enterprise");
     let (status, _) = app.page(&ent, "/reports/due?month=2023-06").await;

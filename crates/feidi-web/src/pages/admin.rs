@@ -257,14 +257,63 @@ fn word_or_code(lang: Lang, prefix: &str, code: &str) -> String {
     }
 }
 
-/// A value as the changes list shows it: text as it is, nothing as "—".
-fn shown(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "—".into(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
+/// A field of an audit entry in words: its form's label where it has one, else the audit's own
+/// (the appeal's and report's bookkeeping, the settings), else its code.
+fn field_words(lang: Lang, key: &str) -> String {
+    ["field", "audit.field"]
+        .iter()
+        .map(|prefix| lang.t(&format!("{prefix}.{key}")))
+        .find(|t| *t != "?")
+        .map_or_else(|| key.to_string(), str::to_string)
 }
+
+/// A value as the changes list shows it, in words: nothing as "—", yes and no, an instant as
+/// its minute in Shanghai, a status, role, rating, category or milestone by its name, an amount
+/// in 万元 with separators; any other text as it is.
+fn value_words(key: &str, v: Option<&Value>, lang: Lang) -> String {
+    let text = match v {
+        None | Some(Value::Null) => return "—".into(),
+        Some(Value::Bool(b)) => return lang.t(if *b { "audit.yes" } else { "audit.no" }).to_string(),
+        Some(Value::String(s)) => s,
+        Some(other) => return other.to_string(),
+    };
+    if feidi_core::time::parse_instant(text).is_some() {
+        return feidi_core::time::Stamp::stored(text.as_str()).to_string();
+    }
+    let codes: &[&str] = match key {
+        "status" => &["appeal_status", "report"],
+        "handler_role" => &["handler_role"],
+        "rating" => &["rating"],
+        "kind" => &["milestone", "calendar"],
+        _ => &[],
+    };
+    if let Some(word) = codes
+        .iter()
+        .map(|prefix| lang.t(&format!("{prefix}.{text}")))
+        .find(|t| *t != "?")
+    {
+        return word.to_string();
+    }
+    if key == "category"
+        && let Some(c) = feidi_core::model::Category::parse(text)
+    {
+        return c.label(lang).to_string();
+    }
+    if key == "role"
+        && let Some(r) = feidi_core::model::Role::parse(text)
+    {
+        return r.label(lang).to_string();
+    }
+    if (key.ends_with("investment") || key.ends_with("output"))
+        && let Ok(m) = feidi_core::Money::parse(text)
+    {
+        return format!("{} {}", m.wan_grouped(), lang.t("unit.wan"));
+    }
+    text.clone()
+}
+
+/// Notes that only say again what the action's name says.
+const PLAIN_NOTES: &[&str] = &["signed in", "signed out", "password changed"];
 
 /// The fields an entry changed, labelled in `lang`: old → new on a change, the values set on a
 /// creation, those removed on a deletion. Bookkeeping (ids, versions, stamps) is left out.
@@ -279,11 +328,12 @@ fn changes(before: &Option<Value>, after: &Option<Value>, lang: Lang) -> Vec<Str
     keys.into_iter()
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| {
-            let label = word_or_code(lang, "field", k);
+            let label = field_words(lang, k);
+            let (was, is) = (value_words(k, b.get(k), lang), value_words(k, a.get(k), lang));
             match (before.is_some(), after.is_some()) {
-                (true, true) => format!("{label}: {} → {}", shown(b.get(k)), shown(a.get(k))),
-                (false, _) => format!("{label}: {}", shown(a.get(k))),
-                (true, false) => format!("{label}: {}", shown(b.get(k))),
+                (true, true) => format!("{label}: {was} → {is}"),
+                (false, _) => format!("{label}: {is}"),
+                (true, false) => format!("{label}: {was}"),
             }
         })
         .collect()
@@ -344,8 +394,16 @@ async fn audit(
                         .clone()
                         .unwrap_or_else(|| lang.t("appeal.system").to_string()),
                     action: match &e.note {
-                        // A note says more than the code (an import's file, a sweep's step).
-                        Some(n) if !n.is_empty() => {
+                        // A note says more than the code (an import's file, a sweep's step); a
+                        // setting's note is its key, in words.
+                        Some(n) if e.entity == "setting" => {
+                            format!(
+                                "{}（{}）",
+                                word_or_code(lang, "act", &e.action),
+                                field_words(lang, n)
+                            )
+                        }
+                        Some(n) if !n.is_empty() && !PLAIN_NOTES.contains(&n.as_str()) => {
                             format!("{}（{n}）", word_or_code(lang, "act", &e.action))
                         }
                         _ => word_or_code(lang, "act", &e.action),
