@@ -723,6 +723,26 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
     let (status, home) = app.page(&ent, "/").await;
     assert_eq!(status, StatusCode::OK, "an enterprise has a desk too");
     assert!(home.contains("id=\"desk-appeals\"") && !home.contains("id=\"desk-review\""));
+    // In its own words: its projects and its requests, without the officials' filters, tabs
+    // and columns that would offer it nothing but itself.
+    assert!(
+        home.contains(">本企业项目</a>") && home.contains(">我的诉求</a>"),
+        "the menu"
+    );
+    let (_, html) = app.page(&ent, "/projects").await;
+    assert!(html.contains("<h1>本企业项目</h1>"));
+    assert!(!html.contains("name=\"zone_id\"") && !html.contains("name=\"enterprise_id\""));
+    let (_, html) = app.page(&ent, "/appeals").await;
+    assert!(html.contains("<h1>我的诉求</h1>") && !html.contains("escalated=true"));
+    let header = html
+        .split("<thead>")
+        .nth(1)
+        .and_then(|t| t.split("</thead>").next())
+        .unwrap_or_default();
+    assert!(!header.contains("企业"), "no enterprise column: {header}");
+    // Staff read the same pages as the officials' lists.
+    let (_, html) = app.page(&staff, "/projects").await;
+    assert!(html.contains("<h1>项目库</h1>") && html.contains("name=\"zone_id\""));
 }
 both_backends!(staff_see_who_owes_a_report, super::staff_see_who_owes_a_report);
 

@@ -21,6 +21,7 @@ async fn main() {
     feidi_app::demo::load(&feidi_app::App::new(store.clone()), "screenshot password")
         .await
         .expect("demo");
+    let store_for_users = store.clone();
     let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
         .await
         .expect("bind");
@@ -165,6 +166,23 @@ async fn main() {
         std::fs::write(&file, browser::printed(&client).await).expect("write");
         println!("{file}");
     }
+    // An enterprise's liaison on a phone: its desk, its appeals, its projects and reports.
+    let app_for_users = feidi_app::App::new(store_for_users.clone());
+    feidi_app::operator::set_password(&app_for_users, "qiye.weicai", "screenshot password".into())
+        .await
+        .expect("the liaison's password");
+    let liaison = browser::phone(&driver).await;
+    browser::sign_in(&liaison, &base, "qiye.weicai", "screenshot password").await;
+    for (page, name) in [
+        ("/", "enterprise-home"),
+        ("/appeals", "enterprise-appeals"),
+        ("/projects", "enterprise-projects"),
+        ("/reports", "enterprise-reports"),
+    ] {
+        liaison.goto(&format!("{base}{page}")).await.expect("page");
+        save(&liaison, &shots, &format!("{name}-390")).await;
+    }
+    let _ = liaison.close().await;
     // The wall display: a screen of 1920 × 1080 exactly.
     let wall = browser::screen(&driver, 1920, 1080).await;
     browser::sign_in(&wall, &base, "admin", "screenshot password").await;

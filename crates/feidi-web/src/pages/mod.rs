@@ -70,6 +70,8 @@ pub struct Badge {
     pub can_import: bool,
     /// Officials have an inbox of appeals; enterprises do not.
     pub can_inbox: bool,
+    /// An enterprise's own user: the menu speaks of its own projects and requests.
+    pub own: bool,
 }
 
 /// What every page's frame needs.
@@ -94,6 +96,7 @@ impl Chrome {
                 name: caller.user.name.clone(),
                 role_label: caller.user.role.label(lang),
                 is_admin: principal.is_admin(),
+                own: principal.is_enterprise(),
                 can_audit: principal.may(Action::Read, Entity::Audit),
                 can_cockpit: principal.may(Action::Read, Entity::Programme),
                 can_import: principal.scope() == feidi_core::policy::Scope::All

@@ -241,6 +241,8 @@ impl<'a> FormBuilder<'a> {
 pub trait PageKind: Kind {
     /// The nav section and the list's title key.
     const TITLE: &'static str;
+    /// The list's title for an enterprise's own user, who sees only its own records.
+    const OWN_TITLE: Option<&'static str> = None;
     /// "New …" and "Edit …" titles.
     fn noun(lang: Lang) -> &'static str;
     /// The name lists its pages show.
@@ -319,6 +321,12 @@ async fn list_inner<K: PageKind>(
     let values = feidi_core::input::query_fields(&params);
     let mut filters = FormBuilder::new(&values, None, lang);
     K::filters(&mut filters, &lookups, lang);
+    let own = caller.principal().is_enterprise();
+    if own {
+        // An enterprise sees its own records only: a filter by park, district or enterprise
+        // would offer it nothing but its own.
+        filters.fields.retain(|f| !f.name.ends_with("_id"));
+    }
     let current_sort = params.get("sort").cloned().unwrap_or_default();
     let headers = K::COLUMNS
         .iter()
@@ -346,7 +354,7 @@ async fn list_inner<K: PageKind>(
         .collect();
     let template = ListPage {
         c: Chrome::for_caller(caller, K::PATH),
-        title: lang.t(K::TITLE),
+        title: lang.t(K::OWN_TITLE.filter(|_| own).unwrap_or(K::TITLE)),
         new_href: caller
             .principal()
             .may(Action::Write, K::ENTITY)

@@ -14,6 +14,7 @@ fn opt_text(v: &Option<String>) -> Cell {
 
 impl PageKind for Projects {
     const TITLE: &'static str = "nav.projects";
+    const OWN_TITLE: Option<&'static str> = Some("list.own_projects");
     const HAS_MILESTONES: bool = true;
     const MONEY: &'static [&'static str] = &["total_investment", "expected_annual_output"];
     const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Enterprises, NameList::Officials];
