@@ -270,10 +270,14 @@ fn field_words(lang: Lang, key: &str) -> String {
 /// A value as the changes list shows it, in words: nothing as "—", yes and no, an instant as
 /// its minute in Shanghai, a status, role, rating, category or milestone by its name, an amount
 /// in 万元 with separators; any other text as it is.
-fn value_words(key: &str, v: Option<&Value>, lang: Lang) -> String {
+fn value_words(key: &str, v: Option<&Value>, people: &HashMap<i64, String>, lang: Lang) -> String {
     let text = match v {
         None | Some(Value::Null) => return "—".into(),
         Some(Value::Bool(b)) => return lang.t(if *b { "audit.yes" } else { "audit.no" }).to_string(),
+        Some(Value::Number(n)) if is_person(key) => {
+            let id = n.as_i64().unwrap_or_default();
+            return people.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+        }
         Some(Value::String(s)) => s,
         Some(other) => return other.to_string(),
     };
@@ -312,12 +316,42 @@ fn value_words(key: &str, v: Option<&Value>, lang: Lang) -> String {
     text.clone()
 }
 
+/// Whether a field holds a person's user id (shown by their name).
+fn is_person(key: &str) -> bool {
+    key.ends_with("_by")
+        || key.ends_with("official_id")
+        || matches!(
+            key,
+            "handler_id" | "leader_id" | "user_id" | "task_force_leader_id"
+        )
+}
+
+/// The user ids the entries' changes name, to be shown by name.
+fn people_in(entries: &[feidi_store::AuditEntry]) -> Vec<i64> {
+    let mut ids: Vec<i64> = entries
+        .iter()
+        .flat_map(|e| [&e.before, &e.after])
+        .filter_map(|v| v.as_ref().and_then(Value::as_object))
+        .flat_map(|m| m.iter())
+        .filter(|(k, _)| is_person(k))
+        .filter_map(|(_, v)| v.as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Notes that only say again what the action's name says.
 const PLAIN_NOTES: &[&str] = &["signed in", "signed out", "password changed"];
 
 /// The fields an entry changed, labelled in `lang`: old → new on a change, the values set on a
 /// creation, those removed on a deletion. Bookkeeping (ids, versions, stamps) is left out.
-fn changes(before: &Option<Value>, after: &Option<Value>, lang: Lang) -> Vec<String> {
+fn changes(
+    before: &Option<Value>,
+    after: &Option<Value>,
+    people: &HashMap<i64, String>,
+    lang: Lang,
+) -> Vec<String> {
     let empty = serde_json::Map::new();
     let (b, a) = (
         before.as_ref().and_then(Value::as_object).unwrap_or(&empty),
@@ -329,7 +363,10 @@ fn changes(before: &Option<Value>, after: &Option<Value>, lang: Lang) -> Vec<Str
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| {
             let label = field_words(lang, k);
-            let (was, is) = (value_words(k, b.get(k), lang), value_words(k, a.get(k), lang));
+            let (was, is) = (
+                value_words(k, b.get(k), people, lang),
+                value_words(k, a.get(k), people, lang),
+            );
             match (before.is_some(), after.is_some()) {
                 (true, true) => format!("{label}: {was} → {is}"),
                 (false, _) => format!("{label}: {is}"),
@@ -382,6 +419,10 @@ async fn audit(
         let page = feidi_app::registry::audit(&state.app, &caller.principal(), &params)
             .await
             .for_lang(lang)?;
+        let people =
+            feidi_app::registry::names_of(&state.app, feidi_store::Named::Users, &people_in(&page.items))
+                .await
+                .for_lang(lang)?;
         let entries = page
             .items
             .iter()
@@ -410,7 +451,7 @@ async fn audit(
                     },
                     entity: e.entity_id.map(|id| format!("{entity} #{id}")).unwrap_or(entity),
                     href: e.entity_id.and_then(|id| record_href(&e.entity, id)),
-                    changes: changes(&e.before, &e.after, lang),
+                    changes: changes(&e.before, &e.after, &people, lang),
                     before: pretty(&e.before),
                     after: pretty(&e.after),
                 }
