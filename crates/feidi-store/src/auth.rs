@@ -308,11 +308,13 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 let id: i64 = row.try_get(0)?;
+                // Notes hold the particulars in no language (the action names what was done), so
+                // that the audit page reads in its reader's: "#3 「数据大屏」 · 2027-06-30 00:00".
                 let note = format!(
-                    "API token {id} issued{}{}",
-                    label.map(|l| format!(" ({l})")).unwrap_or_default(),
+                    "#{id}{}{}",
+                    label.map(|l| format!(" 「{l}」")).unwrap_or_default(),
                     expires_at
-                        .map(|t| format!(", expires {}", stamp(t)))
+                        .map(|t| format!(" · {}", feidi_core::time::Stamp::at(t)))
                         .unwrap_or_default()
                 );
                 write_audit(
@@ -349,7 +351,7 @@ impl Store {
                 "token_revoked",
                 "user",
                 Some(user_id),
-                format!("API token {token_id} revoked"),
+                format!("#{token_id}"),
             ),
         )
         .await

@@ -89,7 +89,7 @@ impl Store {
                         "add_member",
                         "task_force",
                         Some(task_force),
-                        format!("user {user}"),
+                        format!("#{user}"),
                     ),
                 )
                 .await?;
@@ -114,7 +114,7 @@ impl Store {
                 "remove_member",
                 "task_force",
                 Some(task_force),
-                format!("user {user}"),
+                format!("#{user}"),
             ),
         )
         .await

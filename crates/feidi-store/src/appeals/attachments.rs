@@ -68,7 +68,7 @@ impl Store {
                         "attach",
                         "appeal",
                         Some(file.appeal_id),
-                        format!("{} ({}, {size} bytes)", file.name, file.content_type),
+                        format!("{} · {} · {} KB", file.name, file.content_type, (size + 1023) / 1024),
                     ),
                 )
                 .await?;

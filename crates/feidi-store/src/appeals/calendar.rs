@@ -148,7 +148,7 @@ impl Store {
         self.delete_audited(
             "DELETE FROM calendar_days WHERE day = $1",
             vec![day.clone().into()],
-            AuditWrite::event(actor, "delete", "calendar", None, format!("{day} unmarked")),
+            AuditWrite::event(actor, "delete", "calendar", None, day.clone()),
         )
         .await
     }
