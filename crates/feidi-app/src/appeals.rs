@@ -209,11 +209,20 @@ pub async fn attach(
         .into());
     }
     let file = feidi_core::attachments::check(name, &bytes)?;
+    let thumb = if file.kind.is_image() {
+        let copy = bytes.clone();
+        tokio::task::spawn_blocking(move || thumbnail(&copy))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    } else {
+        None
+    };
     let new = feidi_store::NewAttachment {
         appeal_id: id,
         name: file.name,
         content_type: file.kind.content_type(),
         bytes,
+        thumb,
     };
     Ok(app.store.attach_to_appeal(Some(who.user_id), new, now).await?)
 }
@@ -224,15 +233,46 @@ pub async fn attachments(app: &App, who: &Principal, id: i64) -> AppResult<Vec<f
     Ok(app.store.attachments(id).await?)
 }
 
-/// One file of an appeal the caller can see, with its bytes.
+/// One file of an appeal the caller can see, with its bytes — its small JPEG when `thumb` is
+/// asked and one was made (the answer says whether it is).
 pub async fn attachment(
     app: &App,
     who: &Principal,
     id: i64,
     attachment_id: i64,
-) -> AppResult<(feidi_store::Attachment, Vec<u8>)> {
+    thumb: bool,
+) -> AppResult<(feidi_store::Attachment, Vec<u8>, bool)> {
     get(app, who, id).await?;
-    Ok(app.store.attachment(id, attachment_id).await?)
+    Ok(app.store.attachment(id, attachment_id, thumb).await?)
+}
+
+/// The longest side of a photo's small copy, in pixels.
+pub const THUMB_PX: u32 = 320;
+
+/// A photo's small copy as JPEG, or none when it will not decode within limits that keep a
+/// small file declaring a huge picture (a decompression bomb) from taking the server's memory.
+pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let picture = reader.decode().ok()?;
+    // Never larger than the photo itself.
+    let fits = picture.width() <= THUMB_PX && picture.height() <= THUMB_PX;
+    let small = if fits {
+        image::DynamicImage::ImageRgb8(picture.to_rgb8())
+    } else {
+        image::DynamicImage::ImageRgb8(picture.thumbnail(THUMB_PX, THUMB_PX).to_rgb8())
+    };
+    let mut out = Vec::new();
+    small
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .ok()?;
+    Some(out)
 }
 
 /// An appeal's timeline, oldest first.
@@ -620,4 +660,36 @@ pub async fn remove_member(app: &App, who: &Principal, task_force: i64, user_id:
         .store
         .remove_task_force_member(Some(who.user_id), task_force, user_id)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{THUMB_PX, thumbnail};
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let picture = image::DynamicImage::new_rgb8(width, height);
+        let mut out = Vec::new();
+        picture
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .expect("png");
+        out
+    }
+
+    fn size(jpeg: &[u8]) -> (u32, u32) {
+        let picture = image::load_from_memory(jpeg).expect("a picture");
+        (picture.width(), picture.height())
+    }
+
+    #[test]
+    fn a_photo_s_small_copy_fits_320_pixels_and_keeps_its_shape() {
+        let small = thumbnail(&png(4000, 3000)).expect("a copy");
+        assert!(small.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
+        assert_eq!(size(&small), (THUMB_PX, 240));
+        let tall = thumbnail(&png(900, 1600)).expect("a copy");
+        assert_eq!(size(&tall), (180, THUMB_PX));
+        // Never larger than the photo.
+        assert_eq!(size(&thumbnail(&png(40, 30)).expect("a copy")), (40, 30));
+        assert_eq!(thumbnail(b"%PDF-1.4"), None);
+        assert_eq!(thumbnail(b"\xFF\xD8\xFFnot really a jpeg"), None);
+    }
 }

@@ -138,6 +138,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_appeal_attachments.sql"),
         include_str!("../migrations/postgres/0022_appeal_attachments.sql"),
     ),
+    (
+        23,
+        "attachment_thumbnails",
+        include_str!("../migrations/sqlite/0023_attachment_thumbnails.sql"),
+        include_str!("../migrations/postgres/0023_attachment_thumbnails.sql"),
+    ),
 ];
 
 impl Store {

@@ -193,17 +193,29 @@ async fn attachments(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
     api.json(appeals::attachments(api.app(), &api.who, id).await)
 }
 
-async fn attachment(api: Api, Path((id, attachment_id)): Path<(i64, i64)>) -> ApiResult<Response> {
-    let (file, bytes) = api.ok(appeals::attachment(api.app(), &api.who, id, attachment_id).await)?;
-    Ok(file_response(&file, bytes))
+/// A file's bytes; `?size=thumb` asks for a photo's small copy (a JPEG at most 320 px a side),
+/// and answers the file itself where there is none.
+async fn attachment(
+    api: Api,
+    Path((id, attachment_id)): Path<(i64, i64)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let thumb = params.get("size").is_some_and(|s| s == "thumb");
+    let (file, bytes, is_thumb) =
+        api.ok(appeals::attachment(api.app(), &api.who, id, attachment_id, thumb).await)?;
+    Ok(file_response(&file, bytes, is_thumb))
 }
 
 /// A kept file as its checked type: images shown in the page, anything else downloaded, and
 /// a type that is not one of those taken (a row written by hand) only as bytes to save.
-pub(crate) fn file_response(file: &feidi_store::Attachment, bytes: Vec<u8>) -> Response {
+pub(crate) fn file_response(file: &feidi_store::Attachment, bytes: Vec<u8>, thumb: bool) -> Response {
     use axum::http::header;
     use feidi_core::attachments::FileKind;
-    let kind = FileKind::from_content_type(&file.content_type);
+    let kind = if thumb {
+        Some(FileKind::Jpeg)
+    } else {
+        FileKind::from_content_type(&file.content_type)
+    };
     let (content_type, disposition) = match kind {
         Some(k) if k.is_image() => (k.content_type(), "inline"),
         Some(k) => (k.content_type(), "attachment"),

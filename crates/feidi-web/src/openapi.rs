@@ -430,8 +430,8 @@ fn appeal_paths(paths: &mut Map<String, Value>) {
     paths.insert(
         "/appeals/{id}/attachments/{attachment_id}".into(),
         json!({"get": {
-            "summary": "The file's bytes with their checked type; images inline, PDF as a download (Content-Disposition: attachment)",
-            "parameters": [path_id(), {"name": "attachment_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "summary": "The file's bytes with their checked type; images inline, PDF as a download (Content-Disposition: attachment). `size=thumb` answers a photo's small copy (JPEG, at most 320 px a side), or the file itself where there is none",
+            "parameters": [path_id(), {"name": "attachment_id", "in": "path", "required": true, "schema": {"type": "integer"}}, query_param("size", json!({"enum": ["thumb"]}))],
             "responses": {"200": {"description": "the bytes"}, "404": {"description": "no such file of this appeal, or another enterprise's"}},
         }}),
     );

@@ -2194,6 +2194,20 @@ const PNG: &[u8] = &[
     0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
 ];
 
+/// A valid 1×1 PNG.
+const ONE_PIXEL_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 31,
+    21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3, 134, 1, 128, 90,
+    52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+/// A 69-byte PNG whose header declares 60,000 × 60,000 pixels (10.8 GB to decode).
+const HUGE_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 234, 96, 0, 0, 234, 96, 8, 2, 0, 0,
+    0, 15, 176, 226, 21, 0, 0, 0, 12, 73, 68, 65, 84, 120, 156, 99, 96, 160, 12, 0, 0, 0, 64, 0, 1, 183, 52,
+    124, 239, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// Sends one file as the API's multipart `file` field with a bearer token.
 async fn upload(app: &TestApp, token: &str, appeal: i64, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new().part(
@@ -2308,6 +2322,44 @@ async fn files_attach_to_an_appeal_and_stay_its_enterprise_s(backend: Backend) {
     );
     assert_eq!(doc.bytes().await.expect("bytes").as_ref(), pdf.as_slice());
 
+    // A photo has a small copy for pages on phones; a PDF, and a picture that declares more
+    // pixels than any camera makes (a decompression bomb), are answered as they are.
+    let (status, real) = upload(&app, &park.firm.1, id, "现场.png", ONE_PIXEL_PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED, "{real}");
+    let small = get(
+        park.firm.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}?size=thumb", real["id"]),
+    )
+    .await;
+    assert_eq!(header(&small, "content-type"), "image/jpeg");
+    assert!(
+        small
+            .bytes()
+            .await
+            .expect("bytes")
+            .starts_with(&[0xFF, 0xD8, 0xFF]),
+        "a JPEG"
+    );
+    let doc = get(
+        park.a.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}?size=thumb", proof["id"]),
+    )
+    .await;
+    assert_eq!(header(&doc, "content-type"), "application/pdf");
+    let (status, bomb) = upload(&app, &park.firm.1, id, "bomb.png", HUGE_PNG.to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED, "kept as sent: {bomb}");
+    let same = get(
+        park.firm.1.clone(),
+        format!("/api/v1/appeals/{id}/attachments/{}?size=thumb", bomb["id"]),
+    )
+    .await;
+    assert_eq!(header(&same, "content-type"), "image/png");
+    assert_eq!(
+        same.bytes().await.expect("bytes").as_ref(),
+        HUGE_PNG,
+        "no small copy: the file itself"
+    );
+
     // Another enterprise's user finds neither the list, nor a file, nor a place to add one.
     let (_, other_enterprise) = app
         .admin(
@@ -2352,7 +2404,7 @@ async fn files_attach_to_an_appeal_and_stay_its_enterprise_s(backend: Backend) {
         .as_array()
         .map(|items| items.iter().filter(|e| e["action"] == "attach").count())
         .unwrap_or_default();
-    assert_eq!(attached, 2, "{audit}");
+    assert_eq!(attached, 4, "{audit}");
 }
 both_backends!(
     files_attach_to_an_appeal_and_stay_its_enterprise_s,

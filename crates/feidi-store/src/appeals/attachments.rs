@@ -34,6 +34,8 @@ pub struct NewAttachment {
     pub name: String,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+    /// A small JPEG of a photo, when one was made.
+    pub thumb: Option<Vec<u8>>,
 }
 
 impl Store {
@@ -49,8 +51,8 @@ impl Store {
                 let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
                 let at = Stamp::at(now);
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO appeal_attachments (appeal_id, name, content_type, size, data, uploaded_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    "INSERT INTO appeal_attachments (appeal_id, name, content_type, size, data, uploaded_by, created_at, thumb) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(file.appeal_id)
                 .bind(file.name.clone())
@@ -59,6 +61,7 @@ impl Store {
                 .bind(file.bytes)
                 .bind(actor)
                 .bind(at.as_str().to_string())
+                .bind(file.thumb)
                 .fetch_one(&mut *tx)
                 .await?;
                 write_audit(
@@ -98,18 +101,28 @@ impl Store {
         read_all(&rows)
     }
 
-    /// One attachment of an appeal with its bytes; `NotFound` when it is another appeal's.
-    pub async fn attachment(&self, appeal_id: i64, id: i64) -> StoreResult<(Attachment, Vec<u8>)> {
+    /// One attachment of an appeal with its bytes — its small JPEG instead when `thumb` is
+    /// asked and it has one (the answer says which); `NotFound` when it is another appeal's.
+    pub async fn attachment(
+        &self,
+        appeal_id: i64,
+        id: i64,
+        thumb: bool,
+    ) -> StoreResult<(Attachment, Vec<u8>, bool)> {
         let row = sqlx::query(&format!(
-            "SELECT {}, data FROM appeal_attachments WHERE appeal_id = $1 AND id = $2",
+            "SELECT {}, CASE WHEN $3 = 1 AND thumb IS NOT NULL THEN thumb ELSE data END AS bytes, \
+             CAST(CASE WHEN $3 = 1 AND thumb IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS is_thumb \
+             FROM appeal_attachments WHERE appeal_id = $1 AND id = $2",
             Attachment::COLUMNS
         ))
         .bind(appeal_id)
         .bind(id)
+        .bind(i64::from(thumb))
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let bytes: Vec<u8> = sqlx::Row::try_get(&row, "data")?;
-        Ok((Attachment::from_row(&row)?, bytes))
+        let bytes: Vec<u8> = sqlx::Row::try_get(&row, "bytes")?;
+        let is_thumb = crate::value::Cols::Row(&row).int("is_thumb")? == 1;
+        Ok((Attachment::from_row(&row)?, bytes, is_thumb))
     }
 }

@@ -368,6 +368,8 @@ struct AppealPage {
 struct AttachmentRow {
     name: String,
     url: String,
+    /// A photo's small copy, for the page (the original may be a 10 MB camera photo).
+    thumb: String,
     image: bool,
     size: String,
     by: String,
@@ -598,6 +600,7 @@ async fn appeal_view(
             .into_iter()
             .map(|f| AttachmentRow {
                 url: format!("/api/v1/appeals/{id}/attachments/{}", f.id),
+                thumb: format!("/api/v1/appeals/{id}/attachments/{}?size=thumb", f.id),
                 image: feidi_core::attachments::FileKind::from_content_type(&f.content_type)
                     .is_some_and(feidi_core::attachments::FileKind::is_image),
                 size: size_words(f.size),
