@@ -18,7 +18,7 @@ use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
 use feidi_store::{NameList, Part};
 use serde::Serialize;
 
-use crate::{App, AppError, AppResult, require};
+use crate::{App, AppResult, require};
 
 /// The tables the cockpit is built from: a write to any of them makes it stale.
 const SOURCES: &[&str] = &[
@@ -167,12 +167,10 @@ pub async fn cockpit(
     kept_or_built(app, version, lang, as_of, part).await
 }
 
+/// The cockpit is for those who oversee the whole programme.
 fn require_whole_programme(who: &Principal) -> AppResult<()> {
     require(who, Action::Read, Entity::Programme)?;
-    if who.scope() != Scope::All {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
+    crate::programme::require_whole_programme(who)
 }
 
 async fn kept_or_built(

@@ -123,7 +123,7 @@ pub fn as_of(params: &HashMap<String, String>) -> AppResult<NaiveDate> {
 }
 
 /// The programme's totals are for those who run or oversee it, not for one enterprise.
-fn require_whole_programme(who: &Principal) -> AppResult<()> {
+pub(crate) fn require_whole_programme(who: &Principal) -> AppResult<()> {
     if who.scope() == Scope::All {
         Ok(())
     } else {
