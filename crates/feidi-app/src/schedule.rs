@@ -196,14 +196,16 @@ pub struct Progress {
 pub async fn progress(app: &App, who: &Principal, project_id: i64, as_of: NaiveDate) -> AppResult<Progress> {
     let project = project(app, who, project_id).await?;
     let milestones = milestone_views(app, project_id, as_of).await?;
-    progress_of(app, &project, &milestones, as_of).await
+    let reports = app.store.reports(project_id).await?;
+    progress_of(app, &project, &milestones, &reports, as_of).await
 }
 
-/// A project's progress from its record and its milestones as of the same day.
+/// A project's progress from its record, its milestones and its reports as of the same day.
 async fn progress_of(
     app: &App,
     project: &feidi_store::Project,
     milestones: &[MilestoneView],
+    reports: &[feidi_store::Report],
     as_of: NaiveDate,
 ) -> AppResult<Progress> {
     use chrono::Datelike;
@@ -224,10 +226,7 @@ async fn progress_of(
     let annual = annual_light(sums.year_to_date, plan, elapsed);
     let milestone = Light::worst(milestones.iter().map(|m| m.light));
     let last_due = last_due_month(app, as_of).await?;
-    let last_reported = app
-        .store
-        .reports(project.id)
-        .await?
+    let last_reported = reports
         .iter()
         .filter_map(|r| feidi_core::schedule::parse_month(&r.month))
         .filter(|m| *m <= last_due)
@@ -278,8 +277,8 @@ pub async fn project_overview(
 ) -> AppResult<ProjectOverview> {
     let project = project(app, who, project_id).await?;
     let milestones = milestone_views(app, project_id, as_of).await?;
-    let progress = progress_of(app, &project, &milestones, as_of).await?;
     let reports = app.store.reports(project_id).await?;
+    let progress = progress_of(app, &project, &milestones, &reports, as_of).await?;
     Ok(ProjectOverview {
         milestones,
         progress,
