@@ -76,10 +76,15 @@ pub struct LandFigures {
 /// The day a page reads the programme as of when none is asked: the programme's reference
 /// day if it has one (its data stop before today), else today; and whether it was that.
 pub async fn default_day(app: &App, today: NaiveDate) -> AppResult<(NaiveDate, bool)> {
-    Ok(match app.store.reference_day().await? {
+    Ok(reference_or(app.store.reference_day().await?, today))
+}
+
+/// The reference day where it is before `today`, else `today`; and whether it was taken.
+fn reference_or(reference: Option<NaiveDate>, today: NaiveDate) -> (NaiveDate, bool) {
+    match reference {
         Some(day) if day < today => (day, true),
         _ => (today, false),
-    })
+    }
 }
 
 /// A page's `as_of`: the one asked, else the default day; and whether the reference day was
@@ -104,10 +109,7 @@ pub(crate) fn pick_day(
         match params.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
             Some("today") => (today, false),
             Some(_) => (as_of(params)?, false),
-            None => match reference {
-                Some(day) if day < today => (day, true),
-                _ => (today, false),
-            },
+            None => reference_or(reference, today),
         },
     )
 }
