@@ -4,8 +4,8 @@
 //! The queries go through sqlx's `Any` driver with `$n` placeholders, which both backends
 //! accept, and with types both share (64-bit integers and text): money is integer fen, areas
 //! integer hundredths of a 亩, instants RFC 3339 text in +08:00. So there is one query per
-//! operation, not two that drift apart; the two migration sets differ only in DDL spelling and
-//! a test keeps them in lockstep.
+//! operation, not two that drift apart; likewise each migration is one text for both, with
+//! the DDL words they spell differently filled in per backend (`migrate.rs`).
 
 mod appeals;
 mod audit;

@@ -1,149 +1,61 @@
-//! The schema's migrations, one set per backend, applied in order at start-up.
+//! The schema's migrations, applied in order at start-up. Each is written once, for both
+//! backends (so a new table is one text, not two kept in step by hand):
+//! - what the two spell differently is a word in braces, filled in by [`render`]: `{{id}}` (a
+//!   row id that numbers itself), `{{int}}`, `{{bool}}` with `{{true}}` and `{{false}}` (SQLite
+//!   keeps integers, which sqlx's Any driver reads back as such), `{{blob}}` and `{{now}}` (the
+//!   instant as RFC 3339 text in +08:00, as the rules write it);
+//! - what only one backend has (triggers: row triggers on SQLite, statement triggers with
+//!   transition tables on PostgreSQL) stands after a line `-- on sqlite:` or `-- on postgres:`,
+//!   until a line `-- on both:`.
 
 use sqlx::Row;
 
 use crate::{Backend, Store, StoreError, StoreResult};
 
-/// (version, name, SQLite text, PostgreSQL text). Both sets carry the same versions.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-        include_str!("../migrations/postgres/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "data_versions",
-        include_str!("../migrations/sqlite/0002_data_versions.sql"),
-        include_str!("../migrations/postgres/0002_data_versions.sql"),
-    ),
-    (
-        3,
-        "triggers",
-        include_str!("../migrations/sqlite/0003_triggers.sql"),
-        include_str!("../migrations/postgres/0003_triggers.sql"),
-    ),
-    (
-        4,
-        "milestones",
-        include_str!("../migrations/sqlite/0004_milestones.sql"),
-        include_str!("../migrations/postgres/0004_milestones.sql"),
-    ),
-    (
-        5,
-        "reports",
-        include_str!("../migrations/sqlite/0005_reports.sql"),
-        include_str!("../migrations/postgres/0005_reports.sql"),
-    ),
-    (
-        6,
-        "report_due",
-        include_str!("../migrations/sqlite/0006_report_due.sql"),
-        include_str!("../migrations/postgres/0006_report_due.sql"),
-    ),
-    (
-        7,
-        "programme",
-        include_str!("../migrations/sqlite/0007_programme.sql"),
-        include_str!("../migrations/postgres/0007_programme.sql"),
-    ),
-    (
-        8,
-        "imports",
-        include_str!("../migrations/sqlite/0008_imports.sql"),
-        include_str!("../migrations/postgres/0008_imports.sql"),
-    ),
-    (
-        9,
-        "import_totals",
-        include_str!("../migrations/sqlite/0009_import_totals.sql"),
-        include_str!("../migrations/postgres/0009_import_totals.sql"),
-    ),
-    (
-        10,
-        "covering_month_index",
-        include_str!("../migrations/sqlite/0010_covering_month_index.sql"),
-        include_str!("../migrations/postgres/0010_covering_month_index.sql"),
-    ),
-    (
-        11,
-        "appeals",
-        include_str!("../migrations/sqlite/0011_appeals.sql"),
-        include_str!("../migrations/postgres/0011_appeals.sql"),
-    ),
-    (
-        12,
-        "webhooks",
-        include_str!("../migrations/sqlite/0012_webhooks.sql"),
-        include_str!("../migrations/postgres/0012_webhooks.sql"),
-    ),
-    (
+/// A migration by its version, name and file, so that the three are written side by side once.
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        (
+            $version,
+            $name,
+            include_str!(concat!("../migrations/", $file, ".sql")),
+        )
+    };
+}
+
+/// (version, name, text): one text for both backends, see [`render`].
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    migration!(1, "foundation", "0001_foundation"),
+    migration!(2, "data_versions", "0002_data_versions"),
+    migration!(3, "triggers", "0003_triggers"),
+    migration!(4, "milestones", "0004_milestones"),
+    migration!(5, "reports", "0005_reports"),
+    migration!(6, "report_due", "0006_report_due"),
+    migration!(7, "programme", "0007_programme"),
+    migration!(8, "imports", "0008_imports"),
+    migration!(9, "import_totals", "0009_import_totals"),
+    migration!(10, "covering_month_index", "0010_covering_month_index"),
+    migration!(11, "appeals", "0011_appeals"),
+    migration!(12, "webhooks", "0012_webhooks"),
+    migration!(
         13,
         "open_appeals_by_resolve_due",
-        include_str!("../migrations/sqlite/0013_open_appeals_by_resolve_due.sql"),
-        include_str!("../migrations/postgres/0013_open_appeals_by_resolve_due.sql"),
+        "0013_open_appeals_by_resolve_due"
     ),
-    (
+    migration!(
         14,
         "delivery_bodies_at_first_send",
-        include_str!("../migrations/sqlite/0014_delivery_bodies_at_first_send.sql"),
-        include_str!("../migrations/postgres/0014_delivery_bodies_at_first_send.sql"),
+        "0014_delivery_bodies_at_first_send"
     ),
-    (
-        15,
-        "appeal_totals",
-        include_str!("../migrations/sqlite/0015_appeal_totals.sql"),
-        include_str!("../migrations/postgres/0015_appeal_totals.sql"),
-    ),
-    (
-        16,
-        "national_calendar",
-        include_str!("../migrations/sqlite/0016_national_calendar.sql"),
-        include_str!("../migrations/postgres/0016_national_calendar.sql"),
-    ),
-    (
-        17,
-        "open_appeals_by_status",
-        include_str!("../migrations/sqlite/0017_open_appeals_by_status.sql"),
-        include_str!("../migrations/postgres/0017_open_appeals_by_status.sql"),
-    ),
-    (
-        18,
-        "category_names_in_english",
-        include_str!("../migrations/sqlite/0018_category_names_in_english.sql"),
-        include_str!("../migrations/postgres/0018_category_names_in_english.sql"),
-    ),
-    (
-        19,
-        "milestone_lateness_index",
-        include_str!("../migrations/sqlite/0019_milestone_lateness_index.sql"),
-        include_str!("../migrations/postgres/0019_milestone_lateness_index.sql"),
-    ),
-    (
-        20,
-        "logins_ignore_case",
-        include_str!("../migrations/sqlite/0020_logins_ignore_case.sql"),
-        include_str!("../migrations/postgres/0020_logins_ignore_case.sql"),
-    ),
-    (
-        21,
-        "token_lifecycle",
-        include_str!("../migrations/sqlite/0021_token_lifecycle.sql"),
-        include_str!("../migrations/postgres/0021_token_lifecycle.sql"),
-    ),
-    (
-        22,
-        "appeal_attachments",
-        include_str!("../migrations/sqlite/0022_appeal_attachments.sql"),
-        include_str!("../migrations/postgres/0022_appeal_attachments.sql"),
-    ),
-    (
-        23,
-        "attachment_thumbnails",
-        include_str!("../migrations/sqlite/0023_attachment_thumbnails.sql"),
-        include_str!("../migrations/postgres/0023_attachment_thumbnails.sql"),
-    ),
+    migration!(15, "appeal_totals", "0015_appeal_totals"),
+    migration!(16, "national_calendar", "0016_national_calendar"),
+    migration!(17, "open_appeals_by_status", "0017_open_appeals_by_status"),
+    migration!(18, "category_names_in_english", "0018_category_names_in_english"),
+    migration!(19, "milestone_lateness_index", "0019_milestone_lateness_index"),
+    migration!(20, "logins_ignore_case", "0020_logins_ignore_case"),
+    migration!(21, "token_lifecycle", "0021_token_lifecycle"),
+    migration!(22, "appeal_attachments", "0022_appeal_attachments"),
+    migration!(23, "attachment_thumbnails", "0023_attachment_thumbnails"),
 ];
 
 impl Store {
@@ -169,15 +81,12 @@ impl Store {
             .iter()
             .map(|r| r.try_get::<i64, _>(0))
             .collect::<Result<_, _>>()?;
-        for (version, name, sqlite, postgres) in MIGRATIONS {
+        for (version, name, text) in MIGRATIONS {
             if applied.contains(version) {
                 continue;
             }
-            let text = match self.backend {
-                Backend::Sqlite => *sqlite,
-                Backend::Postgres => *postgres,
-            };
-            sqlx::raw_sql(text)
+            let text = render(text, self.backend);
+            sqlx::raw_sql(&text)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::Migration(format!("{version:04}_{name}"), e))?;
@@ -194,28 +103,118 @@ impl Store {
     }
 }
 
+/// The words the two backends spell differently, as (word, SQLite, PostgreSQL).
+const WORDS: &[(&str, &str, &str)] = &[
+    (
+        "{{id}}",
+        "INTEGER PRIMARY KEY",
+        "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    ),
+    ("{{int}}", "INTEGER", "BIGINT"),
+    ("{{bool}}", "INTEGER", "BOOLEAN"),
+    ("{{true}}", "1", "TRUE"),
+    ("{{false}}", "0", "FALSE"),
+    ("{{blob}}", "BLOB", "BYTEA"),
+    (
+        "{{now}}",
+        "strftime('%Y-%m-%dT%H:%M:%f', 'now', '+8 hours') || '000+08:00'",
+        "to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+08:00\"')",
+    ),
+];
+
+/// Which lines of a migration a section line lets through: `Some(None)` both backends',
+/// `Some(Some(b))` one backend's, `None` for a line that opens no section.
+fn section(line: &str) -> Option<Option<Backend>> {
+    match line.trim() {
+        "-- on both:" => Some(None),
+        "-- on sqlite:" => Some(Some(Backend::Sqlite)),
+        "-- on postgres:" => Some(Some(Backend::Postgres)),
+        _ => None,
+    }
+}
+
+/// A migration's text for one backend: the lines of its sections and of the shared ones, with
+/// the backend's words filled in.
+fn render(text: &str, backend: Backend) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut only = None;
+    for line in text.lines() {
+        if let Some(opened) = section(line) {
+            only = opened;
+            continue;
+        }
+        if only.is_some_and(|b| b != backend) {
+            continue;
+        }
+        let mut line = line.to_string();
+        for (word, sqlite, postgres) in WORDS {
+            let spelled = match backend {
+                Backend::Sqlite => sqlite,
+                Backend::Postgres => postgres,
+            };
+            line = line.replace(word, spelled);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use super::{MIGRATIONS, render};
+    use crate::Backend;
 
-    fn names(dir: &str) -> BTreeSet<String> {
-        let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_dir(path)
-            .map(|entries| {
-                entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
+    const BOTH: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+    #[test]
+    fn every_migration_file_is_applied_once_in_order() {
+        let dir = format!("{}/migrations", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("the migrations folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|(version, name, _)| format!("{version:04}_{name}.sql"))
+            .collect();
+        assert_eq!(files, listed);
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(versions, (1..=MIGRATIONS.len() as i64).collect::<Vec<_>>());
+    }
+
+    /// A misspelt word or section line would reach the database as text and fail there, or
+    /// worse, be read as a comment and leave a table out on one backend.
+    #[test]
+    fn every_word_and_section_is_known() {
+        for (version, _, text) in MIGRATIONS {
+            for line in text.lines() {
+                if line.trim_start().starts_with("-- on ") {
+                    assert!(super::section(line).is_some(), "{version}: {line}");
+                }
+            }
+            for backend in BOTH {
+                let sql = render(text, backend);
+                assert!(!sql.contains("{{"), "{version} on {backend:?}");
+                assert!(!sql.contains("-- on "), "{version} on {backend:?}");
+            }
+        }
     }
 
     #[test]
-    fn both_backends_have_the_same_migrations_and_all_are_applied() {
-        let sqlite = names("sqlite");
-        assert!(!sqlite.is_empty());
-        assert_eq!(sqlite, names("postgres"));
-        assert_eq!(sqlite.len(), super::MIGRATIONS.len());
+    fn a_section_holds_until_the_next_and_words_are_spelled_per_backend() {
+        let text = "CREATE TABLE t (id {{id}}, n {{int}}, b {{bool}} DEFAULT {{true}});\n\
+                    -- on sqlite:\nS;\n-- on postgres:\nP;\n-- on both:\nB;";
+        assert_eq!(
+            render(text, Backend::Sqlite),
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, b INTEGER DEFAULT 1);\nS;\nB;\n"
+        );
+        assert_eq!(
+            render(text, Backend::Postgres),
+            "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n BIGINT, \
+             b BOOLEAN DEFAULT TRUE);\nP;\nB;\n"
+        );
     }
 
     /// The same tables and columns on both sides: DDL spelling may differ, names may not.
@@ -240,8 +239,11 @@ mod tests {
             }
             out
         }
-        for (_, _, sqlite, postgres) in super::MIGRATIONS {
-            assert_eq!(columns(sqlite), columns(postgres));
+        for (_, _, text) in MIGRATIONS {
+            assert_eq!(
+                columns(&render(text, Backend::Sqlite)),
+                columns(&render(text, Backend::Postgres))
+            );
         }
     }
 }

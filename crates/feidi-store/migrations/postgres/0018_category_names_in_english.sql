@@ -1,5 +1,0 @@
--- A category's name for English pages, given by an admin beside the Chinese one (`name`).
--- Empty: a default category still under its default Chinese name reads under its default
--- English one, any other under its Chinese name. Kept in lockstep with
--- ../sqlite/0018_category_names_in_english.sql.
-ALTER TABLE appeal_categories ADD COLUMN name_en TEXT;
