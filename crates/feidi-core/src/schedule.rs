@@ -493,34 +493,11 @@ impl RedReason {
     }
 }
 
-/// The reasons a project is red as of `as_of`: each milestone (kind, planned, actual) late or
-/// overdue beyond `rule`'s threshold, then the year's investment if it is behind its
-/// time-proportional share of the plan after `elapsed` months, then its missing monthly reports
-/// (how many, up to which last due month) if they are enough to be red.
-pub fn red_reasons(
-    milestones: impl IntoIterator<Item = (MilestoneKind, NaiveDate, Option<NaiveDate>)>,
-    year_to_date: Money,
-    annual_plan: Option<Money>,
-    as_of: NaiveDate,
-    rule: LightRule,
-    elapsed: u32,
-    missing: Option<(u32, (i32, u32))>,
-) -> Vec<RedReason> {
-    light_reasons(
-        Light::Red,
-        milestones,
-        year_to_date,
-        annual_plan,
-        as_of,
-        rule,
-        elapsed,
-        missing,
-    )
-}
-
-/// The reasons a project shows `light` as of `as_of`: those of its milestones, its annual
-/// investment and its missing reports (as in [`red_reasons`]) whose own light is `light`.
-/// A yellow project's reasons are what to watch before it turns red.
+/// The reasons a project shows `light` as of `as_of`, those whose own light is `light`: each
+/// milestone (kind, planned, actual) late or overdue beyond `rule`'s threshold, then the
+/// year's investment if it is behind its time-proportional share of the plan after `elapsed`
+/// months, then its missing monthly reports (how many, up to which last due month). A yellow
+/// project's reasons are what to watch before it turns red.
 #[allow(clippy::too_many_arguments)]
 pub fn light_reasons(
     light: Light,
@@ -817,7 +794,8 @@ mod tests {
             yellow_days: 30,
             report_red_months: 3,
         };
-        let reasons = red_reasons(
+        let reasons = light_reasons(
+            Light::Red,
             [
                 (MilestoneKind::Signed, day("2023-01-01"), Some(day("2023-01-05"))),
                 (
@@ -860,7 +838,7 @@ mod tests {
         assert_eq!(reasons[3].words(crate::Lang::Zh), "缺报月报3个月（自2023-03起）");
         // Two missing is yellow under this rule: no reason to be red, one to be yellow.
         let missing = Some((2, (2023, 5)));
-        let red = red_reasons([], Money::ZERO, None, as_of, rule, 6, missing);
+        let red = light_reasons(Light::Red, [], Money::ZERO, None, as_of, rule, 6, missing);
         assert!(red.is_empty(), "{red:?}");
         // A milestone 19 days late is yellow under 30 days; so is r = 0.9.
         let yellow = light_reasons(

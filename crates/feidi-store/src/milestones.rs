@@ -36,16 +36,7 @@ const REFERENCE_DAY_KEY: &str = "programme.reference_day";
 impl Store {
     /// A project's milestones, in the order they happen.
     pub async fn milestones(&self, project_id: i64) -> StoreResult<Vec<Milestone>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM milestones WHERE project_id = $1"))
-            .bind(project_id)
-            .fetch_all(&self.read)
-            .await?;
-        let mut list = rows
-            .iter()
-            .map(Milestone::from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
-        list.sort_by_key(|m| m.kind);
-        Ok(list)
+        self.milestones_of(&[project_id]).await
     }
 
     /// The milestones of several projects at once (the cockpit's red list), by project.
