@@ -83,9 +83,9 @@ pub async fn reports(app: &App, who: &Principal, project_id: i64) -> AppResult<V
     Ok(app.store.reports(project_id).await?)
 }
 
-/// The reports of a status (default: awaiting review), oldest sent first, with their project:
-/// a reviewer's queue (`GET /reports?status=submitted`, filters `month`, `project_id`,
-/// `zone_id`). An enterprise's user sees its own projects' reports only.
+/// The reports of a status (default: awaiting review, oldest sent first; `approved`,
+/// `returned` or `all`: newest month first), with their project: a reviewer's queue (`GET /reports?status=submitted`, filters `month`,
+/// `project_id`, `zone_id`). An enterprise's user sees its own projects' reports only.
 pub async fn queue(
     app: &App,
     who: &Principal,
@@ -94,12 +94,20 @@ pub async fn queue(
     require(who, Action::Read, Entity::Report)?;
     let map = feidi_core::input::query_fields(params);
     let mut input = Input::new(&map);
-    let status = input.one_of(
-        "status",
-        Need::Optional,
-        &["submitted", "approved", "returned"],
-        feidi_store::ReportStatus::parse,
-    );
+    // `all` is the page's tab for those who follow their reports rather than review them.
+    let every = params.get("status").is_some_and(|s| s == "all");
+    let status = if every {
+        None
+    } else {
+        input
+            .one_of(
+                "status",
+                Need::Optional,
+                &["submitted", "approved", "returned", "all"],
+                feidi_store::ReportStatus::parse,
+            )
+            .or(Some(feidi_store::ReportStatus::Submitted))
+    };
     let month = input.text("month", Need::Optional, 7);
     if let Some(m) = &month
         && feidi_core::schedule::parse_month(m).is_none()
@@ -114,7 +122,7 @@ pub async fn queue(
     let per_page = input.int("per_page", Need::Optional, 1, 500).unwrap_or(50);
     input.finish()?;
     let filter = feidi_store::ReportFilter {
-        status: Some(status.unwrap_or(feidi_store::ReportStatus::Submitted)),
+        status,
         month,
         project_id,
         zone_id,

@@ -510,9 +510,16 @@ impl Store {
         .and_then(|row| sqlx::Row::try_get::<i64, _>(&row, "n"))?;
         let columns: Vec<String> = REPORT_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect();
         let (page, per_page) = (filter.page.max(1), filter.per_page.clamp(1, 500));
+        // What waits for review comes first come, first served; anything else is history,
+        // newest month first.
+        let order = if filter.status == Some(ReportStatus::Submitted) {
+            "r.submitted_at, r.project_id, r.month"
+        } else {
+            "r.month DESC, r.project_id"
+        };
         let sql = format!(
             "SELECT {}, p.name AS project_name, p.zone_id AS zone_id, p.enterprise_id AS enterprise_id {from} \
-             ORDER BY r.submitted_at, r.project_id, r.month LIMIT {per_page} OFFSET {}",
+             ORDER BY {order} LIMIT {per_page} OFFSET {}",
             columns.join(", "),
             (page - 1) * per_page
         );

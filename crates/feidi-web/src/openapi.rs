@@ -802,6 +802,31 @@ pub fn document() -> Value {
         ],
         &["project_id", "month", "completed_investment", "status", "version"],
     );
+    let mut queued = report.clone();
+    if let Some(fields) = queued["properties"].as_object_mut() {
+        fields.insert("project_name".into(), text());
+        fields.insert("zone_id".into(), id());
+        fields.insert("enterprise_id".into(), nullable(id()));
+    }
+    paths.insert(
+        "/reports".into(),
+        json!({"get": operation(
+            "The monthly reports of a status, with their project: a reviewer's queue (default: awaiting review, oldest sent first; `approved`, `returned` or `all`: newest month first). An enterprise's user sees its own projects' reports only",
+            vec![
+                query_param("status", json!({"enum": ["submitted", "approved", "returned", "all"]})),
+                query_param("month", json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"})),
+                query_param("project_id", id()),
+                query_param("zone_id", id()),
+                query_param("page", id()),
+                query_param("per_page", id()),
+            ],
+            None,
+            vec![answer("200", "a page of reports", Some(json!({"type": "object", "properties": {
+                "items": {"type": "array", "items": queued},
+                "total": id(), "page": id(), "per_page": id()
+            }, "required": ["items", "total", "page", "per_page"]})))],
+        )}),
+    );
     let plan = object(
         &[
             ("project_id", id()),

@@ -215,8 +215,9 @@ pub fn trend(title: &str, points: &[TrendPoint], bar_legend: &str, line_legend: 
             t = esc(&format!("{} {}", p.label, format_hundredths_yi(p.amount, unit))),
         );
         let cx = x + slot / 2;
-        // Each bar's amount over it when the bars are few, else the last month's.
-        if n <= 12 || i + 1 == points.len() {
+        // Each bar's amount over it when the bars are few (a year and the same month of the
+        // year before: 13), else the last month's.
+        if n <= 13 || i + 1 == points.len() {
             let _ = write!(
                 out,
                 r#"<text class="bar-value" x="{cx}" y="{vy}" text-anchor="middle">{v}</text>"#,
@@ -227,7 +228,7 @@ pub fn trend(title: &str, points: &[TrendPoint], bar_legend: &str, line_legend: 
         let cy = top + plot_h - scale(p.cumulative, max_line, plot_h);
         let _ = write!(line, "{}{cx},{cy}", if i == 0 { "" } else { " " });
         // Label every month when few, else every third, and always the last.
-        if n <= 12 || i % 3 == 0 || i + 1 == points.len() {
+        if n <= 13 || i % 3 == 0 || i + 1 == points.len() {
             let _ = write!(
                 out,
                 r#"<text class="tick" x="{cx}" y="{ty}" text-anchor="middle">{l}</text>"#,
@@ -239,11 +240,11 @@ pub fn trend(title: &str, points: &[TrendPoint], bar_legend: &str, line_legend: 
     if !points.is_empty() {
         let _ = write!(out, r#"<polyline class="line" points="{line}"/>"#);
         if let Some(last) = points.last() {
+            // On the legend's row, where no bar's value can reach it.
             let _ = write!(
                 out,
-                r#"<text class="line-value" x="{x}" y="{y}" text-anchor="end">{t}</text>"#,
+                r#"<text class="line-value" x="{x}" y="19" text-anchor="end">{t}</text>"#,
                 x = width - 4,
-                y = top - 8,
                 t = esc(&format!(
                     "{line_legend} {}",
                     format_hundredths_yi(last.cumulative, unit)

@@ -944,7 +944,7 @@ async fn the_appeal_pages_take_an_appeal_through_its_life(backend: Backend) {
         "the next page of this enterprise's list: {link}"
     );
     assert!(
-        html.contains("<td>水电气暖</td>") && !html.contains("<td>utilities</td>"),
+        html.contains(">水电气暖</td>") && !html.contains(">utilities</td>"),
         "the list names the category"
     );
     // Search and filters, as the form sends them (empty fields mean "any"); the fields keep
@@ -2532,6 +2532,30 @@ async fn the_audit_page_reads_in_words(backend: Backend) {
     assert!(
         html.contains("登录") && !html.contains("signed in"),
         "the action says it"
+    );
+    // A report's status in a report's words: sent, it awaits review (an appeal's `submitted`
+    // awaits acknowledgement, 待签收).
+    let (_, zones) = app.admin("GET", "/zones", None).await;
+    let project = app
+        .made("/projects", json!({"name": "审计项目", "category": "industrial", "zone_id": zones["items"][0]["id"], "total_investment": "1"}))
+        .await;
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{}/reports/2023-05", project["id"]),
+            Some(json!({"completed_investment": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = app
+        .page(
+            &session,
+            &format!("/audit?entity=monthly_report&entity_id={}", project["id"]),
+        )
+        .await;
+    assert!(
+        html.contains("<li>状态: 待审核</li>") && !html.contains("待签收"),
+        "a report's status"
     );
 }
 both_backends!(

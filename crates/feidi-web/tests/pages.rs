@@ -712,6 +712,19 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     let (_, home) = app.page(&staff, "/").await;
     assert_eq!(missing(&home), "0", "sent: the desk counts again");
+    // The enterprise's project has an approved report: the tab of every status lists both.
+    let own = app
+        .made("/projects", json!({"name": "本企业的项目", "category": "industrial", "zone_id": zone, "enterprise_id": mine, "total_investment": "1"}))
+        .await;
+    let own_reports = format!("/projects/{}/reports/2023-04", own["id"]);
+    app.admin("PUT", &own_reports, Some(json!({"completed_investment": "1"})))
+        .await;
+    app.admin("POST", &format!("{own_reports}/approve"), None).await;
+    let (_, all) = app.admin("GET", "/reports?status=all&month=2023-04", None).await;
+    assert_eq!(all["total"], 1);
+    assert_eq!(all["items"][0]["status"], "approved");
+    let (_, html) = app.page(&staff, "/reports?status=all").await;
+    assert!(html.contains("本企业的项目") && html.contains("迟报项目") && html.contains("status approved"));
     app.user("ent1", "enterprise", Some(mine)).await;
     let ent = app.sign_in("ent1", "password123").await.1.expect("enterprise");
     let (status, _) = app.page(&ent, "/reports/due?month=2023-06").await;
@@ -720,9 +733,19 @@ async fn staff_see_who_owes_a_report(backend: Backend) {
     let (status, html) = app.page(&ent, "/reports").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("迟报项目") && !html.contains("/approve"));
+    // It lands on all its reports, under its own title, each with its status.
+    assert!(html.contains("<h1>本企业月报</h1>") && html.contains("id=\"tab-all\" class=\"on\""));
+    assert!(
+        html.contains("本企业的项目") && html.contains("已审核"),
+        "its approved report"
+    );
     let (status, home) = app.page(&ent, "/").await;
     assert_eq!(status, StatusCode::OK, "an enterprise has a desk too");
     assert!(home.contains("id=\"desk-appeals\"") && !home.contains("id=\"desk-review\""));
+    assert!(
+        home.contains("id=\"desk-own-reports\""),
+        "its reports one tap away"
+    );
     // In its own words: its projects and its requests, without the officials' filters, tabs
     // and columns that would offer it nothing but itself.
     assert!(

@@ -121,11 +121,65 @@ async fn main() {
         .for_element(Locator::Css("#attachment-list img.thumb"))
         .await
         .expect("the photo shown");
+    // Three July reports sent by the statistician through the project page, so that the staff
+    // official's desk and approval queue show what waits for them.
+    let app_for_users = feidi_app::App::new(store_for_users.clone());
+    for login in ["reporter.demo", "staff.a1"] {
+        feidi_app::operator::set_password(&app_for_users, login, "screenshot password".into())
+            .await
+            .expect("a password");
+    }
+    let reporter = browser::browser(&driver).await;
+    browser::sign_in(&reporter, &base, "reporter.demo", "screenshot password").await;
+    for (project, amount) in [(2, "850"), (5, "1,200"), (9, "460.5")] {
+        reporter
+            .goto(&format!("{base}/projects/{project}"))
+            .await
+            .expect("project");
+        reporter
+            .execute("document.getElementById('r-month').value = '2023-07';", vec![])
+            .await
+            .expect("month");
+        browser::fill(&reporter, "r-amount", amount).await;
+        browser::fill(&reporter, "r-note", "7月形象进度：主体施工").await;
+        browser::click(&reporter, "r-submit").await;
+        reporter
+            .wait()
+            .for_element(Locator::Id("notice"))
+            .await
+            .expect("the report sent");
+    }
+    let _ = reporter.close().await;
+    let staff = browser::browser(&driver).await;
+    browser::sign_in(&staff, &base, "staff.a1", "screenshot password").await;
+    for lang in ["", "-en"] {
+        if !lang.is_empty() {
+            // The same desk in English: the language button in the header.
+            staff
+                .execute(
+                    "document.querySelector('button[name=lang][value=en]').click();",
+                    vec![],
+                )
+                .await
+                .expect("English");
+            staff
+                .wait()
+                .for_element(Locator::Css("button[name=lang][value=zh]"))
+                .await
+                .expect("in English");
+        }
+        for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
+            staff.set_window_size(width, height).await.expect("resize");
+            for (page, name) in [("/", "home-desk"), ("/reports", "approval-queue")] {
+                staff.goto(&format!("{base}{page}")).await.expect("page");
+                save(&staff, &shots, &format!("{name}{lang}-{size}")).await;
+            }
+        }
+    }
+    let _ = staff.close().await;
     for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
         client.set_window_size(width, height).await.expect("resize");
         for (page, name) in [
-            ("/", "home-desk"),
-            ("/reports", "approval-queue"),
             ("/cockpit", "cockpit"),
             ("/appeals/1#attachments", "appeal"),
             ("/audit", "audit"),
@@ -167,7 +221,6 @@ async fn main() {
         println!("{file}");
     }
     // An enterprise's liaison on a phone: its desk, its appeals, its projects and reports.
-    let app_for_users = feidi_app::App::new(store_for_users.clone());
     feidi_app::operator::set_password(&app_for_users, "qiye.weicai", "screenshot password".into())
         .await
         .expect("the liaison's password");

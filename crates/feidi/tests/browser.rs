@@ -548,6 +548,7 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
     for user in [
         json!({"login": "lingdao", "name": "李领导", "role": "leader"}),
         json!({"login": "qiye", "name": "企业联络员", "role": "enterprise", "enterprise_id": 1}),
+        json!({"login": "ganbu", "name": "审核干部", "role": "staff"}),
     ] {
         let input = UserInput::parse(&map(user)).expect("user");
         store
@@ -555,6 +556,16 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
             .await
             .expect("user");
     }
+    // A July report waiting for a staff official's approval.
+    let july = feidi_core::schedule::ReportInput {
+        completed_investment: feidi_core::Money::yuan(8_500_000),
+        progress_note: Some("7月形象进度：主体施工".into()),
+        problems: None,
+    };
+    store
+        .submit_report(None, 1, "2023-07".into(), &july, None, feidi_core::time::now())
+        .await
+        .expect("a report");
     let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
         .await
         .expect("bind");
@@ -632,6 +643,25 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
         assert_eq!(shown, json!(1), "the photo loads from the server");
         fits(&phone, "the appeal with its photo").await;
         let _ = std::fs::remove_file(&photo);
+        click(&phone, "menu-button").await;
+        sign_out(&phone).await;
+
+        // A staff official approves it from the queue on the phone: each report a card, its
+        // buttons on the screen, not off to the right of a table.
+        sign_in(&phone, &base, "ganbu", "password123").await;
+        phone.goto(&format!("{base}/reports")).await.expect("queue");
+        fits(&phone, "the approval queue").await;
+        let right = phone
+            .execute(
+                "const b = document.getElementById('approve-1-2023-07'); return b.getBoundingClientRect().right <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("the button");
+        assert_eq!(right, json!(true), "approve is within the screen");
+        click(&phone, "approve-1-2023-07").await;
+        wait_for_text(&phone, "notice", "2023-07").await;
+        assert_eq!(text_of(&phone, "queue-count").await, "共 0");
         click(&phone, "menu-button").await;
         sign_out(&phone).await;
 

@@ -270,7 +270,13 @@ fn field_words(lang: Lang, key: &str) -> String {
 /// A value as the changes list shows it, in words: nothing as "—", yes and no, an instant as
 /// its minute in Shanghai, a status, role, rating, category or milestone by its name, an amount
 /// in 万元 with separators; any other text as it is.
-fn value_words(key: &str, v: Option<&Value>, people: &HashMap<i64, String>, lang: Lang) -> String {
+fn value_words(
+    entity: &str,
+    key: &str,
+    v: Option<&Value>,
+    people: &HashMap<i64, String>,
+    lang: Lang,
+) -> String {
     let text = match v {
         None | Some(Value::Null) => return "—".into(),
         Some(Value::Bool(b)) => return lang.t(if *b { "audit.yes" } else { "audit.no" }).to_string(),
@@ -285,6 +291,8 @@ fn value_words(key: &str, v: Option<&Value>, people: &HashMap<i64, String>, lang
         return feidi_core::time::Stamp::stored(text.as_str()).to_string();
     }
     let codes: &[&str] = match key {
+        // A report's `submitted` awaits review; an appeal's awaits acknowledgement.
+        "status" if entity == "monthly_report" => &["report"],
         "status" => &["appeal_status", "report"],
         "handler_role" => &["handler_role"],
         "rating" => &["rating"],
@@ -347,6 +355,7 @@ const PLAIN_NOTES: &[&str] = &["signed in", "signed out", "password changed"];
 /// The fields an entry changed, labelled in `lang`: old → new on a change, the values set on a
 /// creation, those removed on a deletion. Bookkeeping (ids, versions, stamps) is left out.
 fn changes(
+    entity: &str,
     before: &Option<Value>,
     after: &Option<Value>,
     people: &HashMap<i64, String>,
@@ -364,8 +373,8 @@ fn changes(
         .map(|k| {
             let label = field_words(lang, k);
             let (was, is) = (
-                value_words(k, b.get(k), people, lang),
-                value_words(k, a.get(k), people, lang),
+                value_words(entity, k, b.get(k), people, lang),
+                value_words(entity, k, a.get(k), people, lang),
             );
             match (before.is_some(), after.is_some()) {
                 (true, true) => format!("{label}: {was} → {is}"),
@@ -451,7 +460,7 @@ async fn audit(
                     },
                     entity: e.entity_id.map(|id| format!("{entity} #{id}")).unwrap_or(entity),
                     href: e.entity_id.and_then(|id| record_href(&e.entity, id)),
-                    changes: changes(&e.before, &e.after, &people, lang),
+                    changes: changes(&e.entity, &e.before, &e.after, &people, lang),
                     before: pretty(&e.before),
                     after: pretty(&e.after),
                 }
@@ -493,14 +502,19 @@ pub struct QueueRow {
     note: String,
     problems: String,
     return_reason: String,
+    /// The status's code (its badge's colour) and words, shown on the tab of all statuses.
+    status: &'static str,
+    status_label: String,
 }
 
 #[derive(Template)]
 #[template(path = "reports_queue.html")]
 struct ReportQueuePage {
     c: Chrome,
-    /// The status listed: submitted, returned or approved.
+    /// The status listed: submitted, returned, approved or all.
     status: String,
+    /// The page's title: a reviewer's queue, an enterprise's own reports, or the reports.
+    title: &'static str,
     rows: Vec<QueueRow>,
     total: i64,
     may_review: bool,
@@ -509,8 +523,8 @@ struct ReportQueuePage {
     pager: crate::pages::Pager,
 }
 
-/// The monthly reports of a status, oldest sent first: a reviewer approves or returns each in
-/// place; everyone else sees where their reports stand.
+/// The monthly reports of a status (what waits for review first come, first served): a
+/// reviewer approves or returns each in place; everyone else sees where their reports stand.
 async fn report_queue(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -518,6 +532,18 @@ async fn report_queue(
 ) -> Response {
     let lang = caller.lang();
     let who = caller.principal();
+    let reviewer = who.may(
+        feidi_core::policy::Action::Review,
+        feidi_core::policy::Entity::Report,
+    );
+    // A reviewer lands on what waits for review; anyone else on all their reports.
+    let mut params = params;
+    let status = match params.get("status").map(String::as_str) {
+        Some(s @ ("submitted" | "returned" | "approved" | "all")) => s.to_string(),
+        _ if reviewer => "submitted".into(),
+        _ => "all".into(),
+    };
+    params.insert("status".into(), status.clone());
     let page = match feidi_app::reports::queue(&state.app, &who, &params)
         .await
         .for_lang(lang)
@@ -525,11 +551,6 @@ async fn report_queue(
         Ok(page) => page,
         Err(e) => return error_page(&caller, e),
     };
-    let status = params
-        .get("status")
-        .filter(|s| matches!(s.as_str(), "returned" | "approved"))
-        .cloned()
-        .unwrap_or_else(|| "submitted".into());
     let pager = crate::pages::Pager::of("reports", &params, &page);
     let rows = page
         .items
@@ -542,6 +563,10 @@ async fn report_queue(
             note: q.report.progress_note.unwrap_or_default(),
             problems: q.report.problems.unwrap_or_default(),
             return_reason: q.report.return_reason.unwrap_or_default(),
+            status: q.report.status.as_str(),
+            status_label: lang
+                .t(&format!("report.{}", q.report.status.as_str()))
+                .to_string(),
             month: q.report.month,
         })
         .collect();
@@ -549,11 +574,14 @@ async fn report_queue(
         StatusCode::OK,
         &ReportQueuePage {
             c: Chrome::for_caller(&caller, "reports"),
-            may_review: status == "submitted"
-                && who.may(
-                    feidi_core::policy::Action::Review,
-                    feidi_core::policy::Entity::Report,
-                ),
+            may_review: status == "submitted" && reviewer,
+            title: if reviewer {
+                "queue.title"
+            } else if who.is_enterprise() {
+                "queue.own"
+            } else {
+                "queue.reports"
+            },
             show_due: who.scope() == feidi_core::policy::Scope::All,
             status,
             rows,
