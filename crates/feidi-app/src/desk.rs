@@ -52,10 +52,7 @@ pub async fn desk(app: &App, who: &Principal, now: DateTime<FixedOffset>) -> App
         desk.nearest_due = inbox.page.items.first().and_then(|a| a.due_at.clone());
     }
     if who.scope() == Scope::All && who.may(Action::Read, Entity::Programme) {
-        // The month that last ended as of the programme's day (its reference day where its
-        // data stop before today), so a programme reported up to 2023 does not owe 40 months.
-        let (day, _) = crate::programme::default_day(app, feidi_core::time::day_of(now)).await?;
-        let month = feidi_core::schedule::cutoff_month(day);
+        let month = crate::programme::default_month(app, feidi_core::time::day_of(now)).await?;
         // Counted again only when projects, reports or milestones change: every official's
         // home page asks, and the count reads every project.
         let version = app

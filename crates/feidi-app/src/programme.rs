@@ -79,6 +79,14 @@ pub async fn default_day(app: &App, today: NaiveDate) -> AppResult<(NaiveDate, b
     Ok(reference_or(app.store.reference_day().await?, today))
 }
 
+/// The month a page reads when none is asked (the desk's missing reports, the reports due, the
+/// dispatch report): the last one ended as of the default day, so a programme reported up to
+/// 2023 does not owe forty months.
+pub async fn default_month(app: &App, today: NaiveDate) -> AppResult<String> {
+    let (day, _) = default_day(app, today).await?;
+    Ok(feidi_core::schedule::cutoff_month(day))
+}
+
 /// The reference day where it is before `today`, else `today`; and whether it was taken.
 fn reference_or(reference: Option<NaiveDate>, today: NaiveDate) -> (NaiveDate, bool) {
     match reference {

@@ -113,6 +113,10 @@ async fn the_dispatch_report_is_a_workbook_of_every_project(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("园区道路一期（纬三路）") && html.contains("id=\"dispatch-total\""));
     assert!(html.contains("format=xlsx"), "the page links the workbook");
+    assert!(
+        html.contains(">10,000.00<") && !html.contains(">10000.00<"),
+        "amounts in 万元 with separators"
+    );
 }
 both_backends!(
     the_dispatch_report_is_a_workbook_of_every_project,

@@ -402,6 +402,22 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         click(&browser, "to-today").await;
         wait_for_text(&browser, "completed-investment", "36.70").await;
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
+        // The dispatch report and the reports due open on the month the cockpit reads (June
+        // 2023), not on a month the demo's data never reach.
+        browser.goto(&format!("{base}/dispatch")).await.expect("dispatch");
+        let html = browser.source().await.expect("page");
+        assert!(html.contains("项目调度报告 2023-06"), "the dispatch month");
+        browser.goto(&format!("{base}/reports/due")).await.expect("due");
+        let html = browser.source().await.expect("page");
+        assert!(html.contains("value=\"2023-06\""), "the month owed");
+        // The dispatch report and the reports due open on the month the cockpit reads (June
+        // 2023), not on a month the demo's data never reach.
+        browser.goto(&format!("{base}/dispatch")).await.expect("dispatch");
+        let html = browser.source().await.expect("page");
+        assert!(html.contains("项目调度报告 2023-06"), "the dispatch month");
+        browser.goto(&format!("{base}/reports/due")).await.expect("due");
+        let html = browser.source().await.expect("page");
+        assert!(html.contains("value=\"2023-06\""), "the month owed");
         // The two refused forms above answered 422, which the browser logs; nothing else may.
         let errors: Vec<String> = console_errors(&browser)
             .await
@@ -662,6 +678,10 @@ async fn on_a_phone_an_enterprise_sends_an_appeal_and_a_leader_reads_the_cockpit
         click(&phone, "approve-1-2023-07").await;
         wait_for_text(&phone, "notice", "2023-07").await;
         assert_eq!(text_of(&phone, "queue-count").await, "共 0");
+        for page in ["/reports/due", "/imports", "/calendar"] {
+            phone.goto(&format!("{base}{page}")).await.expect("page");
+            fits(&phone, page).await;
+        }
         click(&phone, "menu-button").await;
         sign_out(&phone).await;
 

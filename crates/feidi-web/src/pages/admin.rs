@@ -597,6 +597,10 @@ async fn reports_due(
     PageCaller(caller): PageCaller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    let params = match crate::pages::with_default_month(&state, caller.lang(), params).await {
+        Ok(params) => params,
+        Err(e) => return error_page(&caller, e),
+    };
     match feidi_app::programme::reports_due(&state.app, &caller.principal(), &params)
         .await
         .for_lang(caller.lang())

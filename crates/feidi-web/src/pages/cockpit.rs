@@ -74,11 +74,11 @@ fn sum_view(label: String, s: &crate::dispatch::Subtotal) -> SumView {
     SumView {
         label,
         count: s.project_count,
-        total: s.total_investment.in_wan(),
-        plan: s.annual_plan.in_wan(),
-        month: s.month_amount.in_wan(),
-        ytd: s.year_to_date.in_wan(),
-        since_start: s.since_start.in_wan(),
+        total: s.total_investment.wan_grouped(),
+        plan: s.annual_plan.wan_grouped(),
+        month: s.month_amount.wan_grouped(),
+        ytd: s.year_to_date.wan_grouped(),
+        since_start: s.since_start.wan_grouped(),
         completion: s.completion_ratio.percent(),
     }
 }
@@ -92,6 +92,7 @@ async fn dispatch_page(
     let result: ApiResult<DispatchPage> = async {
         let lang = caller.lang();
         let t = |k| lang.t(k);
+        let params = crate::pages::with_default_month(&state, lang, params).await?;
         let month = crate::dispatch::month_param(&params, lang)?;
         let d = crate::dispatch::dispatch(&state, &caller, &month).await?;
         let groups = d
@@ -116,13 +117,19 @@ async fn dispatch_page(
                             id: r.project_id,
                             name: r.name.clone(),
                             zone: r.zone.clone(),
-                            total: r.total_investment.in_wan(),
-                            plan: r.annual_plan.map(Money::in_wan).unwrap_or_else(|| "—".into()),
-                            month: r.month_amount.map(Money::in_wan).unwrap_or_else(|| "—".into()),
+                            total: r.total_investment.wan_grouped(),
+                            plan: r
+                                .annual_plan
+                                .map(Money::wan_grouped)
+                                .unwrap_or_else(|| "—".into()),
+                            month: r
+                                .month_amount
+                                .map(Money::wan_grouped)
+                                .unwrap_or_else(|| "—".into()),
                             status,
                             status_class,
-                            ytd: r.year_to_date.in_wan(),
-                            since_start: r.since_start.in_wan(),
+                            ytd: r.year_to_date.wan_grouped(),
+                            since_start: r.since_start.wan_grouped(),
                             completion: l.completion_ratio.percent(),
                             light,
                             light_class,

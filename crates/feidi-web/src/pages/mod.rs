@@ -12,6 +12,8 @@ mod settings;
 mod tokens;
 mod webhooks;
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -163,6 +165,22 @@ pub async fn notice_shown_once(request: axum::extract::Request, next: axum::midd
 }
 
 /// Renders a template into a page with a status.
+/// A page's query with `month` set to the programme's default month where none is asked (the
+/// reports due, the dispatch report): the month the desk counts and the cockpit reads.
+pub async fn with_default_month(
+    state: &AppState,
+    lang: Lang,
+    mut params: HashMap<String, String>,
+) -> Result<HashMap<String, String>, ApiError> {
+    if params.get("month").is_none_or(|m| m.trim().is_empty()) {
+        let month = feidi_app::programme::default_month(&state.app, feidi_core::time::today())
+            .await
+            .for_lang(lang)?;
+        params.insert("month".into(), month);
+    }
+    Ok(params)
+}
+
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -324,7 +324,7 @@ pub(super) fn progress_rows(
     p: &feidi_app::schedule::Progress,
     lang: Lang,
 ) -> Vec<(&'static str, String, &'static str)> {
-    let wan = |m: feidi_core::Money| format!("{} {}", m.in_wan(), lang.t("unit.wan"));
+    let wan = |m: feidi_core::Money| format!("{} {}", m.wan_grouped(), lang.t("unit.wan"));
     let light = |l: Option<feidi_core::schedule::Light>| match l {
         Some(l) => (
             feidi_core::schedule::Light::words(Some(l), lang).to_string(),
