@@ -26,6 +26,9 @@ pub trait Kind: Send + Sync + 'static {
     const FILTERS: &'static [(&'static str, FilterType)];
     /// The OpenAPI schema name of a record.
     const SCHEMA: &'static str;
+    /// Whether the API answers a taken unique value with 409 naming its field, as the newer
+    /// kinds' contracts say, rather than 422 like the registry's first kinds.
+    const TAKEN_CONFLICTS: bool = false;
 
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors>;
 }
@@ -38,6 +41,8 @@ pub struct Projects;
 pub struct Stages;
 /// Task forces (工作专班, M5).
 pub struct TaskForces;
+/// Parcels of land (M6); their pipeline's steps are `land`'s.
+pub struct Parcels;
 
 impl Kind for Jurisdictions {
     type Input = JurisdictionInput;
@@ -120,5 +125,23 @@ impl Kind for TaskForces {
     const SCHEMA: &'static str = "TaskForce";
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
         feidi_core::registry::TaskForceInput::parse(map)
+    }
+}
+
+impl Kind for Parcels {
+    type Input = feidi_core::land::ParcelInput;
+    type Record = feidi_store::Parcel;
+    const PATH: &'static str = "parcels";
+    const ENTITY: Entity = Entity::Land;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("zone_id", FilterType::Id),
+        ("status", FilterType::Text),
+        ("village", FilterType::Text),
+        ("project_id", FilterType::Id),
+    ];
+    const SCHEMA: &'static str = "Parcel";
+    const TAKEN_CONFLICTS: bool = true;
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        feidi_core::land::ParcelInput::parse(map)
     }
 }

@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod generate;
 pub mod imports;
 pub mod kinds;
+pub mod land;
 pub mod memo;
 pub mod operator;
 pub mod programme;

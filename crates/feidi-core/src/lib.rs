@@ -11,6 +11,7 @@ pub mod fixed;
 pub mod i18n;
 pub mod import;
 pub mod input;
+pub mod land;
 pub mod model;
 pub mod net;
 pub mod policy;

@@ -38,6 +38,8 @@ pub enum Entity {
     Calendar,
     /// Task forces and officials' absences.
     Organisation,
+    /// Parcels and their pipeline (M6).
+    Land,
 }
 
 /// What an official's appeals inbox holds.
@@ -131,6 +133,12 @@ impl Principal {
                     Organisation
                 )
                 | (Role::Staff | Role::Leader, Write, Organisation)
+                | (
+                    Role::Leader | Role::Staff | Role::Finance | Role::Reporter,
+                    Read,
+                    Land
+                )
+                | (Role::Staff, Write, Land)
         )
     }
 

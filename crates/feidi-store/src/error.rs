@@ -76,6 +76,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum WrongState {
     Report(feidi_core::reports::ReportStatus),
     Appeal(feidi_core::appeals::AppealStatus),
+    /// A parcel's pipeline moves one step at a time: the status it is in.
+    Parcel(feidi_core::land::ParcelStatus),
 }
 
 impl StoreError {

@@ -56,6 +56,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(21, "token_lifecycle", "0021_token_lifecycle"),
     migration!(22, "appeal_attachments", "0022_appeal_attachments"),
     migration!(23, "attachment_thumbnails", "0023_attachment_thumbnails"),
+    migration!(24, "parcels", "0024_parcels"),
 ];
 
 impl Store {

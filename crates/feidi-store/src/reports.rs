@@ -79,7 +79,8 @@ impl ReportSums {
     }
 }
 
-fn lock(backend: Backend) -> &'static str {
+/// The row lock a read-then-write takes: PostgreSQL's; SQLite's writer is alone already.
+pub(crate) fn lock(backend: Backend) -> &'static str {
     if backend == Backend::Postgres {
         " FOR UPDATE"
     } else {

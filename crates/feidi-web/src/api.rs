@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::auth::{Api, Caller};
 use crate::error::{ApiError, ApiResult, ForLang};
-use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones};
 use feidi_app::{programme, registry, reports, schedule, users};
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
@@ -109,6 +109,9 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Projects>())
         .merge(crud::<Stages>())
         .merge(crud::<TaskForces>())
+        .merge(crud::<Parcels>())
+        .route("/parcels.geojson", get(parcels_geojson))
+        .route("/parcels/{id}/steps", get(parcel_steps).post(parcel_step))
         .merge(crate::appeals::routes())
         .merge(crate::webhooks::routes())
         .fallback(|| async { ApiError::NotFound })
@@ -139,10 +142,25 @@ async fn read<K: Kind>(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
 async fn create<K: Kind>(api: Api, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let key = idempotency_key(&headers);
     api.made(registry::create::<K>(api.app(), &api.who, &body, key.as_deref()).await)
+        .map_err(taken_conflicts::<K>)
 }
 
 async fn update<K: Kind>(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
     api.json(registry::update::<K>(api.app(), &api.who, id, &body).await)
+        .map_err(taken_conflicts::<K>)
+}
+
+/// A refusal whose every field is a unique value already taken, as 409 where the kind's
+/// contract says so.
+fn taken_conflicts<K: Kind>(err: ApiError) -> ApiError {
+    match err {
+        ApiError::Invalid(errors, lang)
+            if K::TAKEN_CONFLICTS && errors.0.iter().all(|e| e.flaw == feidi_core::Flaw::Taken) =>
+        {
+            ApiError::Taken(errors, lang)
+        }
+        other => other,
+    }
 }
 
 async fn remove<K: Kind>(
@@ -294,6 +312,26 @@ async fn submit_report(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     api.json(reports::submit_report(api.app(), &api.who, id, &month, &body, feidi_core::time::now()).await)
+}
+
+async fn parcel_step(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    api.json(feidi_app::land::step(api.app(), &api.who, id, &body, feidi_core::time::now()).await)
+}
+
+async fn parcel_steps(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(feidi_app::land::steps(api.app(), &api.who, id).await)
+}
+
+/// The parcels as GeoJSON, typed as such so that a GIS opens the download directly.
+async fn parcels_geojson(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let collection = feidi_app::land::geojson(api.app(), &api.who, &params)
+        .await
+        .for_lang(api.lang())?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        collection.to_string(),
+    )
+        .into_response())
 }
 
 async fn review_report(

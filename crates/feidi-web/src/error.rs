@@ -24,6 +24,9 @@ pub enum ApiError {
     Conflict(&'static str),
     #[error("invalid input")]
     Invalid(FieldErrors, Lang),
+    /// A unique value already taken, where the contract answers 409 naming the field.
+    #[error("taken")]
+    Taken(FieldErrors, Lang),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The database was held by another writer for longer than a write waits.
@@ -63,7 +66,7 @@ impl ApiError {
             ),
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Self::Conflict(_) | Self::Taken(..) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Self::Invalid(..) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             Self::Busy => (
@@ -117,8 +120,9 @@ impl From<feidi_app::AppError> for ApiError {
 /// Why an action is refused, by the state its record is in.
 fn wrong_state(state: feidi_store::WrongState) -> &'static str {
     use feidi_core::appeals::AppealStatus;
+    use feidi_core::land::ParcelStatus;
     use feidi_core::reports::ReportStatus;
-    use feidi_store::WrongState::{Appeal, Report};
+    use feidi_store::WrongState::{Appeal, Parcel, Report};
     match state {
         Report(ReportStatus::Approved) => {
             "not allowed: the report is approved and locked (an admin may reopen it)"
@@ -132,6 +136,17 @@ fn wrong_state(state: feidi_store::WrongState) -> &'static str {
         }
         Appeal(AppealStatus::Closed) => "not allowed: the appeal is closed",
         Appeal(AppealStatus::Reopened) => "not allowed: the appeal is reopened and awaits acknowledgement",
+        // A parcel moves one step at a time: the `status` sent is not the next one.
+        Parcel(ParcelStatus::Planned) => "status: the parcel is planned; its next step is approved (报批)",
+        Parcel(ParcelStatus::Approved) => "status: the parcel is approved; its next step is acquired (征收)",
+        Parcel(ParcelStatus::Acquired) => "status: the parcel is acquired; its next step is cleared (清表)",
+        Parcel(ParcelStatus::Cleared) => "status: the parcel is cleared; its next step is delivered (交地)",
+        Parcel(ParcelStatus::Delivered) => {
+            "status: the parcel is delivered; its next step is supplied (供地)"
+        }
+        Parcel(ParcelStatus::Supplied) => {
+            "status: the parcel is supplied to its project; it has no further step"
+        }
     }
 }
 
@@ -156,6 +171,11 @@ impl IntoResponse for ApiError {
                 body["errors"] = json!(errors.to_json(*lang));
             }
             Self::Conflict(detail) => body["detail"] = json!(detail),
+            Self::Taken(errors, lang) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                body["detail"] = json!(format!("already taken: {}", fields.join(", ")));
+                body["errors"] = json!(errors.to_json(*lang));
+            }
             Self::BadRequest(detail) => body["detail"] = json!(detail),
             Self::Busy => {
                 tracing::warn!("a write waited its whole time for another process's write lock");

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use feidi_app::kinds::{Enterprises, FilterType, Jurisdictions, Kind, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{
+    Enterprises, FilterType, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
+};
 
 fn money() -> Value {
     json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "yuan, exactly two decimals"})
@@ -266,6 +268,36 @@ fn appeal_schemas(out: &mut Map<String, Value>) {
     out.insert(
         "TaskForceInput".into(),
         object(&task_force, &["name", "leader_id"]),
+    );
+    let parcel = vec![
+        ("code", text()),
+        ("zone_id", id()),
+        ("village", text()),
+        (
+            "area_mu",
+            json!({"type": "string", "description": "亩, two decimals, more than zero"}),
+        ),
+        ("land_use", text()),
+        (
+            "boundary",
+            json!({"type": ["object", "null"], "description": "a GeoJSON Polygon or MultiPolygon geometry in longitude/latitude (WGS 84 / CGCS2000)"}),
+        ),
+    ];
+    let mut parcel_out = parcel.clone();
+    parcel_out.push(("status", json!({"enum": feidi_core::land::ParcelStatus::CODES})));
+    parcel_out.push(("project_id", nullable(id())));
+    out.insert(
+        "Parcel".into(),
+        object(
+            &stamped(parcel_out),
+            &[
+                "id", "code", "zone_id", "village", "area_mu", "land_use", "status", "version",
+            ],
+        ),
+    );
+    out.insert(
+        "ParcelInput".into(),
+        object(&parcel, &["code", "zone_id", "village", "area_mu", "land_use"]),
     );
     let status = json!({"enum": ["submitted", "acknowledged", "resolved", "closed", "reopened"]});
     let role = json!({"enum": ["A", "B", "assigned", "escalated"]});
@@ -640,6 +672,45 @@ pub fn document() -> Value {
     crud_paths::<Projects>(&mut paths);
     crud_paths::<Stages>(&mut paths);
     crud_paths::<TaskForces>(&mut paths);
+    crud_paths::<Parcels>(&mut paths);
+    let parcel_step = object(
+        &[
+            ("status", json!({"enum": feidi_core::land::ParcelStatus::CODES})),
+            ("date", json!({"type": "string", "format": "date"})),
+            ("document_no", nullable(text())),
+            ("project_id", nullable(id())),
+        ],
+        &["status", "date"],
+    );
+    let mut step_out = parcel_step.clone();
+    if let Some(fields) = step_out["properties"].as_object_mut() {
+        fields.insert("id".into(), id());
+        fields.insert("parcel_id".into(), id());
+        fields.insert("recorded_by".into(), nullable(id()));
+        fields.insert("recorded_at".into(), instant());
+    }
+    let mut post_step = operation(
+        "Move the parcel to the next status of planned → approved (报批) → acquired (征收) → cleared (清表) → delivered (交地) → supplied (供地); any other status is 409; a supply needs `project_id` (422 naming it)",
+        vec![path_id()],
+        None,
+        vec![
+            answer("200", "the parcel", Some(reference("Parcel"))),
+            answer("409", "not the next status", Some(reference("Problem"))),
+        ],
+    );
+    post_step["requestBody"] =
+        json!({"required": true, "content": {"application/json": {"schema": parcel_step}}});
+    paths.insert(
+        "/parcels/{id}/steps".into(),
+        json!({
+            "get": operation("A parcel's steps, oldest first", vec![path_id()], None, vec![answer("200", "the steps", Some(json!({"type": "array", "items": step_out})))]),
+            "post": post_step,
+        }),
+    );
+    paths.insert(
+        "/parcels.geojson".into(),
+        json!({"get": operation("The parcels (of a zone) as a GeoJSON FeatureCollection; each feature's properties: id, code, zone_id, village, area_mu, land_use, status, project_id", vec![query_param("zone_id", id())], None, vec![answer("200", "a FeatureCollection", Some(json!({"type": "object"})))])}),
+    );
     appeal_paths(&mut paths);
     paths.insert(
         "/users".into(),

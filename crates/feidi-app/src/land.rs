@@ -1,0 +1,73 @@
+//! Land (M6): the steps of a parcel's pipeline and the parcels as GeoJSON. Parcels themselves
+//! are kept through the registry's services (`kinds::Parcels`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+use feidi_core::land::StepInput;
+use feidi_core::policy::{Action, Entity, Principal};
+use feidi_store::{Parcel, ParcelStep};
+use serde_json::{Map, Value, json};
+
+use crate::kinds::Parcels;
+use crate::{App, AppResult, require};
+
+/// Moves a parcel to the next status of its pipeline at `now` (staff and admins): a skipped,
+/// repeated or backward step is refused with the state the parcel is in; a supply names an
+/// existing project.
+pub async fn step(
+    app: &App,
+    who: &Principal,
+    parcel_id: i64,
+    body: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> AppResult<Parcel> {
+    crate::registry::get::<Parcels>(app, who, parcel_id).await?;
+    require(who, Action::Write, Entity::Land)?;
+    let input = StepInput::parse(body)?;
+    Ok(app
+        .store
+        .parcel_step(Some(who.user_id), parcel_id, &input, now)
+        .await?)
+}
+
+/// A parcel's steps, oldest first.
+pub async fn steps(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<ParcelStep>> {
+    crate::registry::get::<Parcels>(app, who, parcel_id).await?;
+    Ok(app.store.parcel_steps(parcel_id).await?)
+}
+
+/// The parcels of a zone (`zone_id`), or of every zone, as a GeoJSON `FeatureCollection`: each
+/// feature its boundary (none where it has none) with `id, code, status, area_mu, project_id`
+/// and its village and use as properties.
+pub async fn geojson(app: &App, who: &Principal, params: &HashMap<String, String>) -> AppResult<Value> {
+    require(who, Action::Read, Entity::Land)?;
+    let zone = crate::registry::id_param(params, "zone_id")?;
+    let parcels = app.store.parcels_of(zone).await?;
+    Ok(feature_collection(&parcels))
+}
+
+/// Parcels as a GeoJSON `FeatureCollection`, what `feidi import parcels` reads back.
+pub fn feature_collection(parcels: &[Parcel]) -> Value {
+    let features: Vec<Value> = parcels
+        .iter()
+        .map(|p| {
+            json!({
+                "type": "Feature",
+                "id": p.id,
+                "geometry": p.boundary.as_ref().map(|b| b.geometry().clone()),
+                "properties": {
+                    "id": p.id,
+                    "code": p.code,
+                    "zone_id": p.zone_id,
+                    "village": p.village,
+                    "area_mu": p.area_mu.to_string(),
+                    "land_use": p.land_use,
+                    "status": p.status.as_str(),
+                    "project_id": p.project_id,
+                },
+            })
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}

@@ -1,0 +1,387 @@
+//! Land (M6): parcels and the pipeline a parcel goes through before a project can build on it —
+//! 报批 (approved), 征收 (acquired), 清表 (cleared), 交地 (delivered to the park), 供地 (supplied
+//! to a project) — and the boundary a parcel is drawn from. Who may keep land is `policy`'s to
+//! say; this says which step a parcel's state allows and what a boundary must be.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::fixed::AreaMu;
+use crate::input::{FieldErrors, Flaw, Input, Need};
+
+/// Where a parcel stands in the pipeline, in its order.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ParcelStatus {
+    Planned,
+    Approved,
+    Acquired,
+    Cleared,
+    Delivered,
+    Supplied,
+}
+
+impl ParcelStatus {
+    pub const ALL: [Self; 6] = [
+        Self::Planned,
+        Self::Approved,
+        Self::Acquired,
+        Self::Cleared,
+        Self::Delivered,
+        Self::Supplied,
+    ];
+    pub const CODES: &'static [&'static str] = &[
+        "planned",
+        "approved",
+        "acquired",
+        "cleared",
+        "delivered",
+        "supplied",
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::CODES[self as usize]
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The step after this one; none after supplied.
+    pub fn next(self) -> Option<Self> {
+        Self::ALL.get(self as usize + 1).copied()
+    }
+
+    /// The SQL list of every status, for the schema's check and for queries.
+    pub fn all_sql() -> String {
+        Self::CODES
+            .iter()
+            .map(|c| format!("'{c}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A step the parcel's state does not allow: the state it is in, and the one step it allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfOrder {
+    pub current: ParcelStatus,
+    pub next: Option<ParcelStatus>,
+}
+
+/// Whether a parcel in `current` may move to `wanted`: only to the next status, in order — no
+/// step skipped, none taken twice, none taken back.
+pub fn step(current: ParcelStatus, wanted: ParcelStatus) -> Result<ParcelStatus, OutOfOrder> {
+    match current.next() {
+        Some(next) if next == wanted => Ok(wanted),
+        next => Err(OutOfOrder { current, next }),
+    }
+}
+
+/// The most positions a boundary may hold: a survey's polygon has tens or hundreds; this keeps
+/// a pasted file of a whole county out of one parcel.
+pub const MAX_POSITIONS: usize = 10_000;
+
+/// A parcel's boundary: a GeoJSON `Polygon` or `MultiPolygon` geometry in longitude and
+/// latitude (WGS 84 / CGCS2000, which differ by less than a survey's error), kept as given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Boundary(Value);
+
+impl Eq for Boundary {}
+
+impl Boundary {
+    /// Checks a geometry: its type, rings of at least four positions that close on their first,
+    /// each position a longitude in [−180, 180] and a latitude in [−90, 90].
+    pub fn parse(value: &Value) -> Result<Self, Flaw> {
+        let bad = |zh: &'static str, en: &'static str| Flaw::Rule(zh, en);
+        let object = value.as_object().ok_or(bad(
+            "须为 GeoJSON 几何对象（Polygon 或 MultiPolygon）",
+            "must be a GeoJSON geometry (Polygon or MultiPolygon)",
+        ))?;
+        let coordinates = object.get("coordinates").and_then(Value::as_array);
+        let polygons: Vec<&Vec<Value>> = match (object.get("type").and_then(Value::as_str), coordinates) {
+            (Some("Polygon"), Some(rings)) => vec![rings],
+            (Some("MultiPolygon"), Some(list)) => list
+                .iter()
+                .map(|p| {
+                    p.as_array().ok_or(bad(
+                        "MultiPolygon 的每个多边形须为环的数组",
+                        "each polygon of a MultiPolygon must be an array of rings",
+                    ))
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(bad(
+                    "须为 GeoJSON Polygon 或 MultiPolygon，带 coordinates",
+                    "must be a GeoJSON Polygon or MultiPolygon with coordinates",
+                ));
+            }
+        };
+        if polygons.is_empty() {
+            return Err(bad("至少一个多边形", "needs at least one polygon"));
+        }
+        let mut positions = 0;
+        for rings in polygons {
+            if rings.is_empty() {
+                return Err(bad("每个多边形至少一个环", "each polygon needs a ring"));
+            }
+            for ring in rings {
+                let ring = ring
+                    .as_array()
+                    .ok_or(bad("环须为坐标数组", "a ring must be an array of positions"))?;
+                if ring.len() < 4 {
+                    return Err(bad(
+                        "每个环至少4个坐标点",
+                        "each ring needs at least four positions",
+                    ));
+                }
+                let points = ring
+                    .iter()
+                    .map(position)
+                    .collect::<Option<Vec<(f64, f64)>>>()
+                    .ok_or(bad(
+                        "坐标须为 [经度, 纬度]，经度 −180～180，纬度 −90～90",
+                        "positions must be [longitude, latitude] within [−180, 180] and [−90, 90]",
+                    ))?;
+                if points.first() != points.last() {
+                    return Err(bad("每个环须首尾闭合", "each ring must end where it starts"));
+                }
+                positions += points.len();
+                if positions > MAX_POSITIONS {
+                    return Err(Flaw::TooLong(MAX_POSITIONS));
+                }
+            }
+        }
+        Ok(Self(value.clone()))
+    }
+
+    /// The geometry as GeoJSON.
+    pub fn geometry(&self) -> &Value {
+        &self.0
+    }
+
+    /// The outer rings of its polygons, as (longitude, latitude) positions: what a map draws
+    /// (a hole inside a parcel is rare enough to draw as part of it).
+    pub fn outer_rings(&self) -> Vec<Vec<(f64, f64)>> {
+        let rings = |polygon: &Value| -> Option<Vec<(f64, f64)>> {
+            polygon
+                .as_array()?
+                .first()?
+                .as_array()?
+                .iter()
+                .map(position)
+                .collect()
+        };
+        let coordinates = self.0.get("coordinates");
+        match self.0.get("type").and_then(Value::as_str) {
+            Some("Polygon") => coordinates.and_then(rings).into_iter().collect(),
+            _ => coordinates
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(rings).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A position `[longitude, latitude]` (a third number, an altitude, is allowed and ignored).
+fn position(value: &Value) -> Option<(f64, f64)> {
+    let numbers = value.as_array()?;
+    if !(2..=3).contains(&numbers.len()) {
+        return None;
+    }
+    let lon = numbers[0].as_f64()?;
+    let lat = numbers[1].as_f64()?;
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some((lon, lat))
+}
+
+/// A parcel as entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParcelInput {
+    pub code: String,
+    pub zone_id: i64,
+    pub village: String,
+    pub area_mu: AreaMu,
+    pub land_use: String,
+    pub boundary: Option<Boundary>,
+}
+
+impl ParcelInput {
+    pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
+        let mut input = Input::new(map);
+        let code = input.required_text("code", 40);
+        let zone_id = input.id("zone_id", Need::Required);
+        let village = input.required_text("village", 100);
+        let area_mu = input.area("area_mu", Need::Required);
+        if area_mu.is_some_and(|a| a == AreaMu::default()) {
+            input.flag("area_mu", Flaw::Rule("须大于0", "must be more than zero"));
+        }
+        let land_use = input.required_text("land_use", 40);
+        let boundary = boundary(&mut input, map);
+        input.finish()?;
+        Ok(Self {
+            code,
+            zone_id: zone_id.unwrap_or_default(),
+            village,
+            area_mu: area_mu.unwrap_or_default(),
+            land_use,
+            boundary,
+        })
+    }
+}
+
+/// The boundary field: a geometry object (the API, an import) or its text (a form's textarea);
+/// absent, null or blank for none.
+fn boundary(input: &mut Input<'_>, map: &Map<String, Value>) -> Option<Boundary> {
+    let parsed = match map.get("boundary") {
+        None | Some(Value::Null) => return None,
+        Some(Value::String(text)) if text.trim().is_empty() => return None,
+        Some(Value::String(text)) => serde_json::from_str::<Value>(text)
+            .map_err(|_| Flaw::Rule("不是有效的 GeoJSON", "is not valid GeoJSON"))
+            .and_then(|v| Boundary::parse(&v)),
+        Some(value) => Boundary::parse(value),
+    };
+    parsed.map_err(|flaw| input.flag("boundary", flaw)).ok()
+}
+
+/// A step of the pipeline as recorded: the status reached, its date, the approval's document
+/// number (批复文号) and, for a supply, the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepInput {
+    pub status: ParcelStatus,
+    pub date: chrono::NaiveDate,
+    pub document_no: Option<String>,
+    pub project_id: Option<i64>,
+}
+
+impl StepInput {
+    pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
+        let mut input = Input::new(map);
+        let status = input.one_of("status", Need::Required, ParcelStatus::CODES, ParcelStatus::parse);
+        let date = input.date("date", Need::Required);
+        let document_no = input.text("document_no", Need::Optional, 60);
+        let project_id = input.id("project_id", Need::Optional);
+        match (status, project_id) {
+            (Some(ParcelStatus::Supplied), None) if !input.has_error("project_id") => input.flag(
+                "project_id",
+                Flaw::Rule("供地须指明项目", "a supply needs the project it goes to"),
+            ),
+            (Some(s), Some(_)) if s != ParcelStatus::Supplied => input.flag(
+                "project_id",
+                Flaw::Rule("仅供地时指明项目", "only a supply names a project"),
+            ),
+            _ => {}
+        }
+        input.finish()?;
+        Ok(Self {
+            status: status.unwrap_or(ParcelStatus::Planned),
+            date: date.unwrap_or_default(),
+            document_no,
+            project_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ParcelStatus::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_parcel_moves_one_step_at_a_time_in_order() {
+        for (i, from) in ParcelStatus::ALL.into_iter().enumerate() {
+            for (j, to) in ParcelStatus::ALL.into_iter().enumerate() {
+                let allowed = j == i + 1;
+                assert_eq!(step(from, to).is_ok(), allowed, "{from:?} → {to:?}");
+            }
+        }
+        assert_eq!(
+            step(Approved, Cleared),
+            Err(OutOfOrder {
+                current: Approved,
+                next: Some(Acquired)
+            }),
+            "a skipped step names the one due"
+        );
+        assert_eq!(Supplied.next(), None);
+        for s in ParcelStatus::ALL {
+            assert_eq!(ParcelStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    fn square() -> Value {
+        json!({"type": "Polygon", "coordinates": [[[114.5, 35.0], [114.51, 35.0], [114.51, 35.01], [114.5, 35.01], [114.5, 35.0]]]})
+    }
+
+    #[test]
+    fn a_boundary_is_a_closed_polygon_in_longitude_and_latitude() {
+        assert!(Boundary::parse(&square()).is_ok());
+        let multi = json!({"type": "MultiPolygon", "coordinates": [square()["coordinates"].clone(), square()["coordinates"].clone()]});
+        assert_eq!(Boundary::parse(&multi).map(|b| b.outer_rings().len()), Ok(2));
+        let refused = [
+            json!({"type": "Point", "coordinates": [114.5, 35.0]}),
+            json!({"type": "Polygon"}),
+            json!({"type": "Polygon", "coordinates": []}),
+            json!({"type": "Polygon", "coordinates": [[[114.5, 35.0], [114.51, 35.0], [114.5, 35.0]]]}),
+            // Not closed.
+            json!({"type": "Polygon", "coordinates": [[[114.5, 35.0], [114.51, 35.0], [114.51, 35.01], [114.5, 35.01]]]}),
+            // Latitude and longitude swapped past the pole.
+            json!({"type": "Polygon", "coordinates": [[[35.0, 114.5], [35.0, 114.51], [35.01, 114.51], [35.0, 114.5]]]}),
+            json!({"type": "Polygon", "coordinates": [[["114.5", 35.0], [114.51, 35.0], [114.51, 35.01], ["114.5", 35.0]]]}),
+            json!("POLYGON((114.5 35, 114.51 35))"),
+        ];
+        for value in refused {
+            assert!(Boundary::parse(&value).is_err(), "{value}");
+        }
+        let huge: Vec<Value> = (0..=MAX_POSITIONS)
+            .map(|i| json!([114.0 + i as f64 * 1e-6, 35.0]))
+            .chain([json!([114.0, 35.0])])
+            .collect();
+        let huge = json!({"type": "Polygon", "coordinates": [huge]});
+        assert_eq!(Boundary::parse(&huge), Err(Flaw::TooLong(MAX_POSITIONS)));
+    }
+
+    #[test]
+    fn a_parcel_names_each_bad_field() {
+        let ok = json!({"code": "QFZ-01", "zone_id": 1, "village": "前方庄村", "area_mu": "120.50", "land_use": "工业用地", "boundary": square().to_string()});
+        let parcel = ParcelInput::parse(ok.as_object().expect("map")).expect("parses");
+        assert_eq!(parcel.area_mu.to_string(), "120.50");
+        assert!(parcel.boundary.is_some(), "a form's text is read as GeoJSON");
+        let bad = json!({"code": "", "zone_id": "x", "village": "前方庄村\u{0}", "area_mu": "0", "land_use": "a".repeat(41), "boundary": "{not json"});
+        let errors = ParcelInput::parse(bad.as_object().expect("map")).expect_err("refused");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["code", "zone_id", "village", "area_mu", "land_use", "boundary"]
+        );
+    }
+
+    #[test]
+    fn a_supply_names_its_project_and_only_a_supply_does() {
+        let parse = |v: Value| StepInput::parse(v.as_object().expect("map"));
+        assert!(
+            parse(json!({"status": "approved", "date": "2023-03-01", "document_no": "豫政土〔2023〕12号"}))
+                .is_ok()
+        );
+        let field = |r: Result<StepInput, FieldErrors>| r.expect_err("refused").0[0].field.clone();
+        assert_eq!(
+            field(parse(json!({"status": "supplied", "date": "2023-03-01"}))),
+            "project_id"
+        );
+        assert_eq!(
+            field(parse(
+                json!({"status": "cleared", "date": "2023-03-01", "project_id": 3})
+            )),
+            "project_id"
+        );
+        assert_eq!(
+            field(parse(json!({"status": "sold", "date": "2023-03-01"}))),
+            "status"
+        );
+        assert_eq!(
+            field(parse(json!({"status": "approved", "date": "2023-02-30"}))),
+            "date"
+        );
+    }
+}

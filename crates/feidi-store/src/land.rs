@@ -1,0 +1,214 @@
+//! Land (M6): parcels, kept through the registry's generic list, read, create, change and
+//! delete, and the steps of their pipeline, written here one at a time in order.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use feidi_core::AreaMu;
+use feidi_core::land::{Boundary, ParcelInput, ParcelStatus, StepInput, step};
+use feidi_core::time::Stamp;
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::audit::{AuditWrite, write_audit};
+use crate::columns::{Column, IntoVal, StoredRow, read_all, row, values};
+use crate::error::WrongState;
+use crate::registry::{Inputs, Record, Reference};
+use crate::sqlite::writer::TxFuture;
+use crate::value::{Cols, Val};
+use crate::{Store, StoreError, StoreResult};
+
+/// A boundary is kept as its GeoJSON text; text that is no longer a geometry reads as none
+/// rather than failing the map.
+impl Column for Boundary {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        Ok(c.opt_text(col)?
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|value| Boundary::parse(&value).ok()))
+    }
+}
+
+impl IntoVal for Boundary {
+    const NULL: Val = Val::Text(None);
+    fn val(&self) -> Val {
+        Val::Text(Some(self.geometry().to_string()))
+    }
+}
+
+impl Column for ParcelStatus {
+    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+        c.opt_text(col)?
+            .map(|text| {
+                ParcelStatus::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text}")))
+            })
+            .transpose()
+    }
+}
+
+row! {
+    /// A parcel of land: where it is, how large, what for, and how far along the pipeline.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Parcel {
+        pub id: i64,
+        pub code: String,
+        pub zone_id: i64,
+        pub village: String,
+        pub area_mu: AreaMu,
+        pub land_use: String,
+        pub boundary: Option<Boundary>,
+        pub status: ParcelStatus,
+        /// The project it was supplied to.
+        pub project_id: Option<i64>,
+        pub version: i64,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
+    }
+}
+
+impl Record for Parcel {
+    const ENTITY: &'static str = "parcel";
+    const TABLE: &'static str = "parcels";
+    const UNIQUE: &'static [&'static str] = &["code"];
+    const SORTABLE: &'static [&'static str] = &["id", "code", "village", "area_mu", "status"];
+    const FILTERS: &'static [&'static str] = &["zone_id", "status", "village", "project_id"];
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Inputs for ParcelInput {
+    type Record = Parcel;
+    fn values(&self) -> Vec<(&'static str, Val)> {
+        values!(self: code, zone_id, village, area_mu, land_use, boundary)
+    }
+    fn references(&self) -> Vec<Reference> {
+        vec![Reference::new("zone_id", "zones", Some(self.zone_id))]
+    }
+}
+
+row! {
+    /// One step of a parcel's pipeline as recorded.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct ParcelStep {
+        pub id: i64,
+        pub parcel_id: i64,
+        pub status: ParcelStatus,
+        pub date: NaiveDate,
+        pub document_no: Option<String>,
+        pub project_id: Option<i64>,
+        pub recorded_by: Option<i64>,
+        pub recorded_at: Stamp,
+    }
+}
+
+impl Store {
+    /// Moves a parcel to the next status of its pipeline: any other status is refused with the
+    /// state it is in; a supply needs a project that exists. The step is kept with its date,
+    /// document number and who recorded it, in the same transaction as the parcel and the
+    /// audit entry.
+    pub async fn parcel_step(
+        &self,
+        actor: Option<i64>,
+        parcel_id: i64,
+        input: &StepInput,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Parcel> {
+        let backend = self.backend;
+        let input = input.clone();
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Parcel> {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {} FROM parcels WHERE id = $1{}",
+                    Parcel::COLUMNS,
+                    crate::reports::lock(backend)
+                );
+                let row = sqlx::query(&sql)
+                    .bind(parcel_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let before = Parcel::from_row(&row)?;
+                step(before.status, input.status).map_err(|e| StoreError::WrongState(WrongState::Parcel(e.current)))?;
+                if let Some(project) = input.project_id {
+                    let found = sqlx::query("SELECT id FROM projects WHERE id = $1")
+                        .bind(project)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(feidi_core::FieldErrors::one(
+                            "project_id",
+                            feidi_core::Flaw::NoSuchRecord,
+                        )));
+                    }
+                }
+                let now = feidi_core::time::stamp(now);
+                sqlx::query(
+                    "INSERT INTO parcel_steps (parcel_id, status, date, document_no, project_id, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(parcel_id)
+                .bind(input.status.as_str())
+                .bind(input.date.to_string())
+                .bind(input.document_no.clone())
+                .bind(input.project_id)
+                .bind(actor)
+                .bind(now.clone())
+                .execute(&mut *tx)
+                .await?;
+                let sql = format!(
+                    "UPDATE parcels SET status = $1, project_id = $2, version = version + 1, updated_at = $3 \
+                     WHERE id = $4 RETURNING {}",
+                    Parcel::COLUMNS
+                );
+                let row = sqlx::query(&sql)
+                    .bind(input.status.as_str())
+                    .bind(input.project_id)
+                    .bind(now)
+                    .bind(parcel_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let after = Parcel::from_row(&row)?;
+                write_audit(
+                    &mut *tx,
+                    AuditWrite::change(actor, "step", "parcel", parcel_id, Some(&before), Some(&after)),
+                )
+                .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// A parcel's steps, oldest first.
+    pub async fn parcel_steps(&self, parcel_id: i64) -> StoreResult<Vec<ParcelStep>> {
+        let sql = format!(
+            "SELECT {} FROM parcel_steps WHERE parcel_id = $1 ORDER BY id",
+            ParcelStep::COLUMNS
+        );
+        let rows = sqlx::query(&sql).bind(parcel_id).fetch_all(&self.read).await?;
+        read_all(&rows)
+    }
+
+    /// Every parcel of a zone (or of all zones), in code order: what a map draws.
+    pub async fn parcels_of(&self, zone_id: Option<i64>) -> StoreResult<Vec<Parcel>> {
+        let columns = Parcel::COLUMNS;
+        let rows = match zone_id {
+            Some(zone) => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM parcels WHERE zone_id = $1 ORDER BY code"
+                ))
+                .bind(zone)
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("SELECT {columns} FROM parcels ORDER BY code"))
+                    .fetch_all(&self.read)
+                    .await?
+            }
+        };
+        read_all(&rows)
+    }
+}

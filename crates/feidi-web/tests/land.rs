@@ -1,0 +1,261 @@
+//! Land (M6) through the API, on SQLite and on PostgreSQL: parcels, their pipeline in order,
+//! and the parcels as GeoJSON.
+
+mod common;
+
+use common::TestApp;
+use feidi_store::{Backend, both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn square(lon: f64, lat: f64) -> Value {
+    let d = 0.002;
+    json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]})
+}
+
+async fn a_parcel_goes_through_its_pipeline_in_order(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let project = app
+        .made("/projects", json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "total_investment": "1000000000"}))
+        .await;
+    let parcel = app
+        .made(
+            "/parcels",
+            json!({"code": "QFZ-01", "zone_id": zone, "village": "前方庄村", "area_mu": "120.50", "land_use": "工业用地", "boundary": square(114.52, 35.04)}),
+        )
+        .await;
+    assert_eq!(parcel["status"], "planned");
+    assert_eq!(parcel["area_mu"], "120.50");
+    assert_eq!(parcel["project_id"], Value::Null);
+    assert_eq!(parcel["boundary"]["type"], "Polygon", "the geometry as sent");
+    let id = parcel["id"].as_i64().unwrap_or_default();
+    let steps = format!("/parcels/{id}/steps");
+
+    // A code is one parcel's; a boundary must be a polygon; bad fields are each named.
+    let (status, problem) = app
+        .admin("POST", "/parcels", Some(json!({"code": "QFZ-01", "zone_id": zone, "village": "前方庄村", "area_mu": "3", "land_use": "工业用地"})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert!(problem.to_string().contains("code"), "{problem}");
+    let (status, problem) = app
+        .admin("POST", "/parcels", Some(json!({"code": "QFZ-02", "zone_id": 999_999, "village": "", "area_mu": 1.5, "land_use": "工业用地", "boundary": {"type": "Point", "coordinates": [114.5, 35.0]}})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["village", "area_mu", "boundary"], "{problem}");
+    let (_, list) = app.admin("GET", "/parcels", None).await;
+    assert_eq!(list["total"], 1, "nothing written");
+
+    // A skipped step is refused with the state the parcel is in, and nothing moves.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "cleared", "date": "2023-02-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("status:"),
+        "names the field: {problem}"
+    );
+    for (next, date, document) in [
+        ("approved", "2023-01-10", Some("豫政土〔2023〕12号")),
+        ("acquired", "2023-02-15", None),
+        ("cleared", "2023-03-01", None),
+        ("delivered", "2023-03-20", None),
+    ] {
+        let (status, moved) = app
+            .admin(
+                "POST",
+                &steps,
+                Some(json!({"status": next, "date": date, "document_no": document})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{next}: {moved}");
+        assert_eq!(moved["status"], next);
+    }
+    // A step taken twice, or back, is refused too.
+    let (status, _) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "delivered", "date": "2023-03-21"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Supplying needs a project, and one that exists.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "supplied", "date": "2023-04-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "project_id");
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "supplied", "date": "2023-04-01", "project_id": 999_999})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "project_id");
+    let (status, supplied) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "supplied", "date": "2023-04-01", "project_id": project["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{supplied}");
+    assert_eq!(supplied["status"], "supplied");
+    assert_eq!(supplied["project_id"], project["id"]);
+    let (status, _) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "supplied", "date": "2023-04-02", "project_id": project["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "supplied is the end");
+
+    // The steps, oldest first, each with its date, document and who recorded it.
+    let (_, history) = app.admin("GET", &steps, None).await;
+    let recorded: Vec<(&str, &str)> = history
+        .as_array()
+        .map(|h| {
+            h.iter()
+                .map(|s| {
+                    (
+                        s["status"].as_str().unwrap_or_default(),
+                        s["date"].as_str().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        recorded,
+        [
+            ("approved", "2023-01-10"),
+            ("acquired", "2023-02-15"),
+            ("cleared", "2023-03-01"),
+            ("delivered", "2023-03-20"),
+            ("supplied", "2023-04-01"),
+        ]
+    );
+    assert_eq!(history[0]["document_no"], "豫政土〔2023〕12号");
+    assert_eq!(history[0]["recorded_by"], app.admin_id);
+    let (_, audit) = app
+        .admin("GET", &format!("/audit?entity=parcel&entity_id={id}"), None)
+        .await;
+    assert_eq!(audit["total"], 6, "its creation and five steps: {audit}");
+
+    // The lists filter by status and project; the GeoJSON carries the properties.
+    let (_, supplied_list) = app
+        .admin(
+            "GET",
+            &format!("/parcels?status=supplied&project_id={}", project["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(supplied_list["total"], 1);
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/parcels.geojson?zone_id={zone}")))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("geojson");
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap_or_default(),
+        "application/geo+json"
+    );
+    let collection: Value = response.json().await.expect("json");
+    assert_eq!(collection["type"], "FeatureCollection");
+    let feature = &collection["features"][0];
+    assert_eq!(
+        feature["geometry"],
+        square(114.52, 35.04),
+        "the boundary round-trips"
+    );
+    assert_eq!(feature["properties"]["code"], "QFZ-01");
+    assert_eq!(feature["properties"]["status"], "supplied");
+    assert_eq!(feature["properties"]["area_mu"], "120.50");
+    assert_eq!(feature["properties"]["project_id"], project["id"]);
+}
+both_backends!(
+    a_parcel_goes_through_its_pipeline_in_order,
+    super::a_parcel_goes_through_its_pipeline_in_order
+);
+
+/// Officials read land; staff keep it; an enterprise's user sees none of it.
+async fn land_is_kept_by_staff_and_read_by_officials(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+    let (_, staff) = app.user("tudi", "staff", None).await;
+    let (_, reporter) = app.user("tongji", "reporter", None).await;
+    let (_, firm) = app.user("qiye", "enterprise", Some(enterprise)).await;
+    let body = json!({"code": "QFZ-07", "zone_id": zone, "village": "前方庄村", "area_mu": "8", "land_use": "工业用地"});
+    let (status, parcel) = app.call(&staff, "POST", "/parcels", Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{parcel}");
+    let id = parcel["id"].as_i64().unwrap_or_default();
+    let (status, _) = app.call(&reporter, "GET", &format!("/parcels/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK, "a reporter reads land");
+    let (status, _) = app
+        .call(
+            &reporter,
+            "POST",
+            &format!("/parcels/{id}/steps"),
+            Some(json!({"status": "approved", "date": "2023-01-10"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "but does not keep it");
+    for path in [
+        "/parcels".to_string(),
+        format!("/parcels/{id}"),
+        "/parcels.geojson".into(),
+    ] {
+        let (status, _) = app.call(&firm, "GET", &path, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "an enterprise: {path}");
+    }
+    let (status, moved) = app
+        .call(
+            &staff,
+            "POST",
+            &format!("/parcels/{id}/steps"),
+            Some(json!({"status": "approved", "date": "2023-01-10"})),
+        )
+        .await;
+    assert_eq!(
+        (status, moved["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+    // Two officials recording the same step at once: one moves the parcel, the other is told
+    // it already has.
+    let step = json!({"status": "acquired", "date": "2023-02-15"});
+    let path = format!("/parcels/{id}/steps");
+    let (first, second) = tokio::join!(
+        app.call(&staff, "POST", &path, Some(step.clone())),
+        app.admin("POST", &path, Some(step.clone()))
+    );
+    let mut codes = [first.0, second.0];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT]);
+    let (_, history) = app.admin("GET", &path, None).await;
+    assert_eq!(history.as_array().map(Vec::len), Some(2), "one acquisition kept");
+}
+both_backends!(
+    land_is_kept_by_staff_and_read_by_officials,
+    super::land_is_kept_by_staff_and_read_by_officials
+);
