@@ -69,6 +69,7 @@ impl Record for Parcel {
     const UNIQUE: &'static [&'static str] = &["code"];
     const SORTABLE: &'static [&'static str] = &["id", "code", "village", "area_mu", "status"];
     const FILTERS: &'static [&'static str] = &["zone_id", "status", "village", "project_id"];
+    const SEARCH_COLUMN: &'static str = "code";
 
     fn id(&self) -> i64 {
         self.id

@@ -30,6 +30,8 @@ pub trait Record: crate::columns::StoredRow + Serialize + Send + Sync + Unpin + 
     /// The column tying a record to an enterprise, for callers who see one enterprise only;
     /// `None` for records every user may see.
     const SCOPE_COLUMN: Option<&'static str> = None;
+    /// The column a list's search (`q`) looks in.
+    const SEARCH_COLUMN: &'static str = "name";
 
     fn id(&self) -> i64;
     fn version(&self) -> i64;
@@ -210,7 +212,8 @@ impl Store {
             values.push(Val::from(like_pattern(q.trim())));
             // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
             clause.push_str(&format!(
-                " AND LOWER(name) LIKE LOWER(${}) ESCAPE '\\'",
+                " AND LOWER({}) LIKE LOWER(${}) ESCAPE '\\'",
+                T::SEARCH_COLUMN,
                 values.len()
             ));
         }
@@ -532,6 +535,8 @@ pub enum NameList {
     Officials,
     /// Task forces (工作专班).
     TaskForces,
+    /// Projects (an enterprise's scope: its own).
+    Projects,
 }
 
 impl Store {
@@ -544,6 +549,10 @@ impl Store {
             (NameList::Enterprises, Scope::All) => "SELECT id, name FROM enterprises ORDER BY name, id",
             (NameList::Enterprises, Scope::Enterprise(_)) => "SELECT id, name FROM enterprises WHERE id = $1",
             (NameList::TaskForces, _) => "SELECT id, name FROM task_forces ORDER BY name, id",
+            (NameList::Projects, Scope::All) => "SELECT id, name FROM projects ORDER BY name, id",
+            (NameList::Projects, Scope::Enterprise(_)) => {
+                "SELECT id, name FROM projects WHERE enterprise_id = $1 ORDER BY name, id"
+            }
             (NameList::Officials, _) => {
                 officials = format!(
                     "SELECT id, name FROM users WHERE role IN ({}) AND active = TRUE ORDER BY name, id",
@@ -553,7 +562,7 @@ impl Store {
             }
         };
         let mut query = sqlx::query(sql);
-        if let (NameList::Enterprises, Scope::Enterprise(id)) = (list, scope) {
+        if let (NameList::Enterprises | NameList::Projects, Scope::Enterprise(id)) = (list, scope) {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&self.read).await?;

@@ -259,3 +259,145 @@ both_backends!(
     land_is_kept_by_staff_and_read_by_officials,
     super::land_is_kept_by_staff_and_read_by_officials
 );
+
+/// A land officer keeps a parcel on its pages: the list, a new parcel through the form, its
+/// steps through the parcel's page; a refused step comes back as typed.
+async fn the_parcel_pages_record_its_steps(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+    let project = app
+        .made("/projects", json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "total_investment": "1000000000"}))
+        .await;
+    app.user("tudi", "staff", None).await;
+    app.user("tongji", "reporter", None).await;
+    app.user("qiye", "enterprise", Some(enterprise)).await;
+    let staff = app.sign_in("tudi", "password123").await.1.expect("staff");
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (app, staff) = (&app, staff.clone());
+        async move {
+            let (_, page) = app.page(&staff, "/parcels/new").await;
+            let mut fields = fields;
+            fields.push(("_csrf", common::hidden(&page, "_csrf")));
+            app.client
+                .post(app.url(&path))
+                .header("cookie", format!("feidi_session={staff}"))
+                .form(&fields)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let made = post(
+        "/parcels/new".into(),
+        vec![
+            ("code", "QFZ-<01>".into()),
+            ("zone_id", zone.to_string()),
+            ("village", "前方庄村".into()),
+            ("area_mu", "120.5".into()),
+            ("land_use", "工业用地".into()),
+            ("boundary", square(114.52, 35.04).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER, "{:?}", made.text().await);
+    let (_, list) = app.admin("GET", "/parcels", None).await;
+    let id = list["items"][0]["id"].as_i64().unwrap_or_default();
+    let (status, html) = app.page(&staff, "/parcels?status=planned").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("QFZ-&#60;01&#62;") && html.contains("规划中"),
+        "listed, escaped"
+    );
+    let (_, html) = app.page(&staff, &format!("/parcels/{id}")).await;
+    assert!(html.contains("下一环节：已报批") && html.contains("id=\"step-form\""));
+
+    // No date: the page comes back with the document number as typed and the error beside the
+    // date, and nothing moves.
+    let refused = post(
+        format!("/parcels/{id}/steps"),
+        vec![
+            ("status", "approved".into()),
+            ("document_no", "豫政土〔2023〕12号".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"s-date-error\"") && html.contains("value=\"豫政土〔2023〕12号\""));
+    for (status, date) in [
+        ("approved", "2023-01-10"),
+        ("acquired", "2023-02-15"),
+        ("cleared", "2023-03-01"),
+        ("delivered", "2023-03-20"),
+    ] {
+        let moved = post(
+            format!("/parcels/{id}/steps"),
+            vec![
+                ("status", status.into()),
+                ("date", date.into()),
+                ("document_no", String::new()),
+            ],
+        )
+        .await;
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER, "{status}");
+    }
+    // The supply names its project: without one, the choice comes back marked.
+    let (_, html) = app.page(&staff, &format!("/parcels/{id}")).await;
+    assert!(
+        html.contains("id=\"s-project\"") && html.contains("卫材园中园"),
+        "the projects offered"
+    );
+    let refused = post(
+        format!("/parcels/{id}/steps"),
+        vec![
+            ("status", "supplied".into()),
+            ("date", "2023-04-01".into()),
+            ("project_id", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(html.contains("id=\"s-project-error\"") && html.contains("value=\"2023-04-01\""));
+    // A step sent twice (a double click, a second tab) is told the parcel has moved.
+    let stale = post(
+        format!("/parcels/{id}/steps"),
+        vec![("status", "delivered".into()), ("date", "2023-03-20".into())],
+    )
+    .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"step-error\"")
+    );
+    let supplied = post(
+        format!("/parcels/{id}/steps"),
+        vec![
+            ("status", "supplied".into()),
+            ("date", "2023-04-01".into()),
+            ("project_id", project["id"].to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(supplied.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&staff, &format!("/parcels/{id}")).await;
+    assert!(!html.contains("id=\"step-form\""), "supplied: no further step");
+    assert!(html.contains("已供地") && html.contains(&format!("href=\"/projects/{}\"", project["id"])));
+    assert!(html.contains("2023-01-10"), "the steps listed");
+
+    // A reporter reads the page without the form; an enterprise is not let in.
+    let reporter = app.sign_in("tongji", "password123").await.1.expect("reporter");
+    let (status, html) = app.page(&reporter, &format!("/parcels/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("id=\"step-form\"") && html.contains("id=\"pipeline-steps\""));
+    let firm = app.sign_in("qiye", "password123").await.1.expect("enterprise");
+    let (status, _) = app.page(&firm, "/parcels").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    the_parcel_pages_record_its_steps,
+    super::the_parcel_pages_record_its_steps
+);

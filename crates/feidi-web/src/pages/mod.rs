@@ -70,6 +70,8 @@ pub struct Badge {
     pub can_audit: bool,
     pub can_cockpit: bool,
     pub can_import: bool,
+    /// Officials who read land (M6).
+    pub can_land: bool,
     /// Officials have an inbox of appeals; enterprises do not.
     pub can_inbox: bool,
     /// An enterprise's own user: the menu speaks of its own projects and requests.
@@ -104,6 +106,7 @@ impl Chrome {
                 can_import: principal.scope() == feidi_core::policy::Scope::All
                     && principal.may(Action::Write, Entity::Report),
                 can_inbox: principal.scope() == feidi_core::policy::Scope::All,
+                can_land: principal.may(Action::Read, Entity::Land),
             }),
             csrf: caller.csrf().to_string(),
             section,

@@ -109,6 +109,7 @@ impl Lookups {
             NameList::Enterprises => "enterprises",
             NameList::Officials => "officials",
             NameList::TaskForces => "task_forces",
+            NameList::Projects => "projects",
         }
     }
     pub async fn load(state: &AppState, caller: &Caller, lists: &[NameList]) -> Result<Self, ApiError> {
@@ -249,6 +250,8 @@ pub trait PageKind: Kind {
     const LOOKUPS: &'static [NameList];
     /// Whether its page shows a schedule of milestones.
     const HAS_MILESTONES: bool = false;
+    /// Whether its page shows a parcel's pipeline, with the form for its next step.
+    const HAS_PIPELINE: bool = false;
     /// Checkboxes, which a form leaves out when unticked.
     const CHECKBOXES: &'static [&'static str] = &[];
     /// Amounts, which the form takes in 万元 (or with a unit: 7.1亿, 71000万, 710000000元); the
@@ -399,6 +402,8 @@ pub(super) struct DetailPage {
     pub(super) return_error: Option<(String, String, String)>,
     /// A refused milestone: its kind, the planned and actual dates as typed, and why.
     pub(super) milestone_error: Option<(String, String, String, String)>,
+    /// A parcel's pipeline and the form for its next step (parcels only).
+    pub(super) pipeline: Option<super::land::Pipeline>,
 }
 
 async fn detail_page<K: PageKind>(
@@ -482,6 +487,11 @@ pub(super) async fn detail_view<K: PageKind>(
         report_form: ReportForm::default(),
         return_error: None,
         milestone_error: None,
+        pipeline: if K::HAS_PIPELINE {
+            Some(super::land::pipeline_view(state, caller, id).await?)
+        } else {
+            None
+        },
     };
     Ok(template)
 }

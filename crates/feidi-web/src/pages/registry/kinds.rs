@@ -6,7 +6,7 @@ use feidi_core::model::Category;
 use feidi_store::{Enterprise, Jurisdiction, NameList, Project, Zone};
 
 use super::engine::{Cell, FormBuilder, Lookups, PageKind};
-use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones};
 
 fn opt_text(v: &Option<String>) -> Cell {
     Cell::text(v.clone().unwrap_or_else(|| "—".into()))
@@ -522,5 +522,87 @@ impl PageKind for TaskForces {
         f.field("name", "field.name", "text", true);
         f.lookup("leader_id", "field.leader", true, l, NameList::Officials);
         f.field("description", "field.description", "textarea", false);
+    }
+}
+
+/// A parcel's status in words.
+pub(super) fn parcel_status(status: feidi_core::land::ParcelStatus, lang: Lang) -> &'static str {
+    lang.t(&format!("parcel.{}", status.as_str()))
+}
+
+impl PageKind for Parcels {
+    const TITLE: &'static str = "nav.parcels";
+    const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Projects];
+    const HAS_PIPELINE: bool = true;
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.code", Some("code"), false),
+        ("field.zone", None, false),
+        ("field.village", Some("village"), false),
+        ("field.land_use", None, false),
+        ("field.area_mu", Some("area_mu"), true),
+        ("field.parcel_status", Some("status"), false),
+        ("field.project", None, false),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.parcel")
+    }
+    fn heading(p: &feidi_store::Parcel) -> String {
+        format!("{} · {}", p.code, p.village)
+    }
+    fn cells(p: &feidi_store::Parcel, l: &Lookups, lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(p.code.clone(), format!("/parcels/{}", p.id)),
+            l.cell(NameList::Zones, Some(p.zone_id), "zones"),
+            Cell::text(p.village.clone()),
+            Cell::text(p.land_use.clone()),
+            Cell::num(p.area_mu.to_string()),
+            Cell::text(parcel_status(p.status, lang)),
+            l.cell(NameList::Projects, p.project_id, "projects"),
+        ]
+    }
+    fn details(p: &feidi_store::Parcel, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.code"), Cell::text(p.code.clone())),
+            (t("field.zone"), l.cell(NameList::Zones, Some(p.zone_id), "zones")),
+            (t("field.village"), Cell::text(p.village.clone())),
+            (t("field.area_mu"), Cell::text(p.area_mu.to_string())),
+            (t("field.land_use"), Cell::text(p.land_use.clone())),
+            (
+                t("field.parcel_status"),
+                Cell::text(parcel_status(p.status, lang)),
+            ),
+            (
+                t("field.project"),
+                l.cell(NameList::Projects, p.project_id, "projects"),
+            ),
+            (
+                t("field.boundary"),
+                Cell::text(if p.boundary.is_some() {
+                    t("parcel.has_boundary")
+                } else {
+                    "—"
+                }),
+            ),
+            (t("field.updated_at"), Cell::text(p.updated_at.to_string())),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.field("code", "field.code", "text", true);
+        f.lookup("zone_id", "field.zone", true, l, NameList::Zones);
+        f.field("village", "field.village", "text", true);
+        f.field("area_mu", "field.area_mu", "text", true);
+        f.field("land_use", "field.land_use", "text", true);
+        f.field("boundary", "field.boundary", "textarea", false).hint = Some(lang.t("hint.boundary").into());
+    }
+    fn filters(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.field("q", "list.search", "text", false);
+        f.lookup("zone_id", "field.zone", false, l, NameList::Zones);
+        let statuses = feidi_core::land::ParcelStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), parcel_status(*s, lang).to_string()))
+            .collect();
+        f.select("status", "field.parcel_status", false, statuses);
+        f.field("village", "field.village", "text", false);
     }
 }

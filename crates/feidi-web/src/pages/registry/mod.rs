@@ -7,12 +7,14 @@
 //!   other pages share (`refill`, `href_with`);
 //! - [`kinds`]: what the pages show of each kind — jurisdictions, zones, enterprises, projects,
 //!   stages and task forces: their columns, fields, filters and labels;
+//! - [`land`]: what a parcel's page adds — its pipeline and the form for its next step;
 //! - [`project`]: what a project's page adds — its schedule of milestones and their timeline, its
 //!   investment progress, its monthly reports, and the handlers that set milestones and submit
 //!   and review reports.
 
 mod engine;
 mod kinds;
+mod land;
 mod project;
 
 use axum::Router;
@@ -20,7 +22,7 @@ use axum::routing::post;
 
 use crate::AppState;
 use engine::pages;
-use feidi_app::kinds::{Enterprises, Jurisdictions, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{Enterprises, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones};
 use project::{review_report_form, set_milestone, submit_report_form};
 
 pub(super) use engine::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, Opt, href_with, refill};
@@ -39,4 +41,6 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::<Jurisdictions>())
         .merge(pages::<Stages>())
         .merge(pages::<TaskForces>())
+        .route("/parcels/{id}/steps", post(land::record_step))
+        .merge(pages::<Parcels>())
 }
