@@ -520,6 +520,7 @@ pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
         ids.push(created.id);
     }
     history(store, actor, officials[1], &list, &ids).await?;
+    land(store, officials[1], zone.id, &ids).await?;
     stages(store, actor).await?;
     appeals(store, admin.id, &enterprises).await?;
     // The reference programme was reported up to the summer of 2023: its pages open as of
@@ -529,6 +530,78 @@ pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
         projects: list.len(),
         total_investment: total,
     })
+}
+
+/// The 启动区's land: about 800 亩 of 前方庄村 in eight parcels, each approved, acquired, cleared,
+/// delivered and supplied to one of the four 启动区 projects before they started in June 2022.
+/// The published figure is the 800 亩; the parcels' split, boundaries and document numbers are
+/// samples, and say so.
+async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<()> {
+    use feidi_core::land::{ParcelInput, StepInput};
+    // (亩, the project it went to, by index among the demo's projects).
+    let parcels: [(i64, usize); 8] = [
+        (120, 0),
+        (95, 0),
+        (110, 0),
+        (85, 1),
+        (105, 2),
+        (100, 2),
+        (90, 3),
+        (95, 3),
+    ];
+    // Laid out west to east in two rows near 封丘县王村乡, each rectangle 300 m deep and as wide
+    // as its area needs (1 亩 = 666.67 m²; a degree of longitude here is about 91.2 km).
+    let (west, south, depth_deg) = (114.4600, 35.0800, 0.0027);
+    let mut x = [west, west];
+    for (n, (mu, project)) in parcels.iter().enumerate() {
+        let row = n / 4;
+        let width_deg = (*mu as f64 * 666.67 / 300.0) / 91_200.0;
+        let (x0, y0) = (x[row], south + row as f64 * (depth_deg + 0.0004));
+        x[row] += width_deg + 0.0004;
+        let round = |v: f64| (v * 1e6).round() / 1e6;
+        let ring = [
+            [round(x0), round(y0)],
+            [round(x0 + width_deg), round(y0)],
+            [round(x0 + width_deg), round(y0 + depth_deg)],
+            [round(x0), round(y0 + depth_deg)],
+            [round(x0), round(y0)],
+        ];
+        let input = ParcelInput::parse(&map(json!({
+            "code": format!("QFZ-{:02}", n + 1),
+            "zone_id": zone,
+            "village": "前方庄村",
+            "area_mu": format!("{mu}.00"),
+            "land_use": "工业用地",
+            "boundary": {"type": "Polygon", "coordinates": [ring]},
+            "sample": true,
+        })))
+        .map_err(invalid("parcel"))?;
+        let (parcel, _) = store.create(Some(staff), &input, vec![], None).await?;
+        let steps = [
+            (
+                "approved",
+                "2022-03-15",
+                Some(format!("示例文号·封政土〔2022〕{}号", 10 + n)),
+            ),
+            ("acquired", "2022-04-20", None),
+            ("cleared", "2022-05-10", None),
+            ("delivered", "2022-05-20", None),
+            ("supplied", "2022-06-01", None),
+        ];
+        for (status, date, document) in steps {
+            let step = StepInput::parse(&map(json!({
+                "status": status,
+                "date": date,
+                "document_no": document,
+                "project_id": (status == "supplied").then(|| projects[*project]),
+            })))
+            .map_err(invalid("parcel step"))?;
+            store
+                .parcel_step(Some(staff), parcel.id, &step, feidi_core::time::now())
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The programme's three stages (一年起步, 三年起势, 五年成型). Only the first one's result is

@@ -37,6 +37,12 @@ pub async fn steps(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<
     Ok(app.store.parcel_steps(parcel_id).await?)
 }
 
+/// A zone's parcels, in code order: what its map draws.
+pub async fn of_zone(app: &App, who: &Principal, zone_id: i64) -> AppResult<Vec<Parcel>> {
+    require(who, Action::Read, Entity::Land)?;
+    Ok(app.store.parcels_of(Some(zone_id)).await?)
+}
+
 /// The parcels of a zone (`zone_id`), or of every zone, as a GeoJSON `FeatureCollection`: each
 /// feature its boundary (none where it has none) with `id, code, status, area_mu, project_id`
 /// and its village and use as properties.
@@ -65,6 +71,7 @@ pub fn feature_collection(parcels: &[Parcel]) -> Value {
                     "land_use": p.land_use,
                     "status": p.status.as_str(),
                     "project_id": p.project_id,
+                    "sample": p.sample,
                 },
             })
         })

@@ -324,6 +324,16 @@ impl<'a> Input<'a> {
     }
 }
 
+/// A yes/no field: JSON `true`, or a ticked checkbox (`on`, or `true` as text); anything else,
+/// absent included, is no.
+pub fn checked(map: &Map<String, Value>, field: &str) -> bool {
+    match map.get(field) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true" || s == "on",
+        _ => false,
+    }
+}
+
 /// A query string's parameters as the fields an [`Input`] or a form reads.
 pub fn query_fields(params: &std::collections::HashMap<String, String>) -> Map<String, Value> {
     params

@@ -204,6 +204,8 @@ pub struct ParcelInput {
     pub area_mu: AreaMu,
     pub land_use: String,
     pub boundary: Option<Boundary>,
+    /// A parcel made up for illustration (the demo's boundaries), not surveyed.
+    pub sample: bool,
 }
 
 impl ParcelInput {
@@ -226,6 +228,7 @@ impl ParcelInput {
             area_mu: area_mu.unwrap_or_default(),
             land_use,
             boundary,
+            sample: crate::input::checked(map, "sample"),
         })
     }
 }

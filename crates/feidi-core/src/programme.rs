@@ -43,8 +43,7 @@ impl StageInput {
         let completed = input.money("target_completed_investment", Need::Optional);
         let output = input.money("target_annual_output", Need::Optional);
         let jobs = input.int("target_jobs", Need::Optional, 0, 100_000_000);
-        let sample = matches!(map.get("sample"), Some(Value::Bool(true)))
-            || matches!(map.get("sample"), Some(Value::String(s)) if s == "true" || s == "on");
+        let sample = crate::input::checked(map, "sample");
         let note = input.text("note", Need::Optional, 2000);
         input.finish()?;
         Ok(Self {

@@ -176,8 +176,7 @@ impl ProjectInput {
         let description = input.text("description", Need::Optional, TEXT_MAX);
         let contact_name = input.text("contact_name", Need::Optional, SHORT_MAX);
         let contact_phone = input.text("contact_phone", Need::Optional, 30);
-        let sample = matches!(map.get("sample"), Some(Value::Bool(true)))
-            || matches!(map.get("sample"), Some(Value::String(s)) if s == "true" || s == "on");
+        let sample = crate::input::checked(map, "sample");
         input.finish()?;
         Ok(Self {
             name,

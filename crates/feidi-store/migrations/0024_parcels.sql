@@ -13,6 +13,7 @@ CREATE TABLE parcels (
     status TEXT NOT NULL DEFAULT 'planned'
         CHECK (status IN ('planned', 'approved', 'acquired', 'cleared', 'delivered', 'supplied')),
     project_id {{int}} REFERENCES projects (id),
+    sample {{bool}} NOT NULL DEFAULT {{false}},
     version {{int}} NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,

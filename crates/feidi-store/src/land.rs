@@ -57,6 +57,8 @@ row! {
         pub status: ParcelStatus,
         /// The project it was supplied to.
         pub project_id: Option<i64>,
+        /// Made up for illustration (the demo's boundaries), not surveyed.
+        pub sample: bool,
         pub version: i64,
         pub created_at: Stamp,
         pub updated_at: Stamp,
@@ -82,7 +84,7 @@ impl Record for Parcel {
 impl Inputs for ParcelInput {
     type Record = Parcel;
     fn values(&self) -> Vec<(&'static str, Val)> {
-        values!(self: code, zone_id, village, area_mu, land_use, boundary)
+        values!(self: code, zone_id, village, area_mu, land_use, boundary, sample)
     }
     fn references(&self) -> Vec<Reference> {
         vec![Reference::new("zone_id", "zones", Some(self.zone_id))]

@@ -282,6 +282,10 @@ fn appeal_schemas(out: &mut Map<String, Value>) {
             "boundary",
             json!({"type": ["object", "null"], "description": "a GeoJSON Polygon or MultiPolygon geometry in longitude/latitude (WGS 84 / CGCS2000)"}),
         ),
+        (
+            "sample",
+            json!({"type": "boolean", "description": "made up for illustration, not surveyed"}),
+        ),
     ];
     let mut parcel_out = parcel.clone();
     parcel_out.push(("status", json!({"enum": feidi_core::land::ParcelStatus::CODES})));

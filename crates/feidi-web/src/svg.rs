@@ -404,6 +404,119 @@ pub fn timeline(title: &str, rows: &[TimelineRow], today: NaiveDate, today_label
     out
 }
 
+/// One parcel on a zone's map.
+pub struct MapParcel {
+    pub id: i64,
+    pub code: String,
+    /// Its status's code (the colour's class) and words.
+    pub status: &'static str,
+    pub status_words: String,
+    /// The project it was supplied to.
+    pub project: Option<String>,
+    /// Its outer rings in (longitude, latitude).
+    pub rings: Vec<Vec<(f64, f64)>>,
+}
+
+/// A zone's parcels drawn from their boundaries: each a link to its page, coloured by its
+/// status, labelled with its code (and the project it went to, in its tooltip), with a legend
+/// of the statuses. Longitude is scaled by the cosine of the middle latitude, so a parcel keeps
+/// its shape; the drawing fits an 800-wide box. Parcels without a boundary are not drawn.
+pub fn parcel_map(title: &str, parcels: &[MapParcel], legend: &[(&'static str, String)]) -> String {
+    let points = parcels.iter().flat_map(|p| p.rings.iter().flatten());
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (lon, lat) in points {
+        min_x = min_x.min(*lon);
+        max_x = max_x.max(*lon);
+        min_y = min_y.min(*lat);
+        max_y = max_y.max(*lat);
+    }
+    let width = 800.0;
+    let legend_h = 28.0;
+    let pad = 10.0;
+    let drawn = min_x <= max_x;
+    let k = if drawn {
+        ((min_y + max_y) / 2.0).to_radians().cos().max(0.01)
+    } else {
+        1.0
+    };
+    let span_x = ((max_x - min_x) * k).max(1e-9);
+    let span_y = (max_y - min_y).max(1e-9);
+    // As wide as the box, as tall as the shape needs, within 100–600.
+    let scale = ((width - 2.0 * pad) / span_x).min(600.0 / span_y);
+    let map_h = if drawn {
+        (span_y * scale).clamp(100.0, 600.0)
+    } else {
+        60.0
+    };
+    let height = (map_h + 2.0 * pad + legend_h).round() as i64;
+    let project = |lon: f64, lat: f64| {
+        (
+            pad + (lon - min_x) * k * scale,
+            pad + map_h - (lat - min_y) * scale,
+        )
+    };
+    let mut out = String::new();
+    open(&mut out, width as i64, height, title, "parcel-map");
+    for p in parcels.iter().filter(|p| !p.rings.is_empty()) {
+        let mut d = String::new();
+        let (mut cx, mut cy, mut n) = (0.0_f64, 0.0_f64, 0.0_f64);
+        for ring in &p.rings {
+            for (i, (lon, lat)) in ring.iter().enumerate() {
+                let (x, y) = project(*lon, *lat);
+                let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+                if i + 1 < ring.len() {
+                    cx += x;
+                    cy += y;
+                    n += 1.0;
+                }
+            }
+            d.push('Z');
+        }
+        let tip = match &p.project {
+            Some(project) => format!("{} · {} · {project}", p.code, p.status_words),
+            None => format!("{} · {}", p.code, p.status_words),
+        };
+        let (x, y) = (cx / n.max(1.0), cy / n.max(1.0));
+        let _ = write!(
+            out,
+            r#"<a href="/parcels/{id}" class="parcel-link" id="map-parcel-{id}"><path class="parcel {status}" d="{d}"><title>{tip}</title></path><text class="parcel-code" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{code}</text>"#,
+            id = p.id,
+            status = p.status,
+            tip = esc(&tip),
+            ty = y - 2.0,
+            code = esc(&p.code),
+        );
+        // The project it went to, under its code, cut to what a parcel's width holds.
+        if let Some(project) = &p.project {
+            let _ = write!(
+                out,
+                r#"<text class="parcel-project" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{name}</text>"#,
+                ty = y + 12.0,
+                name = esc(&clip(project, 8)),
+            );
+        }
+        out.push_str("</a>");
+    }
+    if !drawn {
+        let _ = write!(out, r#"<text class="legend" x="{pad}" y="40">—</text>"#);
+    }
+    let y = height as f64 - legend_h / 2.0;
+    let step = (width - 2.0 * pad) / legend.len().max(1) as f64;
+    for (i, (class, words)) in legend.iter().enumerate() {
+        let x = pad + i as f64 * step;
+        let _ = write!(
+            out,
+            r#"<rect class="parcel {class}" x="{x:.1}" y="{ry:.1}" width="14" height="14"/><text class="legend" x="{tx:.1}" y="{ty:.1}">{w}</text>"#,
+            ry = y - 7.0,
+            tx = x + 20.0,
+            ty = y + 5.0,
+            w = esc(words),
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -387,6 +387,18 @@ async fn the_parcel_pages_record_its_steps(backend: Backend) {
     assert!(!html.contains("id=\"step-form\""), "supplied: no further step");
     assert!(html.contains("已供地") && html.contains(&format!("href=\"/projects/{}\"", project["id"])));
     assert!(html.contains("2023-01-10"), "the steps listed");
+    // The zone's page draws it, green for supplied, labelled with its code, a link to its page.
+    let (_, html) = app.page(&staff, &format!("/zones/{zone}")).await;
+    assert!(
+        html.contains(&format!("<a href=\"/parcels/{id}\" class=\"parcel-link\" id=\"map-parcel-{id}\"><path class=\"parcel supplied\"")),
+        "the parcel drawn as a link, coloured by its status"
+    );
+    assert!(html.contains(">QFZ-&lt;01&gt;</text>"), "its code, escaped");
+    assert!(html.contains("卫材园中园</title>"), "the project it went to");
+    assert!(
+        html.contains("1 块地 · 120.50 亩 · 已供地 120.50 亩"),
+        "what the zone's parcels add up to"
+    );
 
     // A reporter reads the page without the form; an enterprise is not let in.
     let reporter = app.sign_in("tongji", "password123").await.1.expect("reporter");
@@ -396,6 +408,9 @@ async fn the_parcel_pages_record_its_steps(backend: Backend) {
     let firm = app.sign_in("qiye", "password123").await.1.expect("enterprise");
     let (status, _) = app.page(&firm, "/parcels").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = app.page(&firm, &format!("/zones/{zone}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("id=\"zone-map\""), "no land for an enterprise");
 }
 both_backends!(
     the_parcel_pages_record_its_steps,

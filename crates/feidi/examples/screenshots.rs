@@ -209,6 +209,21 @@ async fn main() {
             .expect("scroll");
         save(&client, &shots, &format!("report-form-error-{size}")).await;
     }
+    // Issue 21: the 启动区's land — the zone's map of its parcels, the parcels, one parcel's
+    // pipeline — on a wide screen and on a phone.
+    let land = format!("{out}/issue21");
+    std::fs::create_dir_all(&land).expect("output folder");
+    for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
+        client.set_window_size(width, height).await.expect("resize");
+        for (page, name) in [
+            ("/zones/1#map", "zone-map"),
+            ("/parcels", "parcels"),
+            ("/parcels/1#pipeline", "parcel"),
+        ] {
+            client.goto(&format!("{base}{page}")).await.expect("page");
+            save(&client, &land, &format!("{name}-{size}")).await;
+        }
+    }
     // The cockpit and the dispatch report as they print: A4 landscape PDFs.
     client.set_window_size(1440, 900).await.expect("resize");
     for (page, name) in [

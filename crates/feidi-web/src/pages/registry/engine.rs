@@ -252,6 +252,8 @@ pub trait PageKind: Kind {
     const HAS_MILESTONES: bool = false;
     /// Whether its page shows a parcel's pipeline, with the form for its next step.
     const HAS_PIPELINE: bool = false;
+    /// Whether its page draws a zone's parcels (for those who read land).
+    const HAS_MAP: bool = false;
     /// Checkboxes, which a form leaves out when unticked.
     const CHECKBOXES: &'static [&'static str] = &[];
     /// Amounts, which the form takes in 万元 (or with a unit: 7.1亿, 71000万, 710000000元); the
@@ -404,6 +406,8 @@ pub(super) struct DetailPage {
     pub(super) milestone_error: Option<(String, String, String, String)>,
     /// A parcel's pipeline and the form for its next step (parcels only).
     pub(super) pipeline: Option<super::land::Pipeline>,
+    /// A zone's parcels drawn (SVG) and what they add up to.
+    map: Option<(String, String)>,
 }
 
 async fn detail_page<K: PageKind>(
@@ -489,6 +493,11 @@ pub(super) async fn detail_view<K: PageKind>(
         milestone_error: None,
         pipeline: if K::HAS_PIPELINE {
             Some(super::land::pipeline_view(state, caller, id).await?)
+        } else {
+            None
+        },
+        map: if K::HAS_MAP && principal.may(Action::Read, feidi_core::policy::Entity::Land) {
+            Some(super::land::zone_map(state, caller, id).await?)
         } else {
             None
         },

@@ -251,6 +251,7 @@ impl PageKind for Enterprises {
 
 impl PageKind for Zones {
     const TITLE: &'static str = "nav.zones";
+    const HAS_MAP: bool = true;
     const LOOKUPS: &'static [NameList] = &[NameList::Jurisdictions];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
         ("field.name", Some("name"), false),
@@ -534,6 +535,7 @@ impl PageKind for Parcels {
     const TITLE: &'static str = "nav.parcels";
     const LOOKUPS: &'static [NameList] = &[NameList::Zones, NameList::Projects];
     const HAS_PIPELINE: bool = true;
+    const CHECKBOXES: &'static [&'static str] = &["sample"];
     const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
         ("field.code", Some("code"), false),
         ("field.zone", None, false),
@@ -550,8 +552,12 @@ impl PageKind for Parcels {
         format!("{} · {}", p.code, p.village)
     }
     fn cells(p: &feidi_store::Parcel, l: &Lookups, lang: Lang) -> Vec<Cell> {
+        let mut code = Cell::link(p.code.clone(), format!("/parcels/{}", p.id));
+        if p.sample {
+            code.tag = lang.t("parcel.sample").into();
+        }
         vec![
-            Cell::link(p.code.clone(), format!("/parcels/{}", p.id)),
+            code,
             l.cell(NameList::Zones, Some(p.zone_id), "zones"),
             Cell::text(p.village.clone()),
             Cell::text(p.land_use.clone()),
@@ -578,10 +584,10 @@ impl PageKind for Parcels {
             ),
             (
                 t("field.boundary"),
-                Cell::text(if p.boundary.is_some() {
-                    t("parcel.has_boundary")
-                } else {
-                    "—"
+                Cell::text(match (&p.boundary, p.sample) {
+                    (None, _) => "—",
+                    (Some(_), true) => t("parcel.sample_boundary"),
+                    (Some(_), false) => t("parcel.has_boundary"),
                 }),
             ),
             (t("field.updated_at"), Cell::text(p.updated_at.to_string())),
@@ -594,6 +600,7 @@ impl PageKind for Parcels {
         f.field("area_mu", "field.area_mu", "text", true);
         f.field("land_use", "field.land_use", "text", true);
         f.field("boundary", "field.boundary", "textarea", false).hint = Some(lang.t("hint.boundary").into());
+        f.field("sample", "parcel.sample_field", "checkbox", false);
     }
     fn filters(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
         f.field("q", "list.search", "text", false);

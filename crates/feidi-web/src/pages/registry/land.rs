@@ -144,3 +144,60 @@ pub(super) async fn record_step(
         Err(e) => error_page(&caller, e),
     }
 }
+
+/// A zone's parcels drawn from their boundaries, and a line of what they add up to: how many,
+/// their area, and the area supplied to projects.
+pub(super) async fn zone_map(
+    state: &AppState,
+    caller: &Caller,
+    zone_id: i64,
+) -> Result<(String, String), ApiError> {
+    let lang = caller.lang();
+    let who = caller.principal();
+    let parcels = feidi_app::land::of_zone(&state.app, &who, zone_id)
+        .await
+        .for_lang(lang)?;
+    let projects = feidi_app::registry::names(&state.app, &who, NameList::Projects)
+        .await
+        .for_lang(lang)?;
+    let drawn: Vec<crate::svg::MapParcel> = parcels
+        .iter()
+        .map(|p| crate::svg::MapParcel {
+            id: p.id,
+            code: p.code.clone(),
+            status: p.status.as_str(),
+            status_words: parcel_status(p.status, lang).to_string(),
+            project: p.project_id.and_then(|id| {
+                projects
+                    .iter()
+                    .find(|(pid, _)| *pid == id)
+                    .map(|(_, n)| n.clone())
+            }),
+            rings: p.boundary.as_ref().map(|b| b.outer_rings()).unwrap_or_default(),
+        })
+        .collect();
+    let legend: Vec<(&'static str, String)> = ParcelStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), parcel_status(*s, lang).to_string()))
+        .collect();
+    let svg = crate::svg::parcel_map(lang.t("parcel.map"), &drawn, &legend);
+    let sample = parcels.iter().any(|p| p.sample && p.boundary.is_some());
+    let area = |keep: &dyn Fn(&feidi_store::Parcel) -> bool| {
+        parcels
+            .iter()
+            .filter(|p| keep(p))
+            .fold(feidi_core::AreaMu::default(), |sum, p| sum + p.area_mu)
+    };
+    let summary = format!(
+        "{} {} · {} {} · {} {} {}{}",
+        parcels.len(),
+        lang.t("parcel.count_unit"),
+        area(&|_| true),
+        lang.t("unit.mu"),
+        lang.t("parcel.supplied"),
+        area(&|p| p.status == ParcelStatus::Supplied),
+        lang.t("unit.mu"),
+        if sample { lang.t("parcel.sample_note") } else { "" },
+    );
+    Ok((svg, summary))
+}
