@@ -65,12 +65,42 @@ impl AppealCounts {
     }
 }
 
+/// The land (M6) as of the day: how many parcels, and their 亩 by the status each is in then.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LandFigures {
-    pub parcel_count: i64,
-    pub area_mu: AreaMu,
-    pub delivered_area_mu: AreaMu,
-    pub disputes_open: i64,
+    pub parcels: i64,
+    pub area_mu: LandAreas,
+}
+
+/// 亩 by pipeline status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LandAreas {
+    pub planned: AreaMu,
+    pub approved: AreaMu,
+    pub acquired: AreaMu,
+    pub cleared: AreaMu,
+    pub delivered: AreaMu,
+    pub supplied: AreaMu,
+}
+
+impl LandFigures {
+    pub fn of(by_status: &[(feidi_core::land::ParcelStatus, i64, AreaMu)]) -> Self {
+        use feidi_core::land::ParcelStatus::*;
+        let mut out = Self::default();
+        for (status, count, area) in by_status {
+            out.parcels += count;
+            let slot = match status {
+                Planned => &mut out.area_mu.planned,
+                Approved => &mut out.area_mu.approved,
+                Acquired => &mut out.area_mu.acquired,
+                Cleared => &mut out.area_mu.cleared,
+                Delivered => &mut out.area_mu.delivered,
+                Supplied => &mut out.area_mu.supplied,
+            };
+            *slot += *area;
+        }
+        out
+    }
 }
 
 /// The day a page reads the programme as of when none is asked: the programme's reference
@@ -165,7 +195,7 @@ pub async fn dashboard(app: &App, who: &Principal, as_of: NaiveDate) -> AppResul
             .collect(),
         lights: c.lights,
         appeals: AppealCounts::of(&*appeal_figures(app).await?),
-        land: LandFigures::default(),
+        land: LandFigures::of(&app.store.land_by_status(as_of).await?),
     })
 }
 

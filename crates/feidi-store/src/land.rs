@@ -214,4 +214,31 @@ impl Store {
         };
         read_all(&rows)
     }
+
+    /// How many parcels, and how many 亩, stand at each status as of `day`: a parcel's status
+    /// then is its last step dated by that day (steps are written in order, so the last is the
+    /// greatest id), or planned before its first.
+    pub async fn land_by_status(&self, day: NaiveDate) -> StoreResult<Vec<(ParcelStatus, i64, AreaMu)>> {
+        let sql = "SELECT COALESCE(s.status, 'planned') AS status, CAST(COUNT(*) AS BIGINT) AS n, \
+                   CAST(SUM(p.area_mu) AS BIGINT) AS area \
+                   FROM parcels p \
+                   LEFT JOIN (SELECT parcel_id, MAX(id) AS last FROM parcel_steps WHERE date <= $1 GROUP BY parcel_id) l \
+                   ON l.parcel_id = p.id \
+                   LEFT JOIN parcel_steps s ON s.id = l.last \
+                   GROUP BY COALESCE(s.status, 'planned')";
+        let rows = sqlx::query(sql)
+            .bind(day.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok((
+                    ParcelStatus::read(&c, "status")?,
+                    c.int("n")?,
+                    AreaMu::from_hundredths(c.int("area")?),
+                ))
+            })
+            .collect()
+    }
 }

@@ -231,7 +231,19 @@ fn schemas() -> Map<String, Value> {
                         &["open", "overdue", "escalated"],
                     ),
                 ),
-                ("land", json!({"type": "object"})),
+                (
+                    "land",
+                    object(
+                        &[
+                            ("parcels", id()),
+                            (
+                                "area_mu",
+                                json!({"type": "object", "description": "亩 (two decimals) by the status each parcel had reached by as_of: planned, approved, acquired, cleared, delivered, supplied"}),
+                            ),
+                        ],
+                        &["parcels", "area_mu"],
+                    ),
+                ),
             ],
             &[
                 "project_count",

@@ -193,6 +193,20 @@ async fn a_parcel_goes_through_its_pipeline_in_order(backend: Backend) {
     assert_eq!(feature["properties"]["status"], "supplied");
     assert_eq!(feature["properties"]["area_mu"], "120.50");
     assert_eq!(feature["properties"]["project_id"], project["id"]);
+
+    // The dashboard counts the land by the step each parcel had reached by the day asked.
+    let (_, early) = app.admin("GET", "/dashboard?as_of=2023-03-05", None).await;
+    assert_eq!(early["land"]["parcels"], 1);
+    assert_eq!(early["land"]["area_mu"]["cleared"], "120.50", "{}", early["land"]);
+    assert_eq!(early["land"]["area_mu"]["supplied"], "0.00");
+    let (_, before) = app.admin("GET", "/dashboard?as_of=2022-12-31", None).await;
+    assert_eq!(
+        before["land"]["area_mu"]["planned"], "120.50",
+        "before its first step"
+    );
+    let (_, now) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(now["land"]["area_mu"]["supplied"], "120.50");
+    assert_eq!(now["land"]["area_mu"]["delivered"], "0.00");
 }
 both_backends!(
     a_parcel_goes_through_its_pipeline_in_order,

@@ -404,12 +404,14 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
         // The dispatch report and the reports due open on the month the cockpit reads (June
         // 2023), not on a month the demo's data never reach.
-        browser.goto(&format!("{base}/dispatch")).await.expect("dispatch");
-        let html = browser.source().await.expect("page");
-        assert!(html.contains("项目调度报告 2023-06"), "the dispatch month");
-        browser.goto(&format!("{base}/reports/due")).await.expect("due");
-        let html = browser.source().await.expect("page");
-        assert!(html.contains("value=\"2023-06\""), "the month owed");
+        for (page, month) in [
+            ("/dispatch", "项目调度报告 2023-06"),
+            ("/reports/due", "value=\"2023-06\""),
+        ] {
+            browser.goto(&format!("{base}{page}")).await.expect("page");
+            let html = browser.source().await.expect("page");
+            assert!(html.contains(month), "{page} opens on June 2023");
+        }
         // The dispatch report and the reports due open on the month the cockpit reads (June
         // 2023), not on a month the demo's data never reach.
         browser.goto(&format!("{base}/dispatch")).await.expect("dispatch");
