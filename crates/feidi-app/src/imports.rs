@@ -25,6 +25,8 @@ use sha2::{Digest, Sha256};
 pub enum ImportKind {
     Projects,
     Reports,
+    /// Parcels from a GeoJSON `FeatureCollection` (M6).
+    Parcels,
 }
 
 impl ImportKind {
@@ -32,6 +34,7 @@ impl ImportKind {
         match text {
             "projects" => Some(Self::Projects),
             "reports" => Some(Self::Reports),
+            "parcels" => Some(Self::Parcels),
             _ => None,
         }
     }
@@ -39,6 +42,7 @@ impl ImportKind {
         match self {
             Self::Projects => "projects",
             Self::Reports => "reports",
+            Self::Parcels => "parcels",
         }
     }
 }
@@ -89,6 +93,7 @@ pub fn may_import(who: &feidi_core::policy::Principal, kind: ImportKind) -> bool
         && match kind {
             ImportKind::Projects => who.may(Action::Write, Entity::Project),
             ImportKind::Reports => who.may(Action::Write, Entity::Report),
+            ImportKind::Parcels => who.may(Action::Write, Entity::Land),
         }
 }
 
@@ -173,6 +178,7 @@ pub async fn import(
 ) -> Result<ImportDone, ImportFailure> {
     let today = feidi_core::time::today();
     match kind {
+        ImportKind::Parcels => import_parcels(app, file_name, source, who, progress).await,
         ImportKind::Reports => {
             let projects = app.store.project_ids().await.map_err(ImportFailure::Store)?;
             let codes = app.store.project_codes().await.map_err(ImportFailure::Store)?;
@@ -319,6 +325,123 @@ pub async fn import(
             })
         }
     }
+}
+
+/// Parcels from a GeoJSON `FeatureCollection`: each feature's properties (`code, zone_id,
+/// village, area_mu, land_use`, and `sample` if it is one) and its geometry as the boundary.
+/// Every bad feature is named by its index in `features` (from 0, as a GIS or `jq` counts) and
+/// its field; a code taken (in the file or already) or a zone that does not exist is bad too.
+/// All or none, one transaction, one audit entry.
+async fn import_parcels(
+    app: &App,
+    file_name: &str,
+    source: Source,
+    who: Importer,
+    progress: Arc<dyn Fn(&'static str, usize) + Send + Sync>,
+) -> Result<ImportDone, ImportFailure> {
+    use serde_json::Value;
+    let zones: HashSet<i64> = ids(app, NameList::Zones).await?;
+    let mut taken = app.store.parcel_codes().await.map_err(ImportFailure::Store)?;
+    let (bytes, checksum) = bytes_of(source)?;
+    let collection: Value =
+        serde_json::from_slice(&bytes).map_err(|e| ImportFailure::File(format!("not JSON: {e}")))?;
+    let features = match (
+        collection.get("type").and_then(Value::as_str),
+        collection.get("features"),
+    ) {
+        (Some("FeatureCollection"), Some(Value::Array(features))) => features,
+        _ => {
+            return Err(ImportFailure::File(
+                "not a GeoJSON FeatureCollection with a features array".into(),
+            ));
+        }
+    };
+    let mut inputs = Vec::with_capacity(features.len());
+    let mut errors = Vec::new();
+    let mut bad_rows = 0;
+    for (index, feature) in features.iter().enumerate() {
+        let line = index as u64;
+        let mut fields = match feature.get("properties") {
+            Some(Value::Object(properties)) => properties.clone(),
+            _ => serde_json::Map::new(),
+        };
+        // A GIS writes areas as numbers; an area is exact, so it is read from its text.
+        if let Some(Value::Number(n)) = fields.get("area_mu") {
+            let text = n.to_string();
+            fields.insert("area_mu".into(), Value::String(text));
+        }
+        fields.insert(
+            "boundary".into(),
+            feature.get("geometry").cloned().unwrap_or(Value::Null),
+        );
+        let mut bad: Vec<RowError> = match feidi_core::land::ParcelInput::parse(&fields) {
+            Ok(input) => {
+                let mut bad = Vec::new();
+                if !zones.contains(&input.zone_id) {
+                    bad.push(("zone_id", Flaw::NoSuchRecord));
+                }
+                if !taken.insert(input.code.clone()) {
+                    bad.push(("code", Flaw::Taken));
+                }
+                if bad.is_empty() {
+                    inputs.push(input);
+                }
+                bad.into_iter()
+                    .map(|(field, flaw)| RowError {
+                        line,
+                        field: field.into(),
+                        flaw,
+                    })
+                    .collect()
+            }
+            Err(e) => {
+                e.0.into_iter()
+                    .map(|e| RowError {
+                        line,
+                        field: e.field,
+                        flaw: e.flaw,
+                    })
+                    .collect()
+            }
+        };
+        if !bad.is_empty() {
+            bad_rows += 1;
+            bad.truncate(ERRORS_LISTED.saturating_sub(errors.len()));
+            errors.extend(bad);
+        }
+        progress("checking", index + 1);
+    }
+    if bad_rows > 0 {
+        return Err(ImportFailure::Rows { errors, bad_rows });
+    }
+    let count = inputs.len();
+    let written = progress.clone();
+    app.store
+        .bulk_create(
+            who.actor,
+            inputs,
+            format!(
+                "import of {count} parcels from {file_name} (sha256 {checksum}) by {}",
+                who.by
+            ),
+            Arc::new(move |n| written("writing", n)),
+        )
+        .await
+        .map_err(ImportFailure::Store)?;
+    Ok(ImportDone {
+        rows: count,
+        checksum,
+    })
+}
+
+/// A bad feature of a GeoJSON import, as a GIS names it: `features[3].area_mu: …`.
+pub fn describe_feature(error: &RowError, lang: Lang) -> String {
+    format!(
+        "features[{}].{}: {}",
+        error.line,
+        error.field,
+        error.flaw.message(lang)
+    )
 }
 
 async fn ids(app: &App, list: NameList) -> Result<HashSet<i64>, ImportFailure> {

@@ -184,6 +184,14 @@ impl Store {
         .await
     }
 
+    /// Every parcel's code: an import refuses a code already taken, naming its feature.
+    pub async fn parcel_codes(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM parcels")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(codes.into_iter().collect())
+    }
+
     /// A parcel's steps, oldest first.
     pub async fn parcel_steps(&self, parcel_id: i64) -> StoreResult<Vec<ParcelStep>> {
         let sql = format!(

@@ -10,8 +10,8 @@ use feidi_app::imports::{ImportFailure, ImportKind, Importer, Source};
 use feidi_core::Lang;
 
 pub async fn import(app: &App, kind: &str, file: &Path) -> Result<()> {
-    let kind =
-        ImportKind::parse(kind).ok_or_else(|| anyhow!("kind must be projects or reports, not {kind}"))?;
+    let kind = ImportKind::parse(kind)
+        .ok_or_else(|| anyhow!("kind must be projects, reports or parcels, not {kind}"))?;
     if !file.is_file() {
         bail!("{} is not a file", file.display());
     }
@@ -59,7 +59,11 @@ pub async fn import(app: &App, kind: &str, file: &Path) -> Result<()> {
         }
         Err(ImportFailure::Rows { errors, bad_rows }) => {
             for e in &errors {
-                eprintln!("{}", feidi_app::imports::describe(e, Lang::En));
+                let line = match kind {
+                    ImportKind::Parcels => feidi_app::imports::describe_feature(e, Lang::En),
+                    _ => feidi_app::imports::describe(e, Lang::En),
+                };
+                eprintln!("{line}");
             }
             if bad_rows > errors.len() {
                 eprintln!("… and more: {bad_rows} bad rows in all");

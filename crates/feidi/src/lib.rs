@@ -78,9 +78,10 @@ enum Command {
     Token(TokenCommand),
     /// Write a deterministic synthetic programme, for benchmarks and load tests.
     Gen(generate::GenArgs),
-    /// Import projects or monthly reports from a CSV or XLSX file (all rows or none).
+    /// Import projects or monthly reports from a CSV or XLSX file, or parcels from a GeoJSON
+    /// FeatureCollection (all rows or features, or none).
     Import {
-        /// `projects` or `reports`.
+        /// `projects`, `reports` or `parcels`.
         kind: String,
         file: std::path::PathBuf,
     },

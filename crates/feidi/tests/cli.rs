@@ -471,6 +471,73 @@ both_backends!(
     super::import_and_export_from_the_command_line
 );
 
+/// `feidi import parcels FILE.geojson`: the parcels the API gives out come back in as they
+/// were; a file with one bad feature writes nothing and names it by its index and field.
+async fn parcels_come_in_from_geojson(backend: Backend) {
+    let (db, store) = TestDb::store(backend).await;
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
+    let dir = std::env::temp_dir().join(format!("feidi-cli-parcels-{}-{:?}", std::process::id(), backend));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let demo = store.parcels_of(None).await.expect("the demo's parcels");
+    assert_eq!(demo.len(), 8);
+    let mut collection = feidi_app::land::feature_collection(&demo);
+    for feature in collection["features"].as_array_mut().expect("features") {
+        let code = format!(
+            "NEW-{}",
+            feature["properties"]["code"].as_str().unwrap_or_default()
+        );
+        feature["properties"]["code"] = serde_json::Value::String(code);
+    }
+    // One bad feature among good ones: a zone that does not exist, an area that is no number.
+    let mut bad = collection.clone();
+    bad["features"][3]["properties"]["zone_id"] = serde_json::json!(999_999);
+    bad["features"][5]["properties"]["area_mu"] = serde_json::json!("很多");
+    let file = dir.join("parcels.geojson");
+    std::fs::write(&file, bad.to_string()).expect("write");
+    let (url, path) = (db.url.clone(), file.display().to_string());
+    let (ok, _, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "parcels", &path], None))
+            .await
+            .expect("join");
+    assert!(!ok, "a bad feature fails the import");
+    assert!(stderr.contains("features[3].zone_id"), "{stderr}");
+    assert!(stderr.contains("features[5].area_mu"), "{stderr}");
+    assert_eq!(
+        store.parcels_of(None).await.expect("parcels").len(),
+        8,
+        "nothing written"
+    );
+    // The same file put right comes in whole, each boundary as it went out.
+    std::fs::write(&file, collection.to_string()).expect("write");
+    let (url, path) = (db.url.clone(), file.display().to_string());
+    let (ok, stdout, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "parcels", &path], None))
+            .await
+            .expect("join");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("imported 8 parcels"), "{stdout}");
+    let all = store.parcels_of(None).await.expect("parcels");
+    for original in &demo {
+        let copy = all
+            .iter()
+            .find(|p| p.code == format!("NEW-{}", original.code))
+            .expect("imported");
+        assert_eq!(copy.boundary, original.boundary, "{}", original.code);
+        assert_eq!((copy.area_mu, copy.sample), (original.area_mu, original.sample));
+    }
+    // Imported twice, every code is taken: refused, each named.
+    let (url, path) = (db.url.clone(), file.display().to_string());
+    let (ok, _, stderr) =
+        tokio::task::spawn_blocking(move || feidi(&url, &["import", "parcels", &path], None))
+            .await
+            .expect("join");
+    assert!(!ok && stderr.contains("features[7].code"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both_backends!(parcels_come_in_from_geojson, super::parcels_come_in_from_geojson);
+
 async fn the_calendar_and_the_sweep_from_the_command_line(backend: Backend) {
     let (db, store) = TestDb::store(backend).await;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
