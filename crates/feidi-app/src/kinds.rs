@@ -43,6 +43,8 @@ pub struct Stages;
 pub struct TaskForces;
 /// Parcels of land (M6); their pipeline's steps are `land`'s.
 pub struct Parcels;
+/// Land disputes (纠纷, M6); mediating and resolving them are `land`'s.
+pub struct Disputes;
 
 impl Kind for Jurisdictions {
     type Input = JurisdictionInput;
@@ -143,5 +145,22 @@ impl Kind for Parcels {
     const TAKEN_CONFLICTS: bool = true;
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
         feidi_core::land::ParcelInput::parse(map)
+    }
+}
+
+impl Kind for Disputes {
+    type Input = feidi_core::land::DisputeInput;
+    type Record = feidi_store::Dispute;
+    const PATH: &'static str = "disputes";
+    const ENTITY: Entity = Entity::Land;
+    const FILTERS: &'static [(&'static str, FilterType)] = &[
+        ("parcel_id", FilterType::Id),
+        ("status", FilterType::Text),
+        ("category", FilterType::Text),
+    ];
+    const SCHEMA: &'static str = "Dispute";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        // Opened today (Asia/Shanghai) unless the body says when it was raised.
+        feidi_core::land::DisputeInput::parse(map, feidi_core::time::today())
     }
 }

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
-use feidi_core::land::StepInput;
+use feidi_core::land::{DisputeAction, StepInput};
 use feidi_core::policy::{Action, Entity, Principal};
+use feidi_core::{Flaw, Input, Need};
 use feidi_store::{Parcel, ParcelStep};
 use serde_json::{Map, Value, json};
 
 use crate::kinds::Parcels;
-use crate::{App, AppResult, require};
+use crate::{App, AppError, AppResult, require};
 
 /// Moves a parcel to the next status of its pipeline at `now` (staff and admins): a skipped,
 /// repeated or backward step is refused with the state the parcel is in; a supply names an
@@ -28,6 +29,31 @@ pub async fn step(
     Ok(app
         .store
         .parcel_step(Some(who.user_id), parcel_id, &input, now)
+        .await?)
+}
+
+/// Mediates (`mediate`) or resolves (`resolve`, with `resolution`: how) a dispute at `now`
+/// (staff and admins).
+pub async fn dispute_action(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    action: &str,
+    body: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> AppResult<feidi_store::Dispute> {
+    crate::registry::get::<crate::kinds::Disputes>(app, who, id).await?;
+    require(who, Action::Write, Entity::Land)?;
+    let action = DisputeAction::parse(action).ok_or(AppError::NotFound)?;
+    let mut input = Input::new(body);
+    let resolution = input.text("resolution", Need::Optional, 2000);
+    if action == DisputeAction::Resolve && resolution.is_none() && !input.has_error("resolution") {
+        input.flag("resolution", Flaw::Required);
+    }
+    input.finish()?;
+    Ok(app
+        .store
+        .dispute_action(Some(who.user_id), id, action, resolution, now)
         .await?)
 }
 

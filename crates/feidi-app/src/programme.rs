@@ -65,11 +65,16 @@ impl AppealCounts {
     }
 }
 
-/// The land (M6) as of the day: how many parcels, and their 亩 by the status each is in then.
+/// The land (M6) as of the day: how many parcels, and their 亩 by the status each is in then;
+/// the disputes standing, and the days since the last was opened (or since the land's record
+/// began), the "zero disputes" leaders watch.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LandFigures {
     pub parcels: i64,
     pub area_mu: LandAreas,
+    pub open_disputes: i64,
+    /// None before any parcel.
+    pub days_without_dispute: Option<i64>,
 }
 
 /// 亩 by pipeline status.
@@ -195,8 +200,21 @@ pub async fn dashboard(app: &App, who: &Principal, as_of: NaiveDate) -> AppResul
             .collect(),
         lights: c.lights,
         appeals: AppealCounts::of(&*appeal_figures(app).await?),
-        land: LandFigures::of(&app.store.land_by_status(as_of).await?),
+        land: land_figures(app, as_of).await?,
     })
+}
+
+/// The land's figures as of a day.
+pub async fn land_figures(app: &App, as_of: NaiveDate) -> AppResult<LandFigures> {
+    let mut land = LandFigures::of(&app.store.land_by_status(as_of).await?);
+    let (open, last) = app.store.disputes_on(as_of).await?;
+    land.open_disputes = open;
+    let since = match last {
+        Some(day) => Some(day),
+        None => app.store.first_land_day().await?,
+    };
+    land.days_without_dispute = since.map(|d| (as_of - d).num_days().max(0));
+    Ok(land)
 }
 
 /// The appeal figures now: the counts and rates kept per data version of the appeals (any

@@ -285,6 +285,136 @@ impl StepInput {
     }
 }
 
+/// What a land dispute (纠纷) is about.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeCategory {
+    Compensation,
+    Boundary,
+    Resettlement,
+    Other,
+}
+
+impl DisputeCategory {
+    pub const ALL: [Self; 4] = [
+        Self::Compensation,
+        Self::Boundary,
+        Self::Resettlement,
+        Self::Other,
+    ];
+    pub const CODES: &'static [&'static str] = &["compensation", "boundary", "resettlement", "other"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::CODES[self as usize]
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// Where a dispute stands: open until resolved (mediation is still open).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    Open,
+    Mediating,
+    Resolved,
+}
+
+impl DisputeStatus {
+    pub const ALL: [Self; 3] = [Self::Open, Self::Mediating, Self::Resolved];
+    pub const CODES: &'static [&'static str] = &["open", "mediating", "resolved"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::CODES[self as usize]
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// Whether the dispute still stands (and so still blocks its project).
+    pub fn is_open(self) -> bool {
+        self != Self::Resolved
+    }
+
+    /// The SQL list of the statuses that are open, for queries that count what still stands.
+    pub fn open_sql() -> String {
+        Self::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What may be done to a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeAction {
+    /// Mediation begins (调解).
+    Mediate,
+    /// Settled, with how.
+    Resolve,
+}
+
+impl DisputeAction {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "mediate" => Some(Self::Mediate),
+            "resolve" => Some(Self::Resolve),
+            _ => None,
+        }
+    }
+}
+
+/// The state `action` leads to from `current`, or the state that refuses it.
+pub fn dispute_next(current: DisputeStatus, action: DisputeAction) -> Result<DisputeStatus, DisputeStatus> {
+    use DisputeStatus::*;
+    match (current, action) {
+        (Open, DisputeAction::Mediate) => Ok(Mediating),
+        (Open | Mediating, DisputeAction::Resolve) => Ok(Resolved),
+        (state, _) => Err(state),
+    }
+}
+
+/// A dispute as opened: on a parcel, what it is about and what happened, the day it was raised.
+/// (Disputes opened from a household come with the households.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeInput {
+    pub parcel_id: i64,
+    pub category: DisputeCategory,
+    pub description: String,
+    pub opened_on: chrono::NaiveDate,
+}
+
+impl DisputeInput {
+    /// `today` is the day a dispute is opened on unless `opened_on` says when it was raised.
+    pub fn parse(map: &Map<String, Value>, today: chrono::NaiveDate) -> Result<Self, FieldErrors> {
+        let mut input = Input::new(map);
+        let parcel_id = input.id("parcel_id", Need::Required);
+        let category = input.one_of(
+            "category",
+            Need::Required,
+            DisputeCategory::CODES,
+            DisputeCategory::parse,
+        );
+        let description = input.required_text("description", 2000);
+        let opened_on = input.date("opened_on", Need::Optional);
+        if opened_on.is_some_and(|d| d > today) {
+            input.flag("opened_on", Flaw::Rule("不能晚于今天", "cannot be after today"));
+        }
+        input.finish()?;
+        Ok(Self {
+            parcel_id: parcel_id.unwrap_or_default(),
+            category: category.unwrap_or(DisputeCategory::Other),
+            description,
+            opened_on: opened_on.unwrap_or(today),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +515,41 @@ mod tests {
         assert_eq!(
             field(parse(json!({"status": "approved", "date": "2023-02-30"}))),
             "date"
+        );
+    }
+
+    #[test]
+    fn a_dispute_is_open_until_resolved() {
+        use DisputeAction::{Mediate, Resolve};
+        use DisputeStatus::{Mediating, Open, Resolved};
+        assert_eq!(dispute_next(Open, Mediate), Ok(Mediating));
+        assert_eq!(dispute_next(Open, Resolve), Ok(Resolved));
+        assert_eq!(dispute_next(Mediating, Resolve), Ok(Resolved));
+        assert_eq!(dispute_next(Mediating, Mediate), Err(Mediating));
+        assert_eq!(dispute_next(Resolved, Resolve), Err(Resolved));
+        assert!(Open.is_open() && Mediating.is_open() && !Resolved.is_open());
+        assert_eq!(DisputeStatus::open_sql(), "'open', 'mediating'");
+        let today = chrono::NaiveDate::from_ymd_opt(2023, 7, 7).expect("day");
+        let parse = |v: Value| DisputeInput::parse(v.as_object().expect("map"), today);
+        let opened = parse(json!({"parcel_id": 1, "category": "boundary", "description": "界桩位置有争议"}))
+            .expect("opens");
+        assert_eq!(opened.opened_on, today, "today unless said");
+        let field = |r: Result<DisputeInput, FieldErrors>| r.expect_err("refused").0[0].field.clone();
+        assert_eq!(
+            field(parse(json!({"category": "boundary", "description": "x"}))),
+            "parcel_id"
+        );
+        assert_eq!(
+            field(parse(
+                json!({"parcel_id": 1, "category": "noise", "description": "x"})
+            )),
+            "category"
+        );
+        assert_eq!(
+            field(parse(
+                json!({"parcel_id": 1, "category": "other", "description": "x", "opened_on": "2023-07-08"})
+            )),
+            "opened_on"
         );
     }
 }

@@ -78,6 +78,8 @@ pub enum WrongState {
     Appeal(feidi_core::appeals::AppealStatus),
     /// A parcel's pipeline moves one step at a time: the status it is in.
     Parcel(feidi_core::land::ParcelStatus),
+    /// A dispute's state: mediation begins only on an open one, nothing follows a resolution.
+    Dispute(feidi_core::land::DisputeStatus),
 }
 
 impl StoreError {

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use feidi_core::AreaMu;
-use feidi_core::land::{Boundary, ParcelInput, ParcelStatus, StepInput, step};
+use feidi_core::land::{
+    Boundary, DisputeAction, DisputeCategory, DisputeInput, DisputeStatus, ParcelInput, ParcelStatus,
+    StepInput, dispute_next, step,
+};
 use feidi_core::time::Stamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -30,16 +33,6 @@ impl IntoVal for Boundary {
     const NULL: Val = Val::Text(None);
     fn val(&self) -> Val {
         Val::Text(Some(self.geometry().to_string()))
-    }
-}
-
-impl Column for ParcelStatus {
-    fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
-        c.opt_text(col)?
-            .map(|text| {
-                ParcelStatus::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text}")))
-            })
-            .transpose()
     }
 }
 
@@ -88,6 +81,70 @@ impl Inputs for ParcelInput {
     }
     fn references(&self) -> Vec<Reference> {
         vec![Reference::new("zone_id", "zones", Some(self.zone_id))]
+    }
+}
+
+/// Codes kept as text: one this version does not know is corrupt data.
+macro_rules! coded_column {
+    ($($ty:ty),*) => {$(
+        impl Column for $ty {
+            fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
+                c.opt_text(col)?
+                    .map(|text| <$ty>::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text}"))))
+                    .transpose()
+            }
+        }
+        impl IntoVal for $ty {
+            const NULL: Val = Val::Text(None);
+            fn val(&self) -> Val {
+                Val::Text(Some(self.as_str().to_string()))
+            }
+        }
+    )*};
+}
+coded_column!(ParcelStatus, DisputeCategory, DisputeStatus);
+
+row! {
+    /// A land dispute (纠纷) on a parcel.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Dispute {
+        pub id: i64,
+        pub parcel_id: i64,
+        pub category: DisputeCategory,
+        pub description: String,
+        pub status: DisputeStatus,
+        pub opened_on: NaiveDate,
+        pub resolution: Option<String>,
+        pub resolved_on: Option<NaiveDate>,
+        pub version: i64,
+        pub created_at: Stamp,
+        pub updated_at: Stamp,
+    }
+}
+
+impl Record for Dispute {
+    const ENTITY: &'static str = "dispute";
+    const TABLE: &'static str = "disputes";
+    const UNIQUE: &'static [&'static str] = &[];
+    const SORTABLE: &'static [&'static str] = &["id", "opened_on", "status"];
+    const FILTERS: &'static [&'static str] = &["parcel_id", "status", "category"];
+    const SEARCH_COLUMN: &'static str = "description";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Inputs for DisputeInput {
+    type Record = Dispute;
+    fn values(&self) -> Vec<(&'static str, Val)> {
+        values!(self: parcel_id, category, description, opened_on)
+    }
+    fn references(&self) -> Vec<Reference> {
+        vec![Reference::new("parcel_id", "parcels", Some(self.parcel_id))]
     }
 }
 
@@ -182,6 +239,97 @@ impl Store {
             })
         })
         .await
+    }
+
+    /// Mediates or resolves a dispute (with how, and the day) as its state allows; any other
+    /// move is refused with the state it is in.
+    pub async fn dispute_action(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        action: DisputeAction,
+        resolution: Option<String>,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Dispute> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Dispute> {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {} FROM disputes WHERE id = $1{}",
+                    Dispute::COLUMNS,
+                    crate::reports::lock(backend)
+                );
+                let row = sqlx::query(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let before = Dispute::from_row(&row)?;
+                let to = dispute_next(before.status, action)
+                    .map_err(|state| StoreError::WrongState(WrongState::Dispute(state)))?;
+                let stamp = feidi_core::time::stamp(now);
+                let day = (to == DisputeStatus::Resolved).then(|| feidi_core::time::day_of(now).to_string());
+                let sql = format!(
+                    "UPDATE disputes SET status = $1, resolution = COALESCE($2, resolution), resolved_on = COALESCE($3, resolved_on), \
+                     version = version + 1, updated_at = $4 WHERE id = $5 RETURNING {}",
+                    Dispute::COLUMNS
+                );
+                let row = sqlx::query(&sql)
+                    .bind(to.as_str())
+                    .bind(resolution)
+                    .bind(day)
+                    .bind(stamp)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let after = Dispute::from_row(&row)?;
+                let name = match action {
+                    DisputeAction::Mediate => "mediate",
+                    DisputeAction::Resolve => "resolve",
+                };
+                write_audit(&mut *tx, AuditWrite::change(actor, name, "dispute", id, Some(&before), Some(&after)))
+                    .await?;
+                Ok(after)
+            })
+        })
+        .await
+    }
+
+    /// The disputes standing on `day` (opened by then, not resolved by then), and the day the
+    /// last one by then was opened.
+    pub async fn disputes_on(&self, day: NaiveDate) -> StoreResult<(i64, Option<NaiveDate>)> {
+        let day = day.to_string();
+        let open: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM disputes WHERE opened_on <= $1 AND (resolved_on IS NULL OR resolved_on > $1)",
+        )
+        .bind(day.clone())
+        .fetch_one(&self.read)
+        .await?;
+        let last: Option<String> =
+            sqlx::query_scalar("SELECT MAX(opened_on) FROM disputes WHERE opened_on <= $1")
+                .bind(day)
+                .fetch_one(&self.read)
+                .await?;
+        Ok((open, last.as_deref().and_then(feidi_core::time::parse_day)))
+    }
+
+    /// The day the land's record begins: its earliest step, or the day its first parcel was
+    /// entered if that is earlier (none without parcels).
+    pub async fn first_land_day(&self) -> StoreResult<Option<NaiveDate>> {
+        let step: Option<String> = sqlx::query_scalar("SELECT MIN(date) FROM parcel_steps")
+            .fetch_one(&self.read)
+            .await?;
+        // Instants are kept in +08:00, so their first ten characters are the day in Shanghai.
+        let entered: Option<String> =
+            sqlx::query_scalar("SELECT MIN(SUBSTR(created_at, 1, 10)) FROM parcels")
+                .fetch_one(&self.read)
+                .await?;
+        let days = [step, entered];
+        Ok(days
+            .iter()
+            .flatten()
+            .filter_map(|d| feidi_core::time::parse_day(d))
+            .min())
     }
 
     /// Every parcel's code: an import refuses a code already taken, naming its feature.

@@ -57,6 +57,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(22, "appeal_attachments", "0022_appeal_attachments"),
     migration!(23, "attachment_thumbnails", "0023_attachment_thumbnails"),
     migration!(24, "parcels", "0024_parcels"),
+    migration!(25, "disputes", "0025_disputes"),
 ];
 
 impl Store {

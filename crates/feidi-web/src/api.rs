@@ -13,7 +13,9 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::auth::{Api, Caller};
 use crate::error::{ApiError, ApiResult, ForLang};
-use feidi_app::kinds::{Enterprises, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{
+    Disputes, Enterprises, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
+};
 use feidi_app::{programme, registry, reports, schedule, users};
 
 /// A JSON object body; anything else is a 400 that says what was wrong.
@@ -112,6 +114,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Parcels>())
         .route("/parcels.geojson", get(parcels_geojson))
         .route("/parcels/{id}/steps", get(parcel_steps).post(parcel_step))
+        .merge(crud::<Disputes>())
+        .route("/disputes/{id}/{action}", post(dispute_action))
         .merge(crate::appeals::routes())
         .merge(crate::webhooks::routes())
         .fallback(|| async { ApiError::NotFound })
@@ -316,6 +320,17 @@ async fn submit_report(
 
 async fn parcel_step(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
     api.json(feidi_app::land::step(api.app(), &api.who, id, &body, feidi_core::time::now()).await)
+}
+
+async fn dispute_action(
+    api: Api,
+    Path((id, action)): Path<(i64, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    api.json(
+        feidi_app::land::dispute_action(api.app(), &api.who, id, &action, &body, feidi_core::time::now())
+            .await,
+    )
 }
 
 async fn parcel_steps(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {

@@ -120,9 +120,9 @@ impl From<feidi_app::AppError> for ApiError {
 /// Why an action is refused, by the state its record is in.
 fn wrong_state(state: feidi_store::WrongState) -> &'static str {
     use feidi_core::appeals::AppealStatus;
-    use feidi_core::land::ParcelStatus;
+    use feidi_core::land::{DisputeStatus, ParcelStatus};
     use feidi_core::reports::ReportStatus;
-    use feidi_store::WrongState::{Appeal, Parcel, Report};
+    use feidi_store::WrongState::{Appeal, Dispute, Parcel, Report};
     match state {
         Report(ReportStatus::Approved) => {
             "not allowed: the report is approved and locked (an admin may reopen it)"
@@ -147,6 +147,11 @@ fn wrong_state(state: feidi_store::WrongState) -> &'static str {
         Parcel(ParcelStatus::Supplied) => {
             "status: the parcel is supplied to its project; it has no further step"
         }
+        Dispute(DisputeStatus::Open) => "not allowed: the dispute is open (it may be mediated or resolved)",
+        Dispute(DisputeStatus::Mediating) => {
+            "not allowed: the dispute is already in mediation (it may be resolved)"
+        }
+        Dispute(DisputeStatus::Resolved) => "not allowed: the dispute is resolved",
     }
 }
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use feidi_app::kinds::{
-    Enterprises, FilterType, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
+    Disputes, Enterprises, FilterType, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
 };
 
 fn money() -> Value {
@@ -240,6 +240,11 @@ fn schemas() -> Map<String, Value> {
                                 "area_mu",
                                 json!({"type": "object", "description": "亩 (two decimals) by the status each parcel had reached by as_of: planned, approved, acquired, cleared, delivered, supplied"}),
                             ),
+                            ("open_disputes", id()),
+                            (
+                                "days_without_dispute",
+                                json!({"type": ["integer", "null"], "description": "days from the last dispute opened (or the land's first record) to as_of; null before any parcel"}),
+                            ),
                         ],
                         &["parcels", "area_mu"],
                     ),
@@ -310,6 +315,41 @@ fn appeal_schemas(out: &mut Map<String, Value>) {
                 "id", "code", "zone_id", "village", "area_mu", "land_use", "status", "version",
             ],
         ),
+    );
+    let dispute = vec![
+        ("parcel_id", id()),
+        (
+            "category",
+            json!({"enum": feidi_core::land::DisputeCategory::CODES}),
+        ),
+        ("description", text()),
+        ("opened_on", json!({"type": "string", "format": "date"})),
+    ];
+    let mut dispute_out = dispute.clone();
+    dispute_out.push(("status", json!({"enum": feidi_core::land::DisputeStatus::CODES})));
+    dispute_out.push(("resolution", nullable(text())));
+    dispute_out.push((
+        "resolved_on",
+        nullable(json!({"type": "string", "format": "date"})),
+    ));
+    out.insert(
+        "Dispute".into(),
+        object(
+            &stamped(dispute_out),
+            &[
+                "id",
+                "parcel_id",
+                "category",
+                "description",
+                "status",
+                "opened_on",
+                "version",
+            ],
+        ),
+    );
+    out.insert(
+        "DisputeInput".into(),
+        object(&dispute, &["parcel_id", "category", "description"]),
     );
     out.insert(
         "ParcelInput".into(),
@@ -689,6 +729,16 @@ pub fn document() -> Value {
     crud_paths::<Stages>(&mut paths);
     crud_paths::<TaskForces>(&mut paths);
     crud_paths::<Parcels>(&mut paths);
+    crud_paths::<Disputes>(&mut paths);
+    paths.insert(
+        "/disputes/{id}/{action}".into(),
+        json!({"post": operation(
+            "`mediate` an open dispute, or `resolve` an open or mediating one with `{resolution}` (how it was settled); another move is 409",
+            vec![path_id(), json!({"name": "action", "in": "path", "required": true, "schema": {"enum": ["mediate", "resolve"]}})],
+            None,
+            vec![answer("200", "the dispute", Some(reference("Dispute"))), answer("409", "not in this state", Some(reference("Problem")))],
+        )}),
+    );
     let parcel_step = object(
         &[
             ("status", json!({"enum": feidi_core::land::ParcelStatus::CODES})),

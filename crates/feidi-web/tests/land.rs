@@ -430,3 +430,132 @@ both_backends!(
     the_parcel_pages_record_its_steps,
     super::the_parcel_pages_record_its_steps
 );
+
+/// A dispute on a parcel: opened, mediated, resolved with how, each move only from where it
+/// stands; the dashboard counts those standing and the days since the last was opened.
+async fn a_dispute_is_opened_mediated_and_resolved(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+    let parcel = app
+        .made("/parcels", json!({"code": "QFZ-03", "zone_id": zone, "village": "前方庄村", "area_mu": "80", "land_use": "工业用地"}))
+        .await;
+    app.admin(
+        "POST",
+        &format!("/parcels/{}/steps", parcel["id"]),
+        Some(json!({"status": "approved", "date": "2023-01-10"})),
+    )
+    .await;
+    let (_, quiet) = app.admin("GET", "/dashboard?as_of=2023-03-01", None).await;
+    assert_eq!(quiet["land"]["open_disputes"], 0);
+    assert_eq!(
+        quiet["land"]["days_without_dispute"], 50,
+        "since the land's first step"
+    );
+
+    // Every bad field named, nothing written.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/disputes",
+            Some(json!({"category": "noise", "description": ""})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["parcel_id", "category", "description"]);
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/disputes",
+            Some(json!({"parcel_id": 999_999, "category": "boundary", "description": "界桩"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parcel_id"))
+    );
+
+    let dispute = app
+        .made(
+            "/disputes",
+            json!({"parcel_id": parcel["id"], "category": "compensation", "description": "青苗补偿标准有异议", "opened_on": "2023-04-01"}),
+        )
+        .await;
+    assert_eq!(
+        (dispute["status"].as_str(), dispute["opened_on"].as_str()),
+        (Some("open"), Some("2023-04-01"))
+    );
+    let id = dispute["id"].as_i64().unwrap_or_default();
+    let (_, standing) = app.admin("GET", "/dashboard?as_of=2023-04-10", None).await;
+    assert_eq!(standing["land"]["open_disputes"], 1);
+    assert_eq!(standing["land"]["days_without_dispute"], 9);
+
+    // Mediation, then a resolution that says how; nothing follows a resolution.
+    let action = |what: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.admin("POST", &format!("/disputes/{id}/{what}"), Some(body))
+                .await
+        }
+    };
+    let (status, mediating) = action("mediate", json!({})).await;
+    assert_eq!(
+        (status, mediating["status"].as_str()),
+        (StatusCode::OK, Some("mediating"))
+    );
+    let (status, _) = action("mediate", json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "already in mediation");
+    let (status, problem) = action("resolve", json!({"resolution": " "})).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("resolution"))
+    );
+    let (status, resolved) = action(
+        "resolve",
+        json!({"resolution": "按县定标准补足差额，双方签字确认"}),
+    )
+    .await;
+    assert_eq!(
+        (status, resolved["status"].as_str()),
+        (StatusCode::OK, Some("resolved"))
+    );
+    assert_eq!(resolved["resolved_on"], feidi_core::time::today().to_string());
+    let (status, _) = action("resolve", json!({"resolution": "again"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = action("settle", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no such action");
+    let (_, now) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(now["land"]["open_disputes"], 0, "resolved");
+    let (_, list) = app
+        .admin(
+            "GET",
+            &format!("/disputes?parcel_id={}&status=resolved", parcel["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(list["total"], 1);
+
+    // Officials read disputes; staff keep them; an enterprise sees none.
+    let (_, reporter) = app.user("tongji", "reporter", None).await;
+    let (_, firm) = app.user("qiye", "enterprise", Some(enterprise)).await;
+    let (status, _) = app.call(&reporter, "GET", &format!("/disputes/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            &reporter,
+            "POST",
+            "/disputes",
+            Some(json!({"parcel_id": parcel["id"], "category": "other", "description": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&firm, "GET", "/disputes", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both_backends!(
+    a_dispute_is_opened_mediated_and_resolved,
+    super::a_dispute_is_opened_mediated_and_resolved
+);
