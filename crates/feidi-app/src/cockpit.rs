@@ -22,6 +22,8 @@ use crate::{App, AppResult, require};
 
 /// The tables the cockpit is built from: a write to any of them makes it stale.
 const SOURCES: &[&str] = &[
+    "parcels",
+    "disputes",
     "projects",
     "zones",
     "milestones",
@@ -70,6 +72,8 @@ pub struct Cockpit {
     pub green_list: Vec<RedProject>,
     #[serde(skip)]
     pub unlit_list: Vec<RedProject>,
+    /// The land (M6) of the whole programme as of the day: parcels by status, disputes.
+    pub land: crate::programme::LandFigures,
 }
 
 /// One category's or zone's part of the programme.
@@ -404,6 +408,7 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
         stages: stages(app, as_of).await?,
         green_list,
         unlit_list,
+        land: crate::programme::land_figures(app, as_of).await?,
     })
 }
 

@@ -292,6 +292,10 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         assert_eq!(text_of(&browser, "completed-investment").await, "36.60");
         assert_eq!(text_of(&browser, "completion-ratio").await, "27.1");
         assert!(count(&browser, "svg.chart").await >= 7, "the charts are drawn");
+        // The 启动区's 800 亩, all supplied, and no dispute since its land was first approved.
+        assert_eq!(text_of(&browser, "land-supplied").await, "800.00 亩");
+        assert_eq!(text_of(&browser, "land-open-disputes").await, "0");
+        assert_eq!(text_of(&browser, "land-days-without-dispute").await, "479");
         assert!(count(&browser, "#trend rect.bar").await >= 12, "a bar a month");
         let red = text_of(&browser, "red-list").await;
         assert!(red.contains("供地逾期"), "{red}");
@@ -747,6 +751,7 @@ async fn the_wall_display_fits_one_1920_by_1080_screen() {
             "by-category",
             "stages",
             "red-list",
+            "land",
         ] {
             assert!(!text_of(&wall, id).await.is_empty(), "{id} shown");
         }

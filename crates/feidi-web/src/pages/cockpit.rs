@@ -230,6 +230,8 @@ struct CockpitPage {
     lists: Vec<LightList>,
     /// The appeals (M5) now: (label, value, element id).
     appeals: Vec<(&'static str, String, &'static str)>,
+    /// The land (M6) as of the day: (label, value, element id).
+    land: Vec<(&'static str, String, &'static str)>,
     /// Read as of the programme's reference day (its data stop there), not today.
     at_reference: bool,
 }
@@ -295,6 +297,57 @@ async fn cockpit_page(
     }
     .await;
     shown(&caller, result)
+}
+
+/// The land's figures as the cockpit shows them: what was supplied of how much, the disputes
+/// standing and the days since the last one.
+fn land_rows(
+    land: &feidi_app::programme::LandFigures,
+    lang: Lang,
+) -> Vec<(&'static str, String, &'static str)> {
+    // A programme that keeps no land shows no land panel.
+    if land.parcels == 0 {
+        return Vec::new();
+    }
+    let mu = lang.t("unit.mu");
+    let all = [
+        land.area_mu.planned,
+        land.area_mu.approved,
+        land.area_mu.acquired,
+        land.area_mu.cleared,
+        land.area_mu.delivered,
+        land.area_mu.supplied,
+    ]
+    .into_iter()
+    .fold(feidi_core::AreaMu::default(), |sum, a| sum + a);
+    vec![
+        (
+            lang.t("cockpit.land_parcels"),
+            format!("{} · {all} {mu}", land.parcels),
+            "land-parcels",
+        ),
+        (
+            lang.t("cockpit.land_delivered"),
+            format!("{} {mu}", land.area_mu.delivered + land.area_mu.supplied),
+            "land-delivered",
+        ),
+        (
+            lang.t("parcel.supplied"),
+            format!("{} {mu}", land.area_mu.supplied),
+            "land-supplied",
+        ),
+        (
+            lang.t("cockpit.open_disputes"),
+            land.open_disputes.to_string(),
+            "land-open-disputes",
+        ),
+        (
+            lang.t("cockpit.days_without_dispute"),
+            land.days_without_dispute
+                .map_or_else(|| "—".to_string(), |d| d.to_string()),
+            "land-days-without-dispute",
+        ),
+    ]
 }
 
 fn yi(m: Money) -> String {
@@ -561,6 +614,7 @@ fn view(
     }
     CockpitPage {
         appeals: Vec::new(),
+        land: land_rows(&d.land, lang),
         c,
         wall,
         as_of: d.as_of.to_string(),
