@@ -57,6 +57,12 @@ pub async fn dispute_action(
         .await?)
 }
 
+/// A parcel and its steps, for its page: the parcel read once.
+pub async fn pipeline(app: &App, who: &Principal, parcel_id: i64) -> AppResult<(Parcel, Vec<ParcelStep>)> {
+    let parcel = crate::registry::get::<Parcels>(app, who, parcel_id).await?;
+    Ok((parcel, app.store.parcel_steps(parcel_id).await?))
+}
+
 /// A parcel's steps, oldest first.
 pub async fn steps(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<ParcelStep>> {
     crate::registry::get::<Parcels>(app, who, parcel_id).await?;

@@ -93,6 +93,9 @@ coded!(
     Role,
     feidi_core::reports::ReportStatus,
     feidi_core::schedule::MilestoneKind,
+    feidi_core::land::ParcelStatus,
+    feidi_core::land::DisputeCategory,
+    feidi_core::land::DisputeStatus,
 );
 
 /// A list of codes kept as one comma-separated text (a webhook's event kinds).
@@ -202,6 +205,9 @@ text_val!(
     CreditCode => |c| c.as_str().to_string(),
     Stamp => |s| s.as_str().to_string(),
     chrono::NaiveDate => |d| d.to_string(),
+    feidi_core::land::ParcelStatus => |s| s.as_str().to_string(),
+    feidi_core::land::DisputeCategory => |c| c.as_str().to_string(),
+    feidi_core::land::DisputeStatus => |s| s.as_str().to_string(),
 );
 
 /// Declares a stored row once: the struct, its `StoredRow` impl (the column list in field order and

@@ -84,26 +84,6 @@ impl Inputs for ParcelInput {
     }
 }
 
-/// Codes kept as text: one this version does not know is corrupt data.
-macro_rules! coded_column {
-    ($($ty:ty),*) => {$(
-        impl Column for $ty {
-            fn read_nullable(c: &Cols<'_>, col: &str) -> StoreResult<Option<Self>> {
-                c.opt_text(col)?
-                    .map(|text| <$ty>::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text}"))))
-                    .transpose()
-            }
-        }
-        impl IntoVal for $ty {
-            const NULL: Val = Val::Text(None);
-            fn val(&self) -> Val {
-                Val::Text(Some(self.as_str().to_string()))
-            }
-        }
-    )*};
-}
-coded_column!(ParcelStatus, DisputeCategory, DisputeStatus);
-
 row! {
     /// A land dispute (纠纷) on a parcel.
     #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

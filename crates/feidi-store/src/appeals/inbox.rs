@@ -20,6 +20,7 @@ impl Store {
         let table = match table {
             Named::Enterprises => "enterprises",
             Named::Users => "users",
+            Named::Projects => "projects",
         };
         let sql = format!(
             "SELECT id, name FROM {table} WHERE id IN ({})",

@@ -358,4 +358,5 @@ fn event_statements(backend: Backend, rows: &[(i64, Event)]) -> Vec<(String, Vec
 pub enum Named {
     Enterprises,
     Users,
+    Projects,
 }

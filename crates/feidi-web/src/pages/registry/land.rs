@@ -44,24 +44,22 @@ pub(crate) struct Pipeline {
 pub(super) async fn pipeline_view(state: &AppState, caller: &Caller, id: i64) -> Result<Pipeline, ApiError> {
     let lang = caller.lang();
     let who = caller.principal();
-    let parcel = feidi_app::registry::get::<feidi_app::kinds::Parcels>(&state.app, &who, id)
-        .await
-        .for_lang(lang)?;
-    let steps = feidi_app::land::steps(&state.app, &who, id)
+    let (parcel, steps) = feidi_app::land::pipeline(&state.app, &who, id)
         .await
         .for_lang(lang)?;
     let people: Vec<i64> = steps.iter().filter_map(|s| s.recorded_by).collect();
     let names = feidi_app::registry::names_of(&state.app, Named::Users, &people)
         .await
         .for_lang(lang)?;
-    let projects = feidi_app::registry::names(&state.app, &who, NameList::Projects)
+    let supplied: Vec<i64> = steps.iter().filter_map(|s| s.project_id).collect();
+    let supplied_to = feidi_app::registry::names_of(&state.app, Named::Projects, &supplied)
         .await
         .for_lang(lang)?;
     let project_name = |pid: i64| {
-        projects
-            .iter()
-            .find(|(p, _)| *p == pid)
-            .map_or_else(|| format!("#{pid}"), |(_, n)| n.clone())
+        supplied_to
+            .get(&pid)
+            .cloned()
+            .unwrap_or_else(|| format!("#{pid}"))
     };
     let rows = steps
         .iter()
@@ -80,10 +78,19 @@ pub(super) async fn pipeline_view(state: &AppState, caller: &Caller, id: i64) ->
         .status
         .next()
         .filter(|_| who.may(Action::Write, Entity::Land));
+    let supply = next == Some(ParcelStatus::Supplied);
+    // The projects a supply may go to: read only when a supply is the next step.
+    let projects = if supply {
+        feidi_app::registry::names(&state.app, &who, NameList::Projects)
+            .await
+            .for_lang(lang)?
+    } else {
+        Vec::new()
+    };
     Ok(Pipeline {
         rows,
         next: next.map(|s| (s.as_str(), parcel_status(s, lang))),
-        supply: next == Some(ParcelStatus::Supplied),
+        supply,
         projects,
         typed: Typed::default(),
         error: None,
@@ -157,7 +164,9 @@ pub(super) async fn zone_map(
     let parcels = feidi_app::land::of_zone(&state.app, &who, zone_id)
         .await
         .for_lang(lang)?;
-    let projects = feidi_app::registry::names(&state.app, &who, NameList::Projects)
+    // Only the projects the zone's parcels went to are named (a programme has thousands).
+    let supplied: Vec<i64> = parcels.iter().filter_map(|p| p.project_id).collect();
+    let projects = feidi_app::registry::names_of(&state.app, Named::Projects, &supplied)
         .await
         .for_lang(lang)?;
     let drawn: Vec<crate::svg::MapParcel> = parcels
@@ -167,12 +176,7 @@ pub(super) async fn zone_map(
             code: p.code.clone(),
             status: p.status.as_str(),
             status_words: parcel_status(p.status, lang).to_string(),
-            project: p.project_id.and_then(|id| {
-                projects
-                    .iter()
-                    .find(|(pid, _)| *pid == id)
-                    .map(|(_, n)| n.clone())
-            }),
+            project: p.project_id.and_then(|id| projects.get(&id).cloned()),
             rings: p.boundary.as_ref().map(|b| b.outer_rings()).unwrap_or_default(),
         })
         .collect();
