@@ -280,13 +280,7 @@ pub async fn import(
                         if bad.is_empty() {
                             inputs.push(input);
                         }
-                        bad.into_iter()
-                            .map(|(field, flaw)| RowError {
-                                line,
-                                field: field.into(),
-                                flaw,
-                            })
-                            .collect()
+                        flagged(line, bad)
                     }
                     Err(e) => e,
                 };
@@ -302,29 +296,58 @@ pub async fn import(
             if columns.is_none() && bad_rows == 0 {
                 return Err(ImportFailure::File("the file has no header row".into()));
             }
-            if bad_rows > 0 {
-                return Err(ImportFailure::Rows { errors, bad_rows });
-            }
-            let count = inputs.len();
-            let written = progress.clone();
-            app.store
-                .bulk_create(
-                    who.actor,
-                    inputs,
-                    format!(
-                        "import of {count} projects from {file_name} (sha256 {checksum}) by {}",
-                        who.by
-                    ),
-                    Arc::new(move |n| written("writing", n)),
-                )
-                .await
-                .map_err(ImportFailure::Store)?;
-            Ok(ImportDone {
-                rows: count,
-                checksum,
-            })
+            write_all(
+                app,
+                "projects",
+                file_name,
+                who,
+                (inputs, checksum),
+                (errors, bad_rows),
+                progress,
+            )
+            .await
         }
     }
+}
+
+/// A row's flaws found against the database (a reference, a code taken), as its errors.
+fn flagged(line: u64, bad: Vec<(&str, Flaw)>) -> Vec<RowError> {
+    bad.into_iter()
+        .map(|(field, flaw)| RowError {
+            line,
+            field: field.into(),
+            flaw,
+        })
+        .collect()
+}
+
+/// The checked rows written in one transaction with one audit entry (who, file, how many,
+/// checksum), or, if any row was bad, nothing and every bad row named.
+async fn write_all<I: feidi_store::Inputs + 'static>(
+    app: &App,
+    noun: &str,
+    file_name: &str,
+    who: Importer,
+    (inputs, checksum): (Vec<I>, String),
+    (errors, bad_rows): (Vec<RowError>, usize),
+    progress: Arc<dyn Fn(&'static str, usize) + Send + Sync>,
+) -> Result<ImportDone, ImportFailure> {
+    if bad_rows > 0 {
+        return Err(ImportFailure::Rows { errors, bad_rows });
+    }
+    let count = inputs.len();
+    let note = format!(
+        "import of {count} {noun} from {file_name} (sha256 {checksum}) by {}",
+        who.by
+    );
+    app.store
+        .bulk_create(who.actor, inputs, note, Arc::new(move |n| progress("writing", n)))
+        .await
+        .map_err(ImportFailure::Store)?;
+    Ok(ImportDone {
+        rows: count,
+        checksum,
+    })
 }
 
 /// Parcels from a GeoJSON `FeatureCollection`: each feature's properties (`code, zone_id,
@@ -386,13 +409,7 @@ async fn import_parcels(
                 if bad.is_empty() {
                     inputs.push(input);
                 }
-                bad.into_iter()
-                    .map(|(field, flaw)| RowError {
-                        line,
-                        field: field.into(),
-                        flaw,
-                    })
-                    .collect()
+                flagged(line, bad)
             }
             Err(e) => {
                 e.0.into_iter()
@@ -411,27 +428,16 @@ async fn import_parcels(
         }
         progress("checking", index + 1);
     }
-    if bad_rows > 0 {
-        return Err(ImportFailure::Rows { errors, bad_rows });
-    }
-    let count = inputs.len();
-    let written = progress.clone();
-    app.store
-        .bulk_create(
-            who.actor,
-            inputs,
-            format!(
-                "import of {count} parcels from {file_name} (sha256 {checksum}) by {}",
-                who.by
-            ),
-            Arc::new(move |n| written("writing", n)),
-        )
-        .await
-        .map_err(ImportFailure::Store)?;
-    Ok(ImportDone {
-        rows: count,
-        checksum,
-    })
+    write_all(
+        app,
+        "parcels",
+        file_name,
+        who,
+        (inputs, checksum),
+        (errors, bad_rows),
+        progress,
+    )
+    .await
 }
 
 /// A bad feature of a GeoJSON import, as a GIS names it: `features[3].area_mu: …`.
