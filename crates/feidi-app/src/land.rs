@@ -65,8 +65,7 @@ pub async fn pipeline(app: &App, who: &Principal, parcel_id: i64) -> AppResult<(
 
 /// A parcel's steps, oldest first.
 pub async fn steps(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<ParcelStep>> {
-    crate::registry::get::<Parcels>(app, who, parcel_id).await?;
-    Ok(app.store.parcel_steps(parcel_id).await?)
+    Ok(pipeline(app, who, parcel_id).await?.1)
 }
 
 /// A zone's parcels, in code order: what its map draws.

@@ -88,6 +88,13 @@ pub struct LandAreas {
     pub supplied: AreaMu,
 }
 
+impl LandAreas {
+    /// Every parcel's area, whatever its step.
+    pub fn total(&self) -> AreaMu {
+        self.planned + self.approved + self.acquired + self.cleared + self.delivered + self.supplied
+    }
+}
+
 impl LandFigures {
     pub fn of(by_status: &[(feidi_core::land::ParcelStatus, i64, AreaMu)]) -> Self {
         use feidi_core::land::ParcelStatus::*;

@@ -310,16 +310,7 @@ fn land_rows(
         return Vec::new();
     }
     let mu = lang.t("unit.mu");
-    let all = [
-        land.area_mu.planned,
-        land.area_mu.approved,
-        land.area_mu.acquired,
-        land.area_mu.cleared,
-        land.area_mu.delivered,
-        land.area_mu.supplied,
-    ]
-    .into_iter()
-    .fold(feidi_core::AreaMu::default(), |sum, a| sum + a);
+    let all = land.area_mu.total();
     vec![
         (
             lang.t("cockpit.land_parcels"),
