@@ -22,7 +22,10 @@ use crate::{App, AppResult, require};
 
 /// The tables the cockpit is built from: a write to any of them makes it stale.
 const SOURCES: &[&str] = &[
+    "appeals",
     "parcels",
+    "households",
+    "compensations",
     "disputes",
     "projects",
     "zones",
@@ -277,6 +280,7 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
         )
         .await?;
     let cells = store.report_cells(part, &cutoff).await?;
+    let mut blockages = crate::schedule::blockages(app, as_of, None).await?;
     let zone_names: HashMap<i64, String> = store
         .names(NameList::Zones, Scope::All)
         .await?
@@ -299,6 +303,15 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
             s.annual_plan,
             elapsed,
             missing,
+        );
+        let blocked = blockages
+            .get(&s.project_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let light = Light::worst(
+            light
+                .into_iter()
+                .chain(feidi_core::schedule::blockage_light(blocked)),
         );
         match light {
             Some(Light::Green) => {
@@ -374,6 +387,7 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
         elapsed,
         cutoff: &cutoff,
         last_due,
+        blockages: std::mem::take(&mut blockages),
     };
     let red_list = listed(app, reds, Some(Light::Red), &judged).await?;
     let yellow_list = listed(app, yellows, Some(Light::Yellow), &judged).await?;
@@ -454,6 +468,8 @@ struct Judged<'a> {
     elapsed: u32,
     cutoff: &'a str,
     last_due: (i32, u32),
+    /// What blocks each project (堵点), by its id.
+    blockages: HashMap<i64, Vec<RedReason>>,
 }
 
 /// The projects of one light (none: those with no light), worst first (at most
@@ -471,11 +487,18 @@ async fn listed(
         elapsed,
         cutoff,
         last_due,
+        ref blockages,
     } = *judged;
+    // Blocked projects first: a blockage is what a leader can act on today.
+    let blocked = |s: &feidi_store::Standing| blockages.contains_key(&s.project_id);
     projects.sort_by(|a, b| {
-        b.max_lateness
-            .unwrap_or(i64::MIN)
-            .cmp(&a.max_lateness.unwrap_or(i64::MIN))
+        blocked(b)
+            .cmp(&blocked(a))
+            .then(
+                b.max_lateness
+                    .unwrap_or(i64::MIN)
+                    .cmp(&a.max_lateness.unwrap_or(i64::MIN)),
+            )
             .then(a.project_id.cmp(&b.project_id))
     });
     projects.truncate(RED_LIST_MAX);
@@ -498,7 +521,7 @@ async fn listed(
     Ok(projects
         .into_iter()
         .map(|s| {
-            let reasons = match light {
+            let mut reasons = match light {
                 Some(light) => feidi_core::schedule::light_reasons(
                     light,
                     milestones
@@ -514,6 +537,10 @@ async fn listed(
                 ),
                 None => Vec::new(),
             };
+            // A blockage is red: it is a red project's reason, whatever else it has.
+            if light == Some(Light::Red) {
+                reasons.extend(blockages.get(&s.project_id).into_iter().flatten().cloned());
+            }
             let (problems_month, problems) = match problems.get(&s.project_id) {
                 Some((month, text)) => (Some(month.clone()), Some(text.clone())),
                 None => (None, None),

@@ -507,6 +507,7 @@ pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
             "total_investment": yuan.to_string(),
             "expected_annual_output": project.output_wan.map(|w| (w * 10_000).to_string()),
             "expected_jobs": project.jobs,
+            "land_mu": START_AREA_LAND.get(n).map(|mu| format!("{mu}.00")),
             "a_official_id": officials[1 + (n % 2) * 2],
             "b_official_id": officials[2 + (n % 2) * 2],
             "description": project.description,
@@ -520,7 +521,8 @@ pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
         ids.push(created.id);
     }
     history(store, actor, officials[1], &list, &ids).await?;
-    land(store, officials[1], zone.id, &ids).await?;
+    let parcels = land(store, officials[1], zone.id, &ids).await?;
+    resettlement(store, officials[1], &parcels).await?;
     stages(store, actor).await?;
     appeals(store, admin.id, &enterprises).await?;
     // The reference programme was reported up to the summer of 2023: its pages open as of
@@ -536,7 +538,10 @@ pub async fn load(app: &App, admin_password: &str) -> Result<DemoSummary> {
 /// delivered and supplied to one of the four 启动区 projects before they started in June 2022.
 /// The published figure is the 800 亩; the parcels' split, boundaries and document numbers are
 /// samples, and say so.
-async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<()> {
+/// What the 启动区's four projects need, 亩: the 800 亩 of 前方庄村 they were supplied.
+const START_AREA_LAND: [i64; 4] = [325, 85, 205, 185];
+
+async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<Vec<i64>> {
     use feidi_core::land::{ParcelInput, StepInput};
     // (亩, the project it went to, by index among the demo's projects).
     let parcels: [(i64, usize); 8] = [
@@ -552,6 +557,7 @@ async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<
     // Laid out west to east in two rows near 封丘县王村乡, each rectangle 300 m deep and as wide
     // as its area needs (1 亩 = 666.67 m²; a degree of longitude here is about 91.2 km).
     let (west, south, depth_deg) = (114.4600, 35.0800, 0.0027);
+    let mut made = Vec::with_capacity(parcels.len());
     let mut x = [west, west];
     for (n, (mu, project)) in parcels.iter().enumerate() {
         let row = n / 4;
@@ -577,6 +583,7 @@ async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<
         })))
         .map_err(invalid("parcel"))?;
         let (parcel, _) = store.create(Some(staff), &input, vec![], None).await?;
+        made.push(parcel.id);
         let steps = [
             (
                 "approved",
@@ -601,6 +608,81 @@ async fn land(store: &Store, staff: i64, zone: i64, projects: &[i64]) -> Result<
                 .await?;
         }
     }
+    Ok(made)
+}
+
+/// The households of 前方庄村 the 启动区 displaced: 309 households, 1,168 people (the published
+/// figures), all moved into resettlement housing before the land was cleared, every item of
+/// their compensation paid. Names, housing and amounts are samples, and say so.
+pub const DEMO_HOUSEHOLDS: usize = 309;
+pub const DEMO_PEOPLE: i64 = 1_168;
+
+async fn resettlement(store: &Store, staff: i64, parcels: &[i64]) -> Result<()> {
+    use feidi_core::resettlement::{CompensationInput, HouseholdInput};
+    const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "周"];
+    let n = DEMO_HOUSEHOLDS as i64;
+    // Three or four people a household, spread evenly so that they add up to 1,168; every
+    // tenth household one larger and its neighbour one smaller, so the sizes vary.
+    let extra = DEMO_PEOPLE - 3 * n;
+    let mut people: Vec<i64> = (0..n)
+        .map(|i| 3 + ((i + 1) * extra / n - i * extra / n))
+        .collect();
+    for i in (0..people.len() - 1).step_by(10) {
+        if people[i + 1] > 2 {
+            people[i] += 1;
+            people[i + 1] -= 1;
+        }
+    }
+    let today = feidi_core::time::today();
+    let mut inputs = Vec::with_capacity(DEMO_HOUSEHOLDS);
+    for (i, size) in people.iter().enumerate() {
+        let input = HouseholdInput::parse(
+            &map(json!({
+                "village": "前方庄村",
+                "head_name": format!("示例·{}某{:03}", SURNAMES[i % SURNAMES.len()], i + 1),
+                "people": size,
+                "parcel_id": parcels[i % parcels.len()],
+                "housing": format!("示例·前方庄安置社区{}号楼{}单元{}", 1 + i / 24, 1 + (i / 8) % 3, 101 + (i % 8) / 2 * 100 + i % 2),
+                "resettled_on": format!("2022-04-{:02}", 25 + i % 14 / 3),
+                "sample": true,
+            })),
+            today,
+        )
+        .map_err(invalid("household"))?;
+        inputs.push(input);
+    }
+    store
+        .bulk_create(
+            Some(staff),
+            inputs,
+            "示例安置户：前方庄村309户1168人".into(),
+            std::sync::Arc::new(|_| {}),
+        )
+        .await?;
+    let ids = store.household_ids("前方庄村").await?;
+    let paid = feidi_core::time::parse_day("2022-04-28");
+    let mut items = Vec::with_capacity(ids.len() * 3);
+    for (i, (id, size)) in ids.iter().zip(&people).enumerate() {
+        let wan = |yuan: i64| Money::yuan(yuan).to_string();
+        for (item, amount) in [
+            ("房屋补偿", wan(size * 45_000 + (i as i64 % 7) * 1_000)),
+            ("搬迁奖励", wan(20_000)),
+            ("过渡安置费", wan(size * 600 * 6)),
+        ] {
+            let input = CompensationInput::parse(&map(
+                json!({"item": item, "amount": amount, "due_date": "2022-04-30"}),
+            ))
+            .map_err(invalid("compensation"))?;
+            items.push((*id, input, paid));
+        }
+    }
+    store
+        .bulk_compensations(
+            Some(staff),
+            items,
+            "示例补偿：前方庄村安置户补偿款（已全部兑付）".into(),
+        )
+        .await?;
     Ok(())
 }
 

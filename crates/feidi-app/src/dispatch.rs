@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use feidi_core::model::Category;
-use feidi_core::schedule::{Light, elapsed_months, month_end, parse_month, project_light};
+use feidi_core::schedule::{Light, RedReason, elapsed_months, month_end, parse_month, project_light};
 use feidi_core::{FieldErrors, Flaw, Lang, Money, Ratio};
 use feidi_store::{DispatchRow, Part};
 use serde::Serialize;
@@ -29,6 +29,20 @@ pub struct DispatchLine {
     pub row: DispatchRow,
     pub completion_ratio: Ratio,
     pub light: Option<Light>,
+    /// What blocks it (堵点) as of the month's end: each makes it red.
+    pub blockages: Vec<RedReason>,
+}
+
+impl DispatchLine {
+    /// What blocks it, in words, one after another ("" when nothing does).
+    pub fn blockage_words(&self, lang: Lang) -> String {
+        let sep = if lang == Lang::Zh { "；" } else { "; " };
+        self.blockages
+            .iter()
+            .map(|b| b.words(lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
 }
 
 /// The sums of a category (or of all, with `category` none).
@@ -103,6 +117,7 @@ pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
         .into_iter()
         .map(|s| (s.project_id, (s.max_lateness, s.missing_reports(last_due))))
         .collect();
+    let mut blockages = crate::schedule::blockages(app, as_of, None).await?;
     let elapsed = elapsed_months(as_of);
     let mut subtotals: Vec<Subtotal> = Vec::new();
     let mut total = Subtotal::default();
@@ -118,7 +133,14 @@ pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
                 elapsed,
                 missing,
             );
+            let blocked = blockages.remove(&row.project_id).unwrap_or_default();
+            let light = Light::worst(
+                light
+                    .into_iter()
+                    .chain(feidi_core::schedule::blockage_light(&blocked)),
+            );
             DispatchLine {
+                blockages: blocked,
                 completion_ratio: Ratio::of(row.since_start.hundredths(), row.total_investment.hundredths()),
                 light,
                 row,
@@ -262,7 +284,11 @@ pub fn workbook(d: &Dispatch, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::Xl
             sheet.write_number_with_format(row, 8, wan(r.year_to_date), &num)?;
             sheet.write_number_with_format(row, 9, wan(r.since_start), &num)?;
             sheet.write_number_with_format(row, 10, ratio(line.completion_ratio), &pct)?;
-            sheet.write_string_with_format(row, 11, Light::words(line.light, lang), &text)?;
+            let light = match line.blockage_words(lang) {
+                b if b.is_empty() => Light::words(line.light, lang).to_string(),
+                b => format!("{}（{b}）", Light::words(line.light, lang)),
+            };
+            sheet.write_string_with_format(row, 11, light, &text)?;
             sheet.write_string_with_format(row, 12, r.progress_note.clone().unwrap_or_default(), &text)?;
             sheet.write_string_with_format(row, 13, r.problems.clone().unwrap_or_default(), &text)?;
             row += 1;

@@ -273,6 +273,7 @@ pub async fn run(app: &App, args: &GenArgs, meter: Arc<dyn Meter>) -> Result<Gen
                 total_investment: amount,
                 expected_annual_output: output,
                 expected_jobs: jobs,
+                land_mu: None,
                 a_official_id: None,
                 b_official_id: None,
                 description: None,

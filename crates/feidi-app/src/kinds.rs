@@ -45,6 +45,9 @@ pub struct TaskForces;
 pub struct Parcels;
 /// Land disputes (纠纷, M6); mediating and resolving them are `land`'s.
 pub struct Disputes;
+/// Resettled households (M6); their compensation and the look at an ID number are
+/// `resettlement`'s.
+pub struct Households;
 
 impl Kind for Jurisdictions {
     type Input = JurisdictionInput;
@@ -155,6 +158,7 @@ impl Kind for Disputes {
     const ENTITY: Entity = Entity::Land;
     const FILTERS: &'static [(&'static str, FilterType)] = &[
         ("parcel_id", FilterType::Id),
+        ("household_id", FilterType::Id),
         ("status", FilterType::Text),
         ("category", FilterType::Text),
     ];
@@ -162,5 +166,18 @@ impl Kind for Disputes {
     fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
         // Opened today (Asia/Shanghai) unless the body says when it was raised.
         feidi_core::land::DisputeInput::parse(map, feidi_core::time::today())
+    }
+}
+
+impl Kind for Households {
+    type Input = feidi_core::resettlement::HouseholdInput;
+    type Record = feidi_store::Household;
+    const PATH: &'static str = "households";
+    const ENTITY: Entity = Entity::Resettlement;
+    const FILTERS: &'static [(&'static str, FilterType)] =
+        &[("village", FilterType::Text), ("parcel_id", FilterType::Id)];
+    const SCHEMA: &'static str = "Household";
+    fn parse(map: &Map<String, Value>) -> Result<Self::Input, FieldErrors> {
+        feidi_core::resettlement::HouseholdInput::parse(map, feidi_core::time::today())
     }
 }

@@ -109,3 +109,44 @@ pub fn feature_collection(parcels: &[Parcel]) -> Value {
         .collect();
     json!({"type": "FeatureCollection", "features": features})
 }
+
+/// Splits a parcel into parts whose areas add up to its own (staff and admins); answers the
+/// new parcels. The parcel is retired today, its record kept.
+pub async fn split(
+    app: &App,
+    who: &Principal,
+    parcel_id: i64,
+    body: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> AppResult<Vec<Parcel>> {
+    let parcel = crate::registry::get::<Parcels>(app, who, parcel_id).await?;
+    require(who, Action::Write, Entity::Land)?;
+    let parts = feidi_core::land::split_parts(body, parcel.area_mu)?;
+    let today = feidi_core::time::day_of(now);
+    Ok(app
+        .store
+        .split_parcel(Some(who.user_id), parcel_id, parts, today, now)
+        .await?)
+}
+
+/// Merges parcels of one zone at one status into a new one (staff and admins); answers it.
+pub async fn merge(
+    app: &App,
+    who: &Principal,
+    body: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> AppResult<Parcel> {
+    require(who, Action::Write, Entity::Land)?;
+    let (ids, merged) = feidi_core::land::merge_input(body)?;
+    let today = feidi_core::time::day_of(now);
+    Ok(app
+        .store
+        .merge_parcels(Some(who.user_id), ids, merged, today, now)
+        .await?)
+}
+
+/// The parcels a parcel came from and went into.
+pub async fn lineage(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<feidi_store::Lineage>> {
+    crate::registry::get::<Parcels>(app, who, parcel_id).await?;
+    Ok(app.store.parcel_lineage(parcel_id).await?)
+}

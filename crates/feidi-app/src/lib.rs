@@ -20,6 +20,7 @@ pub mod operator;
 pub mod programme;
 pub mod registry;
 pub mod reports;
+pub mod resettlement;
 pub mod schedule;
 pub mod sessions;
 pub mod users;
@@ -118,6 +119,8 @@ pub type AppResult<T> = Result<T, AppError>;
 pub fn require(who: &Principal, action: Action, entity: Entity) -> AppResult<()> {
     if who.may(action, entity) {
         Ok(())
+    } else if entity.is_private() && !who.may(Action::Read, entity) {
+        Err(AppError::NotFound)
     } else {
         Err(AppError::Forbidden)
     }

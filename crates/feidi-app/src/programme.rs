@@ -75,6 +75,17 @@ pub struct LandFigures {
     pub open_disputes: i64,
     /// None before any parcel.
     pub days_without_dispute: Option<i64>,
+    /// The resettlement: households and people, those moved into their new homes by the day,
+    /// and the compensation due by the day against what was paid by then.
+    pub households: i64,
+    pub people: i64,
+    pub resettled_households: i64,
+    pub resettled_people: i64,
+    pub compensation_due: feidi_core::Money,
+    pub compensation_paid: feidi_core::Money,
+    /// What the projects signed by the day need (their 用地需求), against which the land
+    /// delivered and supplied is held.
+    pub land_needed: AreaMu,
 }
 
 /// 亩 by pipeline status.
@@ -223,6 +234,14 @@ pub async fn land_figures(app: &App, as_of: NaiveDate) -> AppResult<LandFigures>
         None => app.store.first_land_day().await?,
     };
     land.days_without_dispute = since.map(|d| (as_of - d).num_days().max(0));
+    let resettled = feidi_store::VillageTotals::total(&app.store.resettlement_by_village(as_of).await?);
+    land.households = resettled.households;
+    land.people = resettled.people;
+    land.resettled_households = resettled.resettled_households;
+    land.resettled_people = resettled.resettled_people;
+    land.compensation_due = resettled.compensation_due;
+    land.compensation_paid = resettled.compensation_paid;
+    land.land_needed = app.store.land_needed(as_of).await?;
     Ok(land)
 }
 

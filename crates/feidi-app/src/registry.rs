@@ -199,6 +199,10 @@ pub async fn audit(
 /// The names of a list (zones, enterprises, officials…) the caller may see, for the choices
 /// of a form or a filter.
 pub async fn names(app: &App, who: &Principal, list: feidi_store::NameList) -> AppResult<Vec<(i64, String)>> {
+    // Parcels are named only to those who read land.
+    if list == feidi_store::NameList::Parcels && !who.may(Action::Read, Entity::Land) {
+        return Ok(Vec::new());
+    }
     Ok(app.store.names(list, who.scope()).await?)
 }
 

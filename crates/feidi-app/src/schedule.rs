@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use feidi_core::policy::{Action, Entity, Principal};
-use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind};
+use feidi_core::schedule::{LightRule, MilestoneInput, MilestoneKind, RedReason};
 use feidi_core::{FieldErrors, Flaw, Input, Need};
 use feidi_store::{AnnualPlan, Milestone};
 use serde_json::{Map, Value};
@@ -189,7 +189,10 @@ pub struct Progress {
     pub missing_reports: Option<u32>,
     pub last_due_month: String,
     pub reporting_light: Option<feidi_core::schedule::Light>,
-    /// The worst of the annual, milestone and reporting lights.
+    /// What blocks it (堵点): appeals escalated or overdue, disputes on its land; red while any.
+    pub blockages: Vec<RedReason>,
+    pub blockage_light: Option<feidi_core::schedule::Light>,
+    /// The worst of the annual, milestone, reporting and blockage lights.
     pub light: Option<feidi_core::schedule::Light>,
 }
 
@@ -239,6 +242,11 @@ async fn progress_of(
     let missing = feidi_core::schedule::months_missing(last_reported, started, last_due);
     let rule = app.store.light_rule().await?;
     let reporting = rule.for_missing_reports(missing);
+    let blockages = blockages(app, as_of, Some(project.id))
+        .await?
+        .remove(&project.id)
+        .unwrap_or_default();
+    let blockage_light = feidi_core::schedule::blockage_light(&blockages);
     Ok(Progress {
         as_of,
         year,
@@ -257,7 +265,15 @@ async fn progress_of(
         missing_reports: missing,
         last_due_month: month_text(last_due),
         reporting_light: reporting,
-        light: Light::worst(annual.into_iter().chain(milestone).chain(reporting)),
+        light: Light::worst(
+            annual
+                .into_iter()
+                .chain(milestone)
+                .chain(reporting)
+                .chain(blockage_light),
+        ),
+        blockages,
+        blockage_light,
     })
 }
 
@@ -284,4 +300,30 @@ pub async fn project_overview(
         progress,
         reports,
     })
+}
+
+/// What blocks each project (堵点) as of a day, the project's blockage reasons by its id: the
+/// appeals concerning it escalated or overdue and the disputes open on parcels supplied to it
+/// (mission.md, "Blockages reach the schedule"). Judged at the end of the day, or now if that
+/// is earlier: an appeal whose deadline falls later today does not block it yet.
+/// Of one project, or of all.
+pub(crate) async fn blockages(
+    app: &App,
+    as_of: NaiveDate,
+    project_id: Option<i64>,
+) -> AppResult<std::collections::HashMap<i64, Vec<RedReason>>> {
+    let at = feidi_core::time::end_of_day(as_of).min(feidi_core::time::now());
+    let (appeals, disputes) = app.store.blockage_facts(as_of, at, project_id).await?;
+    let mut by_project: std::collections::HashMap<i64, Vec<RedReason>> = std::collections::HashMap::new();
+    for a in &appeals {
+        if let Some(reason) = feidi_core::schedule::appeal_blockage(a, at) {
+            by_project.entry(a.project_id).or_default().push(reason);
+        }
+    }
+    for d in &disputes {
+        if let Some(reason) = feidi_core::schedule::dispute_blockage(d, as_of) {
+            by_project.entry(d.project_id).or_default().push(reason);
+        }
+    }
+    Ok(by_project)
 }

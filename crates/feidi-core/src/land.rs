@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::fixed::AreaMu;
-use crate::input::{FieldErrors, Flaw, Input, Need};
+use crate::input::{FieldError, FieldErrors, Flaw, Input, Need};
 
 /// Where a parcel stands in the pipeline, in its order.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -233,6 +233,144 @@ impl ParcelInput {
     }
 }
 
+/// One part of a parcel being split, or the parcel two are merged into: its new code, its area
+/// (a split's parts), its boundary if drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartInput {
+    pub code: String,
+    pub area_mu: AreaMu,
+    pub boundary: Option<Boundary>,
+}
+
+impl Eq for PartInput {}
+
+/// The most parts one split makes, and the most parcels one merge joins.
+pub const PARTS_MAX: usize = 20;
+
+fn part(map: &Map<String, Value>, with_area: bool) -> Result<PartInput, FieldErrors> {
+    let mut input = Input::new(map);
+    let code = input.required_text("code", 40);
+    let area_mu = if with_area {
+        let area = input.area("area_mu", Need::Required);
+        if area.is_some_and(|a| a == AreaMu::default()) {
+            input.flag("area_mu", Flaw::Rule("须大于0", "must be more than zero"));
+        }
+        area
+    } else {
+        None
+    };
+    let boundary = boundary(&mut input, map);
+    input.finish()?;
+    Ok(PartInput {
+        code,
+        area_mu: area_mu.unwrap_or_default(),
+        boundary,
+    })
+}
+
+/// A split: `{parts: [{code, area_mu, boundary?}, …]}`, two parts or more, whose areas add up
+/// exactly to the parcel's `area` and whose codes differ. Each flaw is named by its part
+/// (`parts[1].area_mu`).
+pub fn split_parts(map: &Map<String, Value>, area: AreaMu) -> Result<Vec<PartInput>, FieldErrors> {
+    let Some(Value::Array(list)) = map.get("parts") else {
+        return Err(FieldErrors::one("parts", Flaw::Required));
+    };
+    if !(2..=PARTS_MAX).contains(&list.len()) {
+        return Err(FieldErrors::one("parts", Flaw::OutOfRange(2, PARTS_MAX as i64)));
+    }
+    let mut parts = Vec::with_capacity(list.len());
+    let mut errors = Vec::new();
+    for (i, value) in list.iter().enumerate() {
+        let fields = value.as_object().cloned().unwrap_or_default();
+        match part(&fields, true) {
+            Ok(p) => parts.push(p),
+            Err(e) => errors.extend(e.0.into_iter().map(|mut e| {
+                e.field = format!("parts[{i}].{}", e.field);
+                e
+            })),
+        }
+    }
+    if errors.is_empty() {
+        let sum = parts.iter().fold(AreaMu::default(), |sum, p| sum + p.area_mu);
+        if sum != area {
+            errors.push(FieldError {
+                field: "parts".into(),
+                flaw: Flaw::Rule(
+                    "各部分面积之和须等于原地块面积",
+                    "the parts' areas must add up to the parcel's area",
+                ),
+            });
+        }
+        if let Some(i) = (1..parts.len()).find(|i| parts[..*i].iter().any(|p| p.code == parts[*i].code)) {
+            errors.push(FieldError {
+                field: format!("parts[{i}].code"),
+                flaw: Flaw::Taken,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(parts)
+    } else {
+        Err(FieldErrors(errors))
+    }
+}
+
+/// A merge: `{parcel_ids: [a, b, …], code, boundary?}`, two parcels or more, each named once.
+pub fn merge_input(map: &Map<String, Value>) -> Result<(Vec<i64>, PartInput), FieldErrors> {
+    let ids: Option<Vec<i64>> = match map.get("parcel_ids") {
+        Some(Value::Array(list)) => list.iter().map(Value::as_i64).collect(),
+        _ => None,
+    };
+    let mut errors = Vec::new();
+    match &ids {
+        None => errors.push(FieldError {
+            field: "parcel_ids".into(),
+            flaw: Flaw::Required,
+        }),
+        Some(ids) => {
+            let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
+            if !(2..=PARTS_MAX).contains(&ids.len()) || distinct.len() != ids.len() {
+                errors.push(FieldError {
+                    field: "parcel_ids".into(),
+                    flaw: Flaw::Rule("须为2至20块不同的地块", "must name 2 to 20 different parcels"),
+                });
+            }
+        }
+    }
+    let merged = part(map, false);
+    if let Err(e) = &merged {
+        errors.extend(e.0.iter().cloned());
+    }
+    match (ids, merged) {
+        (Some(ids), Ok(merged)) if errors.is_empty() => Ok((ids, merged)),
+        _ => Err(FieldErrors(errors)),
+    }
+}
+
+/// Whether parcels may be merged: one zone, one status, and, once supplied, one project —
+/// else the status (or project) they differ in, which the caller names.
+pub fn may_merge(parcels: &[(i64, ParcelStatus, Option<i64>)]) -> Result<(), Flaw> {
+    let Some((zone, status, project)) = parcels.first().copied() else {
+        return Ok(());
+    };
+    if parcels.iter().any(|(z, _, _)| *z != zone) {
+        return Err(Flaw::Rule("须属于同一园区", "must lie in the same zone"));
+    }
+    if parcels.iter().any(|(_, s, _)| *s != status) {
+        return Err(Flaw::Rule(
+            "须处于同一环节",
+            "must stand at the same step of the pipeline",
+        ));
+    }
+    if parcels.iter().any(|(_, _, p)| *p != project) {
+        return Err(Flaw::Rule(
+            "须供给同一项目",
+            "must be supplied to the same project",
+        ));
+    }
+    Ok(())
+}
+
 /// The boundary field: a geometry object (the API, an import) or its text (a form's textarea);
 /// absent, null or blank for none.
 fn boundary(input: &mut Input<'_>, map: &Map<String, Value>) -> Option<Boundary> {
@@ -379,11 +517,22 @@ pub fn dispute_next(current: DisputeStatus, action: DisputeAction) -> Result<Dis
     }
 }
 
-/// A dispute as opened: on a parcel, what it is about and what happened, the day it was raised.
-/// (Disputes opened from a household come with the households.)
+/// The days a dispute has stood open: from the day it was opened to its resolution, or to
+/// `today` while it stands.
+pub fn days_open(
+    opened_on: chrono::NaiveDate,
+    resolved_on: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> i64 {
+    (resolved_on.unwrap_or(today) - opened_on).num_days().max(0)
+}
+
+/// A dispute as opened: on a parcel or from a household (or both), what it is about and what
+/// happened, the day it was raised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisputeInput {
-    pub parcel_id: i64,
+    pub parcel_id: Option<i64>,
+    pub household_id: Option<i64>,
     pub category: DisputeCategory,
     pub description: String,
     pub opened_on: chrono::NaiveDate,
@@ -393,7 +542,18 @@ impl DisputeInput {
     /// `today` is the day a dispute is opened on unless `opened_on` says when it was raised.
     pub fn parse(map: &Map<String, Value>, today: chrono::NaiveDate) -> Result<Self, FieldErrors> {
         let mut input = Input::new(map);
-        let parcel_id = input.id("parcel_id", Need::Required);
+        let parcel_id = input.id("parcel_id", Need::Optional);
+        let household_id = input.id("household_id", Need::Optional);
+        if parcel_id.is_none()
+            && household_id.is_none()
+            && !input.has_error("parcel_id")
+            && !input.has_error("household_id")
+        {
+            input.flag(
+                "parcel_id",
+                Flaw::Rule("须给出地块或安置户", "is required unless a household_id is given"),
+            );
+        }
         let category = input.one_of(
             "category",
             Need::Required,
@@ -407,7 +567,8 @@ impl DisputeInput {
         }
         input.finish()?;
         Ok(Self {
-            parcel_id: parcel_id.unwrap_or_default(),
+            parcel_id,
+            household_id,
             category: category.unwrap_or(DisputeCategory::Other),
             description,
             opened_on: opened_on.unwrap_or(today),

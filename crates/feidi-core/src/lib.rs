@@ -18,6 +18,7 @@ pub mod policy;
 pub mod programme;
 pub mod registry;
 pub mod reports;
+pub mod resettlement;
 pub mod schedule;
 pub mod time;
 pub mod webhooks;

@@ -40,6 +40,16 @@ pub enum Entity {
     Organisation,
     /// Parcels and their pipeline (M6).
     Land,
+    /// Resettled households and their compensation (M6): people's names and identities.
+    Resettlement,
+}
+
+impl Entity {
+    /// Whether those who may not read it are not told it exists: they get "not found", as
+    /// for a record that is not there, rather than "forbidden".
+    pub fn is_private(self) -> bool {
+        self == Entity::Resettlement
+    }
 }
 
 /// What an official's appeals inbox holds.
@@ -139,6 +149,8 @@ impl Principal {
                     Land
                 )
                 | (Role::Staff, Write, Land)
+                | (Role::Leader | Role::Staff, Read, Resettlement)
+                | (Role::Staff, Write, Resettlement)
         )
     }
 
@@ -181,6 +193,24 @@ mod tests {
         assert!(!who(Role::Reporter, None).may_keep_absences_of(2));
         assert!(who(Role::Staff, None).may_keep_absences_of(2));
         assert!(!firm.may_keep_absences_of(2));
+    }
+
+    #[test]
+    fn households_are_for_admins_leaders_and_staff_and_hidden_from_the_rest() {
+        for role in Role::ALL {
+            let who = who(*role, None);
+            assert_eq!(
+                who.may(Action::Read, Entity::Resettlement),
+                matches!(role, Role::Admin | Role::Leader | Role::Staff),
+                "{role}"
+            );
+            assert_eq!(
+                who.may(Action::Write, Entity::Resettlement),
+                matches!(role, Role::Admin | Role::Staff),
+                "{role}"
+            );
+        }
+        assert!(Entity::Resettlement.is_private() && !Entity::Land.is_private());
     }
 
     #[test]

@@ -147,6 +147,8 @@ pub struct ProjectInput {
     pub total_investment: Money,
     pub expected_annual_output: Option<Money>,
     pub expected_jobs: Option<i64>,
+    /// The land it needs (用地需求), in 亩.
+    pub land_mu: Option<crate::fixed::AreaMu>,
     pub a_official_id: Option<i64>,
     pub b_official_id: Option<i64>,
     pub description: Option<String>,
@@ -168,6 +170,7 @@ impl ProjectInput {
         let total_investment = input.money("total_investment", Need::Required);
         let expected_annual_output = input.money("expected_annual_output", Need::Optional);
         let expected_jobs = input.int("expected_jobs", Need::Optional, 0, 10_000_000);
+        let land_mu = input.area("land_mu", Need::Optional);
         let a_official_id = input.id("a_official_id", Need::Optional);
         let b_official_id = input.id("b_official_id", Need::Optional);
         if a_official_id.is_some() && a_official_id == b_official_id {
@@ -188,6 +191,7 @@ impl ProjectInput {
             total_investment: total_investment.unwrap_or_default(),
             expected_annual_output,
             expected_jobs,
+            land_mu,
             a_official_id,
             b_official_id,
             description,

@@ -1,7 +1,7 @@
 //! The schedule's rules (M2, M3): milestone variance and lights, the months that count as of a
 //! date, the annual light (序时进度) and a project's light as the worst of its lights.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::Money;
@@ -458,6 +458,20 @@ pub enum RedReason {
     },
     /// This many monthly reports missing, the first of them `since` (`YYYY-MM`).
     ReportsMissing { months: u32, since: String },
+    /// A blockage (堵点): an appeal concerning the project escalated (督办) or past its
+    /// resolve deadline, and still open.
+    Appeal {
+        appeal_id: i64,
+        title: String,
+        escalated: bool,
+        overdue: bool,
+    },
+    /// A blockage (堵点): a dispute open this many days on a parcel supplied to the project.
+    Dispute {
+        dispute_id: i64,
+        parcel_code: String,
+        days: i64,
+    },
 }
 
 impl RedReason {
@@ -489,8 +503,126 @@ impl RedReason {
                 let s = if *months == 1 { "" } else { "s" };
                 format!("{months} monthly report{s} missing (since {since})")
             }
+            (
+                Self::Appeal {
+                    title,
+                    escalated,
+                    overdue,
+                    ..
+                },
+                Lang::Zh,
+            ) => {
+                let state = match (escalated, overdue) {
+                    (true, true) => "已督办且逾期未办结",
+                    (true, false) => "已督办",
+                    _ => "逾期未办结",
+                };
+                format!("诉求“{title}”{state}")
+            }
+            (
+                Self::Appeal {
+                    title,
+                    escalated,
+                    overdue,
+                    ..
+                },
+                Lang::En,
+            ) => {
+                let state = match (escalated, overdue) {
+                    (true, true) => "escalated and overdue",
+                    (true, false) => "escalated",
+                    _ => "overdue",
+                };
+                format!("appeal \u{201c}{title}\u{201d} {state}")
+            }
+            (
+                Self::Dispute {
+                    parcel_code, days, ..
+                },
+                Lang::Zh,
+            ) => {
+                format!("地块{parcel_code}纠纷未解决（已{days}天）")
+            }
+            (
+                Self::Dispute {
+                    parcel_code, days, ..
+                },
+                Lang::En,
+            ) => {
+                format!(
+                    "dispute on parcel {parcel_code} open for {days} {}",
+                    crate::schedule::days(*days)
+                )
+            }
         }
     }
+}
+
+impl RedReason {
+    /// Whether it is a blockage (堵点) rather than the schedule's own reason.
+    pub fn is_blockage(&self) -> bool {
+        matches!(self, Self::Appeal { .. } | Self::Dispute { .. })
+    }
+}
+
+/// What the blockage rule reads of an appeal concerning a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppealFacts {
+    pub appeal_id: i64,
+    pub project_id: i64,
+    pub title: String,
+    pub submitted_at: DateTime<FixedOffset>,
+    /// Open now (submitted, acknowledged or reopened).
+    pub open: bool,
+    /// Its last resolution, if any.
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    pub escalated_at: Option<DateTime<FixedOffset>>,
+    /// The resolve deadline it faces (or faced when it was resolved).
+    pub resolve_due_at: DateTime<FixedOffset>,
+}
+
+/// Whether an appeal blocks its project at instant `at` (mission.md, 堵点): submitted by then,
+/// still open then (open now, or resolved only after it), and by then escalated or past its
+/// resolve deadline. A reopened appeal is taken as open since its first submission, which
+/// can only make a past day look more blocked, never less.
+pub fn appeal_blockage(a: &AppealFacts, at: DateTime<FixedOffset>) -> Option<RedReason> {
+    let open_then = a.open || a.resolved_at.is_some_and(|r| r > at);
+    let escalated = a.escalated_at.is_some_and(|e| e <= at);
+    let overdue = a.resolve_due_at <= at;
+    (a.submitted_at <= at && open_then && (escalated || overdue)).then(|| RedReason::Appeal {
+        appeal_id: a.appeal_id,
+        title: a.title.clone(),
+        escalated,
+        overdue,
+    })
+}
+
+/// What the blockage rule reads of a dispute on a parcel supplied to a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeFacts {
+    pub dispute_id: i64,
+    pub project_id: i64,
+    pub parcel_code: String,
+    /// The day the parcel was supplied to the project.
+    pub supplied_on: NaiveDate,
+    pub opened_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// Whether a dispute blocks the project its parcel was supplied to, as of day `as_of`: the
+/// parcel supplied by then, the dispute opened by then and not resolved by then.
+pub fn dispute_blockage(d: &DisputeFacts, as_of: NaiveDate) -> Option<RedReason> {
+    let open = d.opened_on <= as_of && d.resolved_on.is_none_or(|r| r > as_of);
+    (open && d.supplied_on <= as_of).then(|| RedReason::Dispute {
+        dispute_id: d.dispute_id,
+        parcel_code: d.parcel_code.clone(),
+        days: (as_of - d.opened_on).num_days(),
+    })
+}
+
+/// The blockage light: red while anything blocks the project, else none.
+pub fn blockage_light(blockages: &[RedReason]) -> Option<Light> {
+    blockages.iter().any(RedReason::is_blockage).then_some(Light::Red)
 }
 
 /// The reasons a project shows `light` as of `as_of`, those whose own light is `light`: each
@@ -903,5 +1035,78 @@ mod tests {
         assert_eq!(rule.for_missing_reports(Some(0)), Some(Light::Green));
         assert_eq!(rule.for_missing_reports(Some(1)), Some(Light::Yellow));
         assert_eq!(rule.for_missing_reports(Some(2)), Some(Light::Red));
+    }
+
+    #[test]
+    fn an_appeal_blocks_while_open_and_escalated_or_overdue_and_a_dispute_while_open_on_a_supplied_parcel() {
+        let at = |d: &str| crate::time::parse_instant(d).expect("an instant");
+        let appeal = AppealFacts {
+            appeal_id: 7,
+            project_id: 1,
+            title: "用电".into(),
+            submitted_at: at("2023-06-01T09:00:00+08:00"),
+            open: true,
+            resolved_at: None,
+            escalated_at: None,
+            resolve_due_at: at("2023-06-15T17:00:00+08:00"),
+        };
+        // On time and not escalated: no blockage; past the deadline: overdue.
+        assert_eq!(appeal_blockage(&appeal, at("2023-06-15T16:59:59+08:00")), None);
+        let overdue = appeal_blockage(&appeal, at("2023-06-15T17:00:00+08:00")).expect("overdue");
+        assert_eq!(overdue.words(crate::Lang::Zh), "诉求“用电”逾期未办结");
+        // Before it was submitted it blocked nothing.
+        assert_eq!(appeal_blockage(&appeal, at("2023-05-31T00:00:00+08:00")), None);
+        // Escalated before its deadline: blocked from the escalation on.
+        let escalated = AppealFacts {
+            escalated_at: Some(at("2023-06-02T09:00:00+08:00")),
+            ..appeal.clone()
+        };
+        assert_eq!(appeal_blockage(&escalated, at("2023-06-02T08:00:00+08:00")), None);
+        assert_eq!(
+            appeal_blockage(&escalated, at("2023-06-03T00:00:00+08:00")).map(|r| r.words(crate::Lang::En)),
+            Some("appeal \u{201c}用电\u{201d} escalated".to_string())
+        );
+        // Resolved: it blocked until its resolution, not after.
+        let resolved = AppealFacts {
+            open: false,
+            resolved_at: Some(at("2023-06-20T10:00:00+08:00")),
+            ..escalated
+        };
+        assert!(appeal_blockage(&resolved, at("2023-06-19T00:00:00+08:00")).is_some());
+        assert_eq!(appeal_blockage(&resolved, at("2023-06-21T00:00:00+08:00")), None);
+
+        let day = |d: &str| crate::time::parse_day(d).expect("a day");
+        let dispute = DisputeFacts {
+            dispute_id: 3,
+            project_id: 1,
+            parcel_code: "QFZ-01".into(),
+            supplied_on: day("2022-06-01"),
+            opened_on: day("2023-07-01"),
+            resolved_on: Some(day("2023-07-10")),
+        };
+        assert_eq!(dispute_blockage(&dispute, day("2023-06-30")), None);
+        let open = dispute_blockage(&dispute, day("2023-07-07")).expect("open");
+        assert_eq!(open.words(crate::Lang::Zh), "地块QFZ-01纠纷未解决（已6天）");
+        assert_eq!(
+            open.words(crate::Lang::En),
+            "dispute on parcel QFZ-01 open for 6 days"
+        );
+        assert_eq!(dispute_blockage(&dispute, day("2023-07-10")), None);
+        // A parcel supplied after the day asked was not yet the project's.
+        let later = DisputeFacts {
+            supplied_on: day("2023-07-08"),
+            ..dispute
+        };
+        assert_eq!(dispute_blockage(&later, day("2023-07-07")), None);
+        assert_eq!(blockage_light(std::slice::from_ref(&open)), Some(Light::Red));
+        assert_eq!(blockage_light(&[]), None);
+        assert!(
+            open.is_blockage()
+                && !RedReason::ReportsMissing {
+                    months: 1,
+                    since: "2023-06".into()
+                }
+                .is_blockage()
+        );
     }
 }

@@ -80,6 +80,10 @@ pub enum WrongState {
     Parcel(feidi_core::land::ParcelStatus),
     /// A dispute's state: mediation begins only on an open one, nothing follows a resolution.
     Dispute(feidi_core::land::DisputeStatus),
+    /// A compensation item is paid once.
+    Paid,
+    /// A parcel split or merged moves no further: its new parcels do.
+    Retired,
 }
 
 impl StoreError {

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use feidi_core::AreaMu;
 use feidi_core::land::{
     Boundary, DisputeAction, DisputeCategory, DisputeInput, DisputeStatus, ParcelInput, ParcelStatus,
-    StepInput, dispute_next, step,
+    PartInput, StepInput, dispute_next, may_merge, step,
 };
 use feidi_core::time::Stamp;
 use serde::Serialize;
@@ -52,6 +52,8 @@ row! {
         pub project_id: Option<i64>,
         /// Made up for illustration (the demo's boundaries), not surveyed.
         pub sample: bool,
+        /// The day it was split or merged into new parcels; its record stays.
+        pub retired_on: Option<NaiveDate>,
         pub version: i64,
         pub created_at: Stamp,
         pub updated_at: Stamp,
@@ -85,11 +87,12 @@ impl Inputs for ParcelInput {
 }
 
 row! {
-    /// A land dispute (纠纷) on a parcel.
+    /// A land dispute (纠纷) on a parcel or raised from a household.
     #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
     pub struct Dispute {
         pub id: i64,
-        pub parcel_id: i64,
+        pub parcel_id: Option<i64>,
+        pub household_id: Option<i64>,
         pub category: DisputeCategory,
         pub description: String,
         pub status: DisputeStatus,
@@ -107,7 +110,7 @@ impl Record for Dispute {
     const TABLE: &'static str = "disputes";
     const UNIQUE: &'static [&'static str] = &[];
     const SORTABLE: &'static [&'static str] = &["id", "opened_on", "status"];
-    const FILTERS: &'static [&'static str] = &["parcel_id", "status", "category"];
+    const FILTERS: &'static [&'static str] = &["parcel_id", "household_id", "status", "category"];
     const SEARCH_COLUMN: &'static str = "description";
 
     fn id(&self) -> i64 {
@@ -121,10 +124,13 @@ impl Record for Dispute {
 impl Inputs for DisputeInput {
     type Record = Dispute;
     fn values(&self) -> Vec<(&'static str, Val)> {
-        values!(self: parcel_id, category, description, opened_on)
+        values!(self: parcel_id, household_id, category, description, opened_on)
     }
     fn references(&self) -> Vec<Reference> {
-        vec![Reference::new("parcel_id", "parcels", Some(self.parcel_id))]
+        vec![
+            Reference::new("parcel_id", "parcels", self.parcel_id),
+            Reference::new("household_id", "households", self.household_id),
+        ]
     }
 }
 
@@ -170,6 +176,9 @@ impl Store {
                     .await?
                     .ok_or(StoreError::NotFound)?;
                 let before = Parcel::from_row(&row)?;
+                if before.retired_on.is_some() {
+                    return Err(StoreError::WrongState(WrongState::Retired));
+                }
                 step(before.status, input.status).map_err(|e| StoreError::WrongState(WrongState::Parcel(e.current)))?;
                 if let Some(project) = input.project_id {
                     let found = sqlx::query("SELECT id FROM projects WHERE id = $1")
@@ -330,30 +339,32 @@ impl Store {
         read_all(&rows)
     }
 
-    /// Every parcel of a zone (or of all zones), in code order: what a map draws.
+    /// Every parcel of a zone (or of all zones) not retired, in code order: what a map draws.
     pub async fn parcels_of(&self, zone_id: Option<i64>) -> StoreResult<Vec<Parcel>> {
         let columns = Parcel::COLUMNS;
-        let rows = match zone_id {
-            Some(zone) => {
-                sqlx::query(&format!(
-                    "SELECT {columns} FROM parcels WHERE zone_id = $1 ORDER BY code"
+        let rows =
+            match zone_id {
+                Some(zone) => sqlx::query(&format!(
+                    "SELECT {columns} FROM parcels WHERE zone_id = $1 AND retired_on IS NULL ORDER BY code"
                 ))
                 .bind(zone)
                 .fetch_all(&self.read)
-                .await?
-            }
-            None => {
-                sqlx::query(&format!("SELECT {columns} FROM parcels ORDER BY code"))
+                .await?,
+                None => {
+                    sqlx::query(&format!(
+                        "SELECT {columns} FROM parcels WHERE retired_on IS NULL ORDER BY code"
+                    ))
                     .fetch_all(&self.read)
                     .await?
-            }
-        };
+                }
+            };
         read_all(&rows)
     }
 
     /// How many parcels, and how many 亩, stand at each status as of `day`: a parcel's status
     /// then is its last step dated by that day (steps are written in order, so the last is the
-    /// greatest id), or planned before its first.
+    /// greatest id), or planned before its first. A parcel split or merged counts until the day
+    /// it was, its new parcels from then on.
     pub async fn land_by_status(&self, day: NaiveDate) -> StoreResult<Vec<(ParcelStatus, i64, AreaMu)>> {
         let sql = "SELECT COALESCE(s.status, 'planned') AS status, CAST(COUNT(*) AS BIGINT) AS n, \
                    CAST(SUM(p.area_mu) AS BIGINT) AS area \
@@ -361,6 +372,8 @@ impl Store {
                    LEFT JOIN (SELECT parcel_id, MAX(id) AS last FROM parcel_steps WHERE date <= $1 GROUP BY parcel_id) l \
                    ON l.parcel_id = p.id \
                    LEFT JOIN parcel_steps s ON s.id = l.last \
+                   WHERE (p.retired_on IS NULL OR p.retired_on > $1) \
+                   AND NOT EXISTS (SELECT 1 FROM parcel_lineage n WHERE n.child_id = p.id AND n.date > $1) \
                    GROUP BY COALESCE(s.status, 'planned')";
         let rows = sqlx::query(sql)
             .bind(day.to_string())
@@ -377,4 +390,293 @@ impl Store {
             })
             .collect()
     }
+}
+
+row! {
+    /// One link of a parcel's lineage: a parent split or merged into a child.
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct Lineage {
+        pub parent_id: i64,
+        pub parent_code: String,
+        pub child_id: i64,
+        pub child_code: String,
+        pub kind: String,
+        pub date: NaiveDate,
+    }
+}
+
+impl Store {
+    /// Splits a parcel into parts (checked by core: their areas add up to its own), each a new
+    /// parcel with its status, project and steps; the parcel is retired on `today`, its record
+    /// and disputes kept. One transaction, audited.
+    pub async fn split_parcel(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        parts: Vec<PartInput>,
+        today: NaiveDate,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Vec<Parcel>> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Vec<Parcel>> {
+            Box::pin(async move {
+                let parent = locked_parcel(tx, backend, id).await?.ok_or(StoreError::NotFound)?;
+                if parent.retired_on.is_some() {
+                    return Err(StoreError::WrongState(WrongState::Retired));
+                }
+                let codes: Vec<String> = parts.iter().map(|p| p.code.clone()).collect();
+                taken_codes(tx, &codes, |i| format!("parts[{i}].code")).await?;
+                let stamp = feidi_core::time::stamp(now);
+                let mut children = Vec::with_capacity(parts.len());
+                for part in &parts {
+                    let child = insert_parcel(
+                        tx,
+                        &parent,
+                        part,
+                        (&parent.village, &parent.land_use, parent.sample),
+                        &stamp,
+                    )
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO parcel_steps (parcel_id, status, date, document_no, project_id, recorded_by, recorded_at) \
+                         SELECT $1, status, date, document_no, project_id, recorded_by, recorded_at FROM parcel_steps \
+                         WHERE parcel_id = $2 ORDER BY id",
+                    )
+                    .bind(child.id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    link(tx, id, child.id, "split", today, actor, &stamp).await?;
+                    write_audit(&mut *tx, AuditWrite::change(actor, "create", "parcel", child.id, None, Some(&child)))
+                        .await?;
+                    children.push(child);
+                }
+                let after = retire(tx, id, today, &stamp).await?;
+                write_audit(&mut *tx, AuditWrite::change(actor, "split", "parcel", id, Some(&parent), Some(&after)))
+                    .await?;
+                Ok(children)
+            })
+        })
+        .await
+    }
+
+    /// Merges parcels into one new parcel with their summed area: they must lie in one zone at
+    /// one status (and, supplied, with one project: core's `may_merge`). The new parcel's steps
+    /// are theirs, each dated when the last of them reached it, with their document numbers;
+    /// they are retired on `today`. One transaction, audited.
+    pub async fn merge_parcels(
+        &self,
+        actor: Option<i64>,
+        ids: Vec<i64>,
+        merged: PartInput,
+        today: NaiveDate,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Parcel> {
+        let backend = self.backend;
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, Parcel> {
+            Box::pin(async move {
+                let mut parents = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let Some(parcel) = locked_parcel(tx, backend, *id).await? else {
+                        return Err(StoreError::Invalid(feidi_core::FieldErrors::one(
+                            "parcel_ids",
+                            feidi_core::Flaw::NoSuchRecord,
+                        )));
+                    };
+                    if parcel.retired_on.is_some() {
+                        return Err(StoreError::WrongState(WrongState::Retired));
+                    }
+                    parents.push(parcel);
+                }
+                let facts: Vec<_> = parents.iter().map(|p| (p.zone_id, p.status, p.project_id)).collect();
+                may_merge(&facts).map_err(|flaw| StoreError::Invalid(feidi_core::FieldErrors::one("parcel_ids", flaw)))?;
+                taken_codes(tx, std::slice::from_ref(&merged.code), |_| "code".to_string()).await?;
+                let joined = |field: fn(&Parcel) -> &String| {
+                    let mut seen: Vec<&String> = Vec::new();
+                    for p in &parents {
+                        if !seen.contains(&field(p)) {
+                            seen.push(field(p));
+                        }
+                    }
+                    seen.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")
+                };
+                let village = joined(|p| &p.village);
+                let land_use = joined(|p| &p.land_use);
+                let area = parents.iter().fold(feidi_core::AreaMu::default(), |sum, p| sum + p.area_mu);
+                let part = PartInput {
+                    area_mu: area,
+                    ..merged.clone()
+                };
+                let sample = parents.iter().any(|p| p.sample);
+                let stamp = feidi_core::time::stamp(now);
+                let child = insert_parcel(tx, &parents[0], &part, (&village, &land_use, sample), &stamp).await?;
+                // Each step the parents took, dated when the last of them took it.
+                let mut steps: Vec<ParcelStep> = Vec::new();
+                for p in &parents {
+                    let sql = format!("SELECT {} FROM parcel_steps WHERE parcel_id = $1 ORDER BY id", ParcelStep::COLUMNS);
+                    let rows = sqlx::query(&sql).bind(p.id).fetch_all(&mut *tx).await?;
+                    steps.extend(read_all::<ParcelStep>(&rows)?);
+                }
+                for status in ParcelStatus::ALL {
+                    let of: Vec<&ParcelStep> = steps.iter().filter(|s| s.status == status).collect();
+                    let Some(last) = of.iter().max_by_key(|s| s.date) else { continue };
+                    let mut documents: Vec<&str> = Vec::new();
+                    for d in of.iter().filter_map(|s| s.document_no.as_deref()) {
+                        if !documents.contains(&d) {
+                            documents.push(d);
+                        }
+                    }
+                    sqlx::query(
+                        "INSERT INTO parcel_steps (parcel_id, status, date, document_no, project_id, recorded_by, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(child.id)
+                    .bind(status.as_str())
+                    .bind(last.date.to_string())
+                    .bind((!documents.is_empty()).then(|| documents.join("；")))
+                    .bind(last.project_id)
+                    .bind(last.recorded_by)
+                    .bind(last.recorded_at.as_str().to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                write_audit(&mut *tx, AuditWrite::change(actor, "create", "parcel", child.id, None, Some(&child))).await?;
+                for p in &parents {
+                    link(tx, p.id, child.id, "merge", today, actor, &stamp).await?;
+                    let after = retire(tx, p.id, today, &stamp).await?;
+                    write_audit(&mut *tx, AuditWrite::change(actor, "merge", "parcel", p.id, Some(p), Some(&after)))
+                        .await?;
+                }
+                Ok(child)
+            })
+        })
+        .await
+    }
+
+    /// The land the projects signed by `day` need (their signing milestone done by then), in 亩.
+    pub async fn land_needed(&self, day: NaiveDate) -> StoreResult<feidi_core::AreaMu> {
+        let needed: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(p.land_mu) AS BIGINT) FROM projects p \
+             JOIN milestones m ON m.project_id = p.id AND m.kind = 'signed' \
+             WHERE m.actual_date IS NOT NULL AND m.actual_date <= $1",
+        )
+        .bind(day.to_string())
+        .fetch_one(&self.read)
+        .await?;
+        Ok(feidi_core::AreaMu::from_hundredths(needed.unwrap_or(0)))
+    }
+
+    /// The parcels a parcel came from and went into, oldest link first.
+    pub async fn parcel_lineage(&self, id: i64) -> StoreResult<Vec<Lineage>> {
+        let rows = sqlx::query(
+            "SELECT l.parent_id, a.code AS parent_code, l.child_id, b.code AS child_code, l.kind, l.date \
+             FROM parcel_lineage l JOIN parcels a ON a.id = l.parent_id JOIN parcels b ON b.id = l.child_id \
+             WHERE l.parent_id = $1 OR l.child_id = $1 ORDER BY l.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        read_all(&rows)
+    }
+}
+
+async fn locked_parcel(
+    tx: &mut AnyConnection,
+    backend: crate::Backend,
+    id: i64,
+) -> StoreResult<Option<Parcel>> {
+    let sql = format!(
+        "SELECT {} FROM parcels WHERE id = $1{}",
+        Parcel::COLUMNS,
+        crate::reports::lock(backend)
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?;
+    row.as_ref().map(Parcel::from_row).transpose()
+}
+
+/// Refuses codes already taken, naming the field each was typed in.
+async fn taken_codes(
+    tx: &mut AnyConnection,
+    codes: &[String],
+    field: impl Fn(usize) -> String,
+) -> StoreResult<()> {
+    for (i, code) in codes.iter().enumerate() {
+        let found = sqlx::query("SELECT id FROM parcels WHERE code = $1")
+            .bind(code.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if found.is_some() {
+            return Err(StoreError::Invalid(feidi_core::FieldErrors::one(
+                &field(i),
+                feidi_core::Flaw::Taken,
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A new parcel in `like`'s zone at its status and project.
+async fn insert_parcel(
+    tx: &mut AnyConnection,
+    like: &Parcel,
+    part: &PartInput,
+    (village, land_use, sample): (&str, &str, bool),
+    stamp: &str,
+) -> StoreResult<Parcel> {
+    let sql = format!(
+        "INSERT INTO parcels (code, zone_id, village, area_mu, land_use, boundary, status, project_id, sample, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {}",
+        Parcel::COLUMNS
+    );
+    let row = sqlx::query(&sql)
+        .bind(part.code.clone())
+        .bind(like.zone_id)
+        .bind(village.to_string())
+        .bind(part.area_mu.hundredths())
+        .bind(land_use.to_string())
+        .bind(part.boundary.as_ref().map(|b| b.geometry().to_string()))
+        .bind(like.status.as_str())
+        .bind(like.project_id)
+        .bind(sample)
+        .bind(stamp.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+    Parcel::from_row(&row)
+}
+
+async fn link(
+    tx: &mut AnyConnection,
+    parent: i64,
+    child: i64,
+    kind: &str,
+    today: NaiveDate,
+    actor: Option<i64>,
+    stamp: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO parcel_lineage (parent_id, child_id, kind, date, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(parent)
+    .bind(child)
+    .bind(kind.to_string())
+    .bind(today.to_string())
+    .bind(actor)
+    .bind(stamp.to_string())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn retire(tx: &mut AnyConnection, id: i64, today: NaiveDate, stamp: &str) -> StoreResult<Parcel> {
+    let sql = format!(
+        "UPDATE parcels SET retired_on = $1, version = version + 1, updated_at = $2 WHERE id = $3 RETURNING {}",
+        Parcel::COLUMNS
+    );
+    let row = sqlx::query(&sql)
+        .bind(today.to_string())
+        .bind(stamp.to_string())
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    Parcel::from_row(&row)
 }

@@ -24,6 +24,7 @@ mod programme;
 mod records;
 mod registry;
 mod reports;
+mod resettlement;
 mod sqlite;
 mod value;
 mod webhooks;
@@ -53,7 +54,7 @@ pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult, WrongState};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
-pub use land::{Dispute, Parcel, ParcelStep};
+pub use land::{Dispute, Lineage, Parcel, ParcelStep};
 pub use milestones::Milestone;
 pub use organisation::TaskForceMember;
 pub use programme::{Part, ProjectHead, Stage, Standing, TotalCell};
@@ -63,6 +64,7 @@ pub use reports::{
     AnnualPlan, LateReport, MissingReport, ProjectSums, QueuedReport, Report, ReportFilter, ReportStatus,
     ReportSums, Review,
 };
+pub use resettlement::{Compensation, Household, VillageTotals};
 pub use value::{Cols, Val};
 pub use webhooks::{Attempt, Delivery, DueDelivery, Outcome, RETRY_FOR, Webhook, WebhookInput, back_off};
 

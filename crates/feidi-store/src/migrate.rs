@@ -58,6 +58,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(23, "attachment_thumbnails", "0023_attachment_thumbnails"),
     migration!(24, "parcels", "0024_parcels"),
     migration!(25, "disputes", "0025_disputes"),
+    migration!(26, "households", "0026_households"),
+    migration!(27, "parcel_lineage", "0027_parcel_lineage"),
+    migration!(28, "project_land", "0028_project_land"),
 ];
 
 impl Store {

@@ -5,6 +5,7 @@
 use feidi_core::Money;
 use feidi_core::model::Category;
 use feidi_core::programme::{Reached, StageInput};
+use feidi_core::schedule::{AppealFacts, DisputeFacts};
 use feidi_core::time::Stamp;
 use serde::Serialize;
 
@@ -338,5 +339,88 @@ impl Store {
             annual_output: Money::from_hundredths(c.int("output")?),
             jobs: c.int("jobs")?,
         })
+    }
+}
+
+impl Store {
+    /// What may block projects (堵点) at instant `at`, the end of day `day` or now if earlier:
+    /// the appeals concerning a project that by then were submitted and escalated or past
+    /// their resolve deadline, and the disputes standing on `day` on parcels supplied to a
+    /// project by then. Core's `appeal_blockage` and `dispute_blockage` decide; rows whose
+    /// instants or days do not read (a hand edit) are passed over rather than failing the
+    /// leaders' pages. Of one project, or of all.
+    pub async fn blockage_facts(
+        &self,
+        day: NaiveDate,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        project_id: Option<i64>,
+    ) -> StoreResult<(Vec<AppealFacts>, Vec<DisputeFacts>)> {
+        use feidi_core::time::{parse_day, parse_instant};
+        let at_text = feidi_core::time::stamp(at);
+        // Instants are stored at one width in +08:00, so text order is time order.
+        let rows = sqlx::query(
+            "SELECT id, project_id, title, submitted_at, status, resolved_at, escalated_at, resolve_due_at \
+             FROM appeals WHERE project_id IS NOT NULL AND submitted_at <= $1 \
+             AND (escalated_at <= $1 OR resolve_due_at <= $1) \
+             AND (due_at IS NOT NULL OR resolved_at > $1) AND (CAST($2 AS BIGINT) IS NULL OR project_id = $2)",
+        )
+        .bind(at_text)
+        .bind(project_id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut appeals = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let c = Cols::Row(row);
+            let instant = |col: &str| -> StoreResult<Option<chrono::DateTime<chrono::FixedOffset>>> {
+                Ok(c.opt_text(col)?.as_deref().and_then(parse_instant))
+            };
+            let (Some(submitted_at), Some(resolve_due_at)) =
+                (instant("submitted_at")?, instant("resolve_due_at")?)
+            else {
+                continue;
+            };
+            appeals.push(AppealFacts {
+                appeal_id: c.int("id")?,
+                project_id: c.int("project_id")?,
+                title: c.text("title")?,
+                submitted_at,
+                open: feidi_core::appeals::AppealStatus::parse(&c.text("status")?)
+                    .is_some_and(|s| s.is_open()),
+                resolved_at: instant("resolved_at")?,
+                escalated_at: instant("escalated_at")?,
+                resolve_due_at,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT d.id, s.project_id, p.code, s.date AS supplied_on, d.opened_on, d.resolved_on \
+             FROM disputes d LEFT JOIN households h ON h.id = d.household_id \
+             JOIN parcels p ON p.id = COALESCE(d.parcel_id, h.parcel_id) \
+             JOIN parcel_steps s ON s.parcel_id = p.id AND s.status = 'supplied' \
+             WHERE s.project_id IS NOT NULL AND s.date <= $1 AND d.opened_on <= $1 \
+             AND (d.resolved_on IS NULL OR d.resolved_on > $1) AND (CAST($2 AS BIGINT) IS NULL OR s.project_id = $2)",
+        )
+        .bind(day.to_string())
+        .bind(project_id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut disputes = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let c = Cols::Row(row);
+            let day_of = |col: &str| -> StoreResult<Option<NaiveDate>> {
+                Ok(c.opt_text(col)?.as_deref().and_then(parse_day))
+            };
+            let (Some(supplied_on), Some(opened_on)) = (day_of("supplied_on")?, day_of("opened_on")?) else {
+                continue;
+            };
+            disputes.push(DisputeFacts {
+                dispute_id: c.int("id")?,
+                project_id: c.int("project_id")?,
+                parcel_code: c.text("code")?,
+                supplied_on,
+                opened_on,
+                resolved_on: day_of("resolved_on")?,
+            });
+        }
+        Ok((appeals, disputes))
     }
 }

@@ -165,6 +165,8 @@ row! {
         pub total_investment: Money,
         pub expected_annual_output: Option<Money>,
         pub expected_jobs: Option<i64>,
+        /// The land it needs, in 亩.
+        pub land_mu: Option<feidi_core::AreaMu>,
         pub a_official_id: Option<i64>,
         pub b_official_id: Option<i64>,
         pub description: Option<String>,
@@ -203,7 +205,7 @@ impl Record for Project {
 impl Inputs for ProjectInput {
     type Record = Project;
     fn values(&self) -> Vec<(&'static str, Val)> {
-        values!(self: code, name, category, zone_id, enterprise_id, phase, total_investment, expected_annual_output, expected_jobs, a_official_id, b_official_id, description, contact_name, contact_phone, sample)
+        values!(self: code, name, category, zone_id, enterprise_id, phase, total_investment, expected_annual_output, expected_jobs, land_mu, a_official_id, b_official_id, description, contact_name, contact_phone, sample)
     }
     fn references(&self) -> Vec<Reference> {
         vec![

@@ -537,6 +537,8 @@ pub enum NameList {
     TaskForces,
     /// Projects (an enterprise's scope: its own).
     Projects,
+    /// Parcels of land, by code.
+    Parcels,
 }
 
 impl Store {
@@ -549,6 +551,7 @@ impl Store {
             (NameList::Enterprises, Scope::All) => "SELECT id, name FROM enterprises ORDER BY name, id",
             (NameList::Enterprises, Scope::Enterprise(_)) => "SELECT id, name FROM enterprises WHERE id = $1",
             (NameList::TaskForces, _) => "SELECT id, name FROM task_forces ORDER BY name, id",
+            (NameList::Parcels, _) => "SELECT id, code FROM parcels ORDER BY code, id",
             (NameList::Projects, Scope::All) => "SELECT id, name FROM projects ORDER BY name, id",
             (NameList::Projects, Scope::Enterprise(_)) => {
                 "SELECT id, name FROM projects WHERE enterprise_id = $1 ORDER BY name, id"

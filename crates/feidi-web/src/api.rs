@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::auth::{Api, Caller};
 use crate::error::{ApiError, ApiResult, ForLang};
 use feidi_app::kinds::{
-    Disputes, Enterprises, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
+    Disputes, Enterprises, Households, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
 };
 use feidi_app::{programme, registry, reports, schedule, users};
 
@@ -114,8 +114,19 @@ pub fn routes() -> Router<AppState> {
         .merge(crud::<Parcels>())
         .route("/parcels.geojson", get(parcels_geojson))
         .route("/parcels/{id}/steps", get(parcel_steps).post(parcel_step))
+        .route("/parcels/{id}/split", post(split_parcel))
+        .route("/parcels/{id}/lineage", get(parcel_lineage))
+        .route("/parcels/merge", post(merge_parcels))
         .merge(crud::<Disputes>())
         .route("/disputes/{id}/{action}", post(dispute_action))
+        .merge(crud::<Households>())
+        .route(
+            "/households/{id}/compensations",
+            get(compensations).post(add_compensation),
+        )
+        .route("/households/{id}/compensations/{cid}/pay", post(pay_compensation))
+        .route("/households/{id}/id-number", get(reveal_id_number))
+        .route("/resettlement", get(resettlement))
         .merge(crate::appeals::routes())
         .merge(crate::webhooks::routes())
         .fallback(|| async { ApiError::NotFound })
@@ -331,6 +342,56 @@ async fn dispute_action(
         feidi_app::land::dispute_action(api.app(), &api.who, id, &action, &body, feidi_core::time::now())
             .await,
     )
+}
+
+async fn compensations(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(feidi_app::resettlement::compensations(api.app(), &api.who, id).await)
+}
+
+async fn add_compensation(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let now = feidi_core::time::now();
+    let made = feidi_app::resettlement::add_compensation(api.app(), &api.who, id, &body, now).await;
+    api.made(made.map(|c| (c, true)))
+}
+
+async fn pay_compensation(
+    api: Api,
+    Path((id, cid)): Path<(i64, i64)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let now = feidi_core::time::now();
+    api.json(feidi_app::resettlement::pay(api.app(), &api.who, id, cid, &body, now).await)
+}
+
+/// An admin's look at a household's whole ID number: audited, and never kept by a cache.
+async fn reveal_id_number(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    let number = feidi_app::resettlement::reveal_id_number(api.app(), &api.who, id)
+        .await
+        .for_lang(api.lang())?;
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(json!({ "id": id, "id_number": number })),
+    )
+        .into_response())
+}
+
+async fn resettlement(api: Api, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let as_of = programme::as_of(&params).for_lang(api.lang())?;
+    api.json(feidi_app::resettlement::by_village(api.app(), &api.who, as_of).await)
+}
+
+async fn split_parcel(api: Api, Path(id): Path<i64>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let parts = feidi_app::land::split(api.app(), &api.who, id, &body, feidi_core::time::now()).await;
+    api.made(parts.map(|parts| (json!({ "parts": parts }), true)))
+}
+
+async fn merge_parcels(api: Api, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let merged = feidi_app::land::merge(api.app(), &api.who, &body, feidi_core::time::now()).await;
+    api.made(merged.map(|parcel| (parcel, true)))
+}
+
+async fn parcel_lineage(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {
+    api.json(feidi_app::land::lineage(api.app(), &api.who, id).await)
 }
 
 async fn parcel_steps(api: Api, Path(id): Path<i64>) -> ApiResult<Response> {

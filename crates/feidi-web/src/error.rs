@@ -122,7 +122,7 @@ fn wrong_state(state: feidi_store::WrongState) -> &'static str {
     use feidi_core::appeals::AppealStatus;
     use feidi_core::land::{DisputeStatus, ParcelStatus};
     use feidi_core::reports::ReportStatus;
-    use feidi_store::WrongState::{Appeal, Dispute, Parcel, Report};
+    use feidi_store::WrongState::{Appeal, Dispute, Paid, Parcel, Report, Retired};
     match state {
         Report(ReportStatus::Approved) => {
             "not allowed: the report is approved and locked (an admin may reopen it)"
@@ -152,6 +152,8 @@ fn wrong_state(state: feidi_store::WrongState) -> &'static str {
             "not allowed: the dispute is already in mediation (it may be resolved)"
         }
         Dispute(DisputeStatus::Resolved) => "not allowed: the dispute is resolved",
+        Paid => "paid_on: the compensation item is already paid",
+        Retired => "not allowed: the parcel was split or merged; its new parcels carry it on",
     }
 }
 

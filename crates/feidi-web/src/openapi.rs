@@ -4,7 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use feidi_app::kinds::{
-    Disputes, Enterprises, FilterType, Jurisdictions, Kind, Parcels, Projects, Stages, TaskForces, Zones,
+    Disputes, Enterprises, FilterType, Households, Jurisdictions, Kind, Parcels, Projects, Stages,
+    TaskForces, Zones,
 };
 
 fn money() -> Value {
@@ -80,6 +81,12 @@ fn schemas() -> Map<String, Value> {
         ("total_investment", money()),
         ("expected_annual_output", nullable(money())),
         ("expected_jobs", nullable(id())),
+        (
+            "land_mu",
+            nullable(
+                json!({"type": "string", "description": "the land it needs (用地需求), 亩 with two decimals"}),
+            ),
+        ),
         ("a_official_id", nullable(id())),
         ("b_official_id", nullable(id())),
         ("description", nullable(text())),
@@ -241,6 +248,16 @@ fn schemas() -> Map<String, Value> {
                                 json!({"type": "object", "description": "亩 (two decimals) by the status each parcel had reached by as_of: planned, approved, acquired, cleared, delivered, supplied"}),
                             ),
                             ("open_disputes", id()),
+                            ("households", id()),
+                            ("people", id()),
+                            ("resettled_households", id()),
+                            ("resettled_people", id()),
+                            ("compensation_due", money()),
+                            ("compensation_paid", money()),
+                            (
+                                "land_needed",
+                                json!({"type": "string", "description": "亩 the projects signed by as_of need (their land_mu)"}),
+                            ),
                             (
                                 "days_without_dispute",
                                 json!({"type": ["integer", "null"], "description": "days from the last dispute opened (or the land's first record) to as_of; null before any parcel"}),
@@ -317,7 +334,8 @@ fn appeal_schemas(out: &mut Map<String, Value>) {
         ),
     );
     let dispute = vec![
-        ("parcel_id", id()),
+        ("parcel_id", nullable(id())),
+        ("household_id", nullable(id())),
         (
             "category",
             json!({"enum": feidi_core::land::DisputeCategory::CODES}),
@@ -336,20 +354,55 @@ fn appeal_schemas(out: &mut Map<String, Value>) {
         "Dispute".into(),
         object(
             &stamped(dispute_out),
-            &[
-                "id",
-                "parcel_id",
-                "category",
-                "description",
-                "status",
-                "opened_on",
-                "version",
-            ],
+            &["id", "category", "description", "status", "opened_on", "version"],
         ),
     );
     out.insert(
         "DisputeInput".into(),
-        object(&dispute, &["parcel_id", "category", "description"]),
+        object(&dispute, &["category", "description"]),
+    );
+    let date = || json!({"type": "string", "format": "date"});
+    let household = vec![
+        ("village", text()),
+        (
+            "head_name",
+            json!({"type": "string", "description": "户主: households are answered to admins, leaders and staff only; others get 404"}),
+        ),
+        ("people", id()),
+        ("parcel_id", nullable(id())),
+        (
+            "id_number",
+            json!({"type": ["string", "null"], "description": "an 18-character resident ID number, check character verified; answered masked (4107**********1234); sending the masked form keeps it, an empty string removes it; the whole number only through GET /households/{id}/id-number (admins, audited)"}),
+        ),
+        ("housing", nullable(text())),
+        ("resettled_on", nullable(date())),
+        ("sample", json!({"type": "boolean"})),
+    ];
+    out.insert(
+        "Household".into(),
+        object(
+            &stamped(household.clone()),
+            &["id", "village", "head_name", "people", "version"],
+        ),
+    );
+    out.insert(
+        "HouseholdInput".into(),
+        object(&household, &["village", "head_name", "people"]),
+    );
+    let compensation = vec![("item", text()), ("amount", money_in()), ("due_date", date())];
+    let mut compensation_out = vec![("item", text()), ("amount", money()), ("due_date", date())];
+    compensation_out.push(("household_id", id()));
+    compensation_out.push(("paid_on", nullable(date())));
+    out.insert(
+        "Compensation".into(),
+        object(
+            &stamped(compensation_out),
+            &["id", "household_id", "item", "amount", "due_date", "paid_on"],
+        ),
+    );
+    out.insert(
+        "CompensationInput".into(),
+        object(&compensation, &["item", "amount", "due_date"]),
     );
     out.insert(
         "ParcelInput".into(),
@@ -730,6 +783,41 @@ pub fn document() -> Value {
     crud_paths::<TaskForces>(&mut paths);
     crud_paths::<Parcels>(&mut paths);
     crud_paths::<Disputes>(&mut paths);
+    crud_paths::<Households>(&mut paths);
+    paths.insert(
+        "/households/{id}/compensations".into(),
+        json!({
+            "get": operation("A household's compensation items", vec![path_id()], None, vec![answer("200", "the items", Some(json!({"type": "array", "items": reference("Compensation")})))]),
+            "post": operation("Add a compensation item (staff)", vec![path_id()], Some("CompensationInput"), vec![answer("201", "the item", Some(reference("Compensation"))), answer("422", "invalid fields", problem())]),
+        }),
+    );
+    paths.insert(
+        "/households/{id}/compensations/{cid}/pay".into(),
+        json!({"post": operation(
+            "Record that the item was paid: `{paid_on}` (not after today); an item already paid is 409",
+            vec![path_id(), json!({"name": "cid", "in": "path", "required": true, "schema": id()})],
+            None,
+            vec![answer("200", "the item", Some(reference("Compensation"))), answer("409", "already paid", problem())],
+        )}),
+    );
+    paths.insert(
+        "/households/{id}/id-number".into(),
+        json!({"get": operation(
+            "The whole ID number (admins only; the look is written to the audit log)",
+            vec![path_id()],
+            None,
+            vec![answer("200", "{id, id_number}", Some(json!({"type": "object"}))), answer("403", "not an admin", problem())],
+        )}),
+    );
+    paths.insert(
+        "/resettlement".into(),
+        json!({"get": operation(
+            "Resettlement by village as of a day: households, people, those resettled by then, compensation due by then and paid by then (admins, leaders, staff)",
+            vec![query_param("as_of", json!({"type": "string", "format": "date"}))],
+            None,
+            vec![answer("200", "{as_of, villages: [...], total}", Some(json!({"type": "object"})))],
+        )}),
+    );
     paths.insert(
         "/disputes/{id}/{action}".into(),
         json!({"post": operation(

@@ -559,3 +559,864 @@ both_backends!(
     a_dispute_is_opened_mediated_and_resolved,
     super::a_dispute_is_opened_mediated_and_resolved
 );
+
+async fn progress(app: &TestApp, project: i64) -> Value {
+    app.admin("GET", &format!("/projects/{project}/progress"), None)
+        .await
+        .1
+}
+
+/// Blockages reach the schedule (堵点): a dispute open on a parcel supplied to a project, and
+/// an appeal concerning it that is escalated, turn it red on its progress, the cockpit's red
+/// list with the reason, the dashboard's counts and the dispatch report; their ends turn it back.
+async fn a_blockage_turns_its_project_red_and_its_end_turns_it_back(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+    let project = app
+        .made("/projects", json!({"name": "卫材园中园", "category": "industrial", "zone_id": zone, "enterprise_id": enterprise, "total_investment": "1000000000", "land_mu": "50"}))
+        .await;
+    let pid = project["id"].as_i64().unwrap_or_default();
+    assert_eq!(project["land_mu"], "50.00");
+    // Signed at the start of 2023: from then on its 50 亩 are land a signed project needs.
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{pid}/milestones/signed"),
+            Some(json!({"planned_date": "2023-01-01", "actual_date": "2023-01-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2022-12-31", None).await;
+    assert_eq!(d["land"]["land_needed"], "0.00");
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-01-01", None).await;
+    assert_eq!(d["land"]["land_needed"], "50.00");
+    // On time: its one milestone lies ahead, so it is green.
+    let (status, _) = app
+        .admin(
+            "PUT",
+            &format!("/projects/{pid}/milestones/completed"),
+            Some(json!({"planned_date": "2030-12-31"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let p = progress(&app, pid).await;
+    assert_eq!(
+        (p["light"].as_str(), p["blockage_light"].as_str()),
+        (Some("green"), None),
+        "{p}"
+    );
+
+    let parcel = app
+        .made("/parcels", json!({"code": "QFZ-09", "zone_id": zone, "village": "前方庄村", "area_mu": "50", "land_use": "工业用地"}))
+        .await;
+    let steps = format!("/parcels/{}/steps", parcel["id"]);
+    for (next, date) in [
+        ("approved", "2023-01-10"),
+        ("acquired", "2023-02-15"),
+        ("cleared", "2023-03-01"),
+        ("delivered", "2023-03-20"),
+    ] {
+        app.admin("POST", &steps, Some(json!({"status": next, "date": date})))
+            .await;
+    }
+    let (status, _) = app
+        .admin(
+            "POST",
+            &steps,
+            Some(json!({"status": "supplied", "date": "2023-04-01", "project_id": pid})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let dispute = app
+        .made(
+            "/disputes",
+            json!({"parcel_id": parcel["id"], "category": "boundary", "description": "界桩位置有争议", "opened_on": "2023-06-01"}),
+        )
+        .await;
+    let did = dispute["id"].as_i64().unwrap_or_default();
+
+    // Red, and the reason names the parcel, on every view of the schedule.
+    let p = progress(&app, pid).await;
+    assert_eq!(
+        (p["light"].as_str(), p["blockage_light"].as_str()),
+        (Some("red"), Some("red")),
+        "{p}"
+    );
+    assert_eq!(p["blockages"][0]["kind"], "dispute");
+    assert_eq!(p["blockages"][0]["parcel_code"], "QFZ-09");
+    let (_, cockpit) = app.admin("GET", "/cockpit?as_of=2023-07-07", None).await;
+    let red = &cockpit["red_list"][0];
+    assert_eq!(red["project_id"], pid, "{cockpit}");
+    assert_eq!(red["reasons"][0]["kind"], "dispute");
+    assert_eq!(red["reasons"][0]["days"], 36, "open since 2023-06-01");
+    let (_, before) = app.admin("GET", "/cockpit?as_of=2023-05-31", None).await;
+    assert_eq!(
+        before["lights"]["red"], 0,
+        "not before the dispute was opened: {before}"
+    );
+    let (_, dashboard) = app.admin("GET", "/dashboard?as_of=2023-07-07", None).await;
+    assert_eq!(dashboard["lights"]["red"], 1, "{dashboard}");
+    let (_, dispatch) = app
+        .admin("GET", "/exports/dispatch?month=2023-06&format=json", None)
+        .await;
+    assert_eq!(dispatch["rows"][0]["light"], "red", "{dispatch}");
+    assert_eq!(dispatch["rows"][0]["blockages"][0]["dispute_id"], did);
+    app.user("lingdao", "leader", None).await;
+    let session = app.sign_in("lingdao", "password123").await.1.expect("leader");
+    let (_, page) = app.page(&session, &format!("/projects/{pid}")).await;
+    assert!(page.contains("地块QFZ-09纠纷未解决"), "the project page names it");
+    assert!(page.contains(&format!("href=\"/disputes/{did}\"")));
+
+    // Resolved today: green again today; the past stays as it was.
+    let (status, _) = app
+        .admin(
+            "POST",
+            &format!("/disputes/{did}/resolve"),
+            Some(json!({"resolution": "重新测绘确认界址"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let p = progress(&app, pid).await;
+    assert_eq!(p["light"], "green", "{p}");
+    let (_, then) = app.admin("GET", "/cockpit?as_of=2023-07-07", None).await;
+    assert_eq!(then["lights"]["red"], 1, "it was open then");
+
+    // An appeal concerning it, escalated at once (nobody holds the enterprise's appeals), is
+    // a blockage too, until it is resolved.
+    let (_, firm) = app.user("qiye", "enterprise", Some(enterprise)).await;
+    let (status, appeal) = app
+        .call(
+            &firm,
+            "POST",
+            "/appeals",
+            Some(json!({"category": "utilities", "title": "双回路供电", "description": "园区变电站未投运", "project_id": pid})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{appeal}");
+    assert_eq!(appeal["escalated"], true);
+    let p = progress(&app, pid).await;
+    assert_eq!(p["light"], "red", "{p}");
+    assert_eq!(
+        (
+            p["blockages"][0]["kind"].as_str(),
+            p["blockages"][0]["escalated"].as_bool()
+        ),
+        (Some("appeal"), Some(true))
+    );
+    let (_, cockpit) = app.admin("GET", "/cockpit", None).await;
+    assert_eq!(
+        cockpit["red_list"][0]["reasons"][0]["title"], "双回路供电",
+        "{cockpit}"
+    );
+    let (status, _) = app
+        .admin(
+            "POST",
+            &format!("/appeals/{}/acknowledge", appeal["id"]),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let p = progress(&app, pid).await;
+    assert_eq!(p["light"], "red", "acknowledged, still escalated and open: {p}");
+    let (status, resolved) = app
+        .admin(
+            "POST",
+            &format!("/appeals/{}/resolve", appeal["id"]),
+            Some(json!({"resolution": "临时线路已接通"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{resolved}");
+    let p = progress(&app, pid).await;
+    assert_eq!(p["light"], "green", "{p}");
+    let (_, cockpit) = app.admin("GET", "/cockpit", None).await;
+    assert_eq!(cockpit["lights"]["red"], 0, "{cockpit}");
+}
+both_backends!(
+    a_blockage_turns_its_project_red_and_its_end_turns_it_back,
+    super::a_blockage_turns_its_project_red_and_its_end_turns_it_back
+);
+
+/// Resettlement: households with their people and compensation, totals by village, and their
+/// privacy — names for admins, leaders and staff only (others are told there are none), an ID
+/// number masked everywhere but in an admin's audited look.
+async fn households_are_resettled_compensated_and_kept_private(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, enterprise) = app.ground().await;
+    let parcel = app
+        .made("/parcels", json!({"code": "QFZ-10", "zone_id": zone, "village": "前方庄村", "area_mu": "30", "land_use": "工业用地"}))
+        .await;
+
+    // Every bad field named, nothing written.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/households",
+            Some(json!({"village": "", "head_name": "王某某", "people": 0, "id_number": "410727199001011235", "parcel_id": 999_999})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["village", "people", "id_number"], "{problem}");
+    let (_, none) = app.admin("GET", "/households", None).await;
+    assert_eq!(none["total"], 0);
+
+    // 11010519491231002X is GB 11643's own example of a valid number.
+    let wang = app
+        .made(
+            "/households",
+            json!({"village": "前方庄村", "head_name": "王某某", "people": 4, "parcel_id": parcel["id"], "id_number": "11010519491231002x", "housing": "安置小区3号楼2单元501", "resettled_on": "2022-08-01"}),
+        )
+        .await;
+    assert_eq!(wang["id_number"], "1101**********002X", "masked in the answer");
+    assert!(!wang.to_string().contains("11010519491231002X"));
+    let hid = wang["id"].as_i64().unwrap_or_default();
+    let li = app
+        .made(
+            "/households",
+            json!({"village": "后方庄村", "head_name": "李某", "people": 3}),
+        )
+        .await;
+    assert_eq!(li["id_number"], Value::Null);
+
+    // Compensation: due and paid, each item once.
+    let items = format!("/households/{hid}/compensations");
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &items,
+            Some(json!({"item": "", "amount": 1.5, "due_date": "2022-13-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"].as_array().map(Vec::len), Some(3), "{problem}");
+    let house = app
+        .made(
+            &items,
+            json!({"item": "房屋补偿", "amount": "186000.50", "due_date": "2022-06-30"}),
+        )
+        .await;
+    app.made(
+        &items,
+        json!({"item": "搬迁奖励", "amount": "20000", "due_date": "2022-09-30"}),
+    )
+    .await;
+    app.made(
+        &format!("/households/{}/compensations", li["id"]),
+        json!({"item": "青苗补偿", "amount": "3500", "due_date": "2022-06-30"}),
+    )
+    .await;
+    let pay = format!("{items}/{}/pay", house["id"]);
+    let (status, problem) = app
+        .admin("POST", &pay, Some(json!({"paid_on": "2099-01-01"})))
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("paid_on"))
+    );
+    let (status, paid) = app
+        .admin("POST", &pay, Some(json!({"paid_on": "2022-06-20"})))
+        .await;
+    assert_eq!(
+        (status, paid["paid_on"].as_str()),
+        (StatusCode::OK, Some("2022-06-20"))
+    );
+    let (status, _) = app
+        .admin("POST", &pay, Some(json!({"paid_on": "2022-06-21"})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "paid once");
+
+    // Totals by village and on the dashboard, as of a day.
+    let (_, r) = app.admin("GET", "/resettlement?as_of=2022-07-01", None).await;
+    assert_eq!(r["villages"][0]["village"], "前方庄村", "{r}");
+    assert_eq!(
+        r["villages"][0]["compensation_due"], "186000.50",
+        "the item due by then"
+    );
+    assert_eq!(r["villages"][0]["compensation_paid"], "186000.50");
+    assert_eq!(r["villages"][0]["resettled_households"], 0, "moved in August");
+    assert_eq!(r["total"]["households"], 2);
+    assert_eq!(r["total"]["people"], 7);
+    assert_eq!(r["total"]["compensation_due"], "189500.50");
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2022-10-01", None).await;
+    let land = &d["land"];
+    assert_eq!(
+        (
+            land["households"].as_i64(),
+            land["people"].as_i64(),
+            land["resettled_households"].as_i64()
+        ),
+        (Some(2), Some(7), Some(1)),
+        "{land}"
+    );
+    assert_eq!(land["compensation_due"], "209500.50");
+    assert_eq!(land["compensation_paid"], "186000.50");
+
+    // An edit that leaves the masked number keeps the number.
+    let (status, edited) = app
+        .admin(
+            "PATCH",
+            &format!("/households/{hid}"),
+            Some(json!({"people": 5, "id_number": "1101**********002X", "version": wang["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(
+        (edited["people"].as_i64(), edited["id_number"].as_str()),
+        (Some(5), Some("1101**********002X"))
+    );
+
+    // Privacy: the whole number for an admin's look, audited; refused to staff; reporters,
+    // finance and enterprises are told there are no households at all.
+    let (status, look) = app
+        .admin("GET", &format!("/households/{hid}/id-number"), None)
+        .await;
+    assert_eq!(
+        (status, look["id_number"].as_str()),
+        (StatusCode::OK, Some("11010519491231002X"))
+    );
+    let (_, audit) = app
+        .admin("GET", &format!("/audit?entity=household&entity_id={hid}"), None)
+        .await;
+    assert!(audit.to_string().contains("reveal_id_number"), "{audit}");
+    assert!(
+        !audit.to_string().contains("11010519491231002X"),
+        "the log keeps no number: {audit}"
+    );
+    let (_, staff) = app.user("anzhi", "staff", None).await;
+    let (status, seen) = app.call(&staff, "GET", &format!("/households/{hid}"), None).await;
+    assert_eq!(
+        (status, seen["head_name"].as_str()),
+        (StatusCode::OK, Some("王某某"))
+    );
+    assert_eq!(seen["id_number"], "1101**********002X");
+    let (status, _) = app
+        .call(&staff, "GET", &format!("/households/{hid}/id-number"), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, leader) = app.user("lingdao", "leader", None).await;
+    let (status, _) = app.call(&leader, "GET", "/households", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            &leader,
+            "POST",
+            &items,
+            Some(json!({"item": "x", "amount": "1", "due_date": "2022-06-30"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "leaders read, staff keep");
+    let (_, reporter) = app.user("tongji", "reporter", None).await;
+    let (_, finance) = app.user("caizheng", "finance", None).await;
+    let (_, firm) = app.user("qiye", "enterprise", Some(enterprise)).await;
+    for who in [&reporter, &finance, &firm] {
+        for path in [
+            "/households".to_string(),
+            format!("/households/{hid}"),
+            items.clone(),
+            format!("/households/{hid}/id-number"),
+            "/resettlement".to_string(),
+        ] {
+            let (status, body) = app.call(who, "GET", &path, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+            assert!(!body.to_string().contains("王某某"));
+        }
+    }
+
+    // A dispute raised from a household stands on its parcel.
+    let dispute = app
+        .made(
+            "/disputes",
+            json!({"household_id": hid, "category": "resettlement", "description": "安置房楼层分配有异议"}),
+        )
+        .await;
+    assert_eq!(
+        (dispute["household_id"].as_i64(), dispute["parcel_id"].as_i64()),
+        (Some(hid), None)
+    );
+}
+both_backends!(
+    households_are_resettled_compensated_and_kept_private,
+    super::households_are_resettled_compensated_and_kept_private
+);
+
+/// Posts a page form as a signed-in user, with the CSRF token of a page they can open.
+async fn post_form(
+    app: &TestApp,
+    session: &str,
+    path: &str,
+    mut fields: Vec<(&'static str, String)>,
+) -> reqwest::Response {
+    let (_, page) = app.page(session, "/").await;
+    fields.push(("_csrf", common::hidden(&page, "_csrf")));
+    app.client
+        .post(app.url(path))
+        .header("cookie", format!("feidi_session={session}"))
+        .form(&fields)
+        .send()
+        .await
+        .expect("post")
+}
+
+/// A land officer keeps households and their compensation through the pages, and handles a
+/// dispute; every refused form comes back as typed; an admin looks at a whole ID number; a
+/// reporter is told there are no households.
+async fn the_resettlement_and_dispute_pages(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let parcel = app
+        .made("/parcels", json!({"code": "QFZ-11", "zone_id": zone, "village": "前方庄村", "area_mu": "30", "land_use": "工业用地"}))
+        .await;
+    app.user("anzhi", "staff", None).await;
+    app.user("tongji", "reporter", None).await;
+    app.user("guanli", "admin", None).await;
+    let staff = app.sign_in("anzhi", "password123").await.1.expect("staff");
+
+    // A slip in the ID number: the form comes back with everything typed and the error beside it.
+    let refused = post_form(
+        &app,
+        &staff,
+        "/households/new",
+        vec![
+            ("head_name", "王<某>".into()),
+            ("village", "前方庄村".into()),
+            ("people", "4".into()),
+            ("id_number", "110105194912310021".into()),
+            ("parcel_id", parcel["id"].to_string()),
+            ("housing", "安置小区3号楼".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(
+        html.contains("校验位不符")
+            && html.contains("value=\"安置小区3号楼\"")
+            && html.contains("value=\"110105194912310021\"")
+    );
+    let made = post_form(
+        &app,
+        &staff,
+        "/households/new",
+        vec![
+            ("head_name", "王<某>".into()),
+            ("village", "前方庄村".into()),
+            ("people", "4".into()),
+            ("id_number", "11010519491231002X".into()),
+            ("parcel_id", parcel["id"].to_string()),
+            ("housing", "安置小区3号楼".into()),
+            ("resettled_on", "2022-08-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app.admin("GET", "/households", None).await;
+    let hid = list["items"][0]["id"].as_i64().unwrap_or_default();
+    let (status, html) = app.page(&staff, "/households").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("王&#60;某&#62;") && html.contains("1101**********002X"),
+        "escaped, masked"
+    );
+    assert!(!html.contains("11010519491231002X"));
+
+    // Compensation: a bad amount comes back as typed; then an item, and its payment.
+    let page = format!("/households/{hid}");
+    let refused = post_form(
+        &app,
+        &staff,
+        &format!("{page}/compensations"),
+        vec![
+            ("item", "房屋补偿".into()),
+            ("amount", "十八万".into()),
+            ("due_date", "2022-06-30".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"k-amount-error\"")
+            && html.contains("value=\"房屋补偿\"")
+            && html.contains("value=\"十八万\"")
+    );
+    let added = post_form(
+        &app,
+        &staff,
+        &format!("{page}/compensations"),
+        vec![
+            ("item", "房屋补偿".into()),
+            ("amount", "186,000.50".into()),
+            ("due_date", "2022-06-30".into()),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let (_, items) = app
+        .admin("GET", &format!("/households/{hid}/compensations"), None)
+        .await;
+    assert_eq!(items[0]["amount"], "186000.50", "yuan, exactly");
+    let cid = items[0]["id"].as_i64().unwrap_or_default();
+    let (_, html) = app.page(&staff, &page).await;
+    assert!(
+        html.contains("应付 186,000.50 元 · 已付 0.00 元 · 未付 186,000.50 元"),
+        "the sums"
+    );
+    let refused = post_form(
+        &app,
+        &staff,
+        &format!("{page}/compensations/{cid}/pay"),
+        vec![("paid_on", "2099-01-01".into())],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"pay-error\"")
+    );
+    let paid = post_form(
+        &app,
+        &staff,
+        &format!("{page}/compensations/{cid}/pay"),
+        vec![("paid_on", "2022-06-20".into())],
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    let again = post_form(
+        &app,
+        &staff,
+        &format!("{page}/compensations/{cid}/pay"),
+        vec![("paid_on", "2022-06-21".into())],
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "paid once");
+    let (_, html) = app.page(&staff, &page).await;
+    assert!(html.contains("已付 186,000.50 元 · 未付 0.00 元") && html.contains("2022-06-20"));
+    assert!(
+        !html.contains("id=\"reveal\""),
+        "only admins look at a whole number"
+    );
+
+    // The admin's look: the whole number on the page, in the audit log as a look.
+    let admin = app.sign_in("guanli", "password123").await.1.expect("admin");
+    let (_, html) = app.page(&admin, &page).await;
+    assert!(html.contains("id=\"reveal\"") && !html.contains("11010519491231002X"));
+    let look = post_form(&app, &admin, &format!("{page}/id-number"), vec![]).await;
+    assert_eq!(look.status(), StatusCode::OK);
+    assert!(
+        look.text()
+            .await
+            .unwrap_or_default()
+            .contains("<strong id=\"id-number-whole\">11010519491231002X</strong>")
+    );
+    let (_, audit) = app
+        .admin("GET", &format!("/audit?entity=household&entity_id={hid}"), None)
+        .await;
+    assert!(audit.to_string().contains("reveal_id_number"));
+
+    // A reporter and the menu: no households at all.
+    let reporter = app.sign_in("tongji", "password123").await.1.expect("reporter");
+    for path in [
+        "/households".to_string(),
+        page.clone(),
+        "/households/new".to_string(),
+    ] {
+        let (status, html) = app.page(&reporter, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!html.contains("王&#60;某&#62;"));
+    }
+    let (_, html) = app.page(&reporter, "/parcels").await;
+    assert!(!html.contains("href=\"/households\"") && html.contains("href=\"/disputes\""));
+
+    // A dispute from its form, mediated, then resolved: the resolution is required and kept.
+    let opened = post_form(
+        &app,
+        &staff,
+        "/disputes/new",
+        vec![
+            ("parcel_id", parcel["id"].to_string()),
+            ("household_id", String::new()),
+            ("category", "compensation".into()),
+            ("description", "青苗补偿标准有异议".into()),
+            ("opened_on", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        opened.status(),
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        opened.text().await
+    );
+    let (_, list) = app.admin("GET", "/disputes", None).await;
+    let did = list["items"][0]["id"].as_i64().unwrap_or_default();
+    let (_, html) = app.page(&staff, &format!("/disputes/{did}")).await;
+    assert!(html.contains("未化解") && html.contains("id=\"mediate\"") && html.contains("QFZ-11"));
+    let mediated = post_form(&app, &staff, &format!("/disputes/{did}/mediate"), vec![]).await;
+    assert_eq!(mediated.status(), StatusCode::SEE_OTHER);
+    let refused = post_form(
+        &app,
+        &staff,
+        &format!("/disputes/{did}/resolve"),
+        vec![("resolution", " ".into())],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"d-resolution-error\"")
+    );
+    let resolved = post_form(
+        &app,
+        &staff,
+        &format!("/disputes/{did}/resolve"),
+        vec![("resolution", "按县定标准补足差额".into())],
+    )
+    .await;
+    assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&staff, &format!("/disputes/{did}")).await;
+    assert!(
+        html.contains("已化解")
+            && html.contains("按县定标准补足差额")
+            && !html.contains("id=\"resolve-form\"")
+    );
+    let (_, html) = app.page(&reporter, &format!("/disputes/{did}")).await;
+    assert!(
+        html.contains("已化解") && !html.contains("id=\"mediate\""),
+        "read, not handled"
+    );
+}
+both_backends!(
+    the_resettlement_and_dispute_pages,
+    super::the_resettlement_and_dispute_pages
+);
+
+/// A parcel split in two keeps its history in both parts; two parcels merged keep theirs in
+/// the one they make; the retired parcels stay on record, off the map and out of the figures.
+async fn parcels_split_and_merge_keeping_their_history(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (zone, _) = app.ground().await;
+    let parcel = app
+        .made("/parcels", json!({"code": "QFZ-20", "zone_id": zone, "village": "前方庄村", "area_mu": "100.50", "land_use": "工业用地"}))
+        .await;
+    let id = parcel["id"].as_i64().unwrap_or_default();
+    for (status, date, doc) in [
+        ("approved", "2023-01-10", Some("豫政土〔2023〕12号")),
+        ("acquired", "2023-02-15", None),
+    ] {
+        app.admin(
+            "POST",
+            &format!("/parcels/{id}/steps"),
+            Some(json!({"status": status, "date": date, "document_no": doc})),
+        )
+        .await;
+    }
+    let split = format!("/parcels/{id}/split");
+    // Areas that do not add up, a part without a code: named, nothing written.
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &split,
+            Some(json!({"parts": [{"code": "QFZ-20A", "area_mu": "60"}, {"code": "QFZ-20B", "area_mu": "40"}]})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parts"))
+    );
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &split,
+            Some(json!({"parts": [{"code": "", "area_mu": "60.50"}, {"code": "QFZ-20", "area_mu": "40"}]})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parts[0].code"))
+    );
+    let (status, problem) = app
+        .admin(
+            "POST",
+            &split,
+            Some(json!({"parts": [{"code": "QFZ-20A", "area_mu": "60.50"}, {"code": "QFZ-20", "area_mu": "40"}]})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parts[1].code")),
+        "a code taken: {problem}"
+    );
+    let (_, list) = app.admin("GET", "/parcels", None).await;
+    assert_eq!(list["total"], 1, "nothing written");
+
+    let (status, made) = app
+        .admin(
+            "POST",
+            &split,
+            Some(json!({"parts": [{"code": "QFZ-20A", "area_mu": "60.50", "boundary": square(114.52, 35.04)}, {"code": "QFZ-20B", "area_mu": "40"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let a = made["parts"][0]["id"].as_i64().unwrap_or_default();
+    let b = made["parts"][1]["id"].as_i64().unwrap_or_default();
+    assert_eq!(made["parts"][0]["status"], "acquired", "at the parent's step");
+    for part in [a, b] {
+        let (_, steps) = app.admin("GET", &format!("/parcels/{part}/steps"), None).await;
+        assert_eq!(
+            steps[0]["document_no"], "豫政土〔2023〕12号",
+            "its history: {steps}"
+        );
+        assert_eq!(steps[1]["date"], "2023-02-15");
+    }
+    let (_, old) = app.admin("GET", &format!("/parcels/{id}"), None).await;
+    assert_eq!(old["retired_on"], feidi_core::time::today().to_string());
+    let (status, _) = app
+        .admin(
+            "POST",
+            &format!("/parcels/{id}/steps"),
+            Some(json!({"status": "cleared", "date": "2023-03-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a retired parcel moves no further");
+    let (status, _) = app
+        .admin(
+            "POST",
+            &split,
+            Some(json!({"parts": [{"code": "X1", "area_mu": "100"}, {"code": "X2", "area_mu": "0.50"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "nor is it split twice");
+    // The figures count the parts from today, the parcel before.
+    let (_, d) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(
+        (
+            d["land"]["parcels"].as_i64(),
+            d["land"]["area_mu"]["acquired"].as_str()
+        ),
+        (Some(2), Some("100.50")),
+        "{}",
+        d["land"]
+    );
+    let (_, d) = app.admin("GET", "/dashboard?as_of=2023-06-01", None).await;
+    assert_eq!(
+        (
+            d["land"]["parcels"].as_i64(),
+            d["land"]["area_mu"]["acquired"].as_str()
+        ),
+        (Some(1), Some("100.50"))
+    );
+    let (_, geo) = app.admin("GET", "/parcels.geojson", None).await;
+    let codes: Vec<&str> = geo["features"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter_map(|x| x["properties"]["code"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(codes, ["QFZ-20A", "QFZ-20B"], "the parts, not the retired parcel");
+
+    // Merged back: one zone, one step; a parcel at another step is refused, naming parcel_ids.
+    let other = app
+        .made("/parcels", json!({"code": "QFZ-21", "zone_id": zone, "village": "后方庄村", "area_mu": "10", "land_use": "工业用地"}))
+        .await;
+    let (status, problem) = app
+        .admin(
+            "POST",
+            "/parcels/merge",
+            Some(json!({"parcel_ids": [a, other["id"]], "code": "QFZ-22"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parcel_ids"))
+    );
+    let (status, merged) = app
+        .admin(
+            "POST",
+            "/parcels/merge",
+            Some(json!({"parcel_ids": [a, b], "code": "QFZ-22"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{merged}");
+    assert_eq!(
+        (merged["area_mu"].as_str(), merged["status"].as_str()),
+        (Some("100.50"), Some("acquired"))
+    );
+    let m = merged["id"].as_i64().unwrap_or_default();
+    let (_, steps) = app.admin("GET", &format!("/parcels/{m}/steps"), None).await;
+    assert_eq!(steps.as_array().map(Vec::len), Some(2), "{steps}");
+    assert_eq!(steps[0]["document_no"], "豫政土〔2023〕12号");
+    let (_, lineage) = app.admin("GET", &format!("/parcels/{a}/lineage"), None).await;
+    let kinds: Vec<(&str, &str)> = lineage
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| Some((x["parent_code"].as_str()?, x["child_code"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(kinds, [("QFZ-20", "QFZ-20A"), ("QFZ-20A", "QFZ-22")]);
+    let (_, d) = app.admin("GET", "/dashboard", None).await;
+    assert_eq!(d["land"]["parcels"], 2, "QFZ-21 and QFZ-22");
+    assert_eq!(d["land"]["area_mu"]["acquired"], "100.50");
+
+    // Through the pages: a split whose areas do not add up comes back as typed; then it splits.
+    app.user("tudi", "staff", None).await;
+    let staff = app.sign_in("tudi", "password123").await.1.expect("staff");
+    let (_, html) = app.page(&staff, &format!("/parcels/{a}")).await;
+    assert!(
+        html.contains("id=\"retired\"") && !html.contains("id=\"split-form\""),
+        "a retired parcel is not split again"
+    );
+    assert!(html.contains("由以下地块分割而来") && html.contains("已合并入") && html.contains(">QFZ-22</a>"));
+    let refused = post_form(
+        &app,
+        &staff,
+        &format!("/parcels/{m}/split"),
+        vec![
+            ("code_1", "QFZ-22A".into()),
+            ("area_1", "50".into()),
+            ("code_2", "QFZ-22B".into()),
+            ("area_2", "50".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap_or_default();
+    assert!(
+        html.contains("id=\"sp-area-2-error\"") && html.contains("value=\"QFZ-22A\""),
+        "kept, the sum named"
+    );
+    let split = post_form(
+        &app,
+        &staff,
+        &format!("/parcels/{m}/split"),
+        vec![
+            ("code_1", "QFZ-22A".into()),
+            ("area_1", "50.50".into()),
+            ("code_2", "QFZ-22B".into()),
+            ("area_2", "50".into()),
+        ],
+    )
+    .await;
+    assert_eq!(split.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&staff, "/parcels?village=前方庄村").await;
+    assert!(
+        html.contains("QFZ-22A") && html.contains("已分割/合并"),
+        "the retired tagged in the list"
+    );
+}
+both_backends!(
+    parcels_split_and_merge_keeping_their_history,
+    super::parcels_split_and_merge_keeping_their_history
+);

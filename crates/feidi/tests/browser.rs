@@ -295,6 +295,14 @@ async fn a_monthly_report_is_returned_corrected_approved_and_counted() {
         // The 启动区's 800 亩, all supplied, and no dispute since its land was first approved.
         assert_eq!(text_of(&browser, "land-supplied").await, "800.00 亩");
         assert_eq!(text_of(&browser, "land-open-disputes").await, "0");
+        assert_eq!(text_of(&browser, "land-resettled").await, "309 户 · 1,168 人");
+        assert_eq!(text_of(&browser, "land-need").await, "800.00 / 800.00 亩");
+        let compensation = text_of(&browser, "land-compensation").await;
+        let (paid, due) = compensation.split_once(" / ").unwrap_or_default();
+        assert!(
+            due.starts_with(paid) && paid.len() > 2,
+            "all paid: {compensation}"
+        );
         assert_eq!(text_of(&browser, "land-days-without-dispute").await, "479");
         assert!(count(&browser, "#trend rect.bar").await >= 12, "a bar a month");
         let red = text_of(&browser, "red-list").await;
@@ -766,4 +774,108 @@ async fn the_wall_display_fits_one_1920_by_1080_screen() {
         assert!(pages <= 2, "35 projects on {pages} pages");
     };
     finish(&wall, steps, 90).await;
+}
+
+/// The colour a parcel of the zone map is filled with.
+async fn parcel_fill(browser: &fantoccini::Client, id: i64) -> String {
+    let fill = browser
+        .execute(
+            &format!("return getComputedStyle(document.querySelector('#map-parcel-{id} path')).fill;"),
+            vec![],
+        )
+        .await
+        .expect("fill");
+    fill.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver: run the README's test command"]
+async fn a_land_officer_supplies_a_parcel_and_the_zone_map_shows_its_new_colour() {
+    let (_db, store) = TestDb::store(Backend::Sqlite).await;
+    feidi_app::demo::load(&feidi_app::App::new(store.clone()), "demo password")
+        .await
+        .expect("demo");
+    let hash = auth::hash_password("password123".into()).await.expect("hash");
+    let input = UserInput::parse(&map(
+        json!({"login": "tudi", "name": "土地专员小赵", "role": "staff"}),
+    ))
+    .expect("user");
+    let (officer, _) = store.create_user(None, &input, hash, None).await.expect("user");
+    // A parcel east of the demo's eight, delivered to the park and waiting for its project.
+    let parcel = feidi_core::land::ParcelInput::parse(&map(json!({
+        "code": "QFZ-09", "zone_id": 1, "village": "前方庄村", "area_mu": "60.00", "land_use": "工业用地",
+        "boundary": {"type": "Polygon", "coordinates": [[[114.50, 35.080], [114.5015, 35.080], [114.5015, 35.0827], [114.50, 35.0827], [114.50, 35.080]]]},
+        "sample": true,
+    })))
+    .expect("parcel");
+    let (parcel, _) = store
+        .create(Some(officer.id), &parcel, vec![], None)
+        .await
+        .expect("parcel");
+    for (status, date) in [
+        ("approved", "2023-03-15"),
+        ("acquired", "2023-04-20"),
+        ("cleared", "2023-05-10"),
+        ("delivered", "2023-05-20"),
+    ] {
+        let step =
+            feidi_core::land::StepInput::parse(&map(json!({"status": status, "date": date}))).expect("step");
+        store
+            .parcel_step(Some(officer.id), parcel.id, &step, feidi_core::time::now())
+            .await
+            .expect("step");
+    }
+    let app = Application::bind("127.0.0.1:0", AppState::new(store, WebConfig::default()))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", app.local_addr().expect("addr"));
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    let driver = driver().await;
+    let browser = browser(&driver).await;
+    let id = parcel.id;
+    let steps = async {
+        sign_in(&browser, &base, "tudi", "password123").await;
+        browser.goto(&format!("{base}/zones/1")).await.expect("zone");
+        let delivered = parcel_fill(&browser, id).await;
+        let supplied = parcel_fill(&browser, 1).await;
+        assert_ne!(
+            delivered, supplied,
+            "a delivered parcel is drawn unlike a supplied one"
+        );
+        // Its page, from the map: the next step is the supply, which names the project.
+        click(&browser, &format!("map-parcel-{id}")).await;
+        assert!(text_of(&browser, "step-form").await.contains("下一环节：已供地"));
+        // (A date field takes its value as the page would set it: typed keys follow the locale.)
+        browser
+            .execute("document.getElementById('s-date').value = '2023-06-01';", vec![])
+            .await
+            .expect("date");
+        click(&browser, "step-submit").await;
+        // No project chosen: the step comes back with the date kept and the choice marked.
+        assert!(!text_of(&browser, "s-project-error").await.is_empty());
+        assert_eq!(value_of(&browser, "s-date").await, "2023-06-01");
+        choose(&browser, "s-project", "卫材园中园").await;
+        fill(&browser, "s-document", "示例·供地批复〔2023〕9号").await;
+        click(&browser, "step-submit").await;
+        assert!(text_of(&browser, "notice").await.contains("已供地"));
+        assert!(text_of(&browser, "pipeline-steps").await.contains("卫材园中园"));
+        browser.goto(&format!("{base}/zones/1")).await.expect("zone");
+        assert_eq!(parcel_fill(&browser, id).await, supplied, "drawn as supplied now");
+        assert!(
+            text_of(&browser, "map-summary")
+                .await
+                .contains("已供地 860.00 亩")
+        );
+        // The one refused step answered 422 as it should; nothing else went wrong.
+        let errors: Vec<String> = console_errors(&browser)
+            .await
+            .into_iter()
+            .filter(|e| !e.contains("status of 422"))
+            .collect();
+        assert!(errors.is_empty(), "no console errors: {errors:?}");
+    };
+    finish(&browser, steps, 90).await;
 }

@@ -93,8 +93,28 @@ async fn demo_holds_the_published_portfolio(backend: Backend) {
         (ratio.to_string(), ratio.percent()),
         ("0.2711".to_string(), "27.1".to_string())
     );
-    // The 卫材园中园 factory topped out about half a year ahead; the roads opened on 2023-06-25.
+    // The 启动区's 前方庄村: 309 households, 1,168 people, all moved, every item paid.
     let as_of = chrono::NaiveDate::from_ymd_opt(2023, 7, 7).expect("date");
+    let village = store.resettlement_by_village(as_of).await.expect("resettlement");
+    assert_eq!(village.len(), 1);
+    assert_eq!(
+        (
+            village[0].village.as_str(),
+            village[0].households,
+            village[0].people
+        ),
+        ("前方庄村", 309, 1_168)
+    );
+    assert_eq!(
+        (village[0].resettled_households, village[0].resettled_people),
+        (309, 1_168)
+    );
+    assert!(village[0].compensation_due.hundredths() > 0);
+    assert_eq!(
+        village[0].compensation_paid, village[0].compensation_due,
+        "nothing left over"
+    );
+    // The 卫材园中园 factory topped out about half a year ahead; the roads opened on 2023-06-25.
     let rule = feidi_core::schedule::LightRule::default();
     let status = |m: &feidi_store::Milestone| {
         feidi_core::schedule::milestone_status(m.planned_date, m.actual_date, as_of, rule)

@@ -41,6 +41,8 @@ pub struct DispatchLineView {
     pub completion: String,
     pub light: &'static str,
     pub light_class: &'static str,
+    /// What blocks it (堵点), in words.
+    pub blockages: String,
     pub note: String,
     pub problems: String,
 }
@@ -133,6 +135,7 @@ async fn dispatch_page(
                             completion: l.completion_ratio.percent(),
                             light,
                             light_class,
+                            blockages: l.blockage_words(lang),
                             note: r.progress_note.clone().unwrap_or_default(),
                             problems: r.problems.clone().unwrap_or_default(),
                         }
@@ -301,6 +304,8 @@ async fn cockpit_page(
 
 /// The land's figures as the cockpit shows them: what was supplied of how much, the disputes
 /// standing and the days since the last one.
+use feidi_core::fixed::group_thousands;
+
 fn land_rows(
     land: &feidi_app::programme::LandFigures,
     lang: Lang,
@@ -311,7 +316,7 @@ fn land_rows(
     }
     let mu = lang.t("unit.mu");
     let all = land.area_mu.total();
-    vec![
+    let mut rows = vec![
         (
             lang.t("cockpit.land_parcels"),
             format!("{} · {all} {mu}", land.parcels),
@@ -323,9 +328,42 @@ fn land_rows(
             "land-delivered",
         ),
         (
+            lang.t("cockpit.land_need"),
+            format!(
+                "{} / {} {mu}",
+                land.area_mu.delivered + land.area_mu.supplied,
+                land.land_needed
+            ),
+            "land-need",
+        ),
+        (
             lang.t("parcel.supplied"),
             format!("{} {mu}", land.area_mu.supplied),
             "land-supplied",
+        ),
+        (
+            lang.t("cockpit.resettled"),
+            {
+                let (households, people) = (
+                    group_thousands(&land.resettled_households.to_string()),
+                    group_thousands(&land.resettled_people.to_string()),
+                );
+                match lang {
+                    Lang::Zh => format!("{households} 户 · {people} 人"),
+                    Lang::En => format!("{households} households · {people} people"),
+                }
+            },
+            "land-resettled",
+        ),
+        (
+            lang.t("cockpit.compensation"),
+            format!(
+                "{} / {} {}",
+                land.compensation_paid.wan_grouped(),
+                land.compensation_due.wan_grouped(),
+                lang.t("unit.wan")
+            ),
+            "land-compensation",
         ),
         (
             lang.t("cockpit.open_disputes"),
@@ -338,7 +376,16 @@ fn land_rows(
                 .map_or_else(|| "—".to_string(), |d| d.to_string()),
             "land-days-without-dispute",
         ),
-    ]
+    ];
+    // Nor resettlement rows where it keeps no households.
+    if land.households == 0 {
+        rows.retain(|(_, _, id)| !matches!(*id, "land-resettled" | "land-compensation"));
+    }
+    // Nor a need where no signed project states one.
+    if land.land_needed == feidi_core::AreaMu::default() {
+        rows.retain(|(_, _, id)| *id != "land-need");
+    }
+    rows
 }
 
 fn yi(m: Money) -> String {

@@ -72,6 +72,8 @@ pub struct Badge {
     pub can_import: bool,
     /// Officials who read land (M6).
     pub can_land: bool,
+    /// Those who see the resettled households (admins, leaders, staff).
+    pub can_households: bool,
     /// Officials have an inbox of appeals; enterprises do not.
     pub can_inbox: bool,
     /// An enterprise's own user: the menu speaks of its own projects and requests.
@@ -107,6 +109,7 @@ impl Chrome {
                     && principal.may(Action::Write, Entity::Report),
                 can_inbox: principal.scope() == feidi_core::policy::Scope::All,
                 can_land: principal.may(Action::Read, Entity::Land),
+                can_households: principal.may(Action::Read, Entity::Resettlement),
             }),
             csrf: caller.csrf().to_string(),
             section,
@@ -266,6 +269,44 @@ pub fn error_page(caller: &Caller, err: ApiError) -> Response {
         _ => return err.into_response(),
     };
     message(Chrome::for_caller(caller, ""), status, title, text)
+}
+
+/// An amount a form's field holds, as the services take it (yuan): typed in `unit` unless a
+/// unit is typed with it (`4,620`, `4620万`, `0.462亿`, `46200000元`); an empty field is left
+/// for the services to call missing. A field that is no amount is named.
+pub(crate) fn amount_field(
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    unit: feidi_core::MoneyUnit,
+) -> Result<(), feidi_core::FieldErrors> {
+    let typed = fields
+        .get(name)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if typed.is_empty() {
+        return Ok(());
+    }
+    match feidi_core::Money::parse_typed(&typed, unit) {
+        Ok(amount) => {
+            fields.insert(name.into(), serde_json::Value::String(amount.to_string()));
+            Ok(())
+        }
+        Err(_) => Err(feidi_core::FieldErrors::one(
+            name,
+            match unit {
+                feidi_core::MoneyUnit::Yuan => feidi_core::Flaw::Rule(
+                    "须为金额（单位元），如 186,000.50 或 18.6万",
+                    "must be an amount in yuan, e.g. 186,000.50 or 18.6万",
+                ),
+                _ => feidi_core::Flaw::Rule(
+                    "须为金额（默认单位万元），如 4,620 或 4620万、0.462亿、46200000元",
+                    "must be an amount (in 万元 unless a unit is given), e.g. 4,620 or 4620万, 0.462亿, 46200000元",
+                ),
+            },
+        )),
+    }
 }
 
 /// What a refused form held, to show it again: each field as typed, each error beside its

@@ -15,7 +15,8 @@ use feidi_store::NameList;
 use serde_json::{Map, Value};
 
 use super::project::{
-    MilestoneRow, ReportForm, ReportRow, progress_rows, report_rows, schedule_rows, timeline_svg,
+    MilestoneRow, ReportForm, ReportRow, blockage_links, progress_rows, report_rows, schedule_rows,
+    timeline_svg,
 };
 use crate::AppState;
 use crate::auth::{Caller, FormInput, PageCaller};
@@ -110,6 +111,7 @@ impl Lookups {
             NameList::Officials => "officials",
             NameList::TaskForces => "task_forces",
             NameList::Projects => "projects",
+            NameList::Parcels => "parcels",
         }
     }
     pub async fn load(state: &AppState, caller: &Caller, lists: &[NameList]) -> Result<Self, ApiError> {
@@ -254,6 +256,10 @@ pub trait PageKind: Kind {
     const HAS_PIPELINE: bool = false;
     /// Whether its page draws a zone's parcels (for those who read land).
     const HAS_MAP: bool = false;
+    /// Whether its page lists a household's compensation, with its forms.
+    const HAS_COMPENSATION: bool = false;
+    /// Whether its page offers a dispute's mediation and resolution.
+    const HAS_DISPUTE_ACTIONS: bool = false;
     /// Checkboxes, which a form leaves out when unticked.
     const CHECKBOXES: &'static [&'static str] = &[];
     /// Amounts, which the form takes in 万元 (or with a unit: 7.1亿, 71000万, 710000000元); the
@@ -392,6 +398,8 @@ pub(super) struct DetailPage {
     timeline_svg: String,
     /// Investment progress (projects only): label, value, light class (or empty).
     progress: Vec<(&'static str, String, &'static str)>,
+    /// What blocks the project (堵点): link and words.
+    blockages: Vec<(String, String)>,
     /// Monthly reports (projects only), newest first.
     reports: Vec<ReportRow>,
     /// Whether the caller may submit reports, review them, reopen approved ones.
@@ -408,6 +416,10 @@ pub(super) struct DetailPage {
     pub(super) pipeline: Option<super::land::Pipeline>,
     /// A zone's parcels drawn (SVG) and what they add up to.
     map: Option<(String, String)>,
+    /// A household's compensation and its forms (households only).
+    pub(super) compensation: Option<super::resettlement::CompensationView>,
+    /// A dispute's mediation and resolution (disputes only, for those who keep land).
+    pub(super) dispute: Option<super::resettlement::DisputeActions>,
 }
 
 async fn detail_page<K: PageKind>(
@@ -424,6 +436,61 @@ async fn detail_page<K: PageKind>(
         Err(e) => return error_page(&caller, e),
     };
     shown(&caller, detail_view::<K>(&state, &caller, id, day).await)
+}
+
+/// Why an action on a record's page was refused, to show the page again: 422 with the form as
+/// typed and each error beside its field (named as the form names it, by `rename`), or 409
+/// saying in `moved`'s words that the record changed meanwhile. Any other error as it is.
+pub(super) fn refused(
+    err: ApiError,
+    fields: &Map<String, Value>,
+    moved: &str,
+    rename: impl Fn(&str) -> String,
+) -> Result<(StatusCode, crate::pages::Typed, Option<String>), ApiError> {
+    use crate::pages::Typed;
+    match err {
+        ApiError::Invalid(errors, lang) => {
+            let errors = FieldErrors(
+                errors
+                    .0
+                    .into_iter()
+                    .map(|mut e| {
+                        e.field = rename(&e.field);
+                        e
+                    })
+                    .collect(),
+            );
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Typed::of(fields, &errors, lang),
+                None,
+            ))
+        }
+        // No error sits beside a field: the words say what happened.
+        ApiError::Conflict(_) => Ok((
+            StatusCode::CONFLICT,
+            Typed::of(fields, &FieldErrors(Vec::new()), Lang::Zh),
+            Some(moved.to_string()),
+        )),
+        e => Err(e),
+    }
+}
+
+/// A record's page again, its refused form's state set by `change`.
+pub(super) async fn detail_again<K: PageKind>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    status: StatusCode,
+    change: impl FnOnce(&mut DetailPage),
+) -> Response {
+    match detail_view::<K>(state, caller, id, feidi_core::time::today()).await {
+        Ok(mut page) => {
+            change(&mut page);
+            render(status, &page)
+        }
+        Err(e) => error_page(caller, e),
+    }
 }
 
 /// A record's page as it stands, for showing or for showing again with a form's errors.
@@ -488,6 +555,10 @@ pub(super) async fn detail_view<K: PageKind>(
             .as_ref()
             .map(|o| progress_rows(&o.progress, lang))
             .unwrap_or_default(),
+        blockages: overview
+            .as_ref()
+            .map(|o| blockage_links(&o.progress, lang))
+            .unwrap_or_default(),
         report_form: ReportForm::default(),
         return_error: None,
         milestone_error: None,
@@ -498,6 +569,19 @@ pub(super) async fn detail_view<K: PageKind>(
         },
         map: if K::HAS_MAP && principal.may(Action::Read, feidi_core::policy::Entity::Land) {
             Some(super::land::zone_map(state, caller, id).await?)
+        } else {
+            None
+        },
+        compensation: if K::HAS_COMPENSATION {
+            Some(super::resettlement::compensation_view(state, caller, id).await?)
+        } else {
+            None
+        },
+        dispute: if K::HAS_DISPUTE_ACTIONS {
+            let dispute = feidi_app::registry::get::<feidi_app::kinds::Disputes>(&state.app, &principal, id)
+                .await
+                .for_lang(lang)?;
+            super::resettlement::dispute_actions(caller, dispute.status)
         } else {
             None
         },
@@ -559,8 +643,10 @@ async fn form_page<K: PageKind>(
 }
 
 async fn new_form<K: PageKind>(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
-    if !caller.principal().may(Action::Write, K::ENTITY) {
-        return error_page(&caller, ApiError::Forbidden);
+    // The policy's answer: forbidden, or not found where the records are private.
+    if let Err(e) = feidi_app::require(&caller.principal(), Action::Write, K::ENTITY).for_lang(caller.lang())
+    {
+        return error_page(&caller, e);
     }
     form_page::<K>(&state, &caller, StatusCode::OK, None, &Map::new(), None, None)
         .await
@@ -612,23 +698,8 @@ fn money_in_yuan<K: PageKind>(
     let mut body = fields.clone();
     let mut bad = Vec::new();
     for name in K::MONEY {
-        let Some(typed) = fields.get(*name).and_then(Value::as_str).map(str::trim) else {
-            continue;
-        };
-        if typed.is_empty() {
-            continue;
-        }
-        match feidi_core::Money::parse_typed(typed, feidi_core::MoneyUnit::Wan) {
-            Ok(amount) => {
-                body.insert((*name).to_string(), Value::String(amount.to_string()));
-            }
-            Err(_) => bad.push(feidi_core::FieldError {
-                field: (*name).to_string(),
-                flaw: feidi_core::Flaw::Rule(
-                    "须为金额（默认单位万元），如 71,000 或 7.1亿、710000000元",
-                    "must be an amount (in 万元 unless a unit is given), e.g. 71,000 or 7.1亿, 710000000元",
-                ),
-            }),
+        if let Err(e) = crate::pages::amount_field(&mut body, name, feidi_core::MoneyUnit::Wan) {
+            bad.extend(e.0);
         }
     }
     if bad.is_empty() {
@@ -674,9 +745,7 @@ async fn edit_form<K: PageKind>(
         let record = feidi_app::registry::get::<K>(&state.app, &caller.principal(), id)
             .await
             .for_lang(caller.lang())?;
-        if !caller.principal().may(Action::Write, K::ENTITY) {
-            return Err(ApiError::Forbidden);
-        }
+        feidi_app::require(&caller.principal(), Action::Write, K::ENTITY).for_lang(caller.lang())?;
         let mut values = match serde_json::to_value(&record) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),

@@ -6,7 +6,9 @@ use feidi_core::model::Category;
 use feidi_store::{Enterprise, Jurisdiction, NameList, Project, Zone};
 
 use super::engine::{Cell, FormBuilder, Lookups, PageKind};
-use feidi_app::kinds::{Enterprises, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{
+    Disputes, Enterprises, Households, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones,
+};
 
 fn opt_text(v: &Option<String>) -> Cell {
     Cell::text(v.clone().unwrap_or_else(|| "—".into()))
@@ -98,6 +100,14 @@ impl PageKind for Projects {
                 ),
             ),
             (
+                t("field.land_mu"),
+                Cell::text(
+                    p.land_mu
+                        .map(|m| format!("{m} {}", t("unit.mu")))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+            ),
+            (
                 t("field.a_official"),
                 l.cell(NameList::Officials, p.a_official_id, "users"),
             ),
@@ -134,6 +144,7 @@ impl PageKind for Projects {
         )
         .hint = Some(lang.t("hint.money").into());
         f.field("expected_jobs", "field.expected_jobs", "number", false);
+        f.field("land_mu", "field.land_mu", "text", false);
         f.lookup("a_official_id", "field.a_official", false, l, NameList::Officials);
         f.lookup("b_official_id", "field.b_official", false, l, NameList::Officials);
         f.lookup(
@@ -553,7 +564,9 @@ impl PageKind for Parcels {
     }
     fn cells(p: &feidi_store::Parcel, l: &Lookups, lang: Lang) -> Vec<Cell> {
         let mut code = Cell::link(p.code.clone(), format!("/parcels/{}", p.id));
-        if p.sample {
+        if p.retired_on.is_some() {
+            code.tag = lang.t("parcel.retired_tag").into();
+        } else if p.sample {
             code.tag = lang.t("parcel.sample").into();
         }
         vec![
@@ -612,4 +625,171 @@ impl PageKind for Parcels {
         f.select("status", "field.parcel_status", false, statuses);
         f.field("village", "field.village", "text", false);
     }
+}
+
+impl PageKind for Households {
+    const TITLE: &'static str = "nav.households";
+    const LOOKUPS: &'static [NameList] = &[NameList::Parcels];
+    const HAS_COMPENSATION: bool = true;
+    const CHECKBOXES: &'static [&'static str] = &["sample"];
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.head_name", Some("head_name"), false),
+        ("field.village", Some("village"), false),
+        ("field.people", Some("people"), true),
+        ("field.id_number", None, false),
+        ("field.housing", None, false),
+        ("field.resettled_on", Some("resettled_on"), false),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.household")
+    }
+    fn heading(h: &feidi_store::Household) -> String {
+        format!("{} · {}", h.head_name, h.village)
+    }
+    fn cells(h: &feidi_store::Household, _: &Lookups, lang: Lang) -> Vec<Cell> {
+        let mut name = Cell::link(h.head_name.clone(), format!("/households/{}", h.id));
+        if h.sample {
+            name.tag = lang.t("parcel.sample").into();
+        }
+        vec![
+            name,
+            Cell::text(h.village.clone()),
+            Cell::num(h.people.to_string()),
+            opt_text(&h.id_number),
+            opt_text(&h.housing),
+            Cell::text(
+                h.resettled_on
+                    .map_or_else(|| lang.t("household.not_moved").to_string(), |d| d.to_string()),
+            ),
+        ]
+    }
+    fn details(h: &feidi_store::Household, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        vec![
+            (t("field.head_name"), Cell::text(h.head_name.clone())),
+            (t("field.village"), Cell::text(h.village.clone())),
+            (t("field.people"), Cell::text(h.people.to_string())),
+            (t("field.id_number"), opt_text(&h.id_number)),
+            (
+                t("field.parcel"),
+                l.cell(NameList::Parcels, h.parcel_id, "parcels"),
+            ),
+            (t("field.housing"), opt_text(&h.housing)),
+            (
+                t("field.resettled_on"),
+                Cell::text(
+                    h.resettled_on
+                        .map_or_else(|| t("household.not_moved").to_string(), |d| d.to_string()),
+                ),
+            ),
+            (t("field.updated_at"), Cell::text(h.updated_at.to_string())),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.field("head_name", "field.head_name", "text", true);
+        f.field("village", "field.village", "text", true);
+        f.field("people", "field.people", "number", true);
+        f.field("id_number", "field.id_number", "text", false).hint = Some(lang.t("hint.id_number").into());
+        f.lookup("parcel_id", "field.parcel", false, l, NameList::Parcels);
+        f.field("housing", "field.housing", "text", false);
+        f.field("resettled_on", "field.resettled_on", "date", false);
+        f.field("sample", "household.sample_field", "checkbox", false);
+    }
+    fn filters(f: &mut FormBuilder<'_>, l: &Lookups, _lang: Lang) {
+        f.field("q", "list.search_head", "text", false);
+        f.field("village", "field.village", "text", false);
+        f.lookup("parcel_id", "field.parcel", false, l, NameList::Parcels);
+    }
+}
+
+pub(super) fn dispute_status(status: feidi_core::land::DisputeStatus, lang: Lang) -> &'static str {
+    lang.t(&format!("dispute.{}", status.as_str()))
+}
+
+fn dispute_category(category: feidi_core::land::DisputeCategory, lang: Lang) -> &'static str {
+    lang.t(&format!("dispute.category.{}", category.as_str()))
+}
+
+impl PageKind for Disputes {
+    const TITLE: &'static str = "nav.disputes";
+    const LOOKUPS: &'static [NameList] = &[NameList::Parcels];
+    const HAS_DISPUTE_ACTIONS: bool = true;
+    const COLUMNS: &'static [(&'static str, Option<&'static str>, bool)] = &[
+        ("field.opened_on", Some("opened_on"), false),
+        ("field.parcel", None, false),
+        ("field.dispute_category", None, false),
+        ("field.description", None, false),
+        ("field.dispute_status", Some("status"), false),
+        ("dispute.days_open", None, true),
+    ];
+    fn noun(lang: Lang) -> &'static str {
+        lang.t("noun.dispute")
+    }
+    fn heading(d: &feidi_store::Dispute) -> String {
+        format!("#{} · {}", d.id, d.opened_on)
+    }
+    fn cells(d: &feidi_store::Dispute, l: &Lookups, lang: Lang) -> Vec<Cell> {
+        vec![
+            Cell::link(d.opened_on.to_string(), format!("/disputes/{}", d.id)),
+            l.cell(NameList::Parcels, d.parcel_id, "parcels"),
+            Cell::text(dispute_category(d.category, lang)),
+            Cell::text(d.description.chars().take(60).collect::<String>()),
+            Cell::text(dispute_status(d.status, lang)),
+            Cell::num(days_open(d).to_string()),
+        ]
+    }
+    fn details(d: &feidi_store::Dispute, l: &Lookups, lang: Lang) -> Vec<(&'static str, Cell)> {
+        let t = |k| lang.t(k);
+        let household = match d.household_id {
+            Some(h) => Cell::link(format!("#{h}"), format!("/households/{h}")),
+            None => Cell::text("—"),
+        };
+        vec![
+            (
+                t("field.dispute_status"),
+                Cell::text(dispute_status(d.status, lang)),
+            ),
+            (
+                t("field.parcel"),
+                l.cell(NameList::Parcels, d.parcel_id, "parcels"),
+            ),
+            (t("field.household"), household),
+            (
+                t("field.dispute_category"),
+                Cell::text(dispute_category(d.category, lang)),
+            ),
+            (t("field.description"), Cell::text(d.description.clone())),
+            (t("field.opened_on"), Cell::text(d.opened_on.to_string())),
+            (t("dispute.days_open"), Cell::text(days_open(d).to_string())),
+            (t("field.dispute_resolution"), opt_text(&d.resolution)),
+            (
+                t("field.resolved_on"),
+                Cell::text(d.resolved_on.map_or_else(|| "—".to_string(), |r| r.to_string())),
+            ),
+        ]
+    }
+    fn form(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        f.lookup("parcel_id", "field.parcel", false, l, NameList::Parcels);
+        f.field("household_id", "field.household_id", "number", false)
+            .hint = Some(lang.t("hint.dispute_on").into());
+        let categories = feidi_core::land::DisputeCategory::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), dispute_category(*c, lang).to_string()))
+            .collect();
+        f.select("category", "field.dispute_category", true, categories);
+        f.field("description", "field.description", "textarea", true);
+        f.field("opened_on", "field.opened_on", "date", false).hint = Some(lang.t("hint.opened_on").into());
+    }
+    fn filters(f: &mut FormBuilder<'_>, l: &Lookups, lang: Lang) {
+        let statuses = feidi_core::land::DisputeStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), dispute_status(*s, lang).to_string()))
+            .collect();
+        f.select("status", "field.dispute_status", false, statuses);
+        f.lookup("parcel_id", "field.parcel", false, l, NameList::Parcels);
+    }
+}
+
+fn days_open(d: &feidi_store::Dispute) -> i64 {
+    feidi_core::land::days_open(d.opened_on, d.resolved_on, feidi_core::time::today())
 }

@@ -3,17 +3,18 @@
 //! for its next step (a supply names the project).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use feidi_core::land::ParcelStatus;
 use feidi_core::policy::{Action, Entity};
 use feidi_store::{NameList, Named};
 
+use super::engine::{detail_again, refused};
 use super::kinds::parcel_status;
 use crate::AppState;
 use crate::auth::{Caller, FormInput};
 use crate::error::{ApiError, ForLang};
 use crate::pages::{Typed, error_page};
+use feidi_app::kinds::Parcels;
 
 /// One recorded step.
 pub(crate) struct PipelineRow {
@@ -38,6 +39,17 @@ pub(crate) struct Pipeline {
     pub typed: Typed,
     /// Why a step was refused as a whole (the parcel moved meanwhile).
     pub error: Option<String>,
+    /// Where it came from and what it became: (words, [(code, page)]).
+    pub lineage: Vec<(String, Vec<(String, String)>)>,
+    /// Whether it was split or merged (and so moves no further).
+    pub retired: bool,
+    /// For those who keep land, while it is not retired: the parcels it may be merged with
+    /// (same zone, same step, same project).
+    pub may_split: bool,
+    pub merge_with: Vec<(i64, String)>,
+    /// A refused split or merge: its fields as typed, each error beside its field.
+    pub split_typed: Typed,
+    pub merge_typed: Typed,
 }
 
 /// A parcel's pipeline, read for its page.
@@ -87,14 +99,182 @@ pub(super) async fn pipeline_view(state: &AppState, caller: &Caller, id: i64) ->
     } else {
         Vec::new()
     };
+    let lineage = feidi_app::land::lineage(&state.app, &who, id)
+        .await
+        .for_lang(lang)?;
+    let link = |code: &str, pid: i64| (code.to_string(), format!("/parcels/{pid}"));
+    // Where it came from (it is the child), then what it became (it is the parent).
+    let mut lines: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for came_from in [true, false] {
+        let links: Vec<_> = lineage
+            .iter()
+            .filter(|l| {
+                if came_from {
+                    l.child_id == id
+                } else {
+                    l.parent_id == id
+                }
+            })
+            .collect();
+        let Some(first) = links.first() else { continue };
+        let key = match (came_from, first.kind.as_str()) {
+            (true, "split") => "parcel.split_from",
+            (true, _) => "parcel.merged_from",
+            (false, "split") => "parcel.split_into",
+            (false, _) => "parcel.merged_into",
+        };
+        let codes = links
+            .iter()
+            .map(|l| match came_from {
+                true => link(&l.parent_code, l.parent_id),
+                false => link(&l.child_code, l.child_id),
+            })
+            .collect();
+        lines.push((format!("{} {}", first.date, lang.t(key)), codes));
+    }
+    let retired = parcel.retired_on.is_some();
+    let keeps = who.may(Action::Write, Entity::Land) && !retired;
+    // The parcels it may join: the zone's others at its step (and project), by code.
+    let merge_with = if keeps {
+        feidi_app::land::of_zone(&state.app, &who, parcel.zone_id)
+            .await
+            .for_lang(lang)?
+            .into_iter()
+            .filter(|p| p.id != id && p.status == parcel.status && p.project_id == parcel.project_id)
+            .map(|p| (p.id, p.code))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Pipeline {
         rows,
-        next: next.map(|s| (s.as_str(), parcel_status(s, lang))),
+        next: next
+            .filter(|_| !retired)
+            .map(|s| (s.as_str(), parcel_status(s, lang))),
         supply,
         projects,
         typed: Typed::default(),
         error: None,
+        lineage: lines,
+        retired,
+        may_split: keeps,
+        merge_with,
+        split_typed: Typed::default(),
+        merge_typed: Typed::default(),
     })
+}
+
+/// The page again after a refused split or merge, with what was typed and why (422), or
+/// saying the parcel has moved on (409).
+async fn show_refused(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    outcome: ApiError,
+    fields: &serde_json::Map<String, serde_json::Value>,
+    rename: impl Fn(&str) -> String,
+    merge: bool,
+) -> Response {
+    match refused(outcome, fields, caller.lang().t("parcel.moved"), rename) {
+        Ok((status, typed, error)) => {
+            detail_again::<Parcels>(state, caller, id, status, |page| {
+                if let Some(pipeline) = page.pipeline.as_mut() {
+                    if merge {
+                        pipeline.merge_typed = typed;
+                    } else {
+                        pipeline.split_typed = typed;
+                    }
+                    pipeline.error = error;
+                }
+            })
+            .await
+        }
+        Err(e) => error_page(caller, e),
+    }
+}
+
+/// Splits a parcel in two from its page: each part's code and area (`code_1`, `area_1`, …).
+pub(super) async fn split_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    let text = |k: &str| fields.get(k).cloned().unwrap_or(serde_json::Value::Null);
+    let parts: Vec<serde_json::Value> = (1..=2)
+        .map(|n| serde_json::json!({"code": text(&format!("code_{n}")), "area_mu": text(&format!("area_{n}"))}))
+        .collect();
+    let mut body = serde_json::Map::new();
+    body.insert("parts".into(), serde_json::Value::Array(parts));
+    let outcome = feidi_app::land::split(
+        &state.app,
+        &caller.principal(),
+        id,
+        &body,
+        feidi_core::time::now(),
+    )
+    .await
+    .for_lang(caller.lang());
+    match outcome {
+        Ok(parts) => {
+            let codes: Vec<&str> = parts.iter().map(|p| p.code.as_str()).collect();
+            let notice = format!("{}{}", caller.lang().t("parcel.split_notice"), codes.join("、"));
+            crate::pages::redirect_with_notice(&format!("/parcels/{id}#pipeline"), &notice)
+        }
+        Err(e) => {
+            // `parts[0].code` is the form's `code_1`; a sum that does not add up sits by the areas.
+            let rename = |field: &str| match field.strip_prefix("parts[") {
+                Some(rest) => {
+                    let (n, name) = rest.split_once("].").unwrap_or(("0", rest));
+                    let n = n.parse::<usize>().unwrap_or(0) + 1;
+                    let name = if name == "area_mu" { "area" } else { name };
+                    format!("{name}_{n}")
+                }
+                None if field == "parts" => "area_2".to_string(),
+                None => field.to_string(),
+            };
+            show_refused(&state, &caller, id, e, &fields, rename, false).await
+        }
+    }
+}
+
+/// Merges a parcel with another of its zone from its page (`other_id`, the new `code`).
+pub(super) async fn merge_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: FormInput,
+) -> Response {
+    let FormInput { caller, fields } = form;
+    let other = fields
+        .get("other_id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let mut body = serde_json::Map::new();
+    let ids: Vec<serde_json::Value> = std::iter::once(id)
+        .chain(other)
+        .map(serde_json::Value::from)
+        .collect();
+    body.insert("parcel_ids".into(), serde_json::Value::Array(ids));
+    body.insert("code".into(), fields.get("code").cloned().unwrap_or_default());
+    let outcome = feidi_app::land::merge(&state.app, &caller.principal(), &body, feidi_core::time::now())
+        .await
+        .for_lang(caller.lang());
+    match outcome {
+        Ok(parcel) => {
+            let notice = format!("{}{}", caller.lang().t("parcel.merge_notice"), parcel.code);
+            crate::pages::redirect_with_notice(&format!("/parcels/{}#pipeline", parcel.id), &notice)
+        }
+        Err(e) => {
+            let rename = |field: &str| {
+                if field == "parcel_ids" {
+                    "other_id".to_string()
+                } else {
+                    field.to_string()
+                }
+            };
+            show_refused(&state, &caller, id, e, &fields, rename, true).await
+        }
+    }
 }
 
 /// Records a parcel's next step from its page: back to the page with a message, or the page
@@ -118,7 +298,7 @@ pub(super) async fn record_step(
     )
     .await
     .for_lang(lang);
-    let (status, typed, error) = match outcome {
+    let refusal = match outcome {
         Ok(parcel) => {
             let notice = format!(
                 "{}{}",
@@ -127,26 +307,17 @@ pub(super) async fn record_step(
             );
             return crate::pages::redirect_with_notice(&format!("/parcels/{id}#pipeline"), &notice);
         }
-        Err(ApiError::Invalid(errors, lang)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Typed::of(&fields, &errors, lang),
-            None,
-        ),
-        Err(ApiError::Conflict(_)) => (
-            StatusCode::CONFLICT,
-            Typed::of(&fields, &feidi_core::FieldErrors(Vec::new()), lang),
-            Some(lang.t("parcel.moved").to_string()),
-        ),
-        Err(e) => return error_page(&caller, e),
+        Err(e) => refused(e, &fields, lang.t("parcel.moved"), str::to_string),
     };
-    let day = feidi_core::time::today();
-    match super::engine::detail_view::<feidi_app::kinds::Parcels>(&state, &caller, id, day).await {
-        Ok(mut page) => {
-            if let Some(pipeline) = page.pipeline.as_mut() {
-                pipeline.typed = typed;
-                pipeline.error = error;
-            }
-            crate::pages::render(status, &page)
+    match refusal {
+        Ok((status, typed, error)) => {
+            detail_again::<Parcels>(&state, &caller, id, status, |page| {
+                if let Some(pipeline) = page.pipeline.as_mut() {
+                    pipeline.typed = typed;
+                    pipeline.error = error;
+                }
+            })
+            .await
         }
         Err(e) => error_page(&caller, e),
     }

@@ -8,6 +8,8 @@
 //! - [`kinds`]: what the pages show of each kind — jurisdictions, zones, enterprises, projects,
 //!   stages and task forces: their columns, fields, filters and labels;
 //! - [`land`]: what a parcel's page adds — its pipeline and the form for its next step;
+//! - [`resettlement`]: what a household's page adds — its compensation and an admin's look at
+//!   its ID number — and a dispute's mediation and resolution;
 //! - [`project`]: what a project's page adds — its schedule of milestones and their timeline, its
 //!   investment progress, its monthly reports, and the handlers that set milestones and submit
 //!   and review reports.
@@ -16,13 +18,16 @@ mod engine;
 mod kinds;
 mod land;
 mod project;
+mod resettlement;
 
 use axum::Router;
 use axum::routing::post;
 
 use crate::AppState;
 use engine::pages;
-use feidi_app::kinds::{Enterprises, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones};
+use feidi_app::kinds::{
+    Disputes, Enterprises, Households, Jurisdictions, Parcels, Projects, Stages, TaskForces, Zones,
+};
 use project::{review_report_form, set_milestone, submit_report_form};
 
 pub(super) use engine::{Cell, FormBuilder, FormPage, Header, ListPage, Lookups, Opt, href_with, refill};
@@ -42,5 +47,19 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::<Stages>())
         .merge(pages::<TaskForces>())
         .route("/parcels/{id}/steps", post(land::record_step))
+        .route("/parcels/{id}/split", post(land::split_form))
+        .route("/parcels/{id}/merge", post(land::merge_form))
         .merge(pages::<Parcels>())
+        .route(
+            "/households/{id}/compensations",
+            post(resettlement::add_compensation),
+        )
+        .route(
+            "/households/{id}/compensations/{cid}/pay",
+            post(resettlement::pay_compensation),
+        )
+        .route("/households/{id}/id-number", post(resettlement::reveal_id_number))
+        .merge(pages::<Households>())
+        .route("/disputes/{id}/{action}", post(resettlement::dispute_action))
+        .merge(pages::<Disputes>())
 }

@@ -156,33 +156,6 @@ impl ReportForm {
     }
 }
 
-/// The amount field of the page's report forms is typed in 万元 (or with its unit: `4,620`,
-/// `4620万`, `0.462亿`, `46200000元`); the services take yuan, as the API does.
-fn amount_in_yuan(fields: &mut Map<String, Value>) -> Result<(), FieldErrors> {
-    let typed = fields
-        .get("completed_investment")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    if typed.is_empty() {
-        return Ok(());
-    }
-    match feidi_core::Money::parse_typed(&typed, feidi_core::MoneyUnit::Wan) {
-        Ok(amount) => {
-            fields.insert("completed_investment".into(), Value::String(amount.to_string()));
-            Ok(())
-        }
-        Err(_) => Err(FieldErrors::one(
-            "completed_investment",
-            feidi_core::Flaw::Rule(
-                "须为金额（默认单位万元），如 4,620 或 4620万、0.462亿、46200000元",
-                "must be an amount (in 万元 unless a unit is given), e.g. 4,620 or 4620万, 0.462亿, 46200000元",
-            ),
-        )),
-    }
-}
-
 /// Submits a monthly report from the project page; a refused one comes back as typed, each
 /// error beside its field (422).
 pub(super) async fn submit_report_form(
@@ -195,43 +168,44 @@ pub(super) async fn submit_report_form(
     let mut form = ReportForm::typed(&fields);
     let mut body = fields.clone();
     let confirmed = fields.get("confirm_amount").and_then(Value::as_str) == Some("1");
-    let outcome = match amount_in_yuan(&mut body) {
-        Err(errors) => Err(ApiError::Invalid(errors, lang)),
-        Ok(()) => {
-            let month = form.month.clone();
-            let amount = body
-                .get("completed_investment")
-                .and_then(Value::as_str)
-                .and_then(|a| feidi_core::Money::parse(a).ok());
-            if let (false, Some(amount)) = (confirmed, amount) {
-                let check = feidi_app::reports::check_amount(
+    let outcome =
+        match crate::pages::amount_field(&mut body, "completed_investment", feidi_core::MoneyUnit::Wan) {
+            Err(errors) => Err(ApiError::Invalid(errors, lang)),
+            Ok(()) => {
+                let month = form.month.clone();
+                let amount = body
+                    .get("completed_investment")
+                    .and_then(Value::as_str)
+                    .and_then(|a| feidi_core::Money::parse(a).ok());
+                if let (false, Some(amount)) = (confirmed, amount) {
+                    let check = feidi_app::reports::check_amount(
+                        &state.app,
+                        &caller.principal(),
+                        id,
+                        &month,
+                        amount,
+                        feidi_core::time::now(),
+                    )
+                    .await;
+                    // A month that is not one (or not begun) is said by the submission itself.
+                    if let Ok(Some(doubt)) = check {
+                        form.warning = Some(doubt.words(lang));
+                        form.first = "r-amount";
+                        return show_again(&state, &caller, id, |page| page.report_form = form).await;
+                    }
+                }
+                feidi_app::reports::submit_report(
                     &state.app,
                     &caller.principal(),
                     id,
                     &month,
-                    amount,
+                    &body,
                     feidi_core::time::now(),
                 )
-                .await;
-                // A month that is not one (or not begun) is said by the submission itself.
-                if let Ok(Some(doubt)) = check {
-                    form.warning = Some(doubt.words(lang));
-                    form.first = "r-amount";
-                    return show_again(&state, &caller, id, |page| page.report_form = form).await;
-                }
+                .await
+                .for_lang(lang)
             }
-            feidi_app::reports::submit_report(
-                &state.app,
-                &caller.principal(),
-                id,
-                &month,
-                &body,
-                feidi_core::time::now(),
-            )
-            .await
-            .for_lang(lang)
-        }
-    };
+        };
     match outcome {
         Ok(_) => {
             let notice = format!("{} {}", form.month, lang.t("report.submitted_notice"));
@@ -343,6 +317,10 @@ pub(super) fn progress_rows(
         _ => reporting,
     };
     let (overall, overall_class) = light(p.light);
+    let (blockage, blockage_class) = match p.blockage_light {
+        Some(_) => light(p.blockage_light),
+        None => (lang.t("progress.no_blockage").to_string(), ""),
+    };
     vec![
         (
             lang.t("progress.plan"),
@@ -359,8 +337,25 @@ pub(super) fn progress_rows(
         ),
         (lang.t("progress.annual_light"), annual, annual_class),
         (lang.t("progress.reporting_light"), reporting, reporting_class),
+        (lang.t("progress.blockages"), blockage, blockage_class),
         (lang.t("progress.light"), overall, overall_class),
     ]
+}
+
+/// What blocks a project (堵点), each as a link to the appeal or dispute and its words.
+pub(super) fn blockage_links(p: &feidi_app::schedule::Progress, lang: Lang) -> Vec<(String, String)> {
+    use feidi_core::schedule::RedReason;
+    p.blockages
+        .iter()
+        .map(|b| {
+            let href = match b {
+                RedReason::Appeal { appeal_id, .. } => format!("/appeals/{appeal_id}"),
+                RedReason::Dispute { dispute_id, .. } => format!("/disputes/{dispute_id}"),
+                _ => String::new(),
+            };
+            (href, b.words(lang))
+        })
+        .collect()
 }
 
 /// One line of a project's schedule on its page.
