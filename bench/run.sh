@@ -50,8 +50,8 @@ measure http://127.0.0.1:18080/row "$here/lua/common.lua" > /dev/null
 
 run_one() {
   local backend=$1 url=$2
-  echo "== $backend: generating 50,000 projects with 48 months of reports (2.4 million)" >&2
-  "$feidi" --database "$url" --log warn gen --projects 50000 --seed 1 --months 48 --appeals "${FEIDI_BENCH_APPEALS:-1000000}" >&2
+  echo "== $backend: generating 50,000 projects with 48 months of reports (2.4 million) and their land" >&2
+  "$feidi" --database "$url" --log warn gen --projects 50000 --seed 1 --months 48 --appeals "${FEIDI_BENCH_APPEALS:-1000000}" --land >&2
   "$feidi" --database "$url" --log warn user add bench --role admin --password-stdin <<< "bench password 1" > /dev/null
   export FEIDI_TOKEN=$("$feidi" --database "$url" --log warn token issue bench)
   export FEIDI_ZONE_FIRST=1
@@ -90,6 +90,8 @@ run_one() {
     "GET /api/v1/dashboard|dashboard.lua|row|≥ 20 % of /row" \
     "GET /api/v1/dashboard?as_of=(17 months ago)|dashboard_asof.lua|row|≥ 20 % of /row" \
     "GET /cockpit (page)|cockpit.lua|row|≥ 10 % of /row" \
+    "GET /zones/{id} (page: its map of 5,000 parcels)|zone_map.lua|row|≥ 5 % of /row" \
+    "POST /api/v1/parcels/{id}/steps|parcel_step.lua|write|≥ 50 % of /write, lower p99" \
     "POST /api/v1/projects|project_create.lua|write|≥ 50 % of /write, lower p99" \
     "PUT /api/v1/projects/{id}/reports/{this month}|report_put.lua|write|≥ 50 % of /write, lower p99" \
     "POST /api/v1/projects/{id}/reports/{last month}/approve|report_approve.lua|write|≥ 50 % of /write, lower p99" \
@@ -132,6 +134,15 @@ run_one() {
   rss=$(awk '/VmHWM/ { printf "%.1f", $2/1024 }' "/proc/$pid/status")
   echo "| peak RSS of feidi under this load | $rss MB | | | | | ≤ 64 MB |"
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  # 50,000 parcels as GeoJSON features (each a small rectangle), imported through the
+  # command line, timed whole with its peak memory.
+  awk 'BEGIN { printf "{\"type\":\"FeatureCollection\",\"features\":["
+    for (i = 1; i <= 50000; i++) { x = 114.3 + (i % 200) * 0.001; y = 34.9 + int(i / 200) * 0.0007
+      printf "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"I%06d\",\"zone_id\":1,\"village\":\"示例村\",\"area_mu\":\"%d.%02d\",\"land_use\":\"工业用地\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}", (i > 1 ? "," : ""), i, 20 + i % 300, i % 100, x, y, x + 0.0009, y, x + 0.0009, y + 0.0006, x, y + 0.0006, x, y }
+    print "]}" }' > "$work/parcels-50k.geojson"
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$feidi" --database "$url" --log warn import parcels "$work/parcels-50k.geojson" >&2
+  read -r secs_import kb < "$work/time.txt"
+  awk -v s="$secs_import" -v kb="$kb" 'BEGIN { printf "| `feidi import parcels` of 50,000 GeoJSON features | %.0f features/s (%.1f s) | | | | peak RSS %.0f MB | ≥ 20,000 features/s, ≤ 256 MB |\n", 50000 / s, s, kb / 1024 }'
   # A million reports for the 20 months before the generated history, through the command
   # line, timed whole (reading, checking, writing) with its peak memory.
   awk -v y0="$(date -d "$(date +%Y-%m-01) -68 months" +%Y)" -v m0="$(date -d "$(date +%Y-%m-01) -68 months" +%-m)" '

@@ -43,6 +43,8 @@ pub struct Generated {
     pub reports: usize,
     /// Appeals and their timeline events.
     pub appeals: Option<(usize, usize)>,
+    /// Parcels, households and open disputes.
+    pub land: Option<(usize, usize, usize)>,
 }
 
 /// How much to generate.
@@ -59,6 +61,8 @@ pub struct GenArgs {
     /// open and never swept (submitted over the last 20 days), the rest a closed history over
     /// three years. 0: none.
     pub appeals: u64,
+    /// Land (M6): see [`land`].
+    pub land: bool,
 }
 
 /// SplitMix64: tiny, fast and stable forever, so a seed always gives the same programme
@@ -312,14 +316,170 @@ pub async fn run(app: &App, args: &GenArgs, meter: Arc<dyn Meter>) -> Result<Gen
     } else {
         None
     };
+    let land = if args.land {
+        Some(land(store, args, &mut rng, &zones, &meter).await?)
+    } else {
+        None
+    };
     let totals = store.portfolio_totals().await?;
     Ok(Generated {
+        land,
         projects: totals.project_count,
         total_investment: totals.total_investment,
         enterprises: enterprise_count,
         reports,
         appeals,
     })
+}
+
+/// The parcels drawn on one zone's map, in a grid this many wide.
+const MAP_COLUMNS: u64 = 100;
+
+/// Land for the generated programme: for each project a parcel supplied to it (its five steps
+/// dated in 2022) and a planned one (no step yet: what `POST /parcels/{id}/steps` walks in
+/// the benchmark), each a rectangle of a grid on its zone's map (5,000 a zone with 50,000
+/// projects); a resettled household per two supplied parcels, with two compensation items,
+/// paid; and a dispute open on one supplied parcel in 250 (its project red). Supplied parcels
+/// come first: parcel k (1-based, among the supplied) is project k's.
+async fn land(
+    store: &Store,
+    args: &GenArgs,
+    rng: &mut Rng,
+    zones: &[i64],
+    meter: &Arc<dyn Meter>,
+) -> Result<(usize, usize, usize)> {
+    use feidi_core::land::{Boundary, DisputeInput, ParcelInput, ParcelStatus};
+    use feidi_core::resettlement::{CompensationInput, HouseholdInput, IdChange};
+    let mut ids: Vec<i64> = store.project_ids().await?.into_iter().collect();
+    ids.sort_unstable();
+    let day = |s: &str| feidi_core::time::parse_day(s).unwrap_or_default();
+    let steps: Vec<(ParcelStatus, chrono::NaiveDate)> = [
+        (ParcelStatus::Approved, "2022-03-15"),
+        (ParcelStatus::Acquired, "2022-04-20"),
+        (ParcelStatus::Cleared, "2022-05-10"),
+        (ParcelStatus::Delivered, "2022-05-20"),
+        (ParcelStatus::Supplied, "2022-06-01"),
+    ]
+    .into_iter()
+    .map(|(s, d)| (s, day(d)))
+    .collect();
+    // Each zone's parcels fill its grid in the order they come: its supplied ones, then its planned.
+    let mut placed = vec![0u64; zones.len()];
+    let mut parcel = |i: u64, zone: usize, supplied: bool, rng: &mut Rng| {
+        let cell = placed[zone];
+        placed[zone] += 1;
+        let (col, row) = (cell % MAP_COLUMNS, cell / MAP_COLUMNS);
+        let (w, h) = (0.0009, 0.0006);
+        let (x, y) = (
+            114.40 + col as f64 * (w + 0.0001),
+            35.00 + row as f64 * (h + 0.0001),
+        );
+        let r = |v: f64| (v * 1e6).round() / 1e6;
+        let ring = serde_json::json!([[
+            [r(x), r(y)],
+            [r(x + w), r(y)],
+            [r(x + w), r(y + h)],
+            [r(x), r(y + h)],
+            [r(x), r(y)]
+        ]]);
+        let boundary = Boundary::parse(&serde_json::json!({"type": "Polygon", "coordinates": ring})).ok();
+        ParcelInput {
+            code: format!("{}{:06}", if supplied { "S" } else { "P" }, i + 1),
+            zone_id: zones[zone],
+            village: format!("示例村{:02}", zone + 1),
+            area_mu: AreaMu::from_hundredths(rng.range(2_000, 30_000)),
+            land_use: "工业用地".into(),
+            boundary,
+            sample: true,
+        }
+    };
+    let mut parcels = Vec::with_capacity(ids.len() * 2);
+    for (i, project) in ids.iter().enumerate() {
+        let zone = zone_index(i as u64);
+        parcels.push(feidi_store::GeneratedParcel {
+            input: parcel(i as u64, zone, true, rng),
+            status: ParcelStatus::Supplied,
+            project_id: Some(*project),
+            steps: steps.clone(),
+        });
+    }
+    for i in 0..ids.len() {
+        let zone = zone_index(i as u64);
+        parcels.push(feidi_store::GeneratedParcel {
+            input: parcel(i as u64, zone, false, rng),
+            status: ParcelStatus::Planned,
+            project_id: None,
+            steps: Vec::new(),
+        });
+    }
+    let parcel_count = parcels.len();
+    meter.begin(parcel_count as u64, "parcels");
+    let first_parcel = store
+        .bulk_parcels(
+            parcels,
+            format!("feidi gen: {parcel_count} parcels, seed {}", args.seed),
+        )
+        .await?;
+    meter.end();
+    let households: Vec<HouseholdInput> = (0..ids.len() / 2)
+        .map(|h| HouseholdInput {
+            village: format!("示例村{:02}", zone_index(2 * h as u64) + 1),
+            head_name: format!("示例户主{:06}", h + 1),
+            people: rng.range(1, 7),
+            parcel_id: Some(first_parcel + 2 * h as i64),
+            id_number: IdChange::Keep,
+            housing: Some(format!("示例安置小区{}号楼", h % 40 + 1)),
+            resettled_on: Some(day("2022-04-28")),
+            sample: true,
+        })
+        .collect();
+    let household_count = households.len();
+    let first_household = store.last_id("households").await? + 1;
+    store
+        .bulk_create(
+            None,
+            households,
+            format!("feidi gen: {household_count} households"),
+            Arc::new(|_| {}),
+        )
+        .await?;
+    let mut items = Vec::with_capacity(household_count * 2);
+    for h in 0..household_count as i64 {
+        for (item, yuan) in [("房屋补偿", rng.range(80_000, 300_000)), ("搬迁奖励", 20_000)] {
+            let input = CompensationInput {
+                item: item.into(),
+                amount: Money::yuan(yuan),
+                due_date: day("2022-04-30"),
+            };
+            items.push((first_household + h, input, Some(day("2022-04-28"))));
+        }
+    }
+    store
+        .bulk_compensations(
+            None,
+            items,
+            format!("feidi gen: compensation of {household_count} households"),
+        )
+        .await?;
+    let disputes: Vec<DisputeInput> = (0..ids.len().div_ceil(250))
+        .map(|d| DisputeInput {
+            parcel_id: Some(first_parcel + 250 * d as i64),
+            household_id: None,
+            category: feidi_core::land::DisputeCategory::Compensation,
+            description: "示例纠纷：补偿标准有异议".into(),
+            opened_on: day("2023-01-10"),
+        })
+        .collect();
+    let dispute_count = disputes.len();
+    store
+        .bulk_create(
+            None,
+            disputes,
+            format!("feidi gen: {dispute_count} disputes"),
+            Arc::new(|_| {}),
+        )
+        .await?;
+    Ok((parcel_count, household_count, dispute_count))
 }
 
 /// How many generated reports are written per import.

@@ -680,3 +680,113 @@ async fn retire(tx: &mut AnyConnection, id: i64, today: NaiveDate, stamp: &str) 
         .await?;
     Parcel::from_row(&row)
 }
+
+/// A generated parcel (`feidi gen`): where it stands, the project it was supplied to, and the
+/// days of its steps in order.
+pub struct GeneratedParcel {
+    pub input: ParcelInput,
+    pub status: ParcelStatus,
+    pub project_id: Option<i64>,
+    pub steps: Vec<(ParcelStatus, NaiveDate)>,
+}
+
+/// Parcels written per transaction by [`Store::bulk_parcels`].
+const PARCELS_PER_TX: usize = 5_000;
+
+impl Store {
+    /// Writes generated parcels and their steps, a few thousand per transaction, with one
+    /// audit entry for the lot. Answers the first one's id (the rest follow in order).
+    pub async fn bulk_parcels(&self, parcels: Vec<GeneratedParcel>, note: String) -> StoreResult<i64> {
+        let backend = self.backend;
+        let first_id = self.last_id("parcels").await? + 1;
+        let parcels = std::sync::Arc::new(parcels);
+        for start in (0..parcels.len()).step_by(PARCELS_PER_TX) {
+            let end = (start + PARCELS_PER_TX).min(parcels.len());
+            let parcels = parcels.clone();
+            self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+                Box::pin(async move {
+                    let first: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM parcels")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let now = feidi_core::time::stamp(feidi_core::time::now());
+                    let mut rows = Vec::with_capacity(end - start);
+                    let mut steps = Vec::new();
+                    for (offset, g) in parcels[start..end].iter().enumerate() {
+                        let id = first + 1 + offset as i64;
+                        let p = &g.input;
+                        rows.push(vec![
+                            Val::from(id),
+                            Val::from(p.code.as_str()),
+                            Val::from(p.zone_id),
+                            Val::from(p.village.as_str()),
+                            Val::from(p.area_mu.hundredths()),
+                            Val::from(p.land_use.as_str()),
+                            p.boundary.as_ref().map_or(Val::Text(None), IntoVal::val),
+                            Val::from(g.status.as_str()),
+                            Val::Int(g.project_id),
+                            Val::Bool(p.sample),
+                        ]);
+                        for (status, date) in &g.steps {
+                            let project = (*status == ParcelStatus::Supplied).then_some(g.project_id).flatten();
+                            steps.push(vec![
+                                Val::from(id),
+                                Val::from(status.as_str()),
+                                Val::from(date.to_string()),
+                                Val::Int(project),
+                            ]);
+                        }
+                    }
+                    for chunk in rows.chunks(400) {
+                        crate::imports::insert_rows(
+                            &mut *tx,
+                            backend,
+                            "parcels (id, code, zone_id, village, area_mu, land_use, boundary, status, project_id, sample, created_at, updated_at)",
+                            chunk.to_vec(),
+                            &format!("'{now}', '{now}'"),
+                        )
+                        .await?;
+                    }
+                    for chunk in steps.chunks(1000) {
+                        crate::imports::insert_rows(
+                            &mut *tx,
+                            backend,
+                            "parcel_steps (parcel_id, status, date, project_id, recorded_at)",
+                            chunk.to_vec(),
+                            &format!("'{now}'"),
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        }
+        self.in_write_tx(move |tx: &mut AnyConnection| -> TxFuture<'_, ()> {
+            Box::pin(async move {
+                if backend == crate::Backend::Postgres {
+                    // Ids were given explicitly: the identity must continue after them.
+                    sqlx::query("SELECT setval(pg_get_serial_sequence('parcels', 'id'), COALESCE((SELECT MAX(id) FROM parcels), 1))")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                write_audit(&mut *tx, AuditWrite::event(None, "bulk_create", "parcel", None, note)).await
+            })
+        })
+        .await?;
+        Ok(first_id)
+    }
+
+    /// The greatest id a table of the land holds (0 when empty): where generated rows begin.
+    pub async fn last_id(&self, table: &'static str) -> StoreResult<i64> {
+        let table = match table {
+            "parcels" => "parcels",
+            "households" => "households",
+            _ => return Err(StoreError::Corrupt(format!("no last id of {table}"))),
+        };
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"
+        ))
+        .fetch_one(&self.read)
+        .await?)
+    }
+}

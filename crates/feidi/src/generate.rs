@@ -25,6 +25,11 @@ pub struct GenArgs {
     /// three years. 0: none.
     #[arg(long, default_value_t = 0)]
     pub appeals: u64,
+    /// Land (M6): a parcel supplied to each project and as many planned, with boundaries laid
+    /// out on each zone's map; a resettled household per two supplied parcels with its
+    /// compensation; a dispute open on one supplied parcel in 250.
+    #[arg(long)]
+    pub land: bool,
 }
 
 /// The terminal's progress bar, one per stage.
@@ -70,10 +75,14 @@ pub async fn run(app: &App, args: GenArgs) -> Result<()> {
         seed: args.seed,
         months: args.months,
         appeals: args.appeals,
+        land: args.land,
     };
     let done = feidi_app::generate::run(app, &amounts, Arc::new(Bar::default()))
         .await
         .map_err(crate::app_error)?;
+    if let Some((parcels, households, disputes)) = done.land {
+        println!("generated {parcels} parcels, {households} households, {disputes} open disputes");
+    }
     if let Some((appeals, events)) = done.appeals {
         println!("generated {appeals} appeals with {events} timeline events, 100 officials, 10 task forces");
     }

@@ -313,6 +313,7 @@ async fn the_generator_is_deterministic(backend: Backend) {
                 seed: 42,
                 months: 12,
                 appeals: 2000,
+                land: true,
             },
             std::sync::Arc::new(feidi_app::generate::Quiet),
         )
@@ -354,12 +355,43 @@ async fn the_generator_is_deterministic(backend: Backend) {
                     seed: 1,
                     months: 0,
                     appeals: 0,
+                    land: false,
                 },
                 std::sync::Arc::new(feidi_app::generate::Quiet),
             )
             .await
             .is_err()
         );
+        // Land: a supplied parcel per project and a planned one, a household per two, two
+        // disputes open (one in 250 supplied parcels), each turning its project red.
+        let as_of = feidi_core::time::today();
+        let land = feidi_store::Store::land_by_status(&store, as_of)
+            .await
+            .expect("land");
+        let count = |s: feidi_core::land::ParcelStatus| land.iter().find(|x| x.0 == s).map(|x| x.1);
+        assert_eq!(count(feidi_core::land::ParcelStatus::Supplied), Some(400));
+        assert_eq!(count(feidi_core::land::ParcelStatus::Planned), Some(400));
+        let village = store.resettlement_by_village(as_of).await.expect("resettlement");
+        let total = feidi_store::VillageTotals::total(&village);
+        assert_eq!(total.households, 200);
+        assert_eq!(total.compensation_paid, total.compensation_due);
+        let (open, _) = store.disputes_on(as_of).await.expect("disputes");
+        assert_eq!(open, 2);
+        let (_, disputes) = store
+            .blockage_facts(as_of, feidi_core::time::now(), None)
+            .await
+            .expect("blockages");
+        assert_eq!(disputes.len(), 2, "each on a supplied parcel");
+        let mut zones: Vec<i64> = feidi_store::Store::parcels_of(&store, None)
+            .await
+            .expect("parcels")
+            .iter()
+            .filter(|p| p.boundary.is_some())
+            .map(|p| p.zone_id)
+            .collect();
+        zones.sort_unstable();
+        zones.dedup();
+        assert_eq!(zones.len(), 20, "drawn on every zone's map");
         // Appeals built by the rules: a tenth open and never swept, the rest closed and rated.
         let figures = store.appeal_figures().await.expect("figures");
         assert_eq!((figures.total, figures.open), (2000, 200));
@@ -631,6 +663,7 @@ async fn a_killed_import_leaves_nothing_and_can_be_run_again(backend: Backend) {
             seed: 7,
             months: 12,
             appeals: 0,
+            land: false,
         },
         std::sync::Arc::new(feidi_app::generate::Quiet),
     )
