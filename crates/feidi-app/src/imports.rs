@@ -365,14 +365,23 @@ async fn import_parcels(
     use serde_json::Value;
     let zones: HashSet<i64> = ids(app, NameList::Zones).await?;
     let mut taken = app.store.parcel_codes().await.map_err(ImportFailure::Store)?;
+    /// The collection with its features left as the file's text, each read in its turn: a
+    /// file of 50,000 features is never held as one tree of values.
+    #[derive(serde::Deserialize)]
+    struct Collection<'a> {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+        #[serde(borrow)]
+        features: Option<&'a serde_json::value::RawValue>,
+    }
     let (bytes, checksum) = bytes_of(source)?;
-    let collection: Value =
+    let collection: Collection<'_> =
         serde_json::from_slice(&bytes).map_err(|e| ImportFailure::File(format!("not JSON: {e}")))?;
-    let features = match (
-        collection.get("type").and_then(Value::as_str),
-        collection.get("features"),
-    ) {
-        (Some("FeatureCollection"), Some(Value::Array(features))) => features,
+    let features: Option<Vec<&serde_json::value::RawValue>> = collection
+        .features
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let features = match (collection.kind.as_deref(), features) {
+        (Some("FeatureCollection"), Some(features)) => features,
         _ => {
             return Err(ImportFailure::File(
                 "not a GeoJSON FeatureCollection with a features array".into(),
@@ -382,10 +391,11 @@ async fn import_parcels(
     let mut inputs = Vec::with_capacity(features.len());
     let mut errors = Vec::new();
     let mut bad_rows = 0;
-    for (index, feature) in features.iter().enumerate() {
+    for (index, raw) in features.iter().enumerate() {
         let line = index as u64;
-        let mut fields = match feature.get("properties") {
-            Some(Value::Object(properties)) => properties.clone(),
+        let mut feature: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+        let mut fields = match feature.get_mut("properties").map(Value::take) {
+            Some(Value::Object(properties)) => properties,
             _ => serde_json::Map::new(),
         };
         // A GIS writes areas as numbers; an area is exact, so it is read from its text.
@@ -395,7 +405,10 @@ async fn import_parcels(
         }
         fields.insert(
             "boundary".into(),
-            feature.get("geometry").cloned().unwrap_or(Value::Null),
+            feature
+                .get_mut("geometry")
+                .map(Value::take)
+                .unwrap_or(Value::Null),
         );
         let mut bad: Vec<RowError> = match feidi_core::land::ParcelInput::parse(&fields) {
             Ok(input) => {

@@ -61,6 +61,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(26, "households", "0026_households"),
     migration!(27, "parcel_lineage", "0027_parcel_lineage"),
     migration!(28, "project_land", "0028_project_land"),
+    migration!(29, "appeals_by_project", "0029_appeals_by_project"),
 ];
 
 impl Store {

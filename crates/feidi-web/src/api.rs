@@ -405,7 +405,7 @@ async fn parcels_geojson(api: Api, Query(params): Query<HashMap<String, String>>
         .for_lang(api.lang())?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
-        collection.to_string(),
+        collection,
     )
         .into_response())
 }

@@ -50,6 +50,12 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: feidi_app::App,
     pub config: WebConfig,
+    /// Zones' maps as drawn (SVG and summary), by zone and language, kept while the parcels
+    /// and projects they show stand still: a zone of thousands of parcels is drawn once.
+    pub maps: std::sync::Arc<feidi_app::memo::ValueMemo<(String, String)>>,
+    /// Held while a map is drawn: requests arriving meanwhile wait and take the drawing,
+    /// rather than each reading thousands of parcels at once.
+    pub drawing: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -58,7 +64,12 @@ impl AppState {
     }
 
     pub fn with_app(app: feidi_app::App, config: WebConfig) -> Self {
-        Self { app, config }
+        Self {
+            app,
+            config,
+            maps: Default::default(),
+            drawing: Default::default(),
+        }
     }
 }
 

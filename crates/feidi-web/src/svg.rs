@@ -404,6 +404,10 @@ pub fn timeline(title: &str, rows: &[TimelineRow], today: NaiveDate, today_label
     out
 }
 
+/// The most parcels a map labels with their codes and projects; a larger one is drawn plainly,
+/// each parcel's code its tooltip.
+pub const LABELLED_MAX: usize = 400;
+
 /// One parcel on a zone's map.
 pub struct MapParcel {
     pub id: i64,
@@ -457,7 +461,62 @@ pub fn parcel_map(title: &str, parcels: &[MapParcel], legend: &[(&'static str, S
     };
     let mut out = String::new();
     open(&mut out, width as i64, height, title, "parcel-map");
-    for p in parcels.iter().filter(|p| !p.rings.is_empty()) {
+    if parcels.len() > LABELLED_MAX {
+        // Too many to label legibly: grouped by status (the group carries the colour), each
+        // parcel a link with its code as its tooltip, drawn in whole pixels with relative
+        // moves, so a zone of thousands stays a light page.
+        let mut statuses: Vec<&str> = Vec::new();
+        for p in parcels {
+            if !statuses.contains(&p.status) {
+                statuses.push(p.status);
+            }
+        }
+        for status in statuses {
+            let mut group = parcels
+                .iter()
+                .filter(|p| p.status == status && !p.rings.is_empty())
+                .peekable();
+            if group.peek().is_none() {
+                continue;
+            }
+            let _ = write!(out, r#"<g class="parcel {status}">"#);
+            for p in group {
+                let mut d = String::new();
+                for ring in &p.rings {
+                    let mut at = (0_i64, 0_i64);
+                    for (i, (lon, lat)) in ring.iter().enumerate() {
+                        let (x, y) = project(*lon, *lat);
+                        let (x, y) = (x.round() as i64, y.round() as i64);
+                        let (dx, dy) = (x - at.0, y - at.1);
+                        if i == 0 {
+                            let _ = write!(d, "M{x} {y}");
+                        } else if i + 1 == ring.len() {
+                            // The ring closes on its first point.
+                        } else if dy == 0 {
+                            let _ = write!(d, "h{dx}");
+                        } else if dx == 0 {
+                            let _ = write!(d, "v{dy}");
+                        } else {
+                            let _ = write!(d, "l{dx} {dy}");
+                        }
+                        at = (x, y);
+                    }
+                    d.push('z');
+                }
+                let _ = write!(
+                    out,
+                    r#"<a href="/parcels/{id}"><path d="{d}"><title>{code}</title></path></a>"#,
+                    id = p.id,
+                    code = esc(&p.code),
+                );
+            }
+            out.push_str("</g>");
+        }
+    }
+    for p in parcels
+        .iter()
+        .filter(|p| !p.rings.is_empty() && parcels.len() <= LABELLED_MAX)
+    {
         let mut d = String::new();
         let (mut cx, mut cy, mut n) = (0.0_f64, 0.0_f64, 0.0_f64);
         for ring in &p.rings {
@@ -640,6 +699,48 @@ mod tests {
             svg.matches("<a ").count(),
             2,
             "the green bar and its legend: {svg}"
+        );
+    }
+
+    #[test]
+    fn a_large_map_draws_every_parcel_as_a_plain_link_with_its_code() {
+        let parcel = |i: i64| MapParcel {
+            id: i,
+            code: format!("P<{i}>"),
+            status: "planned",
+            status_words: "规划中".into(),
+            project: Some("项目".into()),
+            rings: vec![vec![
+                (114.0 + i as f64 * 0.001, 35.0),
+                (114.0009 + i as f64 * 0.001, 35.0),
+                (114.0009 + i as f64 * 0.001, 35.0006),
+                (114.0 + i as f64 * 0.001, 35.0006),
+                (114.0 + i as f64 * 0.001, 35.0),
+            ]],
+        };
+        let few: Vec<MapParcel> = (1..=3).map(parcel).collect();
+        let drawn = parcel_map("地块图", &few, &[]);
+        assert!(
+            drawn.contains("class=\"parcel-code\"") && drawn.contains(">P&lt;2&gt;</text>"),
+            "labelled"
+        );
+        let many: Vec<MapParcel> = (1..=(LABELLED_MAX as i64 + 1)).map(parcel).collect();
+        let drawn = parcel_map("地块图", &many, &[]);
+        assert!(!drawn.contains("parcel-code"), "no labels over one another");
+        assert_eq!(drawn.matches("<a href=\"/parcels/").count(), LABELLED_MAX + 1);
+        assert!(drawn.contains(r#"<g class="parcel planned"><a href="/parcels/1"><path d="M"#));
+        assert!(
+            drawn.contains("h1v-1h-1z") || drawn.contains("h2v-1h-2z"),
+            "a rectangle in relative moves"
+        );
+        assert!(
+            drawn.contains("<title>P&lt;7&gt;</title>"),
+            "its code, escaped, as its tooltip"
+        );
+        assert!(
+            drawn.len() < (LABELLED_MAX + 1) * 90,
+            "a light page: {} bytes",
+            drawn.len()
         );
     }
 }

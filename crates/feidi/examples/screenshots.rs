@@ -210,7 +210,8 @@ async fn main() {
         save(&client, &shots, &format!("report-form-error-{size}")).await;
     }
     // Issue 21: the 启动区's land — the zone's map of its parcels, the parcels, one parcel's
-    // pipeline — on a wide screen and on a phone.
+    // pipeline, the resettled households and one household's compensation — on a wide screen
+    // and on a phone.
     let land = format!("{out}/issue21");
     std::fs::create_dir_all(&land).expect("output folder");
     for (width, height, size) in [(1440, 900, "1440"), (390, 844, "390")] {
@@ -219,6 +220,8 @@ async fn main() {
             ("/zones/1#map", "zone-map"),
             ("/parcels", "parcels"),
             ("/parcels/1#pipeline", "parcel"),
+            ("/households", "households"),
+            ("/households/1#compensation", "household"),
         ] {
             client.goto(&format!("{base}{page}")).await.expect("page");
             save(&client, &land, &format!("{name}-{size}")).await;

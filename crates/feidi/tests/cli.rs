@@ -534,7 +534,9 @@ async fn parcels_come_in_from_geojson(backend: Backend) {
     std::fs::create_dir_all(&dir).expect("dir");
     let demo = store.parcels_of(None).await.expect("the demo's parcels");
     assert_eq!(demo.len(), 8);
-    let mut collection = feidi_app::land::feature_collection(&demo);
+    let mut collection: serde_json::Value =
+        serde_json::from_slice(&feidi_app::land::feature_collection(&demo).expect("written"))
+            .expect("GeoJSON");
     for feature in collection["features"].as_array_mut().expect("features") {
         let code = format!(
             "NEW-{}",

@@ -415,7 +415,7 @@ pub(super) struct DetailPage {
     /// A parcel's pipeline and the form for its next step (parcels only).
     pub(super) pipeline: Option<super::land::Pipeline>,
     /// A zone's parcels drawn (SVG) and what they add up to.
-    map: Option<(String, String)>,
+    map: Option<std::sync::Arc<(String, String)>>,
     /// A household's compensation and its forms (households only).
     pub(super) compensation: Option<super::resettlement::CompensationView>,
     /// A dispute's mediation and resolution (disputes only, for those who keep land).

@@ -329,6 +329,30 @@ pub(super) async fn zone_map(
     state: &AppState,
     caller: &Caller,
     zone_id: i64,
+) -> Result<std::sync::Arc<(String, String)>, ApiError> {
+    let lang = caller.lang();
+    let who = caller.principal();
+    // Drawn once per change of the parcels or projects, then served as kept.
+    let version = feidi_app::land::map_version(&state.app, &who)
+        .await
+        .for_lang(lang)?;
+    let key = format!("{zone_id}|{}", lang.as_str());
+    if let Some(kept) = state.maps.get(&key, version) {
+        return Ok(kept);
+    }
+    let _drawing = state.drawing.lock().await;
+    if let Some(kept) = state.maps.get(&key, version) {
+        return Ok(kept);
+    }
+    let drawn = std::sync::Arc::new(draw_zone_map(state, caller, zone_id).await?);
+    state.maps.put(key, version, drawn.clone());
+    Ok(drawn)
+}
+
+async fn draw_zone_map(
+    state: &AppState,
+    caller: &Caller,
+    zone_id: i64,
 ) -> Result<(String, String), ApiError> {
     let lang = caller.lang();
     let who = caller.principal();
