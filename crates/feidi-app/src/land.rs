@@ -69,9 +69,16 @@ pub async fn steps(app: &App, who: &Principal, parcel_id: i64) -> AppResult<Vec<
 }
 
 /// A zone's parcels, in code order: what its map draws.
-pub async fn of_zone(app: &App, who: &Principal, zone_id: i64) -> AppResult<Vec<Parcel>> {
+/// What a zone's map draws of its parcels.
+pub async fn map_of_zone(app: &App, who: &Principal, zone_id: i64) -> AppResult<Vec<feidi_store::MapRow>> {
     require(who, Action::Read, Entity::Land)?;
-    Ok(app.store.parcels_of(Some(zone_id)).await?)
+    Ok(app.store.map_parcels(zone_id).await?)
+}
+
+/// The parcels a parcel may be merged with (same zone, step and project), as (id, code).
+pub async fn merge_candidates(app: &App, who: &Principal, parcel: &Parcel) -> AppResult<Vec<(i64, String)>> {
+    require(who, Action::Read, Entity::Land)?;
+    Ok(app.store.merge_candidates(parcel).await?)
 }
 
 /// The parcels of a zone (`zone_id`), or of every zone, as a GeoJSON `FeatureCollection`: each

@@ -184,6 +184,39 @@ impl Boundary {
     }
 }
 
+/// The outer rings of a boundary kept as text, read straight into positions (no tree of
+/// values): what a map draws. Text that is no Polygon or MultiPolygon draws nothing.
+pub fn outer_rings_of(text: &str) -> Vec<Vec<(f64, f64)>> {
+    #[derive(serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum Geometry {
+        Polygon { coordinates: Vec<Vec<Vec<f64>>> },
+        MultiPolygon { coordinates: Vec<Vec<Vec<Vec<f64>>>> },
+    }
+    let ring = |positions: Vec<Vec<f64>>| -> Option<Vec<(f64, f64)>> {
+        positions
+            .into_iter()
+            .map(|p| match p.as_slice() {
+                [lon, lat] | [lon, lat, _] if lon.is_finite() && lat.is_finite() => Some((*lon, *lat)),
+                _ => None,
+            })
+            .collect()
+    };
+    match serde_json::from_str::<Geometry>(text) {
+        Ok(Geometry::Polygon { coordinates }) => coordinates
+            .into_iter()
+            .next()
+            .and_then(ring)
+            .into_iter()
+            .collect(),
+        Ok(Geometry::MultiPolygon { coordinates }) => coordinates
+            .into_iter()
+            .filter_map(|polygon| polygon.into_iter().next().and_then(ring))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// A position `[longitude, latitude]` (a third number, an altitude, is allowed and ignored).
 fn position(value: &Value) -> Option<(f64, f64)> {
     let numbers = value.as_array()?;
@@ -712,5 +745,21 @@ mod tests {
             )),
             "opened_on"
         );
+    }
+
+    #[test]
+    fn a_map_reads_the_outer_rings_of_a_boundary_kept_as_text() {
+        let square = r#"{"type":"Polygon","coordinates":[[[114.5,35.0],[114.6,35.0],[114.6,35.1],[114.5,35.0]],[[114.52,35.02],[114.53,35.02],[114.53,35.03],[114.52,35.02]]]}"#;
+        let rings = outer_rings_of(square);
+        assert_eq!(rings.len(), 1, "the hole is not drawn");
+        assert_eq!(rings[0][1], (114.6, 35.0));
+        let two = r#"{"type":"MultiPolygon","coordinates":[[[[1,2,9],[3,2],[3,4],[1,2]]],[[[5,6],[7,6],[7,8],[5,6]]]]}"#;
+        assert_eq!(outer_rings_of(two).len(), 2);
+        assert_eq!(outer_rings_of(two)[0][0], (1.0, 2.0), "an altitude is ignored");
+        assert!(outer_rings_of("not json").is_empty());
+        assert!(outer_rings_of(r#"{"type":"Point","coordinates":[1,2]}"#).is_empty());
+        // The same rings as the checked boundary gives.
+        let value: Value = serde_json::from_str(square).unwrap_or_default();
+        assert_eq!(Boundary::parse(&value).map(|b| b.outer_rings()).ok(), Some(rings));
     }
 }

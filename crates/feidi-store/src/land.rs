@@ -339,7 +339,58 @@ impl Store {
         read_all(&rows)
     }
 
-    /// Every parcel of a zone (or of all zones) not retired, in code order: what a map draws.
+    /// What a zone's map draws of its parcels not retired, in code order, each row read into
+    /// its rings as it arrives: a zone of thousands of parcels never holds them as rows and
+    /// trees of values at once.
+    pub async fn map_parcels(&self, zone_id: i64) -> StoreResult<Vec<MapRow>> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT id, code, status, project_id, area_mu, sample, boundary FROM parcels \
+             WHERE zone_id = $1 AND retired_on IS NULL ORDER BY code",
+        )
+        .bind(zone_id)
+        .fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let c = Cols::Row(&row);
+            out.push(MapRow {
+                id: c.int("id")?,
+                code: c.text("code")?,
+                status: ParcelStatus::read(&c, "status")?,
+                project_id: c.opt_int("project_id")?,
+                area_mu: feidi_core::AreaMu::from_hundredths(c.int("area_mu")?),
+                sample: c.boolean("sample")?,
+                rings: c
+                    .opt_text("boundary")?
+                    .map(|text| feidi_core::land::outer_rings_of(&text))
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The parcels one may be merged with: of its zone, at its step, with its project, not
+    /// retired (at most 500, by code), as (id, code).
+    pub async fn merge_candidates(&self, parcel: &Parcel) -> StoreResult<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, code FROM parcels WHERE zone_id = $1 AND status = $2 AND retired_on IS NULL AND id <> $3 \
+             AND (project_id = $4 OR (project_id IS NULL AND CAST($4 AS BIGINT) IS NULL)) ORDER BY code LIMIT 500",
+        )
+        .bind(parcel.zone_id)
+        .bind(parcel.status.as_str())
+        .bind(parcel.id)
+        .bind(parcel.project_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::Row(row);
+                Ok((c.int("id")?, c.text("code")?))
+            })
+            .collect()
+    }
+
+    /// Every parcel of a zone (or of all zones) not retired, in code order.
     pub async fn parcels_of(&self, zone_id: Option<i64>) -> StoreResult<Vec<Parcel>> {
         let columns = Parcel::COLUMNS;
         let rows =
@@ -679,6 +730,19 @@ async fn retire(tx: &mut AnyConnection, id: i64, today: NaiveDate, stamp: &str) 
         .fetch_one(&mut *tx)
         .await?;
     Parcel::from_row(&row)
+}
+
+/// A parcel as a map draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapRow {
+    pub id: i64,
+    pub code: String,
+    pub status: ParcelStatus,
+    pub project_id: Option<i64>,
+    pub area_mu: feidi_core::AreaMu,
+    pub sample: bool,
+    /// Its outer rings in (longitude, latitude); none without a boundary.
+    pub rings: Vec<Vec<(f64, f64)>>,
 }
 
 /// A generated parcel (`feidi gen`): where it stands, the project it was supplied to, and the

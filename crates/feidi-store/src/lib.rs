@@ -54,7 +54,7 @@ pub use dashboard::{CategoryTotals, PortfolioTotals};
 pub use dispatch::DispatchRow;
 pub use error::{StoreError, StoreResult, WrongState};
 pub use imports::{ImportMeta, ImportedReport, NewMilestone};
-pub use land::{Dispute, GeneratedParcel, Lineage, Parcel, ParcelStep};
+pub use land::{Dispute, GeneratedParcel, Lineage, MapRow, Parcel, ParcelStep};
 pub use milestones::Milestone;
 pub use organisation::TaskForceMember;
 pub use programme::{Part, ProjectHead, Stage, Standing, TotalCell};

@@ -52,7 +52,7 @@ pub struct AppState {
     pub config: WebConfig,
     /// Zones' maps as drawn (SVG and summary), by zone and language, kept while the parcels
     /// and projects they show stand still: a zone of thousands of parcels is drawn once.
-    pub maps: std::sync::Arc<feidi_app::memo::ValueMemo<(String, String)>>,
+    pub maps: std::sync::Arc<feidi_app::memo::ValueMemo<(axum::body::Bytes, String)>>,
     /// Held while a map is drawn: requests arriving meanwhile wait and take the drawing,
     /// rather than each reading thousands of parcels at once.
     pub drawing: std::sync::Arc<tokio::sync::Mutex<()>>,

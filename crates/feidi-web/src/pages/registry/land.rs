@@ -136,13 +136,9 @@ pub(super) async fn pipeline_view(state: &AppState, caller: &Caller, id: i64) ->
     let keeps = who.may(Action::Write, Entity::Land) && !retired;
     // The parcels it may join: the zone's others at its step (and project), by code.
     let merge_with = if keeps {
-        feidi_app::land::of_zone(&state.app, &who, parcel.zone_id)
+        feidi_app::land::merge_candidates(&state.app, &who, &parcel)
             .await
             .for_lang(lang)?
-            .into_iter()
-            .filter(|p| p.id != id && p.status == parcel.status && p.project_id == parcel.project_id)
-            .map(|p| (p.id, p.code))
-            .collect()
     } else {
         Vec::new()
     };
@@ -329,7 +325,7 @@ pub(super) async fn zone_map(
     state: &AppState,
     caller: &Caller,
     zone_id: i64,
-) -> Result<std::sync::Arc<(String, String)>, ApiError> {
+) -> Result<std::sync::Arc<(axum::body::Bytes, String)>, ApiError> {
     let lang = caller.lang();
     let who = caller.principal();
     // Drawn once per change of the parcels or projects, then served as kept.
@@ -353,10 +349,10 @@ async fn draw_zone_map(
     state: &AppState,
     caller: &Caller,
     zone_id: i64,
-) -> Result<(String, String), ApiError> {
+) -> Result<(axum::body::Bytes, String), ApiError> {
     let lang = caller.lang();
     let who = caller.principal();
-    let parcels = feidi_app::land::of_zone(&state.app, &who, zone_id)
+    let mut parcels = feidi_app::land::map_of_zone(&state.app, &who, zone_id)
         .await
         .for_lang(lang)?;
     // Only the projects the zone's parcels went to are named (a programme has thousands).
@@ -364,39 +360,42 @@ async fn draw_zone_map(
     let projects = feidi_app::registry::names_of(&state.app, Named::Projects, &supplied)
         .await
         .for_lang(lang)?;
-    let drawn: Vec<crate::svg::MapParcel> = parcels
-        .iter()
-        .map(|p| crate::svg::MapParcel {
-            id: p.id,
-            code: p.code.clone(),
-            status: p.status.as_str(),
-            status_words: parcel_status(p.status, lang).to_string(),
-            project: p.project_id.and_then(|id| projects.get(&id).cloned()),
-            rings: p.boundary.as_ref().map(|b| b.outer_rings()).unwrap_or_default(),
-        })
-        .collect();
-    let legend: Vec<(&'static str, String)> = ParcelStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), parcel_status(*s, lang).to_string()))
-        .collect();
-    let svg = crate::svg::parcel_map(lang.t("parcel.map"), &drawn, &legend);
-    let sample = parcels.iter().any(|p| p.sample && p.boundary.is_some());
-    let area = |keep: &dyn Fn(&feidi_store::Parcel) -> bool| {
+    let sample = parcels.iter().any(|p| p.sample && !p.rings.is_empty());
+    let count = parcels.len();
+    let area = |keep: &dyn Fn(&feidi_store::MapRow) -> bool| {
         parcels
             .iter()
             .filter(|p| keep(p))
             .fold(feidi_core::AreaMu::default(), |sum, p| sum + p.area_mu)
     };
+    let (all, supplied_area) = (area(&|_| true), area(&|p| p.status == ParcelStatus::Supplied));
+    let drawn: Vec<crate::svg::MapParcel> = parcels
+        .iter_mut()
+        .map(|p| crate::svg::MapParcel {
+            id: p.id,
+            code: std::mem::take(&mut p.code),
+            status: p.status.as_str(),
+            status_words: parcel_status(p.status, lang).to_string(),
+            project: p.project_id.and_then(|id| projects.get(&id).cloned()),
+            rings: std::mem::take(&mut p.rings),
+        })
+        .collect();
+    drop(parcels);
+    let legend: Vec<(&'static str, String)> = ParcelStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), parcel_status(*s, lang).to_string()))
+        .collect();
+    let svg = crate::svg::parcel_map(lang.t("parcel.map"), &drawn, &legend);
     let summary = format!(
         "{} {} · {} {} · {} {} {}{}",
-        parcels.len(),
+        count,
         lang.t("parcel.count_unit"),
-        area(&|_| true),
+        all,
         lang.t("unit.mu"),
         lang.t("parcel.supplied"),
-        area(&|p| p.status == ParcelStatus::Supplied),
+        supplied_area,
         lang.t("unit.mu"),
         if sample { lang.t("parcel.sample_note") } else { "" },
     );
-    Ok((svg, summary))
+    Ok((axum::body::Bytes::from(svg), summary))
 }
