@@ -157,7 +157,7 @@ impl Application {
             let _ = tcp.set_nodelay(true);
         });
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
