@@ -308,11 +308,7 @@ async fn build(app: &App, as_of: NaiveDate, part: Part) -> AppResult<Cockpit> {
             .get(&s.project_id)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let light = Light::worst(
-            light
-                .into_iter()
-                .chain(feidi_core::schedule::blockage_light(blocked)),
-        );
+        let light = feidi_core::schedule::with_blockages(light, blocked);
         match light {
             Some(Light::Green) => {
                 lights.green += 1;

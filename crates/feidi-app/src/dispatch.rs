@@ -134,11 +134,7 @@ pub async fn build(app: &App, month: &str) -> AppResult<Dispatch> {
                 missing,
             );
             let blocked = blockages.remove(&row.project_id).unwrap_or_default();
-            let light = Light::worst(
-                light
-                    .into_iter()
-                    .chain(feidi_core::schedule::blockage_light(&blocked)),
-            );
+            let light = feidi_core::schedule::with_blockages(light, &blocked);
             DispatchLine {
                 blockages: blocked,
                 completion_ratio: Ratio::of(row.since_start.hundredths(), row.total_investment.hundredths()),

@@ -265,12 +265,9 @@ async fn progress_of(
         missing_reports: missing,
         last_due_month: month_text(last_due),
         reporting_light: reporting,
-        light: Light::worst(
-            annual
-                .into_iter()
-                .chain(milestone)
-                .chain(reporting)
-                .chain(blockage_light),
+        light: feidi_core::schedule::with_blockages(
+            Light::worst(annual.into_iter().chain(milestone).chain(reporting)),
+            &blockages,
         ),
         blockages,
         blockage_light,

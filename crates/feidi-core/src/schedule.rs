@@ -616,8 +616,13 @@ pub fn dispute_blockage(d: &DisputeFacts, as_of: NaiveDate) -> Option<RedReason>
     (open && d.supplied_on <= as_of).then(|| RedReason::Dispute {
         dispute_id: d.dispute_id,
         parcel_code: d.parcel_code.clone(),
-        days: (as_of - d.opened_on).num_days(),
+        days: crate::land::days_open(d.opened_on, None, as_of),
     })
+}
+
+/// A project's light with its blockages: the worst of its schedule's light and the blockage light.
+pub fn with_blockages(light: Option<Light>, blockages: &[RedReason]) -> Option<Light> {
+    Light::worst(light.into_iter().chain(blockage_light(blockages)))
 }
 
 /// The blockage light: red while anything blocks the project, else none.
